@@ -1,0 +1,58 @@
+import type { ObjectFacts } from "./kmod/facts.js";
+import type { AuditedModule, SkippedFile } from "./model.js";
+import { normalizeModuleName } from "./resolve/identity.js";
+import type { KernelTable } from "./resolve/kernel-table.js";
+import { ProviderIndex, resolveImports } from "./resolve/providers.js";
+import { runRules } from "./rules/index.js";
+import { isGplCompatible, licenseVerdicts } from "./rules/license.js";
+
+export interface InspectedObject {
+  path: string;
+  facts: ObjectFacts;
+}
+
+export interface AuditOptions {
+  /** The license that applies to vendor blobs (they carry none), e.g. "NVIDIA". */
+  assumeLicense?: string | null;
+}
+
+export interface AuditOutcome {
+  modules: AuditedModule[];
+  /** Relocatable objects without .modinfo that turned out not to be blobs. */
+  skipped: SkippedFile[];
+  index: ProviderIndex;
+}
+
+const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/**
+ * Resolution and policy over facts already read: pure, no I/O. An ET_REL without .modinfo is a
+ * blob when it imports at least one symbol of the kernel table (any such object when there is no
+ * table); modules resolve against each other first and the kernel table second.
+ */
+export function audit(objects: readonly InspectedObject[], table: KernelTable, options: AuditOptions = {}): AuditOutcome {
+  const tableKnown = table.bySymbol.size > 0;
+  const modules: InspectedObject[] = [];
+  const blobs: InspectedObject[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const o of objects) {
+    if (o.facts.kind === "module") modules.push(o);
+    else if (!tableKnown || o.facts.imports.some((i) => table.bySymbol.has(i.symbol))) blobs.push(o);
+    else skipped.push({ path: o.path, reason: "ELF relocatable object without .modinfo that imports no kernel export" });
+  }
+  const named = modules.map((m) => ({ ...m, name: m.facts.name ?? normalizeModuleName(m.path) }));
+  const index = new ProviderIndex(named, table);
+  const assumed = options.assumeLicense ?? null;
+
+  const audited: AuditedModule[] = [];
+  for (const m of named) {
+    const base = { path: m.path, kind: "module" as const, name: m.name, facts: m.facts, gplCompatible: licenseVerdicts(m.facts.licenses), assumedLicense: null, imports: resolveImports(m.facts, index) };
+    audited.push({ ...base, findings: runRules(base, { kernelTableKnown: tableKnown }) });
+  }
+  for (const b of blobs) {
+    const verdict = assumed === null ? null : isGplCompatible(assumed);
+    const base = { path: b.path, kind: "blob" as const, name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index) };
+    audited.push({ ...base, findings: runRules(base, { kernelTableKnown: tableKnown }) });
+  }
+  return { modules: audited.sort(byPath), skipped: skipped.sort(byPath), index };
+}

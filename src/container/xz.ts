@@ -1,0 +1,35 @@
+import lzma from "lzma-native";
+import { FormatError } from "../errors.js";
+import type { DecodeLimits } from "./limits.js";
+
+/**
+ * xz through liblzma (lzma-native). Decoding runs on libuv's thread pool, so several files decode
+ * on several cores while the main thread parses; output is counted as it arrives so a bomb is cut
+ * off at the limit instead of being held in memory whole.
+ */
+export function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const stream = lzma.createStream("autoDecoder", { memlimit: limits.xzMemlimit });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    const fail = (message: string) => {
+      if (done) return;
+      done = true;
+      stream.destroy();
+      reject(new FormatError("xz stream", undefined, message));
+    };
+    stream.on("data", (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limits.maxDecompressedBytes) return fail(`expands past the limit of ${limits.maxDecompressedBytes} bytes`);
+      chunks.push(chunk);
+    });
+    stream.on("error", (err: Error) => fail(err.message));
+    stream.on("end", () => {
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
+    });
+    stream.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+}

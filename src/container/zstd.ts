@@ -1,0 +1,28 @@
+import { Decompress } from "fzstd";
+import { FormatError } from "../errors.js";
+import type { DecodeLimits } from "./limits.js";
+
+/** zstd through fzstd's streaming decoder, fed in slices so output can be cut off at the limit. */
+export async function decodeZstd(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let ended = false;
+  const dec = new Decompress((chunk, final) => {
+    total += chunk.length;
+    if (total > limits.maxDecompressedBytes) throw new FormatError("zstd stream", undefined, `expands past the limit of ${limits.maxDecompressedBytes} bytes`);
+    chunks.push(chunk);
+    if (final) ended = true;
+  });
+  const step = 1 << 16;
+  try {
+    for (let at = 0; at < bytes.length; at += step) {
+      const end = Math.min(at + step, bytes.length);
+      dec.push(bytes.subarray(at, end), end === bytes.length);
+    }
+  } catch (e) {
+    if (e instanceof FormatError) throw e;
+    throw new FormatError("zstd stream", undefined, e instanceof Error ? e.message : String(e));
+  }
+  if (!ended) throw new FormatError("zstd stream", bytes.length, "truncated: the last frame does not end");
+  return Buffer.concat(chunks, total);
+}

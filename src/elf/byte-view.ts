@@ -1,0 +1,95 @@
+import { FormatError } from "../errors.js";
+
+export type Endian = "little" | "big";
+
+/**
+ * Bounded, endian-aware reads over one byte range. Every read goes through `range`, so no caller
+ * can read past the end, and the byte order is chosen once here instead of at each call site.
+ * Offsets are absolute positions in `bytes`; there is no cursor.
+ */
+export class ByteView {
+  readonly little: boolean;
+  private readonly dv: DataView;
+
+  constructor(
+    readonly bytes: Buffer,
+    readonly endian: Endian,
+  ) {
+    this.little = endian === "little";
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** Checks that [offset, offset+size) lies inside the bytes; returns the end offset. */
+  range(offset: number, size: number, structure: string): number {
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
+      throw new FormatError(structure, Number.isSafeInteger(offset) ? offset : undefined, `invalid range (offset ${offset}, size ${size})`);
+    }
+    const end = offset + size;
+    if (end > this.bytes.length) {
+      throw new FormatError(structure, offset, `${size} bytes run past the end of the file (${this.bytes.length} bytes)`);
+    }
+    return end;
+  }
+
+  slice(offset: number, size: number, structure: string): Buffer {
+    const end = this.range(offset, size, structure);
+    return this.bytes.subarray(offset, end);
+  }
+
+  u8(offset: number, structure: string): number {
+    this.range(offset, 1, structure);
+    return this.bytes[offset]!;
+  }
+
+  u16(offset: number, structure: string): number {
+    this.range(offset, 2, structure);
+    return this.dv.getUint16(offset, this.little);
+  }
+
+  u32(offset: number, structure: string): number {
+    this.range(offset, 4, structure);
+    return this.dv.getUint32(offset, this.little);
+  }
+
+  i32(offset: number, structure: string): number {
+    this.range(offset, 4, structure);
+    return this.dv.getInt32(offset, this.little);
+  }
+
+  /** 64-bit value as a bigint, for addresses and CRC words that may exceed 2^53. */
+  u64big(offset: number, structure: string): bigint {
+    this.range(offset, 8, structure);
+    return this.dv.getBigUint64(offset, this.little);
+  }
+
+  /** 64-bit value used as an offset, size or count: must fit a safe integer. */
+  u64(offset: number, structure: string): number {
+    this.range(offset, 8, structure);
+    const hi = this.dv.getUint32(offset + (this.little ? 4 : 0), this.little);
+    const lo = this.dv.getUint32(offset + (this.little ? 0 : 4), this.little);
+    if (hi >= 0x200000) throw new FormatError(structure, offset, `64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")} is too large`);
+    return hi * 0x100000000 + lo;
+  }
+
+  /** Address-sized word: 4 bytes on ELF32, 8 on ELF64. */
+  word(offset: number, is64: boolean, structure: string): number {
+    return is64 ? this.u64(offset, structure) : this.u32(offset, structure);
+  }
+
+  /**
+   * NUL-terminated string starting at `offset`, bounded by `limit` (exclusive). Returns undefined
+   * when no NUL occurs before the limit, so callers decide whether that is an error.
+   */
+  cstring(offset: number, limit: number, structure: string): string | undefined {
+    if (offset < 0 || offset >= limit || limit > this.bytes.length) {
+      throw new FormatError(structure, offset, `string offset outside its table (table ends at ${limit})`);
+    }
+    const nul = this.bytes.indexOf(0, offset);
+    if (nul < 0 || nul >= limit) return undefined;
+    return this.bytes.toString("latin1", offset, nul);
+  }
+}

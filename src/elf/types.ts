@@ -1,0 +1,38 @@
+import type { ByteView, Endian } from "./byte-view.js";
+
+export interface ElfSection {
+  index: number;
+  name: string;
+  type: number;
+  flags: number;
+  addr: number;
+  /** File offset of the section's bytes; checked against the file only when the bytes are read. */
+  offset: number;
+  size: number;
+  link: number;
+  info: number;
+  addralign: number;
+  entsize: number;
+}
+
+/** A parsed ELF file: header facts, the section table, and bounded access to the bytes. */
+export interface ElfFile {
+  view: ByteView;
+  elfClass: 32 | 64;
+  endian: Endian;
+  /** e_type: ET_REL for modules and blobs. */
+  type: number;
+  machine: number;
+  osabi: number;
+  sections: ElfSection[];
+}
+
+export interface ElfSymbol {
+  name: string;
+  value: number;
+  size: number;
+  bind: number;
+  type: number;
+  /** Section index, already resolved through SHT_SYMTAB_SHNDX when the entry said SHN_XINDEX. */
+  shndx: number;
+}

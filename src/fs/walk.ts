@@ -1,0 +1,74 @@
+import { lstat, opendir, stat } from "node:fs/promises";
+import type { Dirent, Stats } from "node:fs";
+import { join } from "node:path";
+
+export type WalkEntry =
+  | { type: "file"; path: string; abs: string; followLinks: boolean }
+  | { type: "skip"; path: string; reason: string }
+  | { type: "error"; path: string; message: string };
+
+function kindOf(d: Dirent | Stats): string {
+  if (d.isSymbolicLink()) return "symbolic link";
+  if (d.isFIFO()) return "FIFO";
+  if (d.isSocket()) return "socket";
+  if (d.isBlockDevice()) return "block device";
+  if (d.isCharacterDevice()) return "character device";
+  return "special file";
+}
+
+function errnoMessage(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return err.code ? `${err.code}: ${err.message.replace(/^\w+: /, "")}` : String(e);
+}
+
+/**
+ * Every file under the given paths, in sorted order, each reported exactly once: as a file to
+ * read, a skip with its reason, or an error. Symlinks named on the command line are followed;
+ * symlinks met inside a directory are not (as `find` does by default), so link loops cannot occur.
+ * FIFOs and devices are reported, never opened. Paths are shown relative to a single scanned
+ * directory, or as given when several paths are scanned.
+ */
+export async function* walk(roots: readonly string[]): AsyncGenerator<WalkEntry> {
+  const relativeToRoot = roots.length === 1;
+  for (const root of roots) {
+    let st: Stats;
+    try {
+      st = await stat(root);
+    } catch (e) {
+      yield { type: "error", path: root, message: `cannot open: ${errnoMessage(e)}` };
+      continue;
+    }
+    if (st.isFile()) yield { type: "file", path: root, abs: root, followLinks: true };
+    else if (st.isDirectory()) yield* walkDir(root, relativeToRoot ? "" : root);
+    else yield { type: "skip", path: root, reason: `${kindOf(st)}, not a regular file` };
+  }
+}
+
+async function* walkDir(abs: string, shown: string): AsyncGenerator<WalkEntry> {
+  let entries: Dirent[];
+  try {
+    const dir = await opendir(abs);
+    entries = [];
+    for await (const d of dir) entries.push(d);
+  } catch (e) {
+    yield { type: "error", path: shown || ".", message: `cannot read directory: ${errnoMessage(e)}` };
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const d of entries) {
+    const childAbs = join(abs, d.name);
+    const childShown = shown ? join(shown, d.name) : d.name;
+    let kind: Dirent | Stats = d;
+    if (!d.isFile() && !d.isDirectory() && !d.isSymbolicLink() && !d.isFIFO() && !d.isSocket() && !d.isBlockDevice() && !d.isCharacterDevice()) {
+      try {
+        kind = await lstat(childAbs); // file systems that do not report d_type
+      } catch (e) {
+        yield { type: "error", path: childShown, message: `cannot stat: ${errnoMessage(e)}` };
+        continue;
+      }
+    }
+    if (kind.isDirectory()) yield* walkDir(childAbs, childShown);
+    else if (kind.isFile()) yield { type: "file", path: childShown, abs: childAbs, followLinks: false };
+    else yield { type: "skip", path: childShown, reason: kind.isSymbolicLink() ? "symbolic link, not followed" : `${kindOf(kind)}, not a regular file` };
+  }
+}

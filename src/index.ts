@@ -1,0 +1,24 @@
+/**
+ * kmodaudit's library API. The pipeline, stage by stage: bytes (files, decompression) → ELF views
+ * → module facts → symbol resolution → policy (rules) → reporters. The CLI uses only this.
+ */
+export { scan, type ScanOptions } from "./scan.js";
+export { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "./audit.js";
+export { inspectBytes, type Inspection, type ObjectFacts } from "./kmod/facts.js";
+export { parseElf, sectionBytes } from "./elf/elfy-adapter.js";
+export { readSymbols, findSymtab } from "./elf/symbols.js";
+export type { ElfFile, ElfSection, ElfSymbol } from "./elf/types.js";
+export { parseModinfo, type Modinfo } from "./kmod/modinfo.js";
+export { splitSignature, type ModuleSignature } from "./kmod/signature.js";
+export type { ExportedSymbol, ExportType } from "./kmod/exports.js";
+export type { ImportedSymbol } from "./kmod/imports.js";
+export { parseSymvers, type ExportTable, type KernelExport } from "./resolve/symvers.js";
+export { mergeTables, type KernelTable, type TableSource } from "./resolve/kernel-table.js";
+export { normalizeModuleName } from "./resolve/identity.js";
+export { GPL_COMPATIBLE_LICENSES, isGplCompatible, licenseVerdicts } from "./rules/license.js";
+export { RULES, type RuleId, type Severity } from "./rules/meta.js";
+export { toJson, renderJson } from "./report/json.js";
+export { renderTable } from "./report/table.js";
+export { FormatError } from "./errors.js";
+export { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
+export type { AuditedModule, Finding, FileError, ScanResult, SkippedFile } from "./model.js";

@@ -1,0 +1,75 @@
+import { FormatError } from "../errors.js";
+import { sectionBytes } from "../elf/elfy-adapter.js";
+import type { ElfFile, ElfSymbol } from "../elf/types.js";
+
+export type ExportType = "EXPORT_SYMBOL" | "EXPORT_SYMBOL_GPL" | "EXPORT_SYMBOL_GPL_FUTURE" | "EXPORT_UNUSED_SYMBOL" | "EXPORT_UNUSED_SYMBOL_GPL";
+
+export interface ExportedSymbol {
+  symbol: string;
+  type: ExportType;
+  gplOnly: boolean;
+  namespace: string | null;
+}
+
+/** Section a `__ksymtab_<sym>` label lives in → the export macro that put it there. */
+const KSYMTAB_SECTIONS: Record<string, ExportType> = {
+  __ksymtab: "EXPORT_SYMBOL",
+  __ksymtab_gpl: "EXPORT_SYMBOL_GPL",
+  __ksymtab_gpl_future: "EXPORT_SYMBOL_GPL_FUTURE",
+  __ksymtab_unused: "EXPORT_UNUSED_SYMBOL",
+  __ksymtab_unused_gpl: "EXPORT_UNUSED_SYMBOL_GPL",
+};
+
+export function isGplOnly(type: ExportType): boolean {
+  return type === "EXPORT_SYMBOL_GPL" || type === "EXPORT_UNUSED_SYMBOL_GPL";
+}
+
+/** Reads the NUL-terminated string a label points at inside its section. */
+function stringAtSymbol(elf: ElfFile, sym: ElfSymbol, what: string): string {
+  const section = elf.sections[sym.shndx];
+  if (!section) throw new FormatError(what, undefined, `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`);
+  const bytes = sectionBytes(elf, section);
+  if (sym.value >= bytes.length) throw new FormatError(what, section.offset, `symbol ${sym.name} points past its section ${section.name}`);
+  const nul = bytes.indexOf(0, sym.value);
+  if (nul < 0) throw new FormatError(what, section.offset + sym.value, `string of ${sym.name} has no terminating NUL`);
+  return bytes.toString("utf8", sym.value, nul);
+}
+
+/**
+ * Exports of a module, from the `__ksymtab_<sym>` labels: the label's section says plain or
+ * GPL-only, and `__kstrtabns_<sym>` holds the namespace. The labels survive in every .ko since the
+ * entries themselves are PREL32 offsets left zero until relocated. Modules built by 6.5–6.9 may
+ * also keep the `.export_symbol` section modpost read (`__export_symbol_<sym>`: license string,
+ * namespace string, reference), which covers exports whose labels are gone.
+ */
+export function readExports(elf: ElfFile, symbols: ElfSymbol[]): ExportedSymbol[] {
+  const namespaces = new Map<string, string>();
+  const found = new Map<string, ExportedSymbol>();
+  const fromExportSection: ElfSymbol[] = [];
+  for (const sym of symbols) {
+    const name = sym.name;
+    if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) continue;
+    if (name.startsWith("__ksymtab_")) {
+      const type = KSYMTAB_SECTIONS[elf.sections[sym.shndx]?.name ?? ""];
+      if (type) found.set(name.slice(10), { symbol: name.slice(10), type, gplOnly: isGplOnly(type), namespace: null });
+    } else if (name.startsWith("__kstrtabns_")) {
+      namespaces.set(name.slice(12), stringAtSymbol(elf, sym, "export namespace"));
+    } else if (name.startsWith("__export_symbol_") && elf.sections[sym.shndx]?.name === ".export_symbol") {
+      fromExportSection.push(sym);
+    }
+  }
+  for (const sym of fromExportSection) {
+    const symbol = sym.name.slice(16);
+    const license = stringAtSymbol(elf, sym, ".export_symbol");
+    if (!found.has(symbol)) {
+      const type: ExportType = license === "GPL" ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL";
+      const ns = stringAtSymbol(elf, { ...sym, value: sym.value + Buffer.byteLength(license) + 1 }, ".export_symbol");
+      found.set(symbol, { symbol, type, gplOnly: isGplOnly(type), namespace: ns || null });
+    }
+  }
+  for (const [symbol, ns] of namespaces) {
+    const e = found.get(symbol);
+    if (e && ns) e.namespace = ns;
+  }
+  return [...found.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+}

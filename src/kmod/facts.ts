@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto";
+import { FormatError } from "../errors.js";
+import { sniffCompression, type Compression } from "../container/sniff.js";
+import type { DecodeLimits } from "../container/limits.js";
+import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
+import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
+import { findSymtab, readSymbols } from "../elf/symbols.js";
+import type { Endian } from "../elf/byte-view.js";
+import { readExports, type ExportedSymbol } from "./exports.js";
+import { readImports, type ImportedSymbol } from "./imports.js";
+import { parseModinfo, tagValues, type StrayModinfoString } from "./modinfo.js";
+import { splitSignature, type ModuleSignature } from "./signature.js";
+import { readVersions, type SymbolVersion } from "./versions.js";
+
+/**
+ * Everything kmodaudit knows about one ELF object, read from its bytes alone. Plain data: no
+ * policy, no resolution, so it can be cached or passed between threads.
+ */
+export interface ObjectFacts {
+  /** "module": has .modinfo. "object": an ET_REL without it — a vendor blob if it imports kernel symbols. */
+  kind: "module" | "object";
+  dialect: "linux";
+  sha256: string;
+  compression: Compression | null;
+  elf: { class: 32 | 64; endian: Endian; machine: string };
+  modinfo: [string, string][];
+  modinfoStray: StrayModinfoString[];
+  licenses: string[];
+  name: string | null;
+  vermagic: string | null;
+  /** The `depends=` tag split on commas; null when the tag is absent. */
+  depends: string[] | null;
+  importNs: string[];
+  signature: ModuleSignature | null;
+  exports: ExportedSymbol[];
+  imports: ImportedSymbol[];
+  versions: SymbolVersion[];
+}
+
+export type Inspection = { outcome: "facts"; facts: ObjectFacts } | { outcome: "skipped"; reason: string };
+
+/** Nesting of compressions accepted around one file (a .ko.xz inside a .gz is still a module). */
+const MAX_COMPRESSION_DEPTH = 3;
+
+function describeStart(bytes: Uint8Array): string {
+  if (bytes.length === 0) return "empty file";
+  const head = Buffer.from(bytes.subarray(0, 8)).toString("hex").replace(/(..)/g, "$1 ").trim();
+  return `not ELF (starts with ${head})`;
+}
+
+/**
+ * Opens one file's bytes by content: decompresses gzip/xz/zstd, strips an appended signature and
+ * reads the ELF. Throws FormatError when the bytes are damaged; returns "skipped" with the reason
+ * when they are intact but not a kernel module or relocatable object.
+ */
+export async function inspectBytes(input: Buffer, limits: DecodeLimits): Promise<Inspection> {
+  let bytes = input;
+  let compression: Compression | null = null;
+  for (let depth = 0; ; depth++) {
+    const codec = sniffCompression(bytes);
+    if (!codec) break;
+    if (depth === MAX_COMPRESSION_DEPTH) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${MAX_COMPRESSION_DEPTH} times over`);
+    compression ??= codec.kind;
+    bytes = await codec.decode(bytes, limits);
+  }
+  if (!hasElfMagic(bytes)) {
+    return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes) };
+  }
+  return elfFacts(bytes, compression);
+}
+
+function elfFacts(bytes: Buffer, compression: Compression | null): Inspection {
+  const { elf: elfBytes, signature } = splitSignature(bytes);
+  const elf = parseElf(elfBytes);
+  if (elf.type !== ET_REL) {
+    const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
+    return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object` };
+  }
+  const modinfoSection = elf.sections.find((s) => s.name === ".modinfo");
+  if (!modinfoSection && elf.sections.some((s) => s.name === ".vmkmodinfo")) {
+    return { outcome: "skipped", reason: "VMkernel module: this version does not read the VMkernel dialect" };
+  }
+  const symtab = findSymtab(elf);
+  const symbols = symtab ? readSymbols(elf, symtab) : [];
+  const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection)) : { tags: [], stray: [] };
+  const versionsSection = elf.sections.find((s) => s.name === "__versions");
+  const single = (key: string) => tagValues(info, key)[0] ?? null;
+  const dependsTag = single("depends");
+  const facts: ObjectFacts = {
+    kind: modinfoSection ? "module" : "object",
+    dialect: "linux",
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    compression,
+    elf: { class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) },
+    modinfo: info.tags,
+    modinfoStray: info.stray,
+    licenses: tagValues(info, "license"),
+    name: single("name"),
+    vermagic: single("vermagic"),
+    depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== ""),
+    importNs: tagValues(info, "import_ns"),
+    signature,
+    exports: readExports(elf, symbols),
+    imports: readImports(symbols, elf.machine),
+    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64) : [],
+  };
+  return { outcome: "facts", facts };
+}

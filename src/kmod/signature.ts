@@ -1,0 +1,112 @@
+import { FormatError } from "../errors.js";
+import { derChildren, derOid, readDer, type Der } from "./der.js";
+
+/** What the appended module signature says, as far as it can be read. */
+export interface ModuleSignature {
+  present: true;
+  /** PKCS#7 (the only kind since 4.x), X509 or PGP: the id_type of struct module_signature. */
+  idType: "PKCS#7" | "X509" | "PGP" | `unknown(${number})`;
+  /** The issuer's common name for PKCS#7, as `modinfo` prints it; the embedded name otherwise. */
+  signer?: string;
+  /** Serial number (PKCS#7) or key id, hex with colons as `modinfo` prints it. */
+  keyId?: string;
+  hashAlgo?: string;
+  /** Set when the trailer is present but its contents could not be read. */
+  damaged?: string;
+}
+
+const MAGIC = Buffer.from("~Module signature appended~\n", "latin1");
+const INFO_SIZE = 12; // struct module_signature
+
+const ID_TYPES = ["PGP", "X509", "PKCS#7"] as const;
+// enum pkey_hash_algo in the kernel, used by the pre-PKCS#7 format.
+const HASH_ALGOS = ["md4", "md5", "sha1", "rmd160", "sha256", "sha384", "sha512", "sha224", "sm3"];
+const DIGEST_OIDS: Record<string, string> = {
+  "1.2.840.113549.2.5": "md5",
+  "1.3.14.3.2.26": "sha1",
+  "2.16.840.1.101.3.4.2.1": "sha256",
+  "2.16.840.1.101.3.4.2.2": "sha384",
+  "2.16.840.1.101.3.4.2.3": "sha512",
+  "2.16.840.1.101.3.4.2.4": "sha224",
+  "2.16.840.1.101.3.4.2.8": "sha3-256",
+  "2.16.840.1.101.3.4.2.9": "sha3-384",
+  "2.16.840.1.101.3.4.2.10": "sha3-512",
+  "1.2.156.10197.1.401": "sm3",
+};
+const OID_COMMON_NAME = "2.5.4.3";
+
+export interface SplitResult {
+  /** The module bytes without the signature (the whole input when unsigned or damaged). */
+  elf: Buffer;
+  signature: ModuleSignature | null;
+}
+
+/**
+ * A signed module ends with [signature][struct module_signature][magic]; the ELF is what precedes
+ * them. A trailer whose lengths do not fit is reported as damaged and the bytes are parsed whole,
+ * as the ELF reader ignores anything after the last section anyway.
+ */
+export function splitSignature(bytes: Buffer): SplitResult {
+  if (bytes.length < MAGIC.length + INFO_SIZE || !bytes.subarray(bytes.length - MAGIC.length).equals(MAGIC)) {
+    return { elf: bytes, signature: null };
+  }
+  const info = bytes.length - MAGIC.length - INFO_SIZE;
+  const idTypeCode = bytes[info + 2]!;
+  const hash = bytes[info + 1]!;
+  const signerLen = bytes[info + 3]!;
+  const keyIdLen = bytes[info + 4]!;
+  const sigLen = bytes.readUInt32BE(info + 8);
+  const idType = ID_TYPES[idTypeCode] ?? (`unknown(${idTypeCode})` as const);
+  const total = sigLen + signerLen + keyIdLen;
+  if (total > info) {
+    return { elf: bytes, signature: { present: true, idType, damaged: `signature lengths (${total} bytes) exceed the file` } };
+  }
+  const sigStart = info - sigLen;
+  const elf = bytes.subarray(0, info - total);
+  const signature: ModuleSignature = { present: true, idType };
+  if (idType === "PKCS#7") {
+    try {
+      Object.assign(signature, readPkcs7Signer(bytes.subarray(sigStart, info)));
+    } catch (e) {
+      signature.damaged = e instanceof FormatError ? e.message : String(e);
+    }
+  } else {
+    const signerStart = elf.length;
+    signature.signer = bytes.toString("utf8", signerStart, signerStart + signerLen);
+    signature.keyId = hexColons(bytes.subarray(signerStart + signerLen, signerStart + signerLen + keyIdLen));
+    if (HASH_ALGOS[hash]) signature.hashAlgo = HASH_ALGOS[hash];
+  }
+  return { elf, signature };
+}
+
+function hexColons(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).toUpperCase().padStart(2, "0")).join(":");
+}
+
+/**
+ * ContentInfo → SignedData → signerInfos[0] → issuerAndSerialNumber / digestAlgorithm. kmod's
+ * modinfo reports the issuer CN as "signer" and the serial as "sig_key"; the same are taken here.
+ */
+function readPkcs7Signer(p7: Buffer): Pick<ModuleSignature, "signer" | "keyId" | "hashAlgo"> {
+  const fail = (what: string): never => {
+    throw new FormatError("PKCS#7 signature", undefined, what);
+  };
+  const seq = (el: Der | undefined, what: string): Der[] => (el && (el.tag === 0x30 || el.tag === 0x31 || el.tag === 0xa0) ? derChildren(p7, el) : fail(`expected ${what}`));
+  const contentInfo = seq(readDer(p7, 0, p7.length), "ContentInfo");
+  const signedData = seq(seq(contentInfo[1], "[0] content")[0], "SignedData");
+  const signerInfos = signedData.find((el, i) => i > 0 && el.tag === 0x31 && i === signedData.length - 1);
+  const signerInfo = seq(seq(signerInfos, "signerInfos")[0], "SignerInfo");
+  const issuerAndSerial = seq(signerInfo[1], "issuerAndSerialNumber");
+  const out: Pick<ModuleSignature, "signer" | "keyId" | "hashAlgo"> = {};
+  for (const rdn of seq(issuerAndSerial[0], "issuer Name")) {
+    for (const atv of seq(rdn, "RelativeDistinguishedName")) {
+      const [oid, value] = seq(atv, "AttributeTypeAndValue");
+      if (oid && value && derOid(p7, oid) === OID_COMMON_NAME) out.signer = p7.toString("utf8", value.start, value.end);
+    }
+  }
+  const serial = issuerAndSerial[1];
+  if (serial && serial.tag === 0x02) out.keyId = hexColons(p7.subarray(serial.start, serial.end));
+  const digest = seq(signerInfo[2], "digestAlgorithm")[0];
+  if (digest && digest.tag === 0x06) out.hashAlgo = DIGEST_OIDS[derOid(p7, digest)] ?? derOid(p7, digest);
+  return out;
+}

@@ -1,0 +1,57 @@
+import type { ObjectFacts } from "./kmod/facts.js";
+import type { ResolvedImport } from "./resolve/providers.js";
+import type { TableSource } from "./resolve/kernel-table.js";
+import type { RuleId, Severity } from "./rules/meta.js";
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  message: string;
+  /** Every symbol the finding concerns, sorted. */
+  symbols: string[];
+  /** For findings that involve another module: the path through it (e.g. proprietary → shim → export → symbol). */
+  chain: string[];
+}
+
+/** A module or blob after resolution and policy: facts plus what the scan concluded. */
+export interface AuditedModule {
+  /** As given, relative to the scanned directory. */
+  path: string;
+  kind: "module" | "blob";
+  /** `name=` when present, else the normalised file name. */
+  name: string;
+  facts: ObjectFacts;
+  /** null for a blob whose license is unknown (no --assume-license). */
+  gplCompatible: { loader: boolean | null; modpost: boolean | null };
+  /** The license the user stated for a blob, if any. */
+  assumedLicense: string | null;
+  imports: ResolvedImport[];
+  findings: Finding[];
+}
+
+export interface FileError {
+  path: string;
+  message: string;
+  /** The structure that failed, e.g. "section header table" or "xz stream". */
+  structure?: string;
+  offset?: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface ScanResult {
+  kernel: {
+    sources: TableSource[];
+    /** Distinct symbols known to be exported, by the tables and by the scanned modules. */
+    exports: number;
+    gplOnlyKnown: boolean;
+  };
+  modules: AuditedModule[];
+  errors: FileError[];
+  skipped: SkippedFile[];
+  /** Files looked at: modules + blobs + errors + skipped. */
+  files: number;
+}

@@ -1,0 +1,69 @@
+import type { AuditedModule, ScanResult } from "../model.js";
+import { RULES, type RuleId } from "../rules/meta.js";
+import { VERSION } from "../version.js";
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function moduleJson(m: AuditedModule) {
+  const f = m.facts;
+  return {
+    path: m.path,
+    sha256: f.sha256,
+    name: m.name,
+    kind: m.kind,
+    dialect: f.dialect,
+    compression: f.compression,
+    elf: f.elf,
+    modinfo: f.modinfo,
+    ...(f.modinfoStray.length ? { modinfoStray: f.modinfoStray } : {}),
+    licenses: f.licenses,
+    ...(m.assumedLicense !== null ? { assumedLicense: m.assumedLicense } : {}),
+    vermagic: f.vermagic,
+    signature: f.signature,
+    gplCompatible: m.gplCompatible,
+    imports: f.imports.length,
+    exports: f.exports.map((e) => ({ symbol: e.symbol, gplOnly: e.gplOnly, namespace: e.namespace, type: e.type })),
+    gplOnlyImports: m.imports
+      .filter((i) => i.provider?.gplOnly)
+      .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
+      .sort((a, b) => cmp(a.symbol, b.symbol)),
+    unresolved: m.imports.filter((i) => !i.provider).map((i) => i.symbol).sort(cmp),
+    findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain })),
+  };
+}
+
+export function summaryOf(result: ScanResult) {
+  const findings: Partial<Record<RuleId, number>> = {};
+  for (const m of result.modules) for (const f of m.findings) findings[f.rule] = (findings[f.rule] ?? 0) + 1;
+  const sortedFindings = Object.fromEntries(Object.entries(findings).sort(([a], [b]) => cmp(a, b)));
+  return {
+    files: result.files,
+    modules: result.modules.filter((m) => m.kind === "module").length,
+    blobs: result.modules.filter((m) => m.kind === "blob").length,
+    skipped: result.skipped.length,
+    errors: result.errors.length,
+    findings: sortedFindings,
+  };
+}
+
+/** The JSON contract of design.md §3: field meanings are stable, arrays sorted. */
+export function toJson(result: ScanResult) {
+  return {
+    schemaVersion: 1,
+    tool: { name: "kmodaudit", version: VERSION },
+    kernel: {
+      sources: result.kernel.sources.map((s) => ({ kind: s.kind, file: s.file, origin: s.origin })),
+      exports: result.kernel.exports,
+      gplOnlyKnown: result.kernel.gplOnlyKnown,
+    },
+    modules: result.modules.map(moduleJson),
+    errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),
+    skipped: result.skipped,
+    summary: summaryOf(result),
+    rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, { severity: r.severity, title: r.title }])),
+  };
+}
+
+export function renderJson(result: ScanResult): string {
+  return JSON.stringify(toJson(result), null, 2) + "\n";
+}

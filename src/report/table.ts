@@ -1,0 +1,53 @@
+import Table from "cli-table3";
+import type { AuditedModule, ScanResult } from "../model.js";
+import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import { escapeForTerminal as esc } from "./escape.js";
+import { summaryOf } from "./json.js";
+
+export interface TableOptions {
+  /** Every module, not only those with findings. */
+  all?: boolean;
+  color?: boolean;
+}
+
+const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
+
+function licenseCell(m: AuditedModule): string {
+  if (m.kind === "blob" && m.assumedLicense === null) return "unknown (blob)";
+  const tags = m.assumedLicense !== null ? [`${m.assumedLicense} (assumed)`] : m.facts.licenses.length ? m.facts.licenses : ["(none)"];
+  const verdict = (v: boolean | null) => (v ? "GPL" : "non-GPL");
+  const { loader, modpost } = m.gplCompatible;
+  const summary = loader === modpost ? verdict(loader) : `loader ${verdict(loader)}, modpost ${verdict(modpost)}`;
+  return `${tags.map(esc).join(" + ")}\n${summary}`;
+}
+
+export function renderTable(result: ScanResult, options: TableOptions = {}): string {
+  const paint = (sev: Severity, s: string) => (options.color ? `${COLORS[sev]}${s}\x1b[0m` : s);
+  const rows = result.modules.filter((m) => options.all || m.findings.length > 0);
+  const lines: string[] = [];
+  if (rows.length > 0) {
+    const table = new Table({ head: ["Module", "License", "Findings"], style: { head: [], border: [] }, wordWrap: true, colWidths: [40, 28, 70] });
+    for (const m of rows) {
+      const findings = [...m.findings]
+        .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
+        .map((f) => `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`)
+        .join("\n");
+      table.push([`${esc(m.name)}\n${esc(m.path)}`, licenseCell(m), findings || "—"]);
+    }
+    lines.push(table.toString());
+  }
+  for (const e of result.errors) lines.push(`${paint("error", "error")} ${esc(e.path)}: ${esc(e.message)}`);
+  const s = summaryOf(result);
+  const counts = Object.entries(s.findings).map(([rule, n]) => `${rule} ${n}`);
+  lines.push(
+    `${s.files} files: ${s.modules} modules, ${s.blobs} blobs, ${s.skipped} skipped, ${s.errors} errors; ` +
+      (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
+  );
+  if (result.kernel.sources.length === 0 || !result.kernel.gplOnlyKnown) {
+    lines.push("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE).");
+  } else {
+    const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" ? " (found beside the scan)" : ""}`);
+    lines.push(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,30 @@
+import type { ExportTable, KernelExport } from "./symvers.js";
+
+export type TableKind = "symvers" | "modules" | "embedded" | "vmlinux";
+
+export interface TableSource {
+  kind: TableKind;
+  file: string;
+  /** Why this table is in use: given on the command line, or found beside the scanned tree. */
+  origin: "explicit" | "detected";
+}
+
+/** The target kernel's exports, merged from every table given; the first table naming a symbol wins. */
+export interface KernelTable {
+  sources: TableSource[];
+  bySymbol: Map<string, KernelExport>;
+  /** Whether the tables say which exports are GPL-only (false with no table, or only 3-column ones). */
+  gplOnlyKnown: boolean;
+}
+
+export function mergeTables(tables: { source: TableSource; table: ExportTable }[]): KernelTable {
+  const bySymbol = new Map<string, KernelExport>();
+  for (const { table } of tables) {
+    for (const e of table.exports) if (!bySymbol.has(e.symbol)) bySymbol.set(e.symbol, e);
+  }
+  return {
+    sources: tables.map((t) => t.source),
+    bySymbol,
+    gplOnlyKnown: tables.length > 0 && tables.some((t) => t.table.hasExportTypes),
+  };
+}

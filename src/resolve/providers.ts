@@ -1,0 +1,70 @@
+import type { ExportType } from "../kmod/exports.js";
+import type { ObjectFacts } from "../kmod/facts.js";
+import type { KernelTable } from "./kernel-table.js";
+import { normalizeModuleName } from "./identity.js";
+
+/** Who provides a symbol to an importer. */
+export interface Provider {
+  /** Display name: `name=` of a scanned module, "vmlinux", or a module named by a kernel table. */
+  name: string;
+  /** "scan": a module in this scan (its path is set); "table": a kernel export table row. */
+  from: "scan" | "table";
+  path?: string;
+  type: ExportType | null;
+  gplOnly: boolean;
+  namespace: string | null;
+  crc: number | null;
+}
+
+export interface ScannedExporter {
+  path: string;
+  name: string;
+  facts: ObjectFacts;
+}
+
+/**
+ * symbol → provider, with the kernel's precedence: a module in the scan that exports the symbol
+ * (the binary at hand) first, then the kernel tables. Among scanned modules the first by path wins,
+ * so the answer does not depend on scheduling.
+ */
+export class ProviderIndex {
+  private readonly scanned = new Map<string, Provider>();
+
+  constructor(
+    exporters: readonly ScannedExporter[],
+    readonly table: KernelTable,
+  ) {
+    for (const m of [...exporters].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+      for (const e of m.facts.exports) {
+        if (this.scanned.has(e.symbol)) continue;
+        this.scanned.set(e.symbol, { name: m.name, from: "scan", path: m.path, type: e.type, gplOnly: e.gplOnly, namespace: e.namespace, crc: null });
+      }
+    }
+  }
+
+  lookup(symbol: string): Provider | undefined {
+    const own = this.scanned.get(symbol);
+    if (own) return own;
+    const row = this.table.bySymbol.get(symbol);
+    if (!row) return undefined;
+    const name = row.module === "vmlinux" ? "vmlinux" : normalizeModuleName(row.module);
+    return { name, from: "table", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
+  }
+
+  /** Distinct symbols any source provides. */
+  get size(): number {
+    let n = this.table.bySymbol.size;
+    for (const s of this.scanned.keys()) if (!this.table.bySymbol.has(s)) n++;
+    return n;
+  }
+}
+
+export interface ResolvedImport {
+  symbol: string;
+  weak: boolean;
+  provider: Provider | null;
+}
+
+export function resolveImports(facts: ObjectFacts, index: ProviderIndex): ResolvedImport[] {
+  return facts.imports.map((imp) => ({ symbol: imp.symbol, weak: imp.weak, provider: index.lookup(imp.symbol) ?? null }));
+}

@@ -1,0 +1,29 @@
+import type { Rule } from "./types.js";
+import { listForMessage, sortedUnique } from "./types.js";
+
+export const gplOnlySymbolUse: Rule = {
+  id: "gpl-only-symbol-use",
+  check(m) {
+    const { loader, modpost } = m.gplCompatible;
+    if (loader !== false && modpost !== false) return []; // GPL-compatible, or a blob of unknown license
+    const gpl = m.imports.filter((i) => i.provider?.gplOnly);
+    if (gpl.length === 0) return [];
+    const symbols = sortedUnique(gpl.map((i) => i.symbol));
+    const providers = sortedUnique(gpl.map((i) => i.provider!.name));
+    const license = m.assumedLicense ?? m.facts.licenses[0];
+    const why =
+      m.assumedLicense !== null
+        ? `assumed license "${m.assumedLicense}" is not GPL-compatible`
+        : loader === false
+          ? license === undefined
+            ? "no license (the loader treats it as proprietary)"
+            : `license "${license}" is not GPL-compatible`
+          : `license tags ${m.facts.licenses.map((l) => `"${l}"`).join(", ")} are not all GPL-compatible (modpost)`;
+    return [
+      {
+        message: `${why}, yet it imports ${symbols.length} GPL-only symbol${symbols.length === 1 ? "" : "s"} from ${providers.join(", ")}: ${listForMessage(symbols)}`,
+        symbols,
+      },
+    ];
+  },
+};

@@ -1,0 +1,20 @@
+/** The kernel's list (include/linux/license.h, license_is_gpl_compatible): exact strcmp, nothing else. */
+export const GPL_COMPATIBLE_LICENSES: readonly string[] = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
+
+export function isGplCompatible(license: string): boolean {
+  return GPL_COMPATIBLE_LICENSES.includes(license);
+}
+
+export interface LicenseVerdicts {
+  /** Load time: only the first license tag counts; none means "unspecified", i.e. proprietary. */
+  loader: boolean;
+  /** Build time: every license tag must be compatible, and a missing tag is an error. */
+  modpost: boolean;
+}
+
+export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
+  return {
+    loader: licenses.length > 0 && isGplCompatible(licenses[0]!),
+    modpost: licenses.length > 0 && licenses.every(isGplCompatible),
+  };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Everything `npm test` needs before vitest runs: the compiled CLI (tests run bin/kmodaudit as a
+# user would), the independent tools the corpus tests compare against (kmod's modinfo, binutils'
+# readelf, xz, zstd), and the real Debian module trees (cached; see scripts/fetch-corpus.sh).
+# Set KMODAUDIT_SKIP_CORPUS=1 to run without the corpus (the corpus suites are then skipped).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx tsc -p tsconfig.json
+
+missing=()
+for tool in modinfo:kmod readelf:binutils xz:xz-utils zstd:zstd gzip:gzip mkfifo:coreutils; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || true
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "test-setup: missing tools; install the Debian packages: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+if [ "${KMODAUDIT_SKIP_CORPUS:-}" != 1 ]; then
+  bash scripts/fetch-corpus.sh
+fi

@@ -2,8 +2,9 @@ import type { ObjectFacts } from "./kmod/facts.js";
 import type { AuditedModule, SkippedFile } from "./model.js";
 import { normalizeModuleName } from "./resolve/identity.js";
 import type { KernelTable } from "./resolve/kernel-table.js";
-import { ProviderIndex, resolveImports } from "./resolve/providers.js";
+import { ProviderIndex, resolveImports, type ResolvedImport } from "./resolve/providers.js";
 import { runRules } from "./rules/index.js";
+import { sortedUnique } from "./rules/types.js";
 import { isGplCompatible, licenseVerdicts } from "./rules/license.js";
 
 export interface InspectedObject {
@@ -44,14 +45,17 @@ export function audit(objects: readonly InspectedObject[], table: KernelTable, o
   const index = new ProviderIndex(named, table);
   const assumed = options.assumeLicense ?? null;
 
+  const unresolved = (imports: ResolvedImport[], kind: AuditedModule["kind"]) =>
+    tableKnown && kind === "module" ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol)) : [];
   const audited: AuditedModule[] = [];
   for (const m of named) {
-    const base = { path: m.path, kind: "module" as const, name: m.name, facts: m.facts, gplCompatible: licenseVerdicts(m.facts.licenses), assumedLicense: null, imports: resolveImports(m.facts, index) };
+    const imports = resolveImports(m.facts, index);
+    const base = { path: m.path, kind: "module" as const, name: m.name, facts: m.facts, gplCompatible: licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports, "module") };
     audited.push({ ...base, findings: runRules(base, { kernelTableKnown: tableKnown }) });
   }
   for (const b of blobs) {
     const verdict = assumed === null ? null : isGplCompatible(assumed);
-    const base = { path: b.path, kind: "blob" as const, name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index) };
+    const base = { path: b.path, kind: "blob" as const, name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index), unresolved: [] };
     audited.push({ ...base, findings: runRules(base, { kernelTableKnown: tableKnown }) });
   }
   return { modules: audited.sort(byPath), skipped: skipped.sort(byPath), index };

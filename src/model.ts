@@ -26,6 +26,11 @@ export interface AuditedModule {
   /** The license the user stated for a blob, if any. */
   assumedLicense: string | null;
   imports: ResolvedImport[];
+  /**
+   * Non-weak imports nothing provides, sorted. Empty without a kernel table (nothing can be said)
+   * and for blobs (their glue resolves them at link time).
+   */
+  unresolved: string[];
   findings: Finding[];
 }
 

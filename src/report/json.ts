@@ -27,7 +27,7 @@ function moduleJson(m: AuditedModule) {
       .filter((i) => i.provider?.gplOnly)
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
       .sort((a, b) => cmp(a.symbol, b.symbol)),
-    unresolved: m.imports.filter((i) => !i.provider).map((i) => i.symbol).sort(cmp),
+    unresolved: m.unresolved,
     findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain })),
   };
 }

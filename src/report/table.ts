@@ -10,6 +10,8 @@ export interface TableOptions {
   color?: boolean;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
 
 function licenseCell(m: AuditedModule): string {
@@ -40,7 +42,7 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   const s = summaryOf(result);
   const counts = Object.entries(s.findings).map(([rule, n]) => `${rule} ${n}`);
   lines.push(
-    `${s.files} files: ${s.modules} modules, ${s.blobs} blobs, ${s.skipped} skipped, ${s.errors} errors; ` +
+    `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${plural(s.errors, "error")}; ` +
       (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
   );
   if (result.kernel.sources.length === 0 || !result.kernel.gplOnlyKnown) {

@@ -28,6 +28,7 @@ function moduleJson(m: AuditedModule) {
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
       .sort((a, b) => cmp(a.symbol, b.symbol)),
     unresolved: m.unresolved,
+    versions: [...f.versions].sort((a, b) => cmp(a.symbol, b.symbol)).map((v) => ({ symbol: v.symbol, crc: `0x${v.crc.toString(16).padStart(8, "0")}` })),
     findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain })),
   };
 }

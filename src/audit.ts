@@ -1,11 +1,12 @@
 import type { ObjectFacts } from "./kmod/facts.js";
 import type { AuditedModule, SkippedFile } from "./model.js";
+import { DependencyGraph } from "./resolve/graph.js";
 import { normalizeModuleName } from "./resolve/identity.js";
 import type { KernelTable } from "./resolve/kernel-table.js";
 import { ProviderIndex, resolveImports, type ResolvedImport } from "./resolve/providers.js";
 import { runRules } from "./rules/index.js";
-import { sortedUnique } from "./rules/types.js";
 import { isGplCompatible, licenseVerdicts } from "./rules/license.js";
+import { sortedUnique, type ModuleUnderAudit, type RuleContext } from "./rules/types.js";
 
 export interface InspectedObject {
   path: string;
@@ -22,6 +23,7 @@ export interface AuditOutcome {
   /** Relocatable objects without .modinfo that turned out not to be blobs. */
   skipped: SkippedFile[];
   index: ProviderIndex;
+  graph: DependencyGraph;
 }
 
 const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -29,7 +31,8 @@ const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1
 /**
  * Resolution and policy over facts already read: pure, no I/O. An ET_REL without .modinfo is a
  * blob when it imports at least one symbol of the kernel table (any such object when there is no
- * table); modules resolve against each other first and the kernel table second.
+ * table); modules resolve against each other first and the kernel table second; then every rule
+ * runs on every module with the whole scan as context.
  */
 export function audit(objects: readonly InspectedObject[], table: KernelTable, options: AuditOptions = {}): AuditOutcome {
   const tableKnown = table.bySymbol.size > 0;
@@ -44,19 +47,20 @@ export function audit(objects: readonly InspectedObject[], table: KernelTable, o
   const named = modules.map((m) => ({ ...m, name: m.facts.name ?? normalizeModuleName(m.path) }));
   const index = new ProviderIndex(named, table);
   const assumed = options.assumeLicense ?? null;
+  const unresolved = (imports: ResolvedImport[]) => (tableKnown ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol)) : []);
 
-  const unresolved = (imports: ResolvedImport[], kind: AuditedModule["kind"]) =>
-    tableKnown && kind === "module" ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol)) : [];
-  const audited: AuditedModule[] = [];
+  const bases: ModuleUnderAudit[] = [];
   for (const m of named) {
     const imports = resolveImports(m.facts, index);
-    const base = { path: m.path, kind: "module" as const, name: m.name, facts: m.facts, gplCompatible: licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports, "module") };
-    audited.push({ ...base, findings: runRules(base, { kernelTableKnown: tableKnown }) });
+    bases.push({ path: m.path, kind: "module", name: m.name, facts: m.facts, gplCompatible: licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports) });
   }
   for (const b of blobs) {
     const verdict = assumed === null ? null : isGplCompatible(assumed);
-    const base = { path: b.path, kind: "blob" as const, name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index), unresolved: [] };
-    audited.push({ ...base, findings: runRules(base, { kernelTableKnown: tableKnown }) });
+    // A blob's imports are resolved by its glue at link time: none is "unresolved".
+    bases.push({ path: b.path, kind: "blob", name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index), unresolved: [] });
   }
-  return { modules: audited.sort(byPath), skipped: skipped.sort(byPath), index };
+  const graph = new DependencyGraph(bases);
+  const ctx: RuleContext = { kernelTableKnown: tableKnown, targetRelease: table.release, index, graph, modules: new Map(bases.map((b) => [b.path, b])) };
+  const audited: AuditedModule[] = bases.map((b) => ({ ...b, findings: runRules(b, ctx) }));
+  return { modules: audited.sort(byPath), skipped: skipped.sort(byPath), index, graph };
 }

@@ -1,6 +1,7 @@
 import type { ObjectFacts } from "./kmod/facts.js";
 import type { ResolvedImport } from "./resolve/providers.js";
 import type { TableSource } from "./resolve/kernel-table.js";
+import type { DependencyGraph } from "./resolve/graph.js";
 import type { RuleId, Severity } from "./rules/meta.js";
 
 export interface Finding {
@@ -11,6 +12,8 @@ export interface Finding {
   symbols: string[];
   /** For findings that involve another module: the path through it (e.g. proprietary → shim → export → symbol). */
   chain: string[];
+  /** Every such path when there are several; `chain` is the first. */
+  chains?: string[][];
 }
 
 /** A module or blob after resolution and policy: facts plus what the scan concluded. */
@@ -53,8 +56,12 @@ export interface ScanResult {
     /** Distinct symbols known to be exported, by the tables and by the scanned modules. */
     exports: number;
     gplOnlyKnown: boolean;
+    /** The target kernel's release, when a table's name or contents say it. */
+    release: string | null;
   };
   modules: AuditedModule[];
+  /** Who provides what to whom, among the scanned modules and the modules the tables name. */
+  graph: DependencyGraph;
   errors: FileError[];
   skipped: SkippedFile[];
   /** Files looked at: modules + blobs + errors + skipped. */

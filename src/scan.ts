@@ -2,7 +2,7 @@ import { realpath } from "node:fs/promises";
 import { audit, type InspectedObject } from "./audit.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
 import { FormatError } from "./errors.js";
-import { detectTables, loadSymvers, type LoadedTable } from "./fs/tables.js";
+import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
 import { readRegularFile } from "./fs/read.js";
 import { walk, type WalkEntry } from "./fs/walk.js";
 import { inspectBytes } from "./kmod/facts.js";
@@ -12,6 +12,12 @@ import { mergeTables } from "./resolve/kernel-table.js";
 export interface ScanOptions {
   /** Module.symvers files (plain or .gz) of the target kernel, in order of precedence. */
   symvers?: string[];
+  /** Kernel images (vmlinux, or a vmlinuz holding one) whose ksymtab gives the kernel's exports. */
+  vmlinux?: string[];
+  /** System.map or /proc/kallsyms files, classified by the __start/__stop___ksymtab ranges. */
+  systemMap?: string[];
+  /** The target kernel release, when the tables' names do not say it (for vermagic-mismatch). */
+  kernelRelease?: string;
   /** Use export tables found beside the scanned trees (default true). */
   detectTables?: boolean;
   /** License that applies to vendor blobs, which carry none. */
@@ -31,15 +37,19 @@ function errorOf(path: string, e: unknown): FileError {
   return { path, message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
 }
 
-async function loadTables(paths: readonly string[], options: ScanOptions, errors: FileError[]): Promise<LoadedTable[]> {
-  const wanted: { file: string; origin: "explicit" | "detected" }[] = (options.symvers ?? []).map((file) => ({ file, origin: "explicit" }));
+/** Tables in order of trust: Module.symvers (given, then found), then kernel images, then maps. */
+async function loadTables(paths: readonly string[], options: ScanOptions, limits: DecodeLimits, errors: FileError[]): Promise<LoadedTable[]> {
+  type Wanted = { kind: "symvers" | "vmlinux" | "system-map"; file: string; origin: "explicit" | "detected" };
+  const wanted: Wanted[] = (options.symvers ?? []).map((file) => ({ kind: "symvers", file, origin: "explicit" }));
   if (options.detectTables !== false) {
-    for (const p of paths) for (const file of await detectTables(p)) wanted.push({ file, origin: "detected" });
+    for (const p of paths) for (const file of await detectTables(p)) wanted.push({ kind: "symvers", file, origin: "detected" });
   }
+  for (const file of options.vmlinux ?? []) wanted.push({ kind: "vmlinux", file, origin: "explicit" });
+  for (const file of options.systemMap ?? []) wanted.push({ kind: "system-map", file, origin: "explicit" });
   const loaded: LoadedTable[] = [];
-  for (const { file, origin } of wanted) {
+  for (const { kind, file, origin } of wanted) {
     try {
-      const t = await loadSymvers(file, origin);
+      const t = await loadTable(kind, file, origin, limits);
       if (!loaded.some((l) => l.real === t.real)) loaded.push(t);
     } catch (e) {
       errors.push(errorOf(file, e));
@@ -54,9 +64,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const errors: FileError[] = [];
   const skipped: SkippedFile[] = [];
   const objects: InspectedObject[] = [];
-  const tables = await loadTables(paths, options, errors);
+  const tables = await loadTables(paths, options, limits, errors);
   const tableFiles = new Set(tables.map((t) => t.real));
-  const kernel = mergeTables(tables);
+  const kernel = mergeTables(tables, options.kernelRelease ?? null);
 
   let done = 0;
   const handle = async (entry: WalkEntry) => {
@@ -98,8 +108,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     for (const p of paths) sources.push({ kind: "modules", file: p, origin: "explicit" });
   }
   return {
-    kernel: { sources, exports: outcome.index.size, gplOnlyKnown: kernel.gplOnlyKnown },
+    kernel: { sources, exports: outcome.index.size, gplOnlyKnown: kernel.gplOnlyKnown, release: kernel.release },
     modules: outcome.modules,
+    graph: outcome.graph,
     errors: errors.sort(byPath),
     skipped: skipped.sort(byPath),
     files: outcome.modules.length + errors.length + skipped.length,

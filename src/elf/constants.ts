@@ -14,9 +14,17 @@ export const SHT_SYMTAB_SHNDX = 18;
 
 export const SHN_UNDEF = 0;
 export const SHN_LORESERVE = 0xff00;
+export const SHN_HIRESERVE = 0xffff;
 export const SHN_ABS = 0xfff1;
 export const SHN_COMMON = 0xfff2;
 export const SHN_XINDEX = 0xffff;
+
+export const SHF_EXECINSTR = 0x4;
+
+export const STT_NOTYPE = 0;
+export const STT_OBJECT = 1;
+export const STT_FUNC = 2;
+export const STT_SECTION = 3;
 
 export const STB_LOCAL = 0;
 export const STB_GLOBAL = 1;

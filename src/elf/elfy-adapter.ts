@@ -99,7 +99,7 @@ export function parseElf(input: Uint8Array): ElfFile {
       name: "",
       type: view.u32(at + 4, "section header"),
       flags: is64 ? Number(view.u64big(at + 8, "section header")) : view.u32(at + 8, "section header"),
-      addr: s.addr,
+      addr: is64 ? view.u64big(at + 16, "section header") : BigInt(view.u32(at + 12, "section header")),
       offset: s.off,
       size: s.size,
       link: s.link,

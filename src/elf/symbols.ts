@@ -1,5 +1,5 @@
 import { FormatError } from "../errors.js";
-import { SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "./constants.js";
+import { SHN_HIRESERVE, SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "./constants.js";
 import { sectionBytes } from "./elfy-adapter.js";
 import type { ElfFile, ElfSection, ElfSymbol } from "./types.js";
 
@@ -34,17 +34,17 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection): ElfSymbol[] {
   const count = symtab.size / entsize;
   const is64 = elf.elfClass === 64;
   const out: ElfSymbol[] = [];
-  for (let i = 1; i < count; i++) {
+  for (let i = 0; i < count; i++) {
     const at = symtab.offset + i * entsize;
     const nameOff = view.u32(at, where);
-    let value: number, size: number, info: number, shndx: number;
+    let value: bigint, size: number, info: number, shndx: number;
     if (is64) {
       info = view.u8(at + 4, where);
       shndx = view.u16(at + 6, where);
-      value = Number(view.u64big(at + 8, where));
+      value = view.u64big(at + 8, where);
       size = Number(view.u64big(at + 16, where));
     } else {
-      value = view.u32(at + 4, where);
+      value = BigInt(view.u32(at + 4, where));
       size = view.u32(at + 8, where);
       info = view.u8(at + 12, where);
       shndx = view.u16(at + 14, where);
@@ -62,7 +62,9 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection): ElfSymbol[] {
       if (s === undefined) throw new FormatError(`string table ${strtab.name}`, strStart + nameOff, `name of symbol ${i} has no terminating NUL`);
       name = s;
     }
-    out.push({ name, value, size, bind: info >> 4, type: info & 0xf, shndx });
+    const section = shndx < SHN_LORESERVE || shndx > SHN_HIRESERVE ? elf.sections[shndx] : undefined;
+    const offset = section && section.addr !== 0n ? Number(value - section.addr) : Number(value);
+    out.push({ index: i, name, value: Number(value), offset, size, bind: info >> 4, type: info & 0xf, shndx });
   }
   return out;
 }

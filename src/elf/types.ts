@@ -5,7 +5,8 @@ export interface ElfSection {
   name: string;
   type: number;
   flags: number;
-  addr: number;
+  /** Virtual address: kernel addresses in vmlinux exceed 2^53, so kept exact. */
+  addr: bigint;
   /** File offset of the section's bytes; checked against the file only when the bytes are read. */
   offset: number;
   size: number;
@@ -28,8 +29,13 @@ export interface ElfFile {
 }
 
 export interface ElfSymbol {
+  /** Index in the symbol table (relocations refer to symbols by it). */
+  index: number;
   name: string;
+  /** st_value; approximate above 2^53 (vmlinux addresses) — use `offset` to find its bytes. */
   value: number;
+  /** Exact offset of the symbol within its section (st_value − sh_addr). */
+  offset: number;
   size: number;
   bind: number;
   type: number;

@@ -1,19 +1,29 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { kernelElf } from "../container/kernel-image.js";
+import type { DecodeLimits } from "../container/limits.js";
+import { sniffCompression } from "../container/sniff.js";
 import { FormatError } from "../errors.js";
+import type { TableKind, TableSource } from "../resolve/kernel-table.js";
+import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
 import { parseSymvers, type ExportTable } from "../resolve/symvers.js";
-import type { TableSource } from "../resolve/kernel-table.js";
+import { parseSystemMap } from "../resolve/system-map.js";
+import { parseVmlinux } from "../resolve/vmlinux.js";
 
 export interface LoadedTable {
   source: TableSource;
   table: ExportTable;
   /** Real path, so the walk can recognise the table file among scanned files. */
   real: string;
+  /** Kernel release the table belongs to, when its name or contents say. */
+  release: string | null;
 }
 
-/** Reads a Module.symvers, plain or gzip-compressed (as /boot/symvers-<ver>.gz). */
-export async function loadSymvers(file: string, origin: TableSource["origin"]): Promise<LoadedTable> {
+/**
+ * Reads one export table: a Module.symvers (plain or compressed, as /boot/symvers-<ver>.gz), a
+ * System.map or /proc/kallsyms, or a kernel image (vmlinux, or a vmlinuz it is extracted from).
+ */
+export async function loadTable(kind: Exclude<TableKind, "modules" | "embedded">, file: string, origin: TableSource["origin"], limits: DecodeLimits): Promise<LoadedTable> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -21,14 +31,22 @@ export async function loadSymvers(file: string, origin: TableSource["origin"]): 
     const err = e as NodeJS.ErrnoException;
     throw new FormatError(`export table ${file}`, undefined, `cannot read: ${err.code ?? err.message}`);
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: 256 << 20 });
-    } catch (e) {
-      throw new FormatError(`export table ${file}`, undefined, `gzip: ${(e as Error).message}`);
-    }
+  const real = await realpath(file);
+  let release = releaseFromPath(file) ?? releaseFromPath(real);
+  let table: ExportTable;
+  if (kind === "vmlinux") {
+    const elf = await kernelElf(bytes, limits);
+    table = parseVmlinux(elf);
+    release ??= releaseFromBanner(elf);
+  } else {
+    const codec = sniffCompression(bytes);
+    if (codec) bytes = await codec.decode(bytes, limits);
+    const text = bytes.toString("utf8");
+    if (kind === "symvers") table = parseSymvers(text, file);
+    else if (/^f+ B The real System\.map is in/.test(text)) throw new FormatError(file, 0, "Debian's placeholder System.map: the real one is in the linux-image-<version>-dbg package");
+    else table = parseSystemMap(text, file);
   }
-  return { source: { kind: "symvers", file, origin }, table: parseSymvers(bytes.toString("utf8"), file), real: await realpath(file) };
+  return { source: { kind, file, origin }, table, real, release };
 }
 
 const isTableName = (name: string) => name === "Module.symvers" || /^symvers.*\.gz$/.test(name);

@@ -1,6 +1,7 @@
 import { FormatError } from "../errors.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
+import { SHN_ABS } from "../elf/constants.js";
 
 export type ExportType = "EXPORT_SYMBOL" | "EXPORT_SYMBOL_GPL" | "EXPORT_SYMBOL_GPL_FUTURE" | "EXPORT_UNUSED_SYMBOL" | "EXPORT_UNUSED_SYMBOL_GPL";
 
@@ -9,6 +10,8 @@ export interface ExportedSymbol {
   type: ExportType;
   gplOnly: boolean;
   namespace: string | null;
+  /** The modversions CRC importers must match, from `__crc_<sym>`; null without CONFIG_MODVERSIONS. */
+  crc: number | null;
 }
 
 /** Section a `__ksymtab_<sym>` label lives in → the export macro that put it there. */
@@ -24,15 +27,24 @@ export function isGplOnly(type: ExportType): boolean {
   return type === "EXPORT_SYMBOL_GPL" || type === "EXPORT_UNUSED_SYMBOL_GPL";
 }
 
+/** `__crc_<sym>`: an absolute symbol whose value is the CRC (older kernels), or a label on a u32 in __kcrctab. */
+function crcAtSymbol(elf: ElfFile, sym: ElfSymbol): number {
+  if (sym.shndx === SHN_ABS) return sym.value >>> 0;
+  const section = elf.sections[sym.shndx];
+  if (!section) throw new FormatError("export CRC", undefined, `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`);
+  if (sym.offset < 0 || sym.offset + 4 > section.size) throw new FormatError("export CRC", section.offset, `symbol ${sym.name} points outside its section ${section.name}`);
+  return elf.view.u32(section.offset + sym.offset, `section ${section.name}`);
+}
+
 /** Reads the NUL-terminated string a label points at inside its section. */
 function stringAtSymbol(elf: ElfFile, sym: ElfSymbol, what: string): string {
   const section = elf.sections[sym.shndx];
   if (!section) throw new FormatError(what, undefined, `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`);
   const bytes = sectionBytes(elf, section);
-  if (sym.value >= bytes.length) throw new FormatError(what, section.offset, `symbol ${sym.name} points past its section ${section.name}`);
-  const nul = bytes.indexOf(0, sym.value);
-  if (nul < 0) throw new FormatError(what, section.offset + sym.value, `string of ${sym.name} has no terminating NUL`);
-  return bytes.toString("utf8", sym.value, nul);
+  if (sym.offset < 0 || sym.offset >= bytes.length) throw new FormatError(what, section.offset, `symbol ${sym.name} points outside its section ${section.name}`);
+  const nul = bytes.indexOf(0, sym.offset);
+  if (nul < 0) throw new FormatError(what, section.offset + sym.offset, `string of ${sym.name} has no terminating NUL`);
+  return bytes.toString("utf8", sym.offset, nul);
 }
 
 /**
@@ -44,6 +56,7 @@ function stringAtSymbol(elf: ElfFile, sym: ElfSymbol, what: string): string {
  */
 export function readExports(elf: ElfFile, symbols: ElfSymbol[]): ExportedSymbol[] {
   const namespaces = new Map<string, string>();
+  const crcs = new Map<string, number>();
   const found = new Map<string, ExportedSymbol>();
   const fromExportSection: ElfSymbol[] = [];
   for (const sym of symbols) {
@@ -51,9 +64,11 @@ export function readExports(elf: ElfFile, symbols: ElfSymbol[]): ExportedSymbol[
     if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) continue;
     if (name.startsWith("__ksymtab_")) {
       const type = KSYMTAB_SECTIONS[elf.sections[sym.shndx]?.name ?? ""];
-      if (type) found.set(name.slice(10), { symbol: name.slice(10), type, gplOnly: isGplOnly(type), namespace: null });
+      if (type) found.set(name.slice(10), { symbol: name.slice(10), type, gplOnly: isGplOnly(type), namespace: null, crc: null });
     } else if (name.startsWith("__kstrtabns_")) {
       namespaces.set(name.slice(12), stringAtSymbol(elf, sym, "export namespace"));
+    } else if (name.startsWith("__crc_")) {
+      crcs.set(name.slice(6), crcAtSymbol(elf, sym));
     } else if (name.startsWith("__export_symbol_") && elf.sections[sym.shndx]?.name === ".export_symbol") {
       fromExportSection.push(sym);
     }
@@ -63,13 +78,17 @@ export function readExports(elf: ElfFile, symbols: ElfSymbol[]): ExportedSymbol[
     const license = stringAtSymbol(elf, sym, ".export_symbol");
     if (!found.has(symbol)) {
       const type: ExportType = license === "GPL" ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL";
-      const ns = stringAtSymbol(elf, { ...sym, value: sym.value + Buffer.byteLength(license) + 1 }, ".export_symbol");
-      found.set(symbol, { symbol, type, gplOnly: isGplOnly(type), namespace: ns || null });
+      const ns = stringAtSymbol(elf, { ...sym, offset: sym.offset + Buffer.byteLength(license) + 1 }, ".export_symbol");
+      found.set(symbol, { symbol, type, gplOnly: isGplOnly(type), namespace: ns || null, crc: null });
     }
   }
   for (const [symbol, ns] of namespaces) {
     const e = found.get(symbol);
     if (e && ns) e.namespace = ns;
+  }
+  for (const [symbol, crc] of crcs) {
+    const e = found.get(symbol);
+    if (e) e.crc = crc;
   }
   return [...found.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 }

@@ -8,6 +8,7 @@ import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian } from "../elf/byte-view.js";
 import { readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
+import { functionReferences } from "./references.js";
 import { parseModinfo, tagValues, type StrayModinfoString } from "./modinfo.js";
 import { splitSignature, type ModuleSignature } from "./signature.js";
 import { readVersions, type SymbolVersion } from "./versions.js";
@@ -35,6 +36,12 @@ export interface ObjectFacts {
   exports: ExportedSymbol[];
   imports: ImportedSymbol[];
   versions: SymbolVersion[];
+  /**
+   * For each exported function: the imports its code reaches, by relocations (see references.ts).
+   * This is what tells a GPL shim that re-exports GPL-only functionality from one whose plain API
+   * never touches it.
+   */
+  exportReferences: Record<string, string[]>;
 }
 
 export type Inspection = { outcome: "facts"; facts: ObjectFacts } | { outcome: "skipped"; reason: string };
@@ -86,6 +93,9 @@ function elfFacts(bytes: Buffer, compression: Compression | null): Inspection {
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
+  const exports = readExports(elf, symbols);
+  const exported = new Set(exports.map((e) => e.symbol));
+  const exportReferences = exported.size ? Object.fromEntries(functionReferences(elf, symbols, (s) => exported.has(s.name))) : {};
   const facts: ObjectFacts = {
     kind: modinfoSection ? "module" : "object",
     dialect: "linux",
@@ -100,9 +110,10 @@ function elfFacts(bytes: Buffer, compression: Compression | null): Inspection {
     depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== ""),
     importNs: tagValues(info, "import_ns"),
     signature,
-    exports: readExports(elf, symbols),
+    exports,
     imports: readImports(symbols, elf.machine),
     versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64) : [],
+    exportReferences,
   };
   return { outcome: "facts", facts };
 }

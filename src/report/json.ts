@@ -4,6 +4,8 @@ import { VERSION } from "../version.js";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+const hexCrc = (crc: number | null) => (crc === null ? null : `0x${crc.toString(16).padStart(8, "0")}`);
+
 function moduleJson(m: AuditedModule) {
   const f = m.facts;
   return {
@@ -22,14 +24,14 @@ function moduleJson(m: AuditedModule) {
     signature: f.signature,
     gplCompatible: m.gplCompatible,
     imports: f.imports.length,
-    exports: f.exports.map((e) => ({ symbol: e.symbol, gplOnly: e.gplOnly, namespace: e.namespace, type: e.type })),
+    exports: f.exports.map((e) => ({ symbol: e.symbol, gplOnly: e.gplOnly, namespace: e.namespace, type: e.type, crc: hexCrc(e.crc) })),
     gplOnlyImports: m.imports
       .filter((i) => i.provider?.gplOnly)
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
       .sort((a, b) => cmp(a.symbol, b.symbol)),
     unresolved: m.unresolved,
-    versions: [...f.versions].sort((a, b) => cmp(a.symbol, b.symbol)).map((v) => ({ symbol: v.symbol, crc: `0x${v.crc.toString(16).padStart(8, "0")}` })),
-    findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain })),
+    versions: [...f.versions].sort((a, b) => cmp(a.symbol, b.symbol)).map((v) => ({ symbol: v.symbol, crc: hexCrc(v.crc) })),
+    findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain, ...(x.chains ? { chains: x.chains } : {}) })),
   };
 }
 
@@ -56,6 +58,7 @@ export function toJson(result: ScanResult) {
       sources: result.kernel.sources.map((s) => ({ kind: s.kind, file: s.file, origin: s.origin })),
       exports: result.kernel.exports,
       gplOnlyKnown: result.kernel.gplOnlyKnown,
+      release: result.kernel.release,
     },
     modules: result.modules.map(moduleJson),
     errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),

@@ -1,6 +1,6 @@
 import type { ExportTable, KernelExport } from "./symvers.js";
 
-export type TableKind = "symvers" | "modules" | "embedded" | "vmlinux";
+export type TableKind = "symvers" | "modules" | "embedded" | "vmlinux" | "system-map";
 
 export interface TableSource {
   kind: TableKind;
@@ -15,9 +15,11 @@ export interface KernelTable {
   bySymbol: Map<string, KernelExport>;
   /** Whether the tables say which exports are GPL-only (false with no table, or only 3-column ones). */
   gplOnlyKnown: boolean;
+  /** The target kernel's release, when known: vermagic is compared against it. */
+  release: string | null;
 }
 
-export function mergeTables(tables: { source: TableSource; table: ExportTable }[]): KernelTable {
+export function mergeTables(tables: { source: TableSource; table: ExportTable; release?: string | null }[], release: string | null = null): KernelTable {
   const bySymbol = new Map<string, KernelExport>();
   for (const { table } of tables) {
     for (const e of table.exports) if (!bySymbol.has(e.symbol)) bySymbol.set(e.symbol, e);
@@ -26,5 +28,6 @@ export function mergeTables(tables: { source: TableSource; table: ExportTable }[
     sources: tables.map((t) => t.source),
     bySymbol,
     gplOnlyKnown: tables.length > 0 && tables.some((t) => t.table.hasExportTypes),
+    release: release ?? tables.find((t) => t.release)?.release ?? null,
   };
 }

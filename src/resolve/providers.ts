@@ -10,6 +10,8 @@ export interface Provider {
   /** "scan": a module in this scan (its path is set); "table": a kernel export table row. */
   from: "scan" | "table";
   path?: string;
+  /** vmlinux itself rather than a module. */
+  kernel: boolean;
   type: ExportType | null;
   gplOnly: boolean;
   namespace: string | null;
@@ -37,7 +39,7 @@ export class ProviderIndex {
     for (const m of [...exporters].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
       for (const e of m.facts.exports) {
         if (this.scanned.has(e.symbol)) continue;
-        this.scanned.set(e.symbol, { name: m.name, from: "scan", path: m.path, type: e.type, gplOnly: e.gplOnly, namespace: e.namespace, crc: null });
+        this.scanned.set(e.symbol, { name: m.name, from: "scan", path: m.path, kernel: false, type: e.type, gplOnly: e.gplOnly, namespace: e.namespace, crc: e.crc });
       }
     }
   }
@@ -48,7 +50,7 @@ export class ProviderIndex {
     const row = this.table.bySymbol.get(symbol);
     if (!row) return undefined;
     const name = row.module === "vmlinux" ? "vmlinux" : normalizeModuleName(row.module);
-    return { name, from: "table", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
+    return { name, from: "table", kernel: row.module === "vmlinux", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
   }
 
   /** Distinct symbols any source provides. */

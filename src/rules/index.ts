@@ -1,20 +1,42 @@
-import type { AuditedModule, Finding } from "../model.js";
+import type { Finding } from "../model.js";
 import { blobUsesGplOnly } from "./blob-uses-gpl-only.js";
+import { dependsMismatch } from "./depends-mismatch.js";
+import { dynamicSymbolLookup } from "./dynamic-symbol-lookup.js";
 import { gplOnlySymbolUse } from "./gpl-only-symbol-use.js";
+import { gplShimReexport } from "./gpl-shim-reexport.js";
 import { licenseTagsDisagree } from "./license-tags-disagree.js";
 import { RULES } from "./meta.js";
 import { missingLicense } from "./missing-license.js";
+import { missingNamespaceImport } from "./missing-namespace-import.js";
+import { inheritsProprietaryTaint, proprietaryTaintInherited } from "./proprietary-taint.js";
 import { suspiciousLicenseString } from "./suspicious-license-string.js";
-import type { Rule, RuleContext } from "./types.js";
+import { symbolVersionMismatch } from "./symbol-version-mismatch.js";
+import type { ModuleUnderAudit, Rule, RuleContext } from "./types.js";
 import { unresolvedSymbol } from "./unresolved-symbol.js";
+import { vermagicMismatch } from "./vermagic-mismatch.js";
 
-export const ALL_RULES: readonly Rule[] = [gplOnlySymbolUse, missingLicense, licenseTagsDisagree, suspiciousLicenseString, unresolvedSymbol, blobUsesGplOnly];
+export const ALL_RULES: readonly Rule[] = [
+  gplOnlySymbolUse,
+  missingLicense,
+  licenseTagsDisagree,
+  suspiciousLicenseString,
+  unresolvedSymbol,
+  symbolVersionMismatch,
+  missingNamespaceImport,
+  vermagicMismatch,
+  dependsMismatch,
+  proprietaryTaintInherited,
+  inheritsProprietaryTaint,
+  gplShimReexport,
+  dynamicSymbolLookup,
+  blobUsesGplOnly,
+];
 
-export function runRules(m: Omit<AuditedModule, "findings">, ctx: RuleContext, rules: readonly Rule[] = ALL_RULES): Finding[] {
+export function runRules(m: ModuleUnderAudit, ctx: RuleContext, rules: readonly Rule[] = ALL_RULES): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
     for (const d of rule.check(m, ctx)) {
-      out.push({ rule: rule.id, severity: RULES[rule.id].severity, message: d.message, symbols: d.symbols, chain: d.chain ?? [] });
+      out.push({ rule: rule.id, severity: RULES[rule.id].severity, message: d.message, symbols: d.symbols, chain: d.chain ?? [], ...(d.chains ? { chains: d.chains } : {}) });
     }
   }
   return out;

@@ -9,6 +9,14 @@ export type RuleId =
   | "license-tags-disagree"
   | "suspicious-license-string"
   | "unresolved-symbol"
+  | "symbol-version-mismatch"
+  | "missing-namespace-import"
+  | "vermagic-mismatch"
+  | "depends-mismatch"
+  | "proprietary-taint-inherited"
+  | "inherits-proprietary-taint"
+  | "gpl-shim-reexport"
+  | "dynamic-symbol-lookup"
   | "blob-uses-gpl-only";
 
 export interface RuleMeta {
@@ -43,6 +51,46 @@ export const RULES: Record<RuleId, RuleMeta> = {
     severity: "error",
     title: "Import provided by nothing known",
     help: "Neither the kernel export table in use nor any scanned module exports this symbol: the loader would fail with \"Unknown symbol\". The module was built for another kernel, or the module that provides it is missing from the scan.",
+  },
+  "symbol-version-mismatch": {
+    severity: "error",
+    title: "Symbol CRC differs from the target kernel's",
+    help: "With CONFIG_MODVERSIONS the module records, in __versions, the CRC of each symbol's prototype it was built against. The target kernel exports these symbols with a different CRC, so the loader refuses the module (\"disagrees about version of symbol\"). Rebuild the module against the target kernel's headers.",
+  },
+  "missing-namespace-import": {
+    severity: "error",
+    title: "Namespaced symbol used without MODULE_IMPORT_NS",
+    help: "The symbol is exported into a symbol namespace; a module may use it only if its .modinfo has import_ns=<namespace>. modpost refuses to build such a module and the loader refuses to load it (-EINVAL). Add MODULE_IMPORT_NS(<namespace>).",
+  },
+  "vermagic-mismatch": {
+    severity: "warning",
+    title: "Built for another kernel release",
+    help: "The release in the module's vermagic differs from the target kernel's. modprobe refuses such a module unless forced; even when it loads, its structures may not match the running kernel.",
+  },
+  "depends-mismatch": {
+    severity: "warning",
+    title: "depends= disagrees with the symbols the module imports",
+    help: "modpost writes depends= from the modules that provide the module's imports. A module whose tag names other modules than its symbols need was edited after the build, or built against another tree; modprobe loads what the tag (via depmod) says.",
+  },
+  "proprietary-taint-inherited": {
+    severity: "error",
+    title: "GPL module uses GPL-only symbols and a proprietary module's symbols",
+    help: "Since Linux 5.9 a module that uses symbols of a proprietary module inherits its taint, and one that also uses GPL-only symbols is refused (\"module using GPL-only symbols uses symbols from proprietary module\"): a GPL wrapper cannot bridge GPL-only interfaces to proprietary code.",
+  },
+  "inherits-proprietary-taint": {
+    severity: "info",
+    title: "GPL module uses a proprietary module's symbols",
+    help: "Since Linux 5.9 the module inherits the proprietary taint of the module whose symbols it uses. It loads, but it is treated as proprietary from then on.",
+  },
+  "gpl-shim-reexport": {
+    severity: "warning",
+    title: "GPL shim re-exports GPL-only functionality to a non-GPL module",
+    help: "This GPL module exports (with plain EXPORT_SYMBOL) functions whose own code calls GPL-only symbols, and a module that is not GPL-compatible imports those functions: GPL-only interfaces reach proprietary code through a wrapper. Each chain reads non-GPL module → shim → export → GPL-only symbol.",
+  },
+  "dynamic-symbol-lookup": {
+    severity: "warning",
+    title: "Non-GPL module looks symbols up at run time",
+    help: "__symbol_get (symbol_get), kallsyms_lookup_name or a kprobe used to find a symbol's address let a module reach symbols without importing them, bypassing the loader's GPL-only checks (since 6.6 symbol_get works only on GPL-only exports). Review what the module looks up.",
   },
   "blob-uses-gpl-only": {
     severity: "warning",

@@ -1,9 +1,25 @@
 import type { AuditedModule } from "../model.js";
+import type { DependencyGraph } from "../resolve/graph.js";
+import type { ProviderIndex } from "../resolve/providers.js";
 import type { RuleId } from "./meta.js";
 
+export type ModuleUnderAudit = Omit<AuditedModule, "findings">;
+
+/** What rules may consult beyond the module at hand: the rest of the scan and the target kernel. */
 export interface RuleContext {
   /** A kernel export table is in use, so an import nobody provides is really unresolved. */
   kernelTableKnown: boolean;
+  /** The target kernel's release, when known. */
+  targetRelease: string | null;
+  index: ProviderIndex;
+  graph: DependencyGraph;
+  /** Every module and blob of the scan, by path. */
+  modules: ReadonlyMap<string, ModuleUnderAudit>;
+}
+
+/** Not GPL-compatible by either verdict: a module with such a license, or a blob with an assumed one. */
+export function isNonGpl(m: ModuleUnderAudit): boolean {
+  return m.gplCompatible.loader === false || m.gplCompatible.modpost === false;
 }
 
 /** What one rule reports about one module; the runner adds the id and severity. */
@@ -11,11 +27,13 @@ export interface FindingDraft {
   message: string;
   symbols: string[];
   chain?: string[];
+  /** Every chain when there are several (gpl-shim-reexport); `chain` is the first. */
+  chains?: string[][];
 }
 
 export interface Rule {
   id: RuleId;
-  check(module: Omit<AuditedModule, "findings">, ctx: RuleContext): FindingDraft[];
+  check(module: ModuleUnderAudit, ctx: RuleContext): FindingDraft[];
 }
 
 export function sortedUnique(symbols: Iterable<string>): string[] {

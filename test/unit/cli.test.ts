@@ -99,7 +99,7 @@ describe("--format json", () => {
   it("says GPL-only kernel exports are unknown when there is no table", () => {
     const dir = fixture({ "m.ko": miniModule(64, "little", ["license=Proprietary"]).bytes });
     const { json, status } = runCliJson(["scan", dir]);
-    expect(json.kernel).toEqual({ sources: [{ kind: "modules", file: dir, origin: "explicit" }], exports: 1, gplOnlyKnown: false });
+    expect(json.kernel).toEqual({ sources: [{ kind: "modules", file: dir, origin: "explicit" }], exports: 1, gplOnlyKnown: false, release: null });
     expect(json.modules[0].findings).toEqual([]);
     expect(status).toBe(0);
     expect(runCli(["scan", dir]).stdout).toMatch(/GPL-only kernel exports are unknown/);

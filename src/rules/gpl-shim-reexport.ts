@@ -1,0 +1,38 @@
+import type { FindingDraft, Rule } from "./types.js";
+import { isNonGpl, listForMessage, sortedUnique } from "./types.js";
+
+/**
+ * Judged per export, on the shim: an export whose own code (by its relocations) reaches GPL-only
+ * symbols, imported by a non-GPL module. A GPL library whose plain API a proprietary driver uses
+ * is not flagged unless those very exports call GPL-only symbols.
+ */
+export const gplShimReexport: Rule = {
+  id: "gpl-shim-reexport",
+  check(s, ctx) {
+    if (s.kind !== "module" || s.gplCompatible.loader !== true) return [];
+    const byImporter = new Map<string, { exportName: string; gplOnly: string[] }[]>();
+    for (const e of s.facts.exports) {
+      const reached = s.facts.exportReferences[e.symbol] ?? [];
+      const gplOnly = reached.filter((sym) => ctx.index.lookup(sym)?.gplOnly);
+      if (gplOnly.length === 0) continue;
+      for (const importer of ctx.graph.importersOf(s.path, e.symbol)) {
+        const p = ctx.modules.get(importer);
+        if (!p || !isNonGpl(p)) continue;
+        byImporter.set(importer, [...(byImporter.get(importer) ?? []), { exportName: e.symbol, gplOnly }]);
+      }
+    }
+    const drafts: FindingDraft[] = [];
+    for (const [importer, uses] of [...byImporter].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const p = ctx.modules.get(importer)!;
+      const chains = uses.flatMap((u) => u.gplOnly.map((g) => [p.name, s.name, u.exportName, g]));
+      const described = uses.map((u) => `${u.exportName} → ${listForMessage(u.gplOnly, 3)}`);
+      drafts.push({
+        message: `non-GPL module ${p.name} imports ${uses.length} export${uses.length === 1 ? "" : "s"} whose code calls GPL-only symbols: ${listForMessage(described, 3)}`,
+        symbols: sortedUnique(uses.map((u) => u.exportName)),
+        chain: chains[0]!,
+        chains,
+      });
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,38 @@
+import type { DependencyEdge } from "../resolve/graph.js";
+import type { FindingDraft, ModuleUnderAudit, Rule, RuleContext } from "./types.js";
+import { listForMessage } from "./types.js";
+
+/** Edges from a GPL-compatible (to the loader) module to proprietary modules of the scan. */
+function proprietaryProviders(m: ModuleUnderAudit, ctx: RuleContext): DependencyEdge[] {
+  if (m.kind !== "module" || m.gplCompatible.loader !== true) return [];
+  return ctx.graph.dependencies(m.path).filter((e) => e.inScan && ctx.modules.get(e.to)?.gplCompatible.loader === false);
+}
+
+const gplOnlyImports = (m: ModuleUnderAudit) => m.imports.filter((i) => i.provider?.gplOnly).map((i) => i.symbol);
+
+function drafts(m: ModuleUnderAudit, ctx: RuleContext, wantGplOnly: boolean): FindingDraft[] {
+  const gpl = gplOnlyImports(m);
+  if (wantGplOnly !== gpl.length > 0) return [];
+  return proprietaryProviders(m, ctx).map((e) => {
+    const symbols = e.symbols.map((s) => s.symbol).sort();
+    const license = ctx.modules.get(e.to)!.facts.licenses[0];
+    const from = `${e.toName} (license ${license === undefined ? "unspecified" : `"${license}"`})`;
+    return {
+      message: wantGplOnly
+        ? `uses ${listForMessage(symbols, 3)} from proprietary module ${from} and ${gpl.length} GPL-only symbol${gpl.length === 1 ? "" : "s"} (${listForMessage(gpl.sort(), 3)}): the kernel refuses to load it`
+        : `uses ${listForMessage(symbols, 3)} from proprietary module ${from}, so it inherits the proprietary taint`,
+      symbols,
+      chain: [m.name, e.toName],
+    };
+  });
+}
+
+export const proprietaryTaintInherited: Rule = {
+  id: "proprietary-taint-inherited",
+  check: (m, ctx) => drafts(m, ctx, true),
+};
+
+export const inheritsProprietaryTaint: Rule = {
+  id: "inherits-proprietary-taint",
+  check: (m, ctx) => drafts(m, ctx, false),
+};

@@ -16,6 +16,8 @@ export interface InspectedObject {
 export interface AuditOptions {
   /** The license that applies to vendor blobs (they carry none), e.g. "NVIDIA". */
   assumeLicense?: string | null;
+  /** Paths of objects the user says are blobs, whatever they import (e.g. one that calls only its glue). */
+  blobs?: readonly string[];
 }
 
 export interface AuditOutcome {
@@ -41,7 +43,7 @@ export function audit(objects: readonly InspectedObject[], table: KernelTable, o
   const skipped: SkippedFile[] = [];
   for (const o of objects) {
     if (o.facts.kind === "module") modules.push(o);
-    else if (!tableKnown || o.facts.imports.some((i) => table.bySymbol.has(i.symbol))) blobs.push(o);
+    else if (!tableKnown || options.blobs?.includes(o.path) || o.facts.imports.some((i) => table.bySymbol.has(i.symbol))) blobs.push(o);
     else skipped.push({ path: o.path, reason: "ELF relocatable object without .modinfo that imports no kernel export" });
   }
   const named = modules.map((m) => ({ ...m, name: m.facts.name ?? normalizeModuleName(m.path) }));

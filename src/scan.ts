@@ -22,6 +22,8 @@ export interface ScanOptions {
   detectTables?: boolean;
   /** License that applies to vendor blobs, which carry none. */
   assumeLicense?: string | null;
+  /** Objects to treat as blobs whatever they import (paths as they appear in the result). */
+  blobs?: string[];
   limits?: Partial<DecodeLimits>;
   /** Files read and decoded at once (default 8): decoding runs on libuv's thread pool. */
   concurrency?: number;
@@ -101,7 +103,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
 
-  const outcome = audit(objects, kernel, { assumeLicense: options.assumeLicense ?? null });
+  const outcome = audit(objects, kernel, { assumeLicense: options.assumeLicense ?? null, ...(options.blobs ? { blobs: options.blobs } : {}) });
   skipped.push(...outcome.skipped);
   const sources = [...kernel.sources];
   if (outcome.modules.some((m) => m.facts.exports.length > 0)) {

@@ -55,21 +55,26 @@ function describeStart(bytes: Uint8Array): string {
   return `not ELF (starts with ${head})`;
 }
 
+/** Undoes any compression recognised by content (up to MAX_COMPRESSION_DEPTH layers). */
+export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{ bytes: Buffer; compression: Compression | null }> {
+  let bytes = input;
+  let compression: Compression | null = null;
+  for (let depth = 0; ; depth++) {
+    const codec = sniffCompression(bytes);
+    if (!codec) return { bytes, compression };
+    if (depth === MAX_COMPRESSION_DEPTH) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${MAX_COMPRESSION_DEPTH} times over`);
+    compression ??= codec.kind;
+    bytes = await codec.decode(bytes, limits);
+  }
+}
+
 /**
  * Opens one file's bytes by content: decompresses gzip/xz/zstd, strips an appended signature and
  * reads the ELF. Throws FormatError when the bytes are damaged; returns "skipped" with the reason
  * when they are intact but not a kernel module or relocatable object.
  */
 export async function inspectBytes(input: Buffer, limits: DecodeLimits): Promise<Inspection> {
-  let bytes = input;
-  let compression: Compression | null = null;
-  for (let depth = 0; ; depth++) {
-    const codec = sniffCompression(bytes);
-    if (!codec) break;
-    if (depth === MAX_COMPRESSION_DEPTH) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${MAX_COMPRESSION_DEPTH} times over`);
-    compression ??= codec.kind;
-    bytes = await codec.decode(bytes, limits);
-  }
+  const { bytes, compression } = await decompress(input, limits);
   if (!hasElfMagic(bytes)) {
     return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes) };
   }

@@ -1,0 +1,65 @@
+import Table from "cli-table3";
+import type { DepsView } from "../deps.js";
+import type { DependencyEdge } from "../resolve/graph.js";
+import { escapeForTerminal as esc } from "./escape.js";
+
+const gplCount = (e: DependencyEdge) => e.symbols.filter((s) => s.gplOnly).length;
+const edgeLabel = (e: DependencyEdge) => `${e.symbols.length} symbol${e.symbols.length === 1 ? "" : "s"}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
+
+export function depsJson(view: DepsView) {
+  return {
+    schemaVersion: 1,
+    module: { name: view.root.name, path: view.root.path, license: view.root.license },
+    direction: view.direction,
+    nodes: view.nodes,
+    edges: view.edges.map((e) => ({ from: e.from, to: e.to, toName: e.toName, inScan: e.inScan, symbols: e.symbols, gplOnly: gplCount(e) > 0 })),
+  };
+}
+
+export function renderDepsTable(view: DepsView): string {
+  const table = new Table({ head: ["From", "To", "Symbols", "GPL-only symbols"], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 30, 12, 60] });
+  const nameOf = new Map(view.nodes.map((n) => [n.key, n.name]));
+  for (const e of view.edges) {
+    const gpl = e.symbols.filter((s) => s.gplOnly).map((s) => s.symbol);
+    table.push([esc(nameOf.get(e.from) ?? e.from), esc(e.toName) + (e.inScan || e.to === "vmlinux" ? "" : " (not scanned)"), String(e.symbols.length), esc(gpl.join(", ")) || "—"]);
+  }
+  const what = view.direction === "dependencies" ? "depends on" : "is needed by";
+  const others = view.nodes.slice(1).map((n) => `${esc(n.name)}${n.depth > 1 ? ` (via ${n.depth - 1})` : ""}`);
+  return `${esc(view.root.name)} ${what} ${others.length ? `${others.length} module${others.length === 1 ? "" : "s"}: ${others.join(", ")}` : "no module"}\n${view.edges.length ? table.toString() + "\n" : ""}`;
+}
+
+const dotId = (s: string) => `"${s.replace(/["\\]/g, "\\$&").replace(/\n/g, "\\n")}"`;
+
+/** Graphviz: GPL-only edges red and bold, the module asked about filled. */
+export function renderDepsDot(view: DepsView): string {
+  const lines = ["digraph kmodaudit_deps {", "  rankdir=LR;", '  node [shape=box, fontname="sans-serif"];'];
+  for (const n of view.nodes) lines.push(`  ${dotId(n.key)} [label=${dotId(n.license ? `${n.name}\n${n.license}` : n.name)}${n.depth === 0 ? ', style=filled, fillcolor="#dde8ff"' : ""}];`);
+  if (view.edges.some((e) => e.to === "vmlinux")) lines.push('  "vmlinux" [label="vmlinux", shape=ellipse];');
+  for (const e of view.edges) {
+    const gpl = gplCount(e) > 0;
+    lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(edgeLabel(e))}${gpl ? ', color="#c00000", fontcolor="#c00000", penwidth=2' : ""}];`);
+  }
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}
+
+/** Mermaid flowchart: GPL-only edges drawn thick and red through linkStyle. */
+export function renderDepsMermaid(view: DepsView): string {
+  const ids = new Map<string, string>();
+  const id = (key: string) => {
+    if (!ids.has(key)) ids.set(key, `n${ids.size}`);
+    return ids.get(key)!;
+  };
+  const label = (s: string) => s.replace(/"/g, "#quot;");
+  const lines = ["flowchart LR"];
+  for (const n of view.nodes) lines.push(`  ${id(n.key)}["${label(n.license ? `${n.name}<br/>${n.license}` : n.name)}"]`);
+  if (view.edges.some((e) => e.to === "vmlinux")) lines.push(`  ${id("vmlinux")}(["vmlinux"])`);
+  const red: number[] = [];
+  view.edges.forEach((e, i) => {
+    lines.push(`  ${id(e.from)} -->|"${label(edgeLabel(e))}"| ${id(e.to)}`);
+    if (gplCount(e) > 0) red.push(i);
+  });
+  if (red.length) lines.push(`  linkStyle ${red.join(",")} stroke:#c00000,stroke-width:3px,color:#c00000`);
+  lines.push(`  style ${id(view.root.key)} fill:#dde8ff`);
+  return lines.join("\n") + "\n";
+}

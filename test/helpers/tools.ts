@@ -92,9 +92,9 @@ export async function readelfSymbols(files: readonly string[]): Promise<Map<stri
  * The imports modpost and the loader see: undefined, non-local, named symbols — minus the few
  * toolchain symbols modpost's ignore_undef_symbol() never looks up.
  */
-export function importsFromReadelf(symbols: readonly ReadelfSymbol[], machine: "x86" | "s390" | "other"): string[] {
+export function importsFromReadelf(symbols: readonly ReadelfSymbol[], machine: "x86" | "s390" | "other", onlyStrong = false): string[] {
   const ignored = (n: string) => n === "__this_module" || n === "_GLOBAL_OFFSET_TABLE_" || (machine === "s390" && n.startsWith("__s390_indirect_jump_r"));
-  return [...new Set(symbols.filter((s) => s.ndx === "UND" && s.bind !== "LOCAL" && s.name !== "" && !ignored(s.name)).map((s) => s.name))].sort();
+  return [...new Set(symbols.filter((s) => s.ndx === "UND" && s.bind !== "LOCAL" && !(onlyStrong && s.bind === "WEAK") && s.name !== "" && !ignored(s.name)).map((s) => s.name))].sort();
 }
 
 /** Decompresses .ko.xz files with xz(1) into a temp dir; returns original → decompressed path. */
@@ -115,6 +115,56 @@ export function symversTypes(file: string): Map<string, string> {
   for (const line of readFileSync(file, "utf8").split("\n")) {
     const cols = line.split("\t");
     if (cols.length >= 4) map.set(cols[1]!, cols[3]!);
+  }
+  return map;
+}
+
+/** `modinfo -F FIELD` for every file: every value of that tag, in order. */
+export async function modinfoField(files: readonly string[], field: string): Promise<Map<string, string[]>> {
+  const script = 'field=$1; shift; for f; do printf "\\001%s\\002" "$f"; modinfo -0 -F "$field" "$f"; done';
+  const outputs = await inBatches(files, 300, 2, async (batch) => (await run("bash", ["-c", script, "_", field, ...batch], { maxBuffer: MAX_BUFFER })).stdout);
+  const map = new Map<string, string[]>();
+  for (const out of outputs) {
+    for (const rec of out.split("\u0001").slice(1)) {
+      const [file, rest] = rec.split("\u0002") as [string, string];
+      map.set(file, rest.split("\0").slice(0, -1));
+    }
+  }
+  return map;
+}
+
+/** kmod's `modprobe --dump-modversions`: the CRC each import expects, from __versions. */
+export async function dumpModversions(files: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const script = 'for f; do printf "\\001%s\\002" "$f"; modprobe --dump-modversions "$f" 2>/dev/null; done';
+  const outputs = await inBatches(files, 300, 2, async (batch) => (await run("bash", ["-c", script, "_", ...batch], { maxBuffer: MAX_BUFFER })).stdout);
+  const map = new Map<string, Map<string, number>>();
+  for (const out of outputs) {
+    for (const rec of out.split("\u0001").slice(1)) {
+      const [file, rest] = rec.split("\u0002") as [string, string];
+      const crcs = new Map<string, number>();
+      for (const line of rest.split("\n")) {
+        const [crc, sym] = line.split("\t");
+        if (crc && sym) crcs.set(sym, Number.parseInt(crc, 16));
+      }
+      map.set(file, crcs);
+    }
+  }
+  return map;
+}
+
+export interface SymversRow {
+  crc: number;
+  module: string;
+  type: string;
+  namespace: string;
+}
+
+/** Module.symvers (5.6+ layout) as symbol → row. */
+export function symversRows(file: string): Map<string, SymversRow> {
+  const map = new Map<string, SymversRow>();
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const cols = line.split("\t");
+    if (cols.length >= 4) map.set(cols[1]!, { crc: Number.parseInt(cols[0]!, 16), module: cols[2]!, type: cols[3]!, namespace: cols[4] ?? "" });
   }
   return map;
 }

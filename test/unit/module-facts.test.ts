@@ -44,7 +44,7 @@ describe.each(FLAVOURS)("module facts from ELF$elfClass $endian-endian", ({ elfC
 
   it("reads exports from __ksymtab_<sym> labels, GPL-only by their section, namespace from __kstrtabns_<sym>", async () => {
     const f = await factsOf(miniModule(elfClass, endian, ["license=GPL"]).bytes);
-    expect(f.exports).toEqual([{ symbol: "my_export", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: "MY_NS" }]);
+    expect(f.exports).toEqual([{ symbol: "my_export", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: "MY_NS", crc: null }]);
   });
 
   it("reads imports as the undefined, non-local symbols, sorted", async () => {
@@ -79,8 +79,8 @@ describe("exports and imports", () => {
     );
     const f = await factsOf(bytes);
     expect(f.exports).toEqual([
-      { symbol: "gpl_fn", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: "NS1" },
-      { symbol: "plain_fn", type: "EXPORT_SYMBOL", gplOnly: false, namespace: null },
+      { symbol: "gpl_fn", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: "NS1", crc: null },
+      { symbol: "plain_fn", type: "EXPORT_SYMBOL", gplOnly: false, namespace: null, crc: null },
     ]);
   });
 

@@ -1,20 +1,26 @@
 import type { Rule } from "./types.js";
 import { listForMessage, sortedUnique } from "./types.js";
 
+const hex = (crc: number) => `0x${crc.toString(16).padStart(8, "0")}`;
+
+/**
+ * Every __versions entry is checked, as the loader does: the imports, and `module_layout`, which is
+ * no import but whose CRC the loader compares first (check_modstruct_version).
+ */
 export const symbolVersionMismatch: Rule = {
   id: "symbol-version-mismatch",
-  check(m) {
+  check(m, ctx) {
     if (m.kind !== "module" || m.facts.versions.length === 0) return [];
-    const expected = new Map(m.facts.versions.map((v) => [v.symbol, v.crc]));
+    const providers = new Map(m.imports.map((i) => [i.symbol, i.provider]));
     const details: string[] = [];
     const symbols: string[] = [];
-    for (const imp of m.imports) {
-      const want = expected.get(imp.symbol);
-      const have = imp.provider?.crc;
+    for (const v of m.facts.versions) {
+      const provider = providers.has(v.symbol) ? providers.get(v.symbol) : ctx.index.lookup(v.symbol);
+      const have = provider?.crc;
       // A zero CRC is what Module.symvers records for a kernel built without modversions.
-      if (want === undefined || have === null || have === undefined || have === 0 || want === have) continue;
-      symbols.push(imp.symbol);
-      details.push(`${imp.symbol} (module 0x${want.toString(16).padStart(8, "0")}, ${imp.provider!.name} 0x${have.toString(16).padStart(8, "0")})`);
+      if (!provider || have === null || have === undefined || have === 0 || have === v.crc) continue;
+      symbols.push(v.symbol);
+      details.push(`${v.symbol} (module ${hex(v.crc)}, ${provider.name} ${hex(have)})`);
     }
     if (symbols.length === 0) return [];
     return [{ message: `disagrees about the version of ${symbols.length} symbol${symbols.length === 1 ? "" : "s"}: ${listForMessage(details, 3)}`, symbols: sortedUnique(symbols) }];

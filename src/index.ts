@@ -20,6 +20,8 @@ export type { Provider, ResolvedImport } from "./resolve/providers.js";
 export { parseSystemMap } from "./resolve/system-map.js";
 export { exportsFromVmlinux, parseVmlinux } from "./resolve/vmlinux.js";
 export { kernelElf } from "./container/kernel-image.js";
+export { dependencyView, findModule, type DepsNode, type DepsView } from "./deps.js";
+export { attributeBlob, type BlobAttribution, type ReachedSymbol } from "./attribution.js";
 export { GPL_COMPATIBLE_LICENSES, isGplCompatible, licenseVerdicts } from "./rules/license.js";
 export { RULES, type RuleId, type Severity } from "./rules/meta.js";
 export { toJson, renderJson } from "./report/json.js";

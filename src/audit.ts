@@ -6,7 +6,7 @@ import type { KernelTable } from "./resolve/kernel-table.js";
 import { ProviderIndex, resolveImports, type ResolvedImport } from "./resolve/providers.js";
 import { runRules } from "./rules/index.js";
 import { isGplCompatible, licenseVerdicts } from "./rules/license.js";
-import { sortedUnique, type ModuleUnderAudit, type RuleContext } from "./rules/types.js";
+import { isNonGpl, sortedUnique, type ModuleUnderAudit, type RuleContext } from "./rules/types.js";
 
 export interface InspectedObject {
   path: string;
@@ -18,6 +18,11 @@ export interface AuditOptions {
   assumeLicense?: string | null;
   /** Paths of objects the user says are blobs, whatever they import (e.g. one that calls only its glue). */
   blobs?: readonly string[];
+  /**
+   * Reads exportReferences for the given paths, for modules whose exports a non-GPL module
+   * imports and whose facts were read without them: the one piece of I/O audit may ask for.
+   */
+  loadReferences?: (paths: string[]) => Promise<Map<string, Record<string, string[]>>>;
 }
 
 export interface AuditOutcome {
@@ -28,6 +33,25 @@ export interface AuditOutcome {
   graph: DependencyGraph;
 }
 
+/** GPL modules some non-GPL module imports from: only their exports' code needs reading. */
+async function attachShimReferences(bases: ModuleUnderAudit[], options: AuditOptions): Promise<void> {
+  const byPath = new Map(bases.map((b) => [b.path, b]));
+  const wanted = new Set<string>();
+  for (const b of bases) {
+    if (!isNonGpl(b)) continue;
+    for (const i of b.imports) {
+      const s = i.provider?.path !== undefined ? byPath.get(i.provider.path) : undefined;
+      if (s && s.gplCompatible.loader === true && s.facts.exportReferences === undefined) wanted.add(s.path);
+    }
+  }
+  if (wanted.size === 0 || !options.loadReferences) return;
+  const loaded = await options.loadReferences([...wanted].sort());
+  for (const [path, refs] of loaded) {
+    const b = byPath.get(path);
+    if (b) b.facts = { ...b.facts, exportReferences: refs };
+  }
+}
+
 const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
 /**
@@ -36,7 +60,7 @@ const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1
  * table); modules resolve against each other first and the kernel table second; then every rule
  * runs on every module with the whole scan as context.
  */
-export function audit(objects: readonly InspectedObject[], table: KernelTable, options: AuditOptions = {}): AuditOutcome {
+export async function audit(objects: readonly InspectedObject[], table: KernelTable, options: AuditOptions = {}): Promise<AuditOutcome> {
   const tableKnown = table.bySymbol.size > 0;
   const modules: InspectedObject[] = [];
   const blobs: InspectedObject[] = [];
@@ -61,6 +85,7 @@ export function audit(objects: readonly InspectedObject[], table: KernelTable, o
     // A blob's imports are resolved by its glue at link time: none is "unresolved".
     bases.push({ path: b.path, kind: "blob", name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index), unresolved: [] });
   }
+  await attachShimReferences(bases, options);
   const graph = new DependencyGraph(bases);
   const ctx: RuleContext = { kernelTableKnown: tableKnown, targetRelease: table.release, index, graph, modules: new Map(bases.map((b) => [b.path, b])) };
   const audited: AuditedModule[] = bases.map((b) => ({ ...b, findings: runRules(b, ctx) }));

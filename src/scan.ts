@@ -1,11 +1,13 @@
 import { realpath } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { basename } from "node:path";
 import { audit, type InspectedObject } from "./audit.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
 import { FormatError } from "./errors.js";
 import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
-import { readRegularFile } from "./fs/read.js";
-import { walk, type WalkEntry } from "./fs/walk.js";
-import { inspectBytes } from "./kmod/facts.js";
+import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
+import { createPool } from "./fs/pool.js";
+import { walk } from "./fs/walk.js";
 import type { FileError, ScanResult, SkippedFile } from "./model.js";
 import { mergeTables } from "./resolve/kernel-table.js";
 
@@ -25,8 +27,10 @@ export interface ScanOptions {
   /** Objects to treat as blobs whatever they import (paths as they appear in the result). */
   blobs?: string[];
   limits?: Partial<DecodeLimits>;
-  /** Files read and decoded at once (default 8): decoding runs on libuv's thread pool. */
-  concurrency?: number;
+  /** Worker threads reading and parsing files (default: one per core, at most 4; 1 = this thread). */
+  threads?: number;
+  /** Compute each module's sha256 (default true; the table report does not need it). */
+  hash?: boolean;
   /** Called after each file is accounted for. */
   onProgress?: (done: number, path: string) => void;
 }
@@ -60,6 +64,9 @@ async function loadTables(paths: readonly string[], options: ScanOptions, limits
   return loaded;
 }
 
+/** Files handed to a worker at once: enough to amortise a message, few enough to balance the load. */
+const BATCH = 32;
+
 /** Scans files and directories: the whole pipeline from bytes to findings. */
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const limits: DecodeLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -67,43 +74,68 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const skipped: SkippedFile[] = [];
   const objects: InspectedObject[] = [];
   const tables = await loadTables(paths, options, limits, errors);
+  // A table met again by the walk is recognised by name first, so only candidates cost a realpath.
+  const tableNames = new Set(tables.flatMap((t) => [basename(t.real), basename(t.source.file)]));
   const tableFiles = new Set(tables.map((t) => t.real));
   const kernel = mergeTables(tables, options.kernelRelease ?? null);
+  const isTableFile = async (abs: string) => tableNames.has(basename(abs)) && tableFiles.has(await realpath(abs).catch(() => abs));
 
+  const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash: options.hash !== false });
   let done = 0;
-  const handle = async (entry: WalkEntry) => {
-    if (entry.type === "skip") skipped.push({ path: entry.path, reason: entry.reason });
-    else if (entry.type === "error") errors.push({ path: entry.path, message: entry.message });
-    else if (tableFiles.size > 0 && tableFiles.has(await realpath(entry.abs).catch(() => entry.abs))) skipped.push({ path: entry.path, reason: "kernel export table, used for resolution" });
-    else {
-      const read = await readRegularFile(entry.abs, entry.followLinks, limits.maxDecompressedBytes);
-      if (!read.ok) {
-        if (read.skip) skipped.push({ path: entry.path, reason: read.skip });
-        else errors.push({ path: entry.path, message: read.error ?? "unreadable" });
-      } else {
-        try {
-          const r = await inspectBytes(read.bytes, limits);
-          if (r.outcome === "facts") objects.push({ path: entry.path, facts: r.facts });
-          else skipped.push({ path: entry.path, reason: r.reason });
-        } catch (e) {
-          errors.push(errorOf(entry.path, e));
-        }
+  const absOf = new Map<string, FileTask>();
+  const pending: Promise<void>[] = [];
+  let batch: { path: string; task: FileTask }[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const mine = batch;
+    batch = [];
+    pending.push(
+      pool
+        .inspect(mine.map((b) => b.task))
+        .catch((e: unknown) => mine.map((): FileOutcome => ({ kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` })))
+        .then((outcomes) => {
+          outcomes.forEach((o, i) => {
+            const path = mine[i]!.path;
+            if (o.kind === "facts") objects.push({ path, facts: o.facts });
+            else if (o.kind === "skipped") skipped.push({ path, reason: o.reason });
+            else errors.push({ path, message: o.message, ...(o.structure ? { structure: o.structure } : {}), ...(o.offset === undefined ? {} : { offset: o.offset }) });
+            options.onProgress?.(++done, path);
+          });
+        }),
+    );
+  };
+  try {
+    for await (const entry of walk(paths)) {
+      if (entry.type === "skip") skipped.push({ path: entry.path, reason: entry.reason });
+      else if (entry.type === "error") errors.push({ path: entry.path, message: entry.message });
+      else if (tableFiles.size > 0 && (await isTableFile(entry.abs))) skipped.push({ path: entry.path, reason: "kernel export table, used for resolution" });
+      else {
+        const task = { abs: entry.abs, followLinks: entry.followLinks };
+        absOf.set(entry.path, task);
+        batch.push({ path: entry.path, task });
+        if (batch.length === BATCH) flush();
+        continue;
       }
+      options.onProgress?.(++done, entry.path);
     }
-    options.onProgress?.(++done, entry.path);
-  };
+    flush();
+    await Promise.all(pending);
+  } finally {
+    await pool.close();
+  }
 
-  const walker = walk(paths);
-  const worker = async () => {
-    for (;;) {
-      const next = await walker.next();
-      if (next.done) return;
-      await handle(next.value);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
-
-  const outcome = audit(objects, kernel, { assumeLicense: options.assumeLicense ?? null, ...(options.blobs ? { blobs: options.blobs } : {}) });
+  const outcome = await audit(objects, kernel, {
+    assumeLicense: options.assumeLicense ?? null,
+    ...(options.blobs ? { blobs: options.blobs } : {}),
+    loadReferences: async (wanted) => {
+      const refs = new Map<string, Record<string, string[]>>();
+      for (const p of wanted) {
+        const task = absOf.get(p);
+        if (task) refs.set(p, await referencesOfFile(task, limits));
+      }
+      return refs;
+    },
+  });
   skipped.push(...outcome.skipped);
   const sources = [...kernel.sources];
   if (outcome.modules.some((m) => m.facts.exports.length > 0)) {

@@ -4,7 +4,7 @@ import { Command, CommanderError, Option } from "commander";
 import { attributeBlob } from "../attribution.js";
 import { DEFAULT_LIMITS } from "../container/limits.js";
 import { dependencyView, findModule } from "../deps.js";
-import { readRegularFile } from "../fs/read.js";
+import { readRegularFileSync } from "../fs/inspect-file.js";
 import { renderAttribution } from "../report/attribution.js";
 import { depsJson, renderDepsDot, renderDepsMermaid, renderDepsTable } from "../report/deps.js";
 import { renderJson } from "../report/json.js";
@@ -120,7 +120,7 @@ Examples:
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unreadable or damaged files, usage errors).`,
     )
     .action(async (paths: string[], flags: ScanFlags) => {
-      const result = await scan(paths, scanOptions(flags));
+      const result = await scan(paths, { ...scanOptions(flags), hash: flags.format === "json" });
       emit(flags.format === "json" ? renderJson(result) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() }), flags.output);
       process.exitCode = exitCodeFor(result, flags.failOn);
     });
@@ -174,8 +174,8 @@ Examples:
     .action(async (blobPath: string, flags: BlobFlags) => {
       const result = await scan([blobPath, flags.glue], { ...scanOptions(flags), blobs: [blobPath] });
       if (result.errors.length) throw new UsageError(result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
-      const glueBytes = await readRegularFile(flags.glue, true, Number.MAX_SAFE_INTEGER);
-      if (!glueBytes.ok) throw new UsageError(`${flags.glue}: ${glueBytes.error ?? glueBytes.skip}`);
+      const glueBytes = readRegularFileSync(flags.glue, true, Number.MAX_SAFE_INTEGER);
+      if (!("bytes" in glueBytes)) throw new UsageError(`${flags.glue}: ${"error" in glueBytes ? glueBytes.error : glueBytes.skip}`);
       const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, { ...DEFAULT_LIMITS, ...(flags.maxDecompressed ? { maxDecompressedBytes: flags.maxDecompressed } : {}) });
       emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution), flags.output);
     });

@@ -55,13 +55,45 @@ function viaElfy<T>(structure: string, offset: number, fn: () => T): T {
   }
 }
 
-export function parseElf(input: Uint8Array): ElfFile {
+/** The header and section-entry fields taken from the decoder: elfy, or the direct reads below. */
+interface EntryReader {
+  header: { shentsize: number; shnum: number; shstrndx: number };
+  entry(at: number, entry: Buffer): { name: number; off: number; size: number; link: number; info: number };
+}
+
+function elfyReader(bytes: Buffer): EntryReader {
+  const parser = new elfy.Parser();
+  const header = viaElfy("ELF header", 0, () => parser.parseHeader(bytes));
+  return { header, entry: (at, entry) => viaElfy("section header", at, () => parser.parseSection(entry, header, bytes)) };
+}
+
+/**
+ * The same fields read straight from the bytes. elfy costs about a microsecond per section
+ * header (a Buffer.slice and eight calls per entry); the audit of a whole module tree reads
+ * two hundred thousand of them, so the bulk path (fs/ranged-read.ts) reads them here, and a
+ * corpus test checks that both readers give identical facts.
+ */
+function directReader(view: ByteView, is64: boolean): EntryReader {
+  const header = { shentsize: view.u16(is64 ? 58 : 46, "ELF header"), shnum: view.u16(is64 ? 60 : 48, "ELF header"), shstrndx: view.u16(is64 ? 62 : 50, "ELF header") };
+  return {
+    header,
+    entry: (at) => ({
+      name: view.u32(at, "section header"),
+      off: view.word(at + (is64 ? 24 : 16), is64, "section header sh_offset"),
+      size: view.word(at + (is64 ? 32 : 20), is64, "section header sh_size"),
+      link: view.u32(at + (is64 ? 40 : 24), "section header"),
+      info: view.u32(at + (is64 ? 44 : 28), "section header"),
+    }),
+  };
+}
+
+export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy"): ElfFile {
   const bytes = asBuffer(input);
   const { elfClass, endian } = identify(bytes);
   const view = new ByteView(bytes, endian);
   const is64 = elfClass === 64;
-  const parser = new elfy.Parser();
-  const header = viaElfy("ELF header", 0, () => parser.parseHeader(bytes));
+  const reader = decoder === "elfy" ? elfyReader(bytes) : directReader(view, is64);
+  const header = reader.header;
 
   const type = view.u16(16, "ELF header");
   const machine = view.u16(18, "ELF header");
@@ -92,7 +124,7 @@ export function parseElf(input: Uint8Array): ElfFile {
   for (let i = 0; i < count; i++) {
     const at = shoff + i * entsize;
     const entry = bytes.subarray(at, at + entsize);
-    const s = viaElfy("section header", at, () => parser.parseSection(entry, header, bytes));
+    const s = reader.entry(at, entry);
     nameOffsets[i] = s.name;
     raw[i] = {
       index: i,

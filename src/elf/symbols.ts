@@ -13,7 +13,14 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
  * Decodes a SHT_SYMTAB section in either class and byte order. The linked string table and an
  * SHT_SYMTAB_SHNDX companion are type-checked before use; entry 0 (the null symbol) is skipped.
  */
-export function readSymbols(elf: ElfFile, symtab: ElfSection): ElfSymbol[] {
+/**
+ * Which symbols to decode. Decoding a name costs a string; most of a module's symbols are local
+ * definitions nothing here looks at, so callers that need only imports and `__`-prefixed labels
+ * say so and the rest are passed over by their raw bytes.
+ */
+export type SymbolFilter = "all" | "undefined-or-dunder";
+
+export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilter = "all"): ElfSymbol[] {
   const where = `symbol table ${symtab.name}`;
   const entsize = SYM_SIZE[elf.elfClass];
   if (symtab.entsize !== entsize && symtab.entsize !== 0) {
@@ -55,6 +62,7 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection): ElfSymbol[] {
       }
       shndx = elf.endian === "little" ? shndxBytes.readUInt32LE(i * 4) : shndxBytes.readUInt32BE(i * 4);
     }
+    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff + 2 > strtab.size || view.bytes[strStart + nameOff] !== 0x5f || view.bytes[strStart + nameOff + 1] !== 0x5f)) continue;
     let name = "";
     if (nameOff !== 0) {
       if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);

@@ -1,4 +1,4 @@
-import { lstat, opendir, stat } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import type { Dirent, Stats } from "node:fs";
 import { join } from "node:path";
 
@@ -47,9 +47,7 @@ export async function* walk(roots: readonly string[]): AsyncGenerator<WalkEntry>
 async function* walkDir(abs: string, shown: string): AsyncGenerator<WalkEntry> {
   let entries: Dirent[];
   try {
-    const dir = await opendir(abs);
-    entries = [];
-    for await (const d of dir) entries.push(d);
+    entries = await readdir(abs, { withFileTypes: true }); // one call per directory, not per entry
   } catch (e) {
     yield { type: "error", path: shown || ".", message: `cannot read directory: ${errnoMessage(e)}` };
     return;

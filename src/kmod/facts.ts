@@ -6,6 +6,7 @@ import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian } from "../elf/byte-view.js";
+import type { ElfFile } from "../elf/types.js";
 import { readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
 import { functionReferences } from "./references.js";
@@ -21,7 +22,8 @@ export interface ObjectFacts {
   /** "module": has .modinfo. "object": an ET_REL without it — a vendor blob if it imports kernel symbols. */
   kind: "module" | "object";
   dialect: "linux";
-  sha256: string;
+  /** Of the decompressed file; null when the caller did not ask for it. */
+  sha256: string | null;
   compression: Compression | null;
   elf: { class: 32 | 64; endian: Endian; machine: string };
   modinfo: [string, string][];
@@ -39,9 +41,21 @@ export interface ObjectFacts {
   /**
    * For each exported function: the imports its code reaches, by relocations (see references.ts).
    * This is what tells a GPL shim that re-exports GPL-only functionality from one whose plain API
-   * never touches it.
+   * never touches it. Reading relocations is the costliest part of a module, and only exports a
+   * non-GPL module imports need it, so it is read on demand (see readExportReferences) unless
+   * `references` is asked for up front.
    */
-  exportReferences: Record<string, string[]>;
+  exportReferences?: Record<string, string[]>;
+}
+
+export interface InspectOptions {
+  limits: DecodeLimits;
+  /** Hash the decompressed bytes (the JSON report's sha256). Costs a pass over every byte. */
+  hash?: boolean;
+  /** Read exportReferences now instead of on demand. */
+  references?: boolean;
+  /** Which section-header decoder to use (see elf/elfy-adapter.ts); elfy unless told otherwise. */
+  decoder?: "elfy" | "direct";
 }
 
 export type Inspection = { outcome: "facts"; facts: ObjectFacts } | { outcome: "skipped"; reason: string };
@@ -53,6 +67,20 @@ function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return "empty file";
   const head = Buffer.from(bytes.subarray(0, 8)).toString("hex").replace(/(..)/g, "$1 ").trim();
   return `not ELF (starts with ${head})`;
+}
+
+function exportReferencesOf(elf: ElfFile, exports: readonly ExportedSymbol[]): Record<string, string[]> {
+  const symtab = findSymtab(elf);
+  if (!symtab || exports.length === 0) return {};
+  const exported = new Set(exports.map((e) => e.symbol));
+  return Object.fromEntries(functionReferences(elf, readSymbols(elf, symtab), (s) => exported.has(s.name)));
+}
+
+/** The exportReferences of a module's bytes (as inspectBytes was given them). */
+export async function readExportReferences(input: Buffer, limits: DecodeLimits): Promise<Record<string, string[]>> {
+  const elf = parseElf(splitSignature((await decompress(input, limits)).bytes).elf);
+  const symtab = findSymtab(elf);
+  return symtab ? exportReferencesOf(elf, readExports(elf, readSymbols(elf, symtab, "undefined-or-dunder"))) : {};
 }
 
 /** Undoes any compression recognised by content (up to MAX_COMPRESSION_DEPTH layers). */
@@ -73,17 +101,18 @@ export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{
  * reads the ELF. Throws FormatError when the bytes are damaged; returns "skipped" with the reason
  * when they are intact but not a kernel module or relocatable object.
  */
-export async function inspectBytes(input: Buffer, limits: DecodeLimits): Promise<Inspection> {
-  const { bytes, compression } = await decompress(input, limits);
+export async function inspectBytes(input: Buffer, opts: InspectOptions | DecodeLimits): Promise<Inspection> {
+  const options: InspectOptions = "limits" in opts ? opts : { limits: opts, hash: true };
+  const { bytes, compression } = await decompress(input, options.limits);
   if (!hasElfMagic(bytes)) {
     return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes) };
   }
-  return elfFacts(bytes, compression);
+  return elfFacts(bytes, compression, options);
 }
 
-function elfFacts(bytes: Buffer, compression: Compression | null): Inspection {
+function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   const { elf: elfBytes, signature } = splitSignature(bytes);
-  const elf = parseElf(elfBytes);
+  const elf = parseElf(elfBytes, options.decoder);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
     return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object` };
@@ -93,18 +122,16 @@ function elfFacts(bytes: Buffer, compression: Compression | null): Inspection {
     return { outcome: "skipped", reason: "VMkernel module: this version does not read the VMkernel dialect" };
   }
   const symtab = findSymtab(elf);
-  const symbols = symtab ? readSymbols(elf, symtab) : [];
+  const symbols = symtab ? readSymbols(elf, symtab, "undefined-or-dunder") : [];
   const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection)) : { tags: [], stray: [] };
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
   const exports = readExports(elf, symbols);
-  const exported = new Set(exports.map((e) => e.symbol));
-  const exportReferences = exported.size ? Object.fromEntries(functionReferences(elf, symbols, (s) => exported.has(s.name))) : {};
   const facts: ObjectFacts = {
     kind: modinfoSection ? "module" : "object",
     dialect: "linux",
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256: options.hash === false ? null : createHash("sha256").update(bytes).digest("hex"),
     compression,
     elf: { class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) },
     modinfo: info.tags,
@@ -118,7 +145,7 @@ function elfFacts(bytes: Buffer, compression: Compression | null): Inspection {
     exports,
     imports: readImports(symbols, elf.machine),
     versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64) : [],
-    exportReferences,
   };
+  if (options.references) facts.exportReferences = exportReferencesOf(elf, exports);
   return { outcome: "facts", facts };
 }

@@ -31,6 +31,8 @@ export interface ScannedExporter {
  */
 export class ProviderIndex {
   private readonly scanned = new Map<string, Provider>();
+  /** Table rows turned into providers once, shared by every importer. */
+  private readonly fromTable = new Map<string, Provider>();
 
   constructor(
     exporters: readonly ScannedExporter[],
@@ -47,10 +49,14 @@ export class ProviderIndex {
   lookup(symbol: string): Provider | undefined {
     const own = this.scanned.get(symbol);
     if (own) return own;
+    const cached = this.fromTable.get(symbol);
+    if (cached) return cached;
     const row = this.table.bySymbol.get(symbol);
     if (!row) return undefined;
     const name = row.module === "vmlinux" ? "vmlinux" : normalizeModuleName(row.module);
-    return { name, from: "table", kernel: row.module === "vmlinux", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
+    const p: Provider = { name, from: "table", kernel: row.module === "vmlinux", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
+    this.fromTable.set(symbol, p);
+    return p;
   }
 
   /** Distinct symbols any source provides. */

@@ -12,7 +12,7 @@ export const gplShimReexport: Rule = {
     if (s.kind !== "module" || s.gplCompatible.loader !== true) return [];
     const byImporter = new Map<string, { exportName: string; gplOnly: string[] }[]>();
     for (const e of s.facts.exports) {
-      const reached = s.facts.exportReferences[e.symbol] ?? [];
+      const reached = s.facts.exportReferences?.[e.symbol] ?? [];
       const gplOnly = reached.filter((sym) => ctx.index.lookup(sym)?.gplOnly);
       if (gplOnly.length === 0) continue;
       for (const importer of ctx.graph.importersOf(s.path, e.symbol)) {

@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { InspectOptions } from "../kmod/facts.js";
+import { inspectFile, type FileOutcome, type FileTask } from "./inspect-file.js";
+import type { WorkerRequest, WorkerResponse } from "./worker.js";
+
+/** Inspects files on worker threads when the compiled worker is there, else on this thread. */
+export interface InspectPool {
+  inspect(tasks: FileTask[]): Promise<FileOutcome[]>;
+  close(): Promise<void>;
+}
+
+const WORKER = new URL("./worker.js", import.meta.url);
+/** Batches queued per worker, so a worker never waits for the main thread between two batches. */
+const IN_FLIGHT = 2;
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  replies: Map<number, { resolve: (o: FileOutcome[]) => void; reject: (e: unknown) => void }>;
+}
+
+export function createPool(threads: number, options: InspectOptions): InspectPool {
+  // Under a TypeScript test runner this module is .ts and there is no compiled worker to start.
+  const workerFile = fileURLToPath(WORKER);
+  if (threads <= 1 || !import.meta.url.endsWith(".js") || !existsSync(workerFile)) return inProcess(options);
+  const slots: Slot[] = Array.from({ length: threads }, () => {
+    const slot: Slot = { worker: new Worker(WORKER), busy: 0, replies: new Map() };
+    slot.worker.on("message", (res: WorkerResponse) => {
+      const r = slot.replies.get(res.id);
+      slot.replies.delete(res.id);
+      r?.resolve(JSON.parse(res.outcomes) as FileOutcome[]);
+    });
+    // A worker that dies takes its batches with it: they fail (and become per-file errors), the scan goes on.
+    slot.worker.on("error", (e) => {
+      for (const r of slot.replies.values()) r.reject(e);
+      slot.replies.clear();
+    });
+    return slot;
+  });
+  const waiting: (() => void)[] = [];
+  let nextId = 0;
+  const freeSlot = (): Slot | undefined => slots.filter((s) => s.busy < IN_FLIGHT).sort((a, b) => a.busy - b.busy)[0];
+  return {
+    async inspect(tasks) {
+      let slot = freeSlot();
+      while (!slot) {
+        await new Promise<void>((r) => waiting.push(r));
+        slot = freeSlot();
+      }
+      slot.busy++;
+      try {
+        return await new Promise<FileOutcome[]>((resolve, reject) => {
+          const id = nextId++;
+          slot!.replies.set(id, { resolve, reject });
+          slot!.worker.postMessage({ id, tasks, options } satisfies WorkerRequest);
+        });
+      } finally {
+        slot.busy--;
+        waiting.shift()?.();
+      }
+    },
+    async close() {
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
+
+function inProcess(options: InspectOptions): InspectPool {
+  return {
+    async inspect(tasks) {
+      const out: FileOutcome[] = [];
+      for (const t of tasks) out.push(await inspectFile(t, options));
+      return out;
+    },
+    async close() {},
+  };
+}

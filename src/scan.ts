@@ -82,20 +82,26 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
 
   const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash: options.hash !== false });
   let done = 0;
+  let decompressed = 0;
   const absOf = new Map<string, FileTask>();
   const pending: Promise<void>[] = [];
   let batch: { path: string; task: FileTask }[] = [];
+  const overTotal = (): FileOutcome[] | undefined =>
+    decompressed > limits.maxTotalDecompressedBytes
+      ? batch.map(() => ({ kind: "error", message: `not read: the scan's decompressed bytes passed the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)` }))
+      : undefined;
   const flush = () => {
     if (batch.length === 0) return;
+    const refused = overTotal();
     const mine = batch;
     batch = [];
     pending.push(
-      pool
-        .inspect(mine.map((b) => b.task))
+      (refused ? Promise.resolve(refused) : pool.inspect(mine.map((b) => b.task)))
         .catch((e: unknown) => mine.map((): FileOutcome => ({ kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` })))
         .then((outcomes) => {
           outcomes.forEach((o, i) => {
             const path = mine[i]!.path;
+            if (o.kind !== "error") decompressed += o.bytes ?? 0;
             if (o.kind === "facts") objects.push({ path, facts: o.facts });
             else if (o.kind === "skipped") skipped.push({ path, reason: o.reason });
             else errors.push({ path, message: o.message, ...(o.structure ? { structure: o.structure } : {}), ...(o.offset === undefined ? {} : { offset: o.offset }) });

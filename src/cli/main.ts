@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { attributeBlob } from "../attribution.js";
-import { DEFAULT_LIMITS } from "../container/limits.js";
+import { DEFAULT_LIMITS, type DecodeLimits } from "../container/limits.js";
 import { dependencyView, findModule } from "../deps.js";
 import { readRegularFileSync } from "../fs/inspect-file.js";
 import { renderAttribution } from "../report/attribution.js";
@@ -21,6 +21,12 @@ interface TableFlags {
   detectTables: boolean;
   assumeLicense?: string;
   maxDecompressed?: number;
+  maxTotalDecompressed?: number;
+  maxDepth?: number;
+  maxRatio?: number;
+  maxSections?: number;
+  maxSymbols?: number;
+  maxString?: number;
   output?: string;
 }
 
@@ -64,7 +70,13 @@ function withTableOptions(cmd: Command): Command {
     .option("--kernel-release <release>", "target kernel release for vermagic checks, when the tables' file names do not say it")
     .option("--no-detect-tables", "do not use Module.symvers / symvers*.gz found beside the scanned trees")
     .option("--assume-license <license>", "license that applies to vendor blobs (they carry none), e.g. NVIDIA")
-    .option("--max-decompressed <bytes>", "largest decompressed size accepted per file", positiveInt)
+    .option("--max-decompressed <bytes>", `largest file, and largest decompressed size of one file (default ${DEFAULT_LIMITS.maxDecompressedBytes})`, positiveInt)
+    .option("--max-total-decompressed <bytes>", `decompressed bytes over the whole scan; later files are reported unread (default ${DEFAULT_LIMITS.maxTotalDecompressedBytes})`, positiveInt)
+    .option("--max-ratio <n>", `largest expansion of one decompression past 16 MiB of output (default ${DEFAULT_LIMITS.maxExpansionRatio}×)`, positiveInt)
+    .option("--max-depth <n>", `compression layers accepted around one file (default ${DEFAULT_LIMITS.maxCompressionDepth})`, positiveInt)
+    .option("--max-sections <n>", `sections in one ELF file (default ${DEFAULT_LIMITS.maxSections})`, positiveInt)
+    .option("--max-symbols <n>", `entries in one symbol table (default ${DEFAULT_LIMITS.maxSymbols})`, positiveInt)
+    .option("--max-string <bytes>", `length of one symbol name or .modinfo string (default ${DEFAULT_LIMITS.maxStringBytes})`, positiveInt)
     .option("-o, --output <file>", "write the report to a file instead of stdout");
 }
 
@@ -76,8 +88,21 @@ function scanOptions(flags: TableFlags): ScanOptions {
     ...(flags.kernelRelease ? { kernelRelease: flags.kernelRelease } : {}),
     detectTables: flags.detectTables,
     assumeLicense: flags.assumeLicense ?? null,
-    ...(flags.maxDecompressed ? { limits: { maxDecompressedBytes: flags.maxDecompressed } } : {}),
+    limits: limitsFrom(flags),
   };
+}
+
+function limitsFrom(flags: TableFlags): DecodeLimits {
+  const given: Partial<DecodeLimits> = {
+    maxDecompressedBytes: flags.maxDecompressed,
+    maxTotalDecompressedBytes: flags.maxTotalDecompressed,
+    maxCompressionDepth: flags.maxDepth,
+    maxExpansionRatio: flags.maxRatio,
+    maxSections: flags.maxSections,
+    maxSymbols: flags.maxSymbols,
+    maxStringBytes: flags.maxString,
+  };
+  return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }
 
 function emit(text: string, output: string | undefined): void {
@@ -176,7 +201,7 @@ Examples:
       if (result.errors.length) throw new UsageError(result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
       const glueBytes = readRegularFileSync(flags.glue, true, Number.MAX_SAFE_INTEGER);
       if (!("bytes" in glueBytes)) throw new UsageError(`${flags.glue}: ${"error" in glueBytes ? glueBytes.error : glueBytes.skip}`);
-      const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, { ...DEFAULT_LIMITS, ...(flags.maxDecompressed ? { maxDecompressedBytes: flags.maxDecompressed } : {}) });
+      const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, limitsFrom(flags));
       emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution), flags.output);
     });
   return program;

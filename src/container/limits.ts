@@ -1,12 +1,51 @@
-/** Resource limits applied while opening one input. Hostile files hit these instead of the machine. */
+/**
+ * Resource limits applied while opening inputs. Hostile files hit these instead of the machine;
+ * each is a flag of the CLI, and each, when hit, is a per-file error naming the limit.
+ */
 export interface DecodeLimits {
-  /** Largest decompressed size of one file or member, in bytes. */
+  /** Largest size of one file, and of one file's decompressed bytes. */
   maxDecompressedBytes: number;
+  /** Decompressed bytes over the whole scan; files past it are reported as errors, not read. */
+  maxTotalDecompressedBytes: number;
+  /**
+   * Largest output/input ratio of one decompression, once past 16 MiB of output. Modules compress
+   * 3–10×; a bomb of zeros 1000× and more. Stopping there bounds the time a bomb costs, which the
+   * size limit alone does not (a pure-JS decoder takes a minute to write a gigabyte of zeros).
+   */
+  maxExpansionRatio: number;
+  /** Compression layers accepted around one file (a .ko.xz inside a .gz is still a module). */
+  maxCompressionDepth: number;
   /** Memory liblzma may use for an xz dictionary (a hostile header can ask for gigabytes). */
   xzMemlimit: number;
+  /** Sections in one ELF file. */
+  maxSections: number;
+  /** Entries in one symbol table. */
+  maxSymbols: number;
+  /** Length of one string read from a binary: a symbol name, a .modinfo tag. */
+  maxStringBytes: number;
 }
 
 export const DEFAULT_LIMITS: DecodeLimits = {
   maxDecompressedBytes: 1 << 30,
+  maxTotalDecompressedBytes: 64 * 2 ** 30,
+  maxExpansionRatio: 200,
+  maxCompressionDepth: 3,
   xzMemlimit: 256 << 20,
+  maxSections: 1 << 18,
+  maxSymbols: 1 << 22,
+  maxStringBytes: 1 << 16,
 };
+
+/** What the ELF readers enforce (a subset, so they can be used without the decoders). */
+export type ParseLimits = Pick<DecodeLimits, "maxSections" | "maxSymbols" | "maxStringBytes">;
+
+/** Output at which the expansion ratio starts to count. */
+const RATIO_FLOOR = 16 << 20;
+
+/** The most one decompression of `inputBytes` may produce, and the flag that sets it. */
+export function outputBudget(inputBytes: number, limits: DecodeLimits): { bytes: number; why: string } {
+  const byRatio = Math.max(RATIO_FLOOR, inputBytes * limits.maxExpansionRatio);
+  return byRatio < limits.maxDecompressedBytes
+    ? { bytes: byRatio, why: `expands more than ${limits.maxExpansionRatio}× its ${inputBytes} bytes, a decompression bomb (--max-ratio)` }
+    : { bytes: limits.maxDecompressedBytes, why: `expands past the limit of ${limits.maxDecompressedBytes} bytes (--max-decompressed)` };
+}

@@ -1,6 +1,7 @@
 import lzma from "lzma-native";
 import { FormatError } from "../errors.js";
-import type { DecodeLimits } from "./limits.js";
+import { xzDeclaredSize } from "./xz-index.js";
+import { outputBudget, type DecodeLimits } from "./limits.js";
 
 /**
  * xz through liblzma (lzma-native). Decoding runs on libuv's thread pool, so several files decode
@@ -9,6 +10,10 @@ import type { DecodeLimits } from "./limits.js";
  */
 export function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const budget = outputBudget(bytes.length, limits);
+    // A stream whose own index declares more than the budget is refused before decoding a byte.
+    const declared = xzDeclaredSize(bytes);
+    if (declared !== undefined && declared > budget.bytes) return reject(new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`));
     const stream = lzma.createStream("autoDecoder", { memlimit: limits.xzMemlimit });
     const chunks: Buffer[] = [];
     let total = 0;
@@ -21,7 +26,7 @@ export function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffe
     };
     stream.on("data", (chunk: Buffer) => {
       total += chunk.length;
-      if (total > limits.maxDecompressedBytes) return fail(`expands past the limit of ${limits.maxDecompressedBytes} bytes`);
+      if (total > budget.bytes) return fail(budget.why);
       chunks.push(chunk);
     });
     stream.on("error", (err: Error) => fail(err.message));

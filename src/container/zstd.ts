@@ -1,15 +1,16 @@
 import { Decompress } from "fzstd";
 import { FormatError } from "../errors.js";
-import type { DecodeLimits } from "./limits.js";
+import { outputBudget, type DecodeLimits } from "./limits.js";
 
 /** zstd through fzstd's streaming decoder, fed in slices so output can be cut off at the limit. */
 export async function decodeZstd(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
+  const budget = outputBudget(bytes.length, limits);
   const dec = new Decompress((chunk, final) => {
     total += chunk.length;
-    if (total > limits.maxDecompressedBytes) throw new FormatError("zstd stream", undefined, `expands past the limit of ${limits.maxDecompressedBytes} bytes`);
+    if (total > budget.bytes) throw new FormatError("zstd stream", undefined, budget.why);
     chunks.push(chunk);
     if (final) ended = true;
   });

@@ -1,5 +1,6 @@
 import elfy from "elfy";
 import { FormatError } from "../errors.js";
+import { DEFAULT_LIMITS, type ParseLimits } from "../container/limits.js";
 import { ByteView, type Endian } from "./byte-view.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_STRTAB } from "./constants.js";
 import type { ElfFile, ElfSection } from "./types.js";
@@ -87,7 +88,7 @@ function directReader(view: ByteView, is64: boolean): EntryReader {
   };
 }
 
-export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy"): ElfFile {
+export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS): ElfFile {
   const bytes = asBuffer(input);
   const { elfClass, endian } = identify(bytes);
   const view = new ByteView(bytes, endian);
@@ -99,7 +100,7 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy")
   const machine = view.u16(18, "ELF header");
   const osabi = bytes[7]!;
   const shoff = view.word(is64 ? 40 : 32, is64, "ELF header e_shoff");
-  const base: Omit<ElfFile, "sections"> = { view, elfClass, endian, type, machine, osabi };
+  const base: Omit<ElfFile, "sections"> = { view, elfClass, endian, type, machine, osabi, limits };
   if (shoff === 0) return { ...base, sections: [] }; // no section header table: absent, not invalid
 
   const entsize = SHDR_SIZE[elfClass];
@@ -115,6 +116,7 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy")
   if (count === 0) count = is64 ? view.u64(shoff + 32, "section header 0") : view.u32(shoff + 20, "section header 0");
   if (shstrndx === SHN_XINDEX) shstrndx = view.u32(shoff + (is64 ? 40 : 24), "section header 0");
   if (count === 0) throw new FormatError("section header table", shoff, "e_shoff is set but the table has no entries");
+  if (count > limits.maxSections) throw new FormatError("section header table", shoff, `${count} sections exceed the limit of ${limits.maxSections} (--max-sections)`);
   if (count > Math.floor((bytes.length - shoff) / entsize)) {
     throw new FormatError("section header table", shoff, `${count} entries of ${entsize} bytes run past the end of the file (${bytes.length} bytes)`);
   }
@@ -152,8 +154,8 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy")
   const limit = view.range(shstr.offset, shstr.size, "section name table");
   for (const s of raw) {
     const nameOff = nameOffsets[s.index]!;
-    const name = view.cstring(shstr.offset + nameOff, limit, "section name table");
-    if (name === undefined) throw new FormatError("section name table", shstr.offset + nameOff, `name of section ${s.index} has no terminating NUL`);
+    const name = view.cstring(shstr.offset + nameOff, Math.min(limit, shstr.offset + nameOff + limits.maxStringBytes + 1), "section name table");
+    if (name === undefined) throw new FormatError("section name table", shstr.offset + nameOff, `name of section ${s.index} has no terminating NUL within ${limits.maxStringBytes} bytes`);
     s.name = name;
   }
   return { ...base, sections: raw };

@@ -39,6 +39,7 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
   const shndxBytes = shndxSection ? sectionBytes(elf, shndxSection) : undefined;
 
   const count = symtab.size / entsize;
+  if (count > elf.limits.maxSymbols) throw new FormatError(where, symtab.offset, `${count} symbols exceed the limit of ${elf.limits.maxSymbols} (--max-symbols)`);
   const is64 = elf.elfClass === 64;
   const out: ElfSymbol[] = [];
   for (let i = 0; i < count; i++) {
@@ -66,8 +67,8 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
     let name = "";
     if (nameOff !== 0) {
       if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);
-      const s = view.cstring(strStart + nameOff, strEnd, `string table ${strtab.name}`);
-      if (s === undefined) throw new FormatError(`string table ${strtab.name}`, strStart + nameOff, `name of symbol ${i} has no terminating NUL`);
+      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), `string table ${strtab.name}`);
+      if (s === undefined) throw new FormatError(`string table ${strtab.name}`, strStart + nameOff, `name of symbol ${i} has no terminating NUL within ${Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff)} bytes`);
       name = s;
     }
     const section = shndx < SHN_LORESERVE || shndx > SHN_HIRESERVE ? elf.sections[shndx] : undefined;

@@ -1,3 +1,4 @@
+import type { ParseLimits } from "../container/limits.js";
 import type { ByteView, Endian } from "./byte-view.js";
 
 export interface ElfSection {
@@ -26,6 +27,8 @@ export interface ElfFile {
   machine: number;
   osabi: number;
   sections: ElfSection[];
+  /** The limits it was parsed under, for the readers of its tables. */
+  limits: ParseLimits;
 }
 
 export interface ElfSymbol {

@@ -6,8 +6,8 @@ import { readFactRanges } from "./ranged-read.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
 export type FileOutcome =
-  | { kind: "facts"; facts: ObjectFacts }
-  | { kind: "skipped"; reason: string }
+  | { kind: "facts"; facts: ObjectFacts; bytes: number }
+  | { kind: "skipped"; reason: string; bytes?: number }
   | { kind: "error"; message: string; structure?: string; offset?: number };
 
 export interface FileTask {
@@ -70,7 +70,7 @@ export async function inspectFile(task: FileTask, options: InspectOptions): Prom
   if ("error" in read) return { kind: "error", message: read.error };
   try {
     const r = await inspectBytes(read.bytes, read.ranged ? { ...options, decoder: "direct" } : options);
-    return r.outcome === "facts" ? { kind: "facts", facts: r.facts } : { kind: "skipped", reason: r.reason };
+    return r.outcome === "facts" ? { kind: "facts", facts: r.facts, bytes: r.bytes } : { kind: "skipped", reason: r.reason, bytes: r.bytes };
   } catch (e) {
     if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
     // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.

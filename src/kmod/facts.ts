@@ -58,10 +58,8 @@ export interface InspectOptions {
   decoder?: "elfy" | "direct";
 }
 
-export type Inspection = { outcome: "facts"; facts: ObjectFacts } | { outcome: "skipped"; reason: string };
-
-/** Nesting of compressions accepted around one file (a .ko.xz inside a .gz is still a module). */
-const MAX_COMPRESSION_DEPTH = 3;
+/** `bytes`: how many bytes the input came to after decompression (counted against the scan's total). */
+export type Inspection = { outcome: "facts"; facts: ObjectFacts; bytes: number } | { outcome: "skipped"; reason: string; bytes: number };
 
 function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return "empty file";
@@ -78,19 +76,19 @@ function exportReferencesOf(elf: ElfFile, exports: readonly ExportedSymbol[]): R
 
 /** The exportReferences of a module's bytes (as inspectBytes was given them). */
 export async function readExportReferences(input: Buffer, limits: DecodeLimits): Promise<Record<string, string[]>> {
-  const elf = parseElf(splitSignature((await decompress(input, limits)).bytes).elf);
+  const elf = parseElf(splitSignature((await decompress(input, limits)).bytes).elf, "elfy", limits);
   const symtab = findSymtab(elf);
   return symtab ? exportReferencesOf(elf, readExports(elf, readSymbols(elf, symtab, "undefined-or-dunder"))) : {};
 }
 
-/** Undoes any compression recognised by content (up to MAX_COMPRESSION_DEPTH layers). */
+/** Undoes any compression recognised by content, up to limits.maxCompressionDepth layers. */
 export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{ bytes: Buffer; compression: Compression | null }> {
   let bytes = input;
   let compression: Compression | null = null;
   for (let depth = 0; ; depth++) {
     const codec = sniffCompression(bytes);
     if (!codec) return { bytes, compression };
-    if (depth === MAX_COMPRESSION_DEPTH) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${MAX_COMPRESSION_DEPTH} times over`);
+    if (depth === limits.maxCompressionDepth) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${limits.maxCompressionDepth} times over (--max-depth)`);
     compression ??= codec.kind;
     bytes = await codec.decode(bytes, limits);
   }
@@ -105,25 +103,25 @@ export async function inspectBytes(input: Buffer, opts: InspectOptions | DecodeL
   const options: InspectOptions = "limits" in opts ? opts : { limits: opts, hash: true };
   const { bytes, compression } = await decompress(input, options.limits);
   if (!hasElfMagic(bytes)) {
-    return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes) };
+    return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes), bytes: bytes.length };
   }
   return elfFacts(bytes, compression, options);
 }
 
 function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   const { elf: elfBytes, signature } = splitSignature(bytes);
-  const elf = parseElf(elfBytes, options.decoder);
+  const elf = parseElf(elfBytes, options.decoder, options.limits);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
-    return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object` };
+    return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object`, bytes: bytes.length };
   }
   const modinfoSection = elf.sections.find((s) => s.name === ".modinfo");
   if (!modinfoSection && elf.sections.some((s) => s.name === ".vmkmodinfo")) {
-    return { outcome: "skipped", reason: "VMkernel module: this version does not read the VMkernel dialect" };
+    return { outcome: "skipped", reason: "VMkernel module: this version does not read the VMkernel dialect", bytes: bytes.length };
   }
   const symtab = findSymtab(elf);
   const symbols = symtab ? readSymbols(elf, symtab, "undefined-or-dunder") : [];
-  const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection)) : { tags: [], stray: [] };
+  const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes) : { tags: [], stray: [] };
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
@@ -147,5 +145,5 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
     versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64) : [],
   };
   if (options.references) facts.exportReferences = exportReferencesOf(elf, exports);
-  return { outcome: "facts", facts };
+  return { outcome: "facts", facts, bytes: bytes.length };
 }

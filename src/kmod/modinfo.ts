@@ -1,3 +1,5 @@
+import { FormatError } from "../errors.js";
+
 /** One string in .modinfo that is not `key=value`. */
 export interface StrayModinfoString {
   text: string;
@@ -18,7 +20,7 @@ export interface Modinfo {
  * `"GPL\0for files in the \"GPL\" directory"` trick — and is kept so policy can flag it; kmod and
  * the kernel see only the part before the NUL.
  */
-export function parseModinfo(bytes: Uint8Array): Modinfo {
+export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE_INTEGER): Modinfo {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tags: [string, string][] = [];
   const stray: StrayModinfoString[] = [];
@@ -27,6 +29,7 @@ export function parseModinfo(bytes: Uint8Array): Modinfo {
   for (let at = 0; at < buf.length; ) {
     let nul = buf.indexOf(0, at);
     if (nul < 0) nul = buf.length; // an unterminated last string still counts, as kmod reads it
+    if (nul - at > maxStringBytes) throw new FormatError(".modinfo", at, `a string of ${nul - at} bytes exceeds the limit of ${maxStringBytes} (--max-string)`);
     if (nul > at) {
       const s = buf.toString("utf8", at, nul);
       const eq = s.indexOf("=");

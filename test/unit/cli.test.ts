@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, runCliJson } from "../helpers/cli.js";
-import { miniModule } from "../helpers/elf-builder.js";
+import { miniModule } from "../helpers/elf-builder.mjs";
 
 const SYMVERS = "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n";
 

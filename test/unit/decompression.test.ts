@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, FormatError, inspectBytes } from "../../src/index.js";
-import { miniModule } from "../helpers/elf-builder.js";
+import { miniModule } from "../helpers/elf-builder.mjs";
 
 const COMPRESS: Record<string, (b: Buffer) => Buffer> = {
   gzip: (b) => gzipSync(b),
@@ -40,6 +40,25 @@ describe.each(Object.keys(COMPRESS))("%s, recognised by content", (kind) => {
 
   it("skips compressed data that is not ELF, saying so", async () => {
     const r = await inspectBytes(compress(Buffer.from("modules.dep contents\n")), DEFAULT_LIMITS);
-    expect(r).toEqual({ outcome: "skipped", reason: `${kind}-compressed, not ELF (starts with 6d 6f 64 75 6c 65 73 2e)` });
+    expect(r).toEqual({ outcome: "skipped", reason: `${kind}-compressed, not ELF (starts with 6d 6f 64 75 6c 65 73 2e)`, bytes: 21 });
+  });
+});
+
+describe("decompression bombs", () => {
+  it.each(Object.keys(COMPRESS))("%s: stops at the expansion ratio long before the size limit", async (kind) => {
+    const bomb = COMPRESS[kind]!(Buffer.alloc(64 << 20));
+    await expect(inspectBytes(bomb, DEFAULT_LIMITS)).rejects.toThrow(/a decompression bomb \(--max-ratio\)/);
+  });
+
+  it("xz: a stream whose index declares too much is refused before it is decoded", async () => {
+    const bomb = COMPRESS.xz!(Buffer.alloc(8 << 20));
+    await expect(inspectBytes(bomb, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 })).rejects.toThrow(/declares 8388608 bytes/);
+  });
+
+  it("refuses more compression layers than --max-depth", async () => {
+    let b = miniModule(64, "little", ["license=GPL"]).bytes;
+    for (let i = 0; i < 4; i++) b = gzipSync(b);
+    await expect(inspectBytes(b, DEFAULT_LIMITS)).rejects.toThrow(/compressed more than 3 times over/);
+    expect((await inspectBytes(b, { ...DEFAULT_LIMITS, maxCompressionDepth: 4 })).outcome).toBe("facts");
   });
 });

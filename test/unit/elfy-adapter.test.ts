@@ -1,7 +1,7 @@
 import elfy from "elfy";
 import { describe, expect, it } from "vitest";
 import { FormatError, parseElf, sectionBytes } from "../../src/index.js";
-import { buildElf, FLAVOURS, miniModule } from "../helpers/elf-builder.js";
+import { buildElf, FLAVOURS, miniModule } from "../helpers/elf-builder.mjs";
 
 const expectFormatError = (fn: () => unknown, structure: RegExp) => {
   let caught: unknown;

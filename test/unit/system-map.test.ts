@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FormatError, parseSystemMap, scan } from "../../src/index.js";
-import { miniModule } from "../helpers/elf-builder.js";
+import { miniModule } from "../helpers/elf-builder.mjs";
 
 const MAP = `ffffffff81000000 T _text
 ffffffff82462390 R __start___ksymtab

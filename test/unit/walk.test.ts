@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scan } from "../../src/index.js";
-import { miniModule } from "../helpers/elf-builder.js";
+import { miniModule } from "../helpers/elf-builder.mjs";
 
 function tree() {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-walk-"));

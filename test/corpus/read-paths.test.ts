@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS, inspectBytes, scan } from "../../src/index.js";
+import { readRegularFileSync } from "../../src/fs/inspect-file.js";
+import { runCliJson } from "../helpers/cli.js";
+import { blobsDir, corpusSet, skipCorpus } from "../helpers/corpus.js";
+import { listFiles } from "../helpers/tools.js";
+
+/*
+ * The bulk path reads only the sections facts use, and decodes section headers directly instead
+ * of through elfy; the CLI inspects on worker threads. Both must give exactly the facts of the
+ * plain path: a whole read through elfy on this thread.
+ */
+async function facts(file: string, ranged: boolean) {
+  const read = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, ranged, 0);
+  if (!("bytes" in read)) throw new Error(`${file}: unreadable`);
+  expect(read.ranged === true).toBe(ranged);
+  const r = await inspectBytes(read.bytes, { limits: DEFAULT_LIMITS, hash: false, decoder: ranged ? "direct" : "elfy" });
+  return r.outcome === "facts" ? r.facts : r;
+}
+
+describe.skipIf(skipCorpus)("ranged reads with direct section headers give the facts of whole reads through elfy", () => {
+  it.each(["amd64", "i386", "s390x"] as const)("for every module of the %s tree", async (name) => {
+    const files = await listFiles(corpusSet(name).modules, "*.ko");
+    const differ: string[] = [];
+    for (const f of files) if (JSON.stringify(await facts(f, true)) !== JSON.stringify(await facts(f, false))) differ.push(f);
+    expect(differ).toEqual([]);
+  }, 600_000);
+
+  it("for the vendor blobs", async () => {
+    for (const f of await listFiles(blobsDir(), "*.o_*")) expect(await facts(f, true)).toEqual(await facts(f, false));
+  });
+});
+
+describe.skipIf(skipCorpus)("worker threads give the results of a single thread", () => {
+  it("on the whole amd64 tree, module by module", async () => {
+    const set = corpusSet("amd64");
+    const { json } = runCliJson(["scan", set.modules, "--symvers", set.symvers]);
+    const single = await scan([set.modules], { symvers: [set.symvers], threads: 1 });
+    expect(json.modules.map((m: { path: string; imports: number; licenses: string[]; exports: unknown[] }) => [m.path, m.imports, m.licenses, m.exports.length])).toEqual(
+      single.modules.map((m) => [m.path, m.facts.imports.length, m.facts.licenses, m.facts.exports.length]),
+    );
+    expect(json.summary.files).toBe(single.files);
+  }, 300_000);
+});

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS, FormatError, inspectBytes, renderJson, renderTable, scan } from "../src/index.js";
+import { runCli } from "./helpers/cli.js";
+
+const DIR = fileURLToPath(new URL("./hostile/files", import.meta.url));
+type Expect = { error: string } | { outcome: "facts" | "skipped" } | { either: true };
+const MANIFEST: { file: string; expect: Expect; why: string }[] = JSON.parse(readFileSync(new URL("./hostile/manifest.json", import.meta.url), "utf8"));
+
+/*
+ * One regression test per hand-made hostile file (test/hostile/make.mjs writes them): each ends in
+ * facts, a skip, or a FormatError naming the structure that failed — never another exception.
+ */
+describe("hostile inputs", () => {
+  it.each(MANIFEST.map((m) => [m.file, m.why, m.expect] as const))("%s (%s)", async (file, _why, expected) => {
+    let outcome: string;
+    let error: unknown;
+    try {
+      outcome = (await inspectBytes(readFileSync(`${DIR}/${file}`), DEFAULT_LIMITS)).outcome;
+    } catch (e) {
+      error = e;
+      outcome = "error";
+    }
+    if (error !== undefined) expect(error).toBeInstanceOf(FormatError);
+    if ("error" in expected) {
+      expect(outcome).toBe("error");
+      expect((error as FormatError).structure).toMatch(new RegExp(expected.error));
+    } else if ("outcome" in expected) {
+      expect([outcome, error === undefined ? "" : String(error)]).toEqual([expected.outcome, ""]);
+    }
+  });
+
+  it("all together: every file accounted for once, exit 2, and the report stays valid", async () => {
+    const result = await scan([DIR], { threads: 1 });
+    const seen = [...result.modules, ...result.skipped, ...result.errors].map((x) => x.path).sort();
+    expect(seen).toEqual(MANIFEST.map((m) => m.file).sort());
+    expect(result.errors.length).toBe(MANIFEST.filter((m) => "error" in m.expect).length + result.errors.filter((e) => MANIFEST.find((m) => m.file === e.path && "either" in m.expect)).length);
+    expect(() => JSON.parse(renderJson(result))).not.toThrow();
+    expect(renderTable(result, { all: true })).not.toMatch(/\x1b/);
+    const cli = runCli(["scan", DIR, "--format", "json"]);
+    expect(cli.status).toBe(2);
+    expect(JSON.parse(cli.stdout).summary.files).toBe(MANIFEST.length);
+  });
+});

@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
 import { FormatError } from "./errors.js";
 import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
-import { createPool } from "./fs/pool.js";
+import { createPool, type InspectPool } from "./fs/pool.js";
 import { walk } from "./fs/walk.js";
 import type { FileError, ScanResult, SkippedFile } from "./model.js";
 import { mergeTables } from "./resolve/kernel-table.js";
@@ -64,6 +64,22 @@ async function loadTables(paths: readonly string[], options: ScanOptions, limits
   return loaded;
 }
 
+/**
+ * A batch whose worker died is retried file by file on fresh workers, so only the file that kills
+ * a worker is reported (as an internal error), not the innocent files batched with it.
+ */
+async function inspectIsolating(pool: InspectPool, tasks: FileTask[]): Promise<FileOutcome[]> {
+  try {
+    return await pool.inspect(tasks);
+  } catch (e) {
+    if (tasks.length === 1) return [{ kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` }];
+    // One at a time, so that no other file shares the worker that the culprit takes down.
+    const out: FileOutcome[] = [];
+    for (const t of tasks) out.push(...(await inspectIsolating(pool, [t])));
+    return out;
+  }
+}
+
 /** Files handed to a worker at once: enough to amortise a message, few enough to balance the load. */
 const BATCH = 32;
 
@@ -96,8 +112,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     const mine = batch;
     batch = [];
     pending.push(
-      (refused ? Promise.resolve(refused) : pool.inspect(mine.map((b) => b.task)))
-        .catch((e: unknown) => mine.map((): FileOutcome => ({ kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` })))
+      (refused ? Promise.resolve(refused) : inspectIsolating(pool, mine.map((b) => b.task)))
         .then((outcomes) => {
           outcomes.forEach((o, i) => {
             const path = mine[i]!.path;

@@ -25,18 +25,28 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   // Under a TypeScript test runner this module is .ts and there is no compiled worker to start.
   const workerFile = fileURLToPath(WORKER);
   if (threads <= 1 || !import.meta.url.endsWith(".js") || !existsSync(workerFile)) return inProcess(options);
-  const slots: Slot[] = Array.from({ length: threads }, () => {
-    const slot: Slot = { worker: new Worker(WORKER), busy: 0, replies: new Map() };
-    slot.worker.on("message", (res: WorkerResponse) => {
+  let closing = false;
+  const start = (slot: Slot) => {
+    const worker = new Worker(WORKER);
+    slot.worker = worker;
+    worker.on("message", (res: WorkerResponse) => {
       const r = slot.replies.get(res.id);
       slot.replies.delete(res.id);
       r?.resolve(JSON.parse(res.outcomes) as FileOutcome[]);
     });
-    // A worker that dies takes its batches with it: they fail (and become per-file errors), the scan goes on.
-    slot.worker.on("error", (e) => {
+    // A worker that dies takes its batches with it: they fail (and become per-file errors), a new
+    // worker takes its place, and the scan goes on.
+    const died = (e: unknown) => {
       for (const r of slot.replies.values()) r.reject(e);
       slot.replies.clear();
-    });
+      if (!closing && slot.worker === worker) start(slot);
+    };
+    worker.on("error", died);
+    worker.on("exit", (code) => died(new Error(`worker thread exited with code ${code}`)));
+  };
+  const slots: Slot[] = Array.from({ length: threads }, () => {
+    const slot = { busy: 0, replies: new Map() } as unknown as Slot;
+    start(slot);
     return slot;
   });
   const waiting: (() => void)[] = [];
@@ -62,6 +72,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
       }
     },
     async close() {
+      closing = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -15,7 +15,11 @@ export interface WorkerResponse {
   outcomes: string;
 }
 
+/** Fault injection for the tests of a dying worker: exit when asked to read a file of this name. */
+const FAULT = process.env.KMODAUDIT_TEST_WORKER_EXIT_ON;
+
 parentPort?.on("message", async (req: WorkerRequest) => {
+  if (FAULT && req.tasks.some((t) => t.abs.endsWith(FAULT))) process.exit(70);
   const outcomes: FileOutcome[] = [];
   for (const t of req.tasks) outcomes.push(await inspectFile(t, req.options));
   parentPort!.postMessage({ id: req.id, outcomes: JSON.stringify(outcomes) } satisfies WorkerResponse);

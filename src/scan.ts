@@ -7,6 +7,7 @@ import { FormatError } from "./errors.js";
 import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
 import { createPool, type InspectPool } from "./fs/pool.js";
+import { StringPool } from "./kmod/intern.js";
 import { walk } from "./fs/walk.js";
 import type { FileError, ScanResult, SkippedFile } from "./model.js";
 import { mergeTables } from "./resolve/kernel-table.js";
@@ -99,6 +100,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash: options.hash !== false });
   let done = 0;
   let decompressed = 0;
+  const strings = new StringPool();
   const absOf = new Map<string, FileTask>();
   const pending: Promise<void>[] = [];
   let batch: { path: string; task: FileTask }[] = [];
@@ -117,7 +119,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
           outcomes.forEach((o, i) => {
             const path = mine[i]!.path;
             if (o.kind !== "error") decompressed += o.bytes ?? 0;
-            if (o.kind === "facts") objects.push({ path, facts: o.facts });
+            if (o.kind === "facts") objects.push({ path, facts: strings.facts(o.facts) });
             else if (o.kind === "skipped") skipped.push({ path, reason: o.reason });
             else errors.push({ path, message: o.message, ...(o.structure ? { structure: o.structure } : {}), ...(o.offset === undefined ? {} : { offset: o.offset }) });
             options.onProgress?.(++done, path);

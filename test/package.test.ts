@@ -11,7 +11,9 @@ describe("the npm package", () => {
   it("packs, installs into an empty project, and runs both as a CLI and as a library", () => {
     const work = mkdtempSync(join(tmpdir(), "kmodaudit-pack-"));
     const npm = (args: string[], cwd: string) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8" });
-    const tarball = npm(["pack", "--pack-destination", work], ROOT).trim().split("\n").pop()!;
+    // --ignore-scripts: dist/ is already built (npm test builds it), and rebuilding it here would
+    // rewrite files under other tests that are running the CLI at the same moment.
+    const tarball = npm(["pack", "--ignore-scripts", "--pack-destination", work], ROOT).trim().split("\n").pop()!;
     const app = join(work, "app");
     execFileSync("mkdir", ["-p", app]);
     writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", type: "module" }));

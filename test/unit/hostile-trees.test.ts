@@ -23,6 +23,7 @@ function scanAsUser(dir: string) {
   const cmd = asRoot ? "setpriv" : process.execPath;
   const args = asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN] : [BIN];
   const r = spawnSync(cmd, [...args, "scan", dir, "--format", "json"], { encoding: "utf8" });
+  if (!r.stdout) throw new Error(`no output (status ${r.status}): ${r.stderr}`);
   return { status: r.status, json: JSON.parse(r.stdout) };
 }
 

@@ -48,6 +48,8 @@ export interface FileError {
 export interface SkippedFile {
   path: string;
   reason: string;
+  /** A member of an archive: counted in the summary, listed only on request (--list-skipped). */
+  member?: boolean;
 }
 
 export interface ScanResult {

@@ -6,6 +6,7 @@ import { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
 import { FormatError } from "./errors.js";
 import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
+import type { Outcome } from "./kmod/inspect-input.js";
 import { createPool, type InspectPool } from "./fs/pool.js";
 import { StringPool } from "./kmod/intern.js";
 import { walk } from "./fs/walk.js";
@@ -73,7 +74,7 @@ async function inspectIsolating(pool: InspectPool, tasks: FileTask[]): Promise<F
   try {
     return await pool.inspect(tasks);
   } catch (e) {
-    if (tasks.length === 1) return [{ kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` }];
+    if (tasks.length === 1) return [{ self: { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` }, members: [] }];
     // One at a time, so that no other file shares the worker that the culprit takes down.
     const out: FileOutcome[] = [];
     for (const t of tasks) out.push(...(await inspectIsolating(pool, [t])));
@@ -106,7 +107,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   let batch: { path: string; task: FileTask }[] = [];
   const overTotal = (): FileOutcome[] | undefined =>
     decompressed > limits.maxTotalDecompressedBytes
-      ? batch.map(() => ({ kind: "error", message: `not read: the scan's decompressed bytes passed the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)` }))
+      ? batch.map(() => ({ self: { kind: "error", message: `not read: the scan's decompressed bytes passed the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)` }, members: [] }))
       : undefined;
   const flush = () => {
     if (batch.length === 0) return;
@@ -118,10 +119,14 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
         .then((outcomes) => {
           outcomes.forEach((o, i) => {
             const path = mine[i]!.path;
-            if (o.kind !== "error") decompressed += o.bytes ?? 0;
-            if (o.kind === "facts") objects.push({ path, facts: strings.facts(o.facts) });
-            else if (o.kind === "skipped") skipped.push({ path, reason: o.reason });
-            else errors.push({ path, message: o.message, ...(o.structure ? { structure: o.structure } : {}), ...(o.offset === undefined ? {} : { offset: o.offset }) });
+            const record = (at: string, out: Outcome, member: boolean) => {
+              if (out.kind !== "error") decompressed += out.bytes ?? 0;
+              if (out.kind === "facts") objects.push({ path: at, facts: strings.facts(out.facts) });
+              else if (out.kind === "skipped") skipped.push({ path: at, reason: out.reason, ...(member ? { member } : {}) });
+              else errors.push({ path: at, message: out.message, ...(out.structure ? { structure: out.structure } : {}), ...(out.offset === undefined ? {} : { offset: out.offset }) });
+            };
+            if (o.self) record(path, o.self, false);
+            for (const m of o.members) record(`${path}!/${m.path}`, m.outcome, true);
             options.onProgress?.(++done, path);
           });
         }),

@@ -24,6 +24,8 @@ interface TableFlags {
   maxTotalDecompressed?: number;
   maxDepth?: number;
   maxRatio?: number;
+  maxContainerDepth?: number;
+  maxMembers?: number;
   maxSections?: number;
   maxSymbols?: number;
   maxString?: number;
@@ -34,6 +36,7 @@ interface ScanFlags extends TableFlags {
   format: "table" | "json";
   failOn: FailOn;
   all?: boolean;
+  listSkipped?: boolean;
 }
 
 interface BlobFlags extends TableFlags {
@@ -74,6 +77,8 @@ function withTableOptions(cmd: Command): Command {
     .option("--max-total-decompressed <bytes>", `decompressed bytes over the whole scan; later files are reported unread (default ${DEFAULT_LIMITS.maxTotalDecompressedBytes})`, positiveInt)
     .option("--max-ratio <n>", `largest expansion of one decompression past 16 MiB of output (default ${DEFAULT_LIMITS.maxExpansionRatio}×)`, positiveInt)
     .option("--max-depth <n>", `compression layers accepted around one file (default ${DEFAULT_LIMITS.maxCompressionDepth})`, positiveInt)
+    .option("--max-container-depth <n>", `archives nested in one another (default ${DEFAULT_LIMITS.maxContainerDepth})`, positiveInt)
+    .option("--max-members <n>", `archive members read out of one input file (default ${DEFAULT_LIMITS.maxMembers})`, positiveInt)
     .option("--max-sections <n>", `sections in one ELF file (default ${DEFAULT_LIMITS.maxSections})`, positiveInt)
     .option("--max-symbols <n>", `entries in one symbol table (default ${DEFAULT_LIMITS.maxSymbols})`, positiveInt)
     .option("--max-string <bytes>", `length of one symbol name or .modinfo string (default ${DEFAULT_LIMITS.maxStringBytes})`, positiveInt)
@@ -98,6 +103,8 @@ function limitsFrom(flags: TableFlags): DecodeLimits {
     maxTotalDecompressedBytes: flags.maxTotalDecompressed,
     maxCompressionDepth: flags.maxDepth,
     maxExpansionRatio: flags.maxRatio,
+    maxContainerDepth: flags.maxContainerDepth,
+    maxMembers: flags.maxMembers,
     maxSections: flags.maxSections,
     maxSymbols: flags.maxSymbols,
     maxStringBytes: flags.maxString,
@@ -132,6 +139,7 @@ export function buildProgram(): Command {
     .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
     .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "info", "none"]).default("error"))
     .option("--all", "table: list every module, not only those with findings")
+    .option("--list-skipped", "json: list archive members that are not modules too (always counted in the summary)")
     .addHelpText(
       "after",
       `
@@ -146,7 +154,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unrea
     )
     .action(async (paths: string[], flags: ScanFlags) => {
       const result = await scan(paths, { ...scanOptions(flags), hash: flags.format === "json" });
-      emit(flags.format === "json" ? renderJson(result) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() }), flags.output);
+      emit(flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() }), flags.output);
       process.exitCode = exitCodeFor(result, flags.failOn);
     });
 
@@ -208,6 +216,11 @@ Examples:
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // A reader that goes away early (`| head`) is not an error of the audit.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const program = buildProgram();
   if (argv.length <= 2) {
     program.outputHelp({ error: true });

@@ -17,6 +17,10 @@ export interface DecodeLimits {
   maxCompressionDepth: number;
   /** Memory liblzma may use for an xz dictionary (a hostile header can ask for gigabytes). */
   xzMemlimit: number;
+  /** Archives nested inside one another (a .deb's data.tar.xz is two levels). */
+  maxContainerDepth: number;
+  /** Members read out of one input file, over all its nested archives. */
+  maxMembers: number;
   /** Sections in one ELF file. */
   maxSections: number;
   /** Entries in one symbol table. */
@@ -31,6 +35,8 @@ export const DEFAULT_LIMITS: DecodeLimits = {
   maxExpansionRatio: 200,
   maxCompressionDepth: 3,
   xzMemlimit: 256 << 20,
+  maxContainerDepth: 8,
+  maxMembers: 1 << 20,
   maxSections: 1 << 18,
   maxSymbols: 1 << 22,
   maxStringBytes: 1 << 16,

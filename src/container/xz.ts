@@ -15,6 +15,9 @@ export function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffe
     const declared = xzDeclaredSize(bytes);
     if (declared !== undefined && declared > budget.bytes) return reject(new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`));
     const stream = lzma.createStream("autoDecoder", { memlimit: limits.xzMemlimit });
+    // With the size the index declares, the output is written into one buffer as it arrives,
+    // instead of being gathered in chunks and copied once more at the end (twice the memory).
+    const whole = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
     const chunks: Buffer[] = [];
     let total = 0;
     let done = false;
@@ -27,12 +30,15 @@ export function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffe
     stream.on("data", (chunk: Buffer) => {
       total += chunk.length;
       if (total > budget.bytes) return fail(budget.why);
-      chunks.push(chunk);
+      if (whole && total <= whole.length) chunk.copy(whole, total - chunk.length);
+      else chunks.push(chunk);
     });
     stream.on("error", (err: Error) => fail(err.message));
     stream.on("end", () => {
       if (done) return;
       done = true;
+      if (whole && total === whole.length && chunks.length === 0) return resolve(whole);
+      if (whole) return reject(new FormatError("xz stream", undefined, `decoded ${total} bytes where its index declares ${whole.length}`));
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
     });
     stream.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

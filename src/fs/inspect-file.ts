@@ -1,14 +1,11 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { FormatError } from "../errors.js";
-import { inspectBytes, readExportReferences, type InspectOptions, type ObjectFacts } from "../kmod/facts.js";
+import { inspectBytes, readExportReferences, type InspectOptions } from "../kmod/facts.js";
+import { errorOutcome, inspectInput, toOutcome, type InputResult } from "../kmod/inspect-input.js";
 import type { DecodeLimits } from "../container/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
-export type FileOutcome =
-  | { kind: "facts"; facts: ObjectFacts; bytes: number }
-  | { kind: "skipped"; reason: string; bytes?: number }
-  | { kind: "error"; message: string; structure?: string; offset?: number };
+export type FileOutcome = InputResult;
 
 export interface FileTask {
   abs: string;
@@ -66,15 +63,13 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
 export async function inspectFile(task: FileTask, options: InspectOptions): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
   const read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, options.hash === false && !options.references);
-  if ("skip" in read) return { kind: "skipped", reason: read.skip };
-  if ("error" in read) return { kind: "error", message: read.error };
+  if ("skip" in read) return { self: { kind: "skipped", reason: read.skip }, members: [] };
+  if ("error" in read) return { self: { kind: "error", message: read.error }, members: [] };
   try {
-    const r = await inspectBytes(read.bytes, read.ranged ? { ...options, decoder: "direct" } : options);
-    return r.outcome === "facts" ? { kind: "facts", facts: r.facts, bytes: r.bytes } : { kind: "skipped", reason: r.reason, bytes: r.bytes };
+    if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, { ...options, decoder: "direct" })), members: [] };
+    return await inspectInput(read.bytes, options);
   } catch (e) {
-    if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
-    // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
-    return { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+    return { self: errorOutcome(e), members: [] };
   }
 }
 

@@ -102,6 +102,11 @@ export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{
 export async function inspectBytes(input: Buffer, opts: InspectOptions | DecodeLimits): Promise<Inspection> {
   const options: InspectOptions = "limits" in opts ? opts : { limits: opts, hash: true };
   const { bytes, compression } = await decompress(input, options.limits);
+  return inspectDecompressed(bytes, compression, options);
+}
+
+/** The rest of inspectBytes, for bytes already decompressed (archive members: kmod/inspect-input.ts). */
+export function inspectDecompressed(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   if (!hasElfMagic(bytes)) {
     return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes), bytes: bytes.length };
   }

@@ -50,7 +50,12 @@ export function summaryOf(result: ScanResult) {
 }
 
 /** The JSON contract of design.md §3: field meanings are stable, arrays sorted. */
-export function toJson(result: ScanResult) {
+export interface JsonOptions {
+  /** List archive members that are not modules too (they are always counted in summary.skipped). */
+  listSkipped?: boolean;
+}
+
+export function toJson(result: ScanResult, options: JsonOptions = {}) {
   return {
     schemaVersion: 1,
     tool: { name: "kmodaudit", version: VERSION },
@@ -62,12 +67,12 @@ export function toJson(result: ScanResult) {
     },
     modules: result.modules.map(moduleJson),
     errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),
-    skipped: result.skipped,
+    skipped: result.skipped.filter((s) => options.listSkipped || !s.member).map((s) => ({ path: s.path, reason: s.reason })),
     summary: summaryOf(result),
     rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, { severity: r.severity, title: r.title }])),
   };
 }
 
-export function renderJson(result: ScanResult): string {
-  return JSON.stringify(toJson(result), null, 2) + "\n";
+export function renderJson(result: ScanResult, options: JsonOptions = {}): string {
+  return JSON.stringify(toJson(result, options), null, 2) + "\n";
 }

@@ -1,0 +1,28 @@
+import { arMembers } from "./ar.js";
+import { cpioMembers } from "./cpio.js";
+import { tarMembers } from "./tar.js";
+
+export interface ArchiveMember {
+  name: string;
+  data: Buffer;
+  /** A regular file (not a directory, link or device entry). */
+  regular: boolean;
+  /** Offset of the member's header in the archive. */
+  offset: number;
+}
+
+export type ArchiveKind = "tar" | "cpio" | "ar";
+
+/** Archives recognised by content. */
+export function sniffArchive(b: Buffer): ArchiveKind | undefined {
+  if (b.length >= 8 && b.toString("latin1", 0, 8) === "!<arch>\n") return "ar";
+  if (b.length >= 6 && (b.toString("latin1", 0, 6) === "070701" || b.toString("latin1", 0, 6) === "070702")) return "cpio";
+  if (b.length >= 512 && b.toString("latin1", 257, 262) === "ustar") return "tar";
+  return undefined;
+}
+
+/** Every member, and for cpio whatever follows the archive (another, often compressed, archive). */
+export function archiveMembers(kind: ArchiveKind, b: Buffer): { members: Iterable<ArchiveMember>; rest?: Buffer } {
+  if (kind === "cpio") return cpioMembers(b);
+  return { members: kind === "tar" ? tarMembers(b) : arMembers(b) };
+}

@@ -1,0 +1,68 @@
+import { archiveMembers, sniffArchive } from "../container/archive.js";
+import { FormatError } from "../errors.js";
+import { decompress, inspectDecompressed, type InspectOptions, type Inspection, type ObjectFacts } from "./facts.js";
+
+/** What became of one input, or of one member inside it. */
+export type Outcome =
+  | { kind: "facts"; facts: ObjectFacts; bytes: number }
+  | { kind: "skipped"; reason: string; bytes?: number }
+  | { kind: "error"; message: string; structure?: string; offset?: number };
+
+export interface InputResult {
+  /** The input itself, when it is not an archive. */
+  self?: Outcome;
+  /** Archive members, each by its provenance below the input ("data.tar.xz!/lib/modules/…/x.ko"). */
+  members: { path: string; outcome: Outcome }[];
+}
+
+export function errorOutcome(e: unknown): Outcome {
+  if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+  // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
+  return { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+}
+
+export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { kind: "facts", facts: r.facts, bytes: r.bytes } : { kind: "skipped", reason: r.reason, bytes: r.bytes });
+
+/**
+ * Opens one input by content, all the way down: compression, then archives (tar, cpio including
+ * concatenated initramfs segments, ar/.deb) inside one another, to the ELF objects at the leaves.
+ * A member's path is its provenance chain joined by "!/". A damaged archive is an error at its own
+ * path; the members read before the damage stay.
+ */
+export async function inspectInput(input: Buffer, options: InspectOptions): Promise<InputResult> {
+  const result: InputResult = { members: [] };
+  let members = 0;
+  const open = async (bytes: Buffer, path: string, depth: number): Promise<void> => {
+    const report = (outcome: Outcome) => (path === "" ? (result.self = outcome) : result.members.push({ path, outcome }));
+    let plain: Buffer;
+    let compression;
+    try {
+      ({ bytes: plain, compression } = await decompress(bytes, options.limits));
+    } catch (e) {
+      return void report(errorOutcome(e));
+    }
+    const kind = sniffArchive(plain);
+    if (!kind) {
+      try {
+        return void report(toOutcome(inspectDecompressed(plain, compression, options)));
+      } catch (e) {
+        return void report(errorOutcome(e));
+      }
+    }
+    if (depth >= options.limits.maxContainerDepth) return void report({ kind: "error", message: `${kind} archive nested more than ${options.limits.maxContainerDepth} deep (--max-container-depth)` });
+    try {
+      const { members: list, rest } = archiveMembers(kind, plain);
+      for (const m of list) {
+        if (!m.regular) continue; // directories, links and devices hold no module
+        if (++members > options.limits.maxMembers) throw new FormatError(`${kind} archive`, m.offset, `more than ${options.limits.maxMembers} members (--max-members)`);
+        const name = m.name.replace(/^(\.\/|\/)+/, "");
+        await open(m.data, path === "" ? name : `${path}!/${name}`, depth + 1);
+      }
+      if (rest) await open(rest, path, depth);
+    } catch (e) {
+      report(errorOutcome(e));
+    }
+  };
+  await open(input, "", 0);
+  return result;
+}

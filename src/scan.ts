@@ -3,10 +3,9 @@ import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { audit, type InspectedObject } from "./audit.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
-import { FormatError } from "./errors.js";
 import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
-import type { Outcome } from "./kmod/inspect-input.js";
+import { errorOutcome, type Outcome } from "./kmod/inspect-input.js";
 import { createPool, type InspectPool } from "./fs/pool.js";
 import { StringPool } from "./kmod/intern.js";
 import { walk } from "./fs/walk.js";
@@ -39,11 +38,12 @@ export interface ScanOptions {
 
 const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-function errorOf(path: string, e: unknown): FileError {
-  if (e instanceof FormatError) return { path, message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
-  // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
-  return { path, message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+/** An error outcome as the report lists it. */
+function fileError(path: string, o: Extract<Outcome, { kind: "error" }>): FileError {
+  return { path, message: o.message, ...(o.structure ? { structure: o.structure } : {}), ...(o.offset === undefined ? {} : { offset: o.offset }) };
 }
+
+const errorOf = (path: string, e: unknown): FileError => fileError(path, errorOutcome(e));
 
 /** Tables in order of trust: Module.symvers (given, then found), then kernel images, then maps. */
 async function loadTables(paths: readonly string[], options: ScanOptions, limits: DecodeLimits, errors: FileError[]): Promise<LoadedTable[]> {
@@ -123,7 +123,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
               if (out.kind !== "error") decompressed += out.bytes ?? 0;
               if (out.kind === "facts") objects.push({ path: at, facts: strings.facts(out.facts) });
               else if (out.kind === "skipped") skipped.push({ path: at, reason: out.reason, ...(member ? { member } : {}) });
-              else errors.push({ path: at, message: out.message, ...(out.structure ? { structure: out.structure } : {}), ...(out.offset === undefined ? {} : { offset: out.offset }) });
+              else errors.push(fileError(at, out));
             };
             if (o.self) record(path, o.self, false);
             for (const m of o.members) record(`${path}!/${m.path}`, m.outcome, true);

@@ -15,7 +15,7 @@ export interface InputResult {
   members: { path: string; outcome: Outcome }[];
 }
 
-export function errorOutcome(e: unknown): Outcome {
+export function errorOutcome(e: unknown): Extract<Outcome, { kind: "error" }> {
   if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
   // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
   return { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };

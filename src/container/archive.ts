@@ -1,5 +1,6 @@
 import { arMembers } from "./ar.js";
 import { cpioMembers } from "./cpio.js";
+import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
 
 export interface ArchiveMember {
@@ -11,11 +12,12 @@ export interface ArchiveMember {
   offset: number;
 }
 
-export type ArchiveKind = "tar" | "cpio" | "ar";
+export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm";
 
 /** Archives recognised by content. */
 export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   if (b.length >= 8 && b.toString("latin1", 0, 8) === "!<arch>\n") return "ar";
+  if (isRpm(b)) return "rpm";
   if (b.length >= 6 && (b.toString("latin1", 0, 6) === "070701" || b.toString("latin1", 0, 6) === "070702")) return "cpio";
   if (b.length >= 512 && b.toString("latin1", 257, 262) === "ustar") return "tar";
   return undefined;
@@ -24,5 +26,7 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
 /** Every member, and for cpio whatever follows the archive (another, often compressed, archive). */
 export function archiveMembers(kind: ArchiveKind, b: Buffer): { members: Iterable<ArchiveMember>; rest?: Buffer } {
   if (kind === "cpio") return cpioMembers(b);
+  // An RPM's only content is its compressed cpio payload, opened in the package's place.
+  if (kind === "rpm") return { members: [], rest: rpmPayload(b) };
   return { members: kind === "tar" ? tarMembers(b) : arMembers(b) };
 }

@@ -25,7 +25,7 @@ export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { 
 
 /**
  * Opens one input by content, all the way down: compression, then archives (tar, cpio including
- * concatenated initramfs segments, ar/.deb) inside one another, to the ELF objects at the leaves.
+ * concatenated initramfs segments, ar/.deb, RPM) inside one another, to the ELF objects at the leaves.
  * A member's path is its provenance chain joined by "!/". A damaged archive is an error at its own
  * path; the members read before the damage stay.
  */

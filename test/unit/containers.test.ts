@@ -74,6 +74,17 @@ describe("modules inside archives, found by content", () => {
     expect(r.modules.sort()).toEqual(expected("!/data.tar.xz!/"));
   });
 
+  it("an RPM package built by rpmbuild: lead, headers, then the compressed cpio payload", async () => {
+    const t = tree();
+    const spec = `Name: kmodaudit-test\nVersion: 1\nRelease: 1\nSummary: t\nLicense: GPL\nBuildArch: noarch\n%description\nt\n%install\ncp -a ${t.root}/lib %{buildroot}/\n%files\n/lib\n`;
+    writeFileSync(join(t.dir, "t.spec"), spec);
+    sh(`rpmbuild -bb --quiet --define "_topdir ${t.dir}/rpm" --define "__os_install_post %{nil}" --define "_build_id_links none" t.spec >/dev/null 2>&1`, t.dir);
+    const rpm = join(t.dir, "rpm/RPMS/noarch/kmodaudit-test-1-1.noarch.rpm");
+    const r = await found(rpm, t.symvers);
+    expect(r.errors).toEqual([]);
+    expect(r.modules.sort()).toEqual(expected("!/"));
+  });
+
   it("members that are not modules are counted, and listed only with --list-skipped", () => {
     const t = tree();
     sh("tar -czf out.tgz root", t.dir);

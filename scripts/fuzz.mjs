@@ -29,6 +29,13 @@ for (const s of seeds.filter((s) => s.name.startsWith("amd64:")).slice(0, 3)) {
   seeds.push({ name: `${s.name}.gz`, bytes: gzipSync(s.bytes) });
   seeds.push({ name: `${s.name}.zst`, bytes: execFileSync("zstd", ["-q", "-c"], { input: s.bytes }) });
 }
+// Archives around real modules: tar, cpio, ar and an ISO image.
+const sampleDir = join(ROOT, "samples");
+const run = (cmd) => execFileSync("bash", ["-c", cmd], { cwd: sampleDir, maxBuffer: 1 << 26 });
+seeds.push({ name: "samples.tar", bytes: run("tar -cf - gpl_clean.ko nul_trick.ko") });
+seeds.push({ name: "samples.cpio.gz", bytes: run("ls gpl_clean.ko nul_trick.ko | cpio -o -H newc --quiet | gzip") });
+seeds.push({ name: "samples.a", bytes: run("t=$(mktemp -u) && ar rc $t gpl_clean.ko nul_trick.ko && cat $t && rm $t") });
+seeds.push({ name: "samples.iso", bytes: run("t=$(mktemp -d) && cp gpl_clean.ko $t/ && xorriso -as mkisofs -R -J -quiet -o - $t 2>/dev/null") });
 console.log(`fuzzing ${iterations} inputs from ${seeds.length} seeds, seed ${seed}`);
 const started = Date.now();
 const stats = await fuzz({

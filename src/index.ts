@@ -4,6 +4,7 @@
  */
 export { scan, type ScanOptions } from "./scan.js";
 export { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "./audit.js";
+export { inspectInput, type InputResult, type Outcome } from "./kmod/inspect-input.js";
 export { inspectBytes, readExportReferences, type InspectOptions, type Inspection, type ObjectFacts } from "./kmod/facts.js";
 export { parseElf, sectionBytes } from "./elf/elfy-adapter.js";
 export { readSymbols, findSymtab } from "./elf/symbols.js";

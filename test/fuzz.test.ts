@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -16,6 +17,12 @@ describe("fuzzing the whole pipeline", () => {
       .map((f) => ({ name: f, bytes: readFileSync(`${SAMPLES}/${f}`) }));
     for (const { elfClass, endian } of FLAVOURS) seeds.push({ name: `mini-${elfClass}-${endian}`, bytes: miniModule(elfClass, endian, ["license=GPL", "name=mini"]).bytes });
     seeds.push({ name: "gpl_clean.ko.gz", bytes: gzipSync(seeds[0]!.bytes) });
+    // archives of real modules: tar, cpio, ar, an ISO image
+    const sh = (cmd: string) => execFileSync("bash", ["-c", cmd], { cwd: SAMPLES, maxBuffer: 1 << 26 });
+    seeds.push({ name: "samples.tar", bytes: sh("tar -cf - gpl_clean.ko nul_trick.ko") });
+    seeds.push({ name: "samples.cpio", bytes: sh("ls gpl_clean.ko nul_trick.ko | cpio -o -H newc --quiet") });
+    seeds.push({ name: "samples.a", bytes: sh("t=$(mktemp -u) && ar rc $t gpl_clean.ko nul_trick.ko && cat $t && rm $t") });
+    seeds.push({ name: "samples.iso", bytes: sh("t=$(mktemp -d) && cp gpl_clean.ko $t/ && xorriso -as mkisofs -R -J -quiet -o - $t 2>/dev/null") });
     expect(seeds.length).toBeGreaterThan(8);
     const stats = await fuzz({ seeds, iterations: 3000, seed: 20261124, check: pipelineCheck(lib), isFormatError: (e) => e instanceof lib.FormatError });
     expect(stats.crashes.map((c) => `${c.seed} #${c.iteration}: ${c.error}`)).toEqual([]);

@@ -1,5 +1,6 @@
 import { arMembers } from "./ar.js";
 import { cpioMembers } from "./cpio.js";
+import { isIso9660, isoMembers } from "./iso9660.js";
 import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
 
@@ -12,7 +13,7 @@ export interface ArchiveMember {
   offset: number;
 }
 
-export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm";
+export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660";
 
 /** Archives recognised by content. */
 export function sniffArchive(b: Buffer): ArchiveKind | undefined {
@@ -20,6 +21,7 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   if (isRpm(b)) return "rpm";
   if (b.length >= 6 && (b.toString("latin1", 0, 6) === "070701" || b.toString("latin1", 0, 6) === "070702")) return "cpio";
   if (b.length >= 512 && b.toString("latin1", 257, 262) === "ustar") return "tar";
+  if (isIso9660(b)) return "iso9660";
   return undefined;
 }
 
@@ -28,5 +30,5 @@ export function archiveMembers(kind: ArchiveKind, b: Buffer): { members: Iterabl
   if (kind === "cpio") return cpioMembers(b);
   // An RPM's only content is its compressed cpio payload, opened in the package's place.
   if (kind === "rpm") return { members: [], rest: rpmPayload(b) };
-  return { members: kind === "tar" ? tarMembers(b) : arMembers(b) };
+  return { members: kind === "tar" ? tarMembers(b) : kind === "iso9660" ? isoMembers(b) : arMembers(b) };
 }

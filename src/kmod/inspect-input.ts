@@ -50,6 +50,7 @@ export async function inspectInput(input: Buffer, options: InspectOptions): Prom
       }
     }
     if (depth >= options.limits.maxContainerDepth) return void report({ kind: "error", message: `${kind} archive nested more than ${options.limits.maxContainerDepth} deep (--max-container-depth)` });
+    const before = result.members.length + (result.self ? 1 : 0);
     try {
       const { members: list, rest } = archiveMembers(kind, plain);
       for (const m of list) {
@@ -62,6 +63,8 @@ export async function inspectInput(input: Buffer, options: InspectOptions): Prom
     } catch (e) {
       report(errorOutcome(e));
     }
+    // An archive that holds no file at all is still a file the scan reached.
+    if (result.members.length + (result.self ? 1 : 0) === before) report({ kind: "skipped", reason: `${kind} archive holding no files`, bytes: plain.length });
   };
   await open(input, "", 0);
   return result;

@@ -110,6 +110,10 @@ export function pipelineCheck(lib) {
   const limits = { ...lib.DEFAULT_LIMITS, maxDecompressedBytes: 64 << 20 };
   let n = 0;
   return async (input) => {
+    // Archives are opened member by member; their members' outcomes are checked like files.
+    const opened = await lib.inspectInput(input, { limits: { ...limits, maxMembers: 4096 }, hash: true });
+    for (const m of opened.members) if (m.outcome.kind === "error" && m.outcome.message.startsWith("internal error")) throw new Error(m.outcome.message);
+    if (opened.self?.kind === "error" && opened.self.message.startsWith("internal error")) throw new Error(opened.self.message);
     const r = await lib.inspectBytes(input, { limits, hash: true, decoder: n++ % 2 ? "direct" : "elfy" });
     if (r.outcome !== "facts") return;
     if (r.facts.exports.length) await lib.readExportReferences(input, limits);

@@ -108,5 +108,23 @@ add("bomb.xz", execFileSync("bash", ["-c", `${zeros} | xz -9e -c`], { maxBuffer:
 add("bomb.zst", execFileSync("bash", ["-c", `${zeros} | zstd -q --ultra -22 -c`], { maxBuffer: 1 << 28 }), { error: "zstd stream" }, "zstd bomb: 1.1 GiB of zeros, stopped by the expansion ratio");
 add("bomb-nested.gz", gzipSync(gzipSync(gzipSync(gzipSync(Buffer.alloc(64 << 20))))), { error: "gzip stream" }, "gzip four times over (limit 3 layers)");
 
+// Archives: an ISO 9660 image whose subdirectory points back at the root (a loop), and one whose
+// file extent lies past the end; a tar whose member claims more bytes than the archive holds.
+const isoDir = execFileSync("mktemp", ["-d"]).toString().trim();
+mkdirSync(join(isoDir, "root/sub"), { recursive: true });
+writeFileSync(join(isoDir, "root/sub/m.ko"), real);
+execFileSync("xorriso", ["-as", "mkisofs", "-quiet", "-o", join(isoDir, "i.iso"), join(isoDir, "root")]);
+const iso = readFileSync(join(isoDir, "i.iso"));
+const rootExtent = iso.readUInt32LE(16 * 2048 + 156 + 2);
+const rootRecords = rootExtent * 2048;
+const subAt = (() => {
+  for (let at = rootRecords; iso[at] !== 0; at += iso[at]) if (iso[at + 32] === 3 && iso.toString("latin1", at + 33, at + 36) === "SUB") return at;
+  throw new Error("no SUB record");
+})();
+add("iso-directory-loop.iso", (() => { const b = Buffer.from(iso); b.writeUInt32LE(rootExtent, subAt + 2); b.writeUInt32BE(rootExtent, subAt + 6); return b; })(), { outcome: "skipped" }, "a subdirectory whose extent is the root: visited once, no endless walk (and no file left to find)");
+add("iso-extent-past-end.iso", (() => { const b = Buffer.from(iso); b.writeUInt32LE(0x00ffffff, subAt + 2); return b; })(), { error: "ISO 9660" }, "a directory extent far past the end of the image");
+const tarred = execFileSync("tar", ["-cf", "-", "-C", isoDir, "root"]);
+add("tar-size-past-end.tar", (() => { const b = Buffer.from(tarred.subarray(0, 4096)); return b; })(), { error: "tar header" }, "a tar cut inside a member's data");
+
 writeFileSync(join(here, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 console.log(`${manifest.length} hostile files in ${out}`);

@@ -85,6 +85,22 @@ describe("modules inside archives, found by content", () => {
     expect(r.modules.sort()).toEqual(expected("!/"));
   });
 
+  it.each([
+    ["Rock Ridge", "-R"],
+    ["Joliet only", "-J"],
+    ["Rock Ridge and Joliet", "-R -J"],
+  ])("an ISO 9660 image made by xorriso (%s), read without mounting", async (_what, flags) => {
+    const t = tree();
+    sh(`tar -czf root/lib/modules/6.1.0-56-amd64/bundle.tgz -C root lib/modules/6.1.0-56-amd64/kernel && xorriso -as mkisofs ${flags} -quiet -o image.iso root`, t.dir);
+    const r = await found(join(t.dir, "image.iso"), t.symvers);
+    expect(r.errors).toEqual([]);
+    // Joliet names are cut at 64 characters, so compare module file names there
+    const names = r.modules.map(([p]) => String(p).split("/").pop()).sort();
+    expect(names).toEqual([...MODULES, ...MODULES].sort());
+    if (flags.includes("-R")) expect(r.modules.map(([p]) => p)).toContainEqual(`!/${LONG_DIR}/gpl_clean.ko`);
+    expect(r.modules.map(([p]) => p)).toContainEqual(`!/lib/modules/6.1.0-56-amd64/bundle.tgz!/${LONG_DIR}/gpl_clean.ko`);
+  });
+
   it("members that are not modules are counted, and listed only with --list-skipped", () => {
     const t = tree();
     sh("tar -czf out.tgz root", t.dir);

@@ -5,7 +5,7 @@ import { normalizeModuleName } from "./resolve/identity.js";
 import type { KernelTable } from "./resolve/kernel-table.js";
 import { ProviderIndex, resolveImports, type ResolvedImport } from "./resolve/providers.js";
 import { runRules } from "./rules/index.js";
-import { isGplCompatible, licenseVerdicts } from "./rules/license.js";
+import { isGplCompatible, licenseVerdicts, vmkLicenseVerdicts } from "./rules/license.js";
 import { isNonGpl, sortedUnique, type ModuleUnderAudit, type RuleContext } from "./rules/types.js";
 
 export interface InspectedObject {
@@ -73,12 +73,13 @@ export async function audit(objects: readonly InspectedObject[], table: KernelTa
   const named = modules.map((m) => ({ ...m, name: m.facts.name ?? normalizeModuleName(m.path) }));
   const index = new ProviderIndex(named, table);
   const assumed = options.assumeLicense ?? null;
-  const unresolved = (imports: ResolvedImport[]) => (tableKnown ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol)) : []);
+  // A VMkernel module's imports come from the VMkernel, which no Linux table describes.
+  const unresolved = (imports: ResolvedImport[], dialect: string) => (tableKnown && dialect === "linux" ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol)) : []);
 
   const bases: ModuleUnderAudit[] = [];
   for (const m of named) {
     const imports = resolveImports(m.facts, index);
-    bases.push({ path: m.path, kind: "module", name: m.name, facts: m.facts, gplCompatible: licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports) });
+    bases.push({ path: m.path, kind: "module", name: m.name, facts: m.facts, gplCompatible: m.facts.dialect === "vmkernel" ? vmkLicenseVerdicts(m.facts.licenses) : licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports, m.facts.dialect) });
   }
   for (const b of blobs) {
     const verdict = assumed === null ? null : isGplCompatible(assumed);

@@ -10,6 +10,7 @@ import type { ElfFile } from "../elf/types.js";
 import { readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
 import { functionReferences } from "./references.js";
+import { readVmkExports } from "./vmkernel.js";
 import { parseModinfo, tagValues, type StrayModinfoString } from "./modinfo.js";
 import { splitSignature, type ModuleSignature } from "./signature.js";
 import { readVersions, type SymbolVersion } from "./versions.js";
@@ -21,7 +22,8 @@ import { readVersions, type SymbolVersion } from "./versions.js";
 export interface ObjectFacts {
   /** "module": has .modinfo. "object": an ET_REL without it — a vendor blob if it imports kernel symbols. */
   kind: "module" | "object";
-  dialect: "linux";
+  /** "vmkernel": a VMware ESX module (.vmkmodinfo), whose license rules differ (rules/license.ts). */
+  dialect: "linux" | "vmkernel";
   /** Of the decompressed file; null when the caller did not ask for it. */
   sha256: string | null;
   compression: Compression | null;
@@ -120,20 +122,20 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
     return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object`, bytes: bytes.length };
   }
-  const modinfoSection = elf.sections.find((s) => s.name === ".modinfo");
-  if (!modinfoSection && elf.sections.some((s) => s.name === ".vmkmodinfo")) {
-    return { outcome: "skipped", reason: "VMkernel module: this version does not read the VMkernel dialect", bytes: bytes.length };
-  }
+  const vmkinfo = elf.sections.find((s) => s.name === ".vmkmodinfo");
+  const modinfoSection = elf.sections.find((s) => s.name === ".modinfo") ?? vmkinfo;
+  const dialect = modinfoSection !== undefined && modinfoSection === vmkinfo ? "vmkernel" : "linux";
   const symtab = findSymtab(elf);
-  const symbols = symtab ? readSymbols(elf, symtab, "undefined-or-dunder") : [];
+  // VMkernel exports are found through relocations, which name symbols by index: read them all.
+  const symbols = symtab ? readSymbols(elf, symtab, dialect === "vmkernel" ? "all" : "undefined-or-dunder") : [];
   const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes) : { tags: [], stray: [] };
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
-  const exports = readExports(elf, symbols);
+  const exports = dialect === "vmkernel" ? readVmkExports(elf, symbols) : readExports(elf, symbols);
   const facts: ObjectFacts = {
     kind: modinfoSection ? "module" : "object",
-    dialect: "linux",
+    dialect,
     sha256: options.hash === false ? null : createHash("sha256").update(bytes).digest("hex"),
     compression,
     elf: { class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) },

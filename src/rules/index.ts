@@ -14,6 +14,7 @@ import { symbolVersionMismatch } from "./symbol-version-mismatch.js";
 import type { ModuleUnderAudit, Rule, RuleContext } from "./types.js";
 import { unresolvedSymbol } from "./unresolved-symbol.js";
 import { vermagicMismatch } from "./vermagic-mismatch.js";
+import { vmkBindsGplModule } from "./vmk-binds-gpl-module.js";
 
 export const ALL_RULES: readonly Rule[] = [
   gplOnlySymbolUse,
@@ -30,11 +31,13 @@ export const ALL_RULES: readonly Rule[] = [
   gplShimReexport,
   dynamicSymbolLookup,
   blobUsesGplOnly,
+  vmkBindsGplModule,
 ];
 
 export function runRules(m: ModuleUnderAudit, ctx: RuleContext, rules: readonly Rule[] = ALL_RULES): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
+    if (!(rule.dialects ?? ["linux"]).includes(m.facts.dialect)) continue;
     for (const d of rule.check(m, ctx)) {
       out.push({ rule: rule.id, severity: RULES[rule.id].severity, message: d.message, symbols: d.symbols, chain: d.chain ?? [], ...(d.chains ? { chains: d.chains } : {}) });
     }

@@ -18,3 +18,12 @@ export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
     modpost: licenses.length > 0 && licenses.every(isGplCompatible),
   };
 }
+
+/**
+ * VMkernel modules (VMware ESX): only "GPLv2" is GPL; "VMware", "BSD", "ThirdParty:<text>" and
+ * anything else are not. There is a single verdict: the binding rule is the module's.
+ */
+export function vmkLicenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
+  const gpl = licenses.length > 0 && licenses.every((l) => l === "GPLv2");
+  return { loader: gpl, modpost: gpl };
+}

@@ -17,7 +17,8 @@ export type RuleId =
   | "inherits-proprietary-taint"
   | "gpl-shim-reexport"
   | "dynamic-symbol-lookup"
-  | "blob-uses-gpl-only";
+  | "blob-uses-gpl-only"
+  | "vmk-binds-gpl-module";
 
 export interface RuleMeta {
   severity: Severity;
@@ -96,5 +97,10 @@ export const RULES: Record<RuleId, RuleMeta> = {
     severity: "warning",
     title: "Vendor blob of unknown license uses GPL-only symbols",
     help: "A binary object without .modinfo imports GPL-only kernel symbols. Its license is declared by the glue module that links it; pass --assume-license to state the license that applies to the blob.",
+  },
+  "vmk-binds-gpl-module": {
+    severity: "error",
+    title: "Non-GPL VMkernel module binds to a GPL module",
+    help: "On VMware ESX a module under a non-GPL license (VMware, BSD, ThirdParty:…) can bind only to symbols exported by non-GPL modules; it cannot bind to any symbol a GPLv2 module provides (vmkapi_module.h). This is a module-level rule, stricter than Linux's per-symbol one.",
   },
 };

@@ -33,6 +33,8 @@ export interface FindingDraft {
 
 export interface Rule {
   id: RuleId;
+  /** The module dialects the rule speaks about; Linux only unless it says otherwise. */
+  dialects?: readonly ("linux" | "vmkernel")[];
   check(module: ModuleUnderAudit, ctx: RuleContext): FindingDraft[];
 }
 

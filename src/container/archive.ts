@@ -3,6 +3,7 @@ import { cpioMembers } from "./cpio.js";
 import { isIso9660, isoMembers } from "./iso9660.js";
 import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
+import { isVmtar, vmtarMembers } from "./vmtar.js";
 
 export interface ArchiveMember {
   name: string;
@@ -13,7 +14,7 @@ export interface ArchiveMember {
   offset: number;
 }
 
-export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660";
+export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660" | "vmtar";
 
 /** Archives recognised by content. */
 export function sniffArchive(b: Buffer): ArchiveKind | undefined {
@@ -21,6 +22,7 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   if (isRpm(b)) return "rpm";
   if (b.length >= 6 && (b.toString("latin1", 0, 6) === "070701" || b.toString("latin1", 0, 6) === "070702")) return "cpio";
   if (b.length >= 512 && b.toString("latin1", 257, 262) === "ustar") return "tar";
+  if (isVmtar(b)) return "vmtar";
   if (isIso9660(b)) return "iso9660";
   return undefined;
 }
@@ -30,5 +32,6 @@ export function archiveMembers(kind: ArchiveKind, b: Buffer): { members: Iterabl
   if (kind === "cpio") return cpioMembers(b);
   // An RPM's only content is its compressed cpio payload, opened in the package's place.
   if (kind === "rpm") return { members: [], rest: rpmPayload(b) };
-  return { members: kind === "tar" ? tarMembers(b) : kind === "iso9660" ? isoMembers(b) : arMembers(b) };
+  const readers = { tar: tarMembers, iso9660: isoMembers, vmtar: vmtarMembers, ar: arMembers } as const;
+  return { members: readers[kind](b) };
 }

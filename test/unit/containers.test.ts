@@ -134,3 +134,20 @@ describe("modules inside archives, found by content", () => {
     expect(depth.errors).toEqual([{ path: `${join(t.dir, "outer.tar")}!/inner.tar`, message: "tar archive nested more than 1 deep (--max-container-depth)" }]);
   });
 });
+
+describe("VMware ESXi payloads", () => {
+  it("a VIB (ar + gzip'd vmtar payload) holding VMkernel modules, each with its provenance chain", async () => {
+    const { writeVib } = await import("../helpers/vmtar.mjs");
+    const dir = fileURLToPath(new URL("../../samples/vmkernel", import.meta.url));
+    const files = ["vmk_gpl_lib.o", "vmk_vendor_driver.o"].map((f) => ({ name: `usr/lib/vmware/vmkmod/${f.replace(/\.o$/, "")}`, data: readFileSync(join(dir, f)) }));
+    const vib = writeVib("drv", [{ name: "drv", files }]);
+    const r = await scan([vib], { threads: 1 });
+    expect(r.errors).toEqual([]);
+    expect(r.modules.map((m) => [m.path.slice(vib.length), m.facts.dialect])).toEqual([
+      ["!/drv!/usr/lib/vmware/vmkmod/vmk_gpl_lib", "vmkernel"],
+      ["!/drv!/usr/lib/vmware/vmkmod/vmk_vendor_driver", "vmkernel"],
+    ]);
+    expect(r.modules[1]!.findings.map((f) => f.rule)).toEqual(["vmk-binds-gpl-module"]);
+    expect(r.skipped.filter((s) => s.member).map((s) => s.path.slice(vib.length))).toEqual(["!/descriptor.xml", "!/sig.pkcs7"]);
+  });
+});

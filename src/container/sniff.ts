@@ -1,14 +1,17 @@
 import type { DecodeLimits } from "./limits.js";
+import { decodeBzip2 } from "./bzip2.js";
 import { decodeGzip } from "./gzip.js";
 import { decodeXz } from "./xz.js";
 import { decodeZstd } from "./zstd.js";
 
-export type Compression = "gzip" | "xz" | "zstd";
+export type Compression = "gzip" | "xz" | "zstd" | "bzip2";
 
 interface Codec {
   kind: Compression;
   magic: readonly number[];
   decode(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer>;
+  /** A further check where the magic alone is short. */
+  check?: (bytes: Uint8Array) => boolean;
 }
 
 /** Compressions recognised by their leading bytes, whatever the file is called. */
@@ -16,8 +19,10 @@ const CODECS: readonly Codec[] = [
   { kind: "gzip", magic: [0x1f, 0x8b], decode: decodeGzip },
   { kind: "xz", magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], decode: decodeXz },
   { kind: "zstd", magic: [0x28, 0xb5, 0x2f, 0xfd], decode: decodeZstd },
+  // "BZh" and a block size digit 1–9
+  { kind: "bzip2", magic: [0x42, 0x5a, 0x68], decode: decodeBzip2, check: (b) => b[3]! >= 0x31 && b[3]! <= 0x39 },
 ];
 
 export function sniffCompression(bytes: Uint8Array): Codec | undefined {
-  return CODECS.find((c) => c.magic.every((b, i) => bytes[i] === b));
+  return CODECS.find((c) => c.magic.every((b, i) => bytes[i] === b) && (!c.check || c.check(bytes)));
 }

@@ -42,6 +42,7 @@ describe("modules inside archives, found by content", () => {
     ["tar.gz", "tar -czf out root", "!/"],
     ["tar.xz", "tar -cJf out root", "!/"],
     ["tar.zst", "tar --zstd -cf out root", "!/"],
+    ["tar.bz2", "tar -cjf out root", "!/"],
     ["cpio newc", "find root | cpio -o -H newc --quiet > out", "!/"],
     ["cpio crc, gzip'd", "find root | cpio -o -H crc --quiet | gzip > out", "!/"],
   ])("%s", async (_what, build, sep) => {

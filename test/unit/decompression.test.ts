@@ -8,6 +8,7 @@ const COMPRESS: Record<string, (b: Buffer) => Buffer> = {
   gzip: (b) => gzipSync(b),
   xz: (b) => execFileSync("xz", ["-c", "--check=crc32"], { input: b }),
   zstd: (b) => execFileSync("zstd", ["-q", "-c"], { input: b }),
+  bzip2: (b) => execFileSync("bzip2", ["-c"], { input: b, maxBuffer: 1 << 28 }),
 };
 
 describe.each(Object.keys(COMPRESS))("%s, recognised by content", (kind) => {

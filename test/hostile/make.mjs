@@ -106,6 +106,8 @@ add("zstd-truncated.ko.zst", execFileSync("zstd", ["-q", "-c"], { input: real })
 const zeros = "head -c 1100M /dev/zero";
 add("bomb.xz", execFileSync("bash", ["-c", `${zeros} | xz -9e -c`], { maxBuffer: 1 << 28 }), { error: "xz stream" }, "xz bomb: 1.1 GiB of zeros, stopped by the expansion ratio");
 add("bomb.zst", execFileSync("bash", ["-c", `${zeros} | zstd -q --ultra -22 -c`], { maxBuffer: 1 << 28 }), { error: "zstd stream" }, "zstd bomb: 1.1 GiB of zeros, stopped by the expansion ratio");
+add("bomb.bz2", execFileSync("bash", ["-c", "head -c 256M /dev/zero | bzip2 -9 -c"], { maxBuffer: 1 << 28 }), { error: "bzip2 stream" }, "bzip2 bomb: 256 MiB of zeros in a few hundred bytes, stopped by the expansion ratio");
+add("bzip2-corrupt.ko.bz2", (() => { const b = execFileSync("bzip2", ["-c"], { input: real }); b.fill(0x55, 40, 80); return b; })(), { error: "bzip2 stream" }, "bzip2 stream with damaged blocks");
 add("bomb-nested.gz", gzipSync(gzipSync(gzipSync(gzipSync(Buffer.alloc(64 << 20))))), { error: "gzip stream" }, "gzip four times over (limit 3 layers)");
 
 // Archives: an ISO 9660 image whose subdirectory points back at the root (a loop), and one whose

@@ -22,7 +22,7 @@ export function writeVmtar(files) {
     h.write("00000000000\0", 136, "latin1");
     h[156] = 0x30; // '0': regular file
     h.write("visor ", 257, "latin1");
-    h.write("40", 263, "latin1");
+    h.write(" \0", 263, "latin1"); // version: with the magic, "visor  \0", as GNU tar's "ustar  \0"
     h.write("root\0", 265, "latin1");
     h.write("root\0", 297, "latin1");
     h.writeUInt32LE(dataAt, 496);

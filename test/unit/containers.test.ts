@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -150,5 +151,27 @@ describe("VMware ESXi payloads", () => {
     ]);
     expect(r.modules[1]!.findings.map((f) => f.rule)).toEqual(["vmk-binds-gpl-module"]);
     expect(r.skipped.filter((s) => s.member).map((s) => s.path.slice(vib.length))).toEqual(["!/descriptor.xml", "!/sig.pkcs7"]);
+  });
+});
+
+describe("an extracted ESXi installer and its ISO image", () => {
+  it("find the same VMkernel modules with the same findings (boot.cfg, .v00 payloads, a VIB)", async () => {
+    const { writeVib, writeVmtar } = await import("../helpers/vmtar.mjs");
+    const dir = fileURLToPath(new URL("../../samples/vmkernel", import.meta.url));
+    const mod = (f: string) => ({ name: `usr/lib/vmware/vmkmod/${f.replace(/\.o$/, "")}`, data: readFileSync(join(dir, f)) });
+    const root = mkdtempSync(join(tmpdir(), "kmodaudit-esxi-"));
+    const cd = join(root, "cd");
+    mkdirSync(join(cd, "vibs"), { recursive: true });
+    writeFileSync(join(cd, "boot.cfg"), "bootstate=0\ntitle=Loading ESXi installer\nkernel=/b.b00\nmodules=/s.v00 --- /drv.v00\n");
+    writeFileSync(join(cd, "s.v00"), gzipSync(writeVmtar([mod("vmk_gpl_lib.o"), mod("vmk_vendor_lib.o")])));
+    writeFileSync(join(cd, "drv.v00"), gzipSync(writeVmtar([mod("vmk_vendor_driver.o")])));
+    copyFileSync(writeVib("gpldrv", [{ name: "gpldrv", files: [mod("vmk_gpl_driver.o")] }]), join(cd, "vibs/gpldrv.vib"));
+    sh("xorriso -as mkisofs -R -J -quiet -o esxi.iso cd", root);
+    const view = (r: Awaited<ReturnType<typeof scan>>, strip: string) => r.modules.map((m) => [m.path.slice(strip.length), m.facts.dialect, m.findings.map((f) => f.rule)]).sort();
+    const [image, tree] = [await scan([join(root, "esxi.iso")], { threads: 1 }), await scan([cd], { threads: 1 })];
+    expect(image.errors).toEqual([]);
+    expect(view(image, `${join(root, "esxi.iso")}!/`)).toEqual(view(tree, ""));
+    expect(view(tree, "")).toContainEqual(["drv.v00!/usr/lib/vmware/vmkmod/vmk_vendor_driver", "vmkernel", ["vmk-binds-gpl-module"]]);
+    expect(view(tree, "")).toContainEqual(["vibs/gpldrv.vib!/gpldrv!/usr/lib/vmware/vmkmod/vmk_gpl_driver", "vmkernel", []]);
   });
 });

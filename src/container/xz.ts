@@ -1,4 +1,4 @@
-import lzma from "lzma-native";
+import type { Transform } from "node:stream";
 import { FormatError } from "../errors.js";
 import { xzDeclaredSize } from "./xz-index.js";
 import { outputBudget, type DecodeLimits } from "./limits.js";
@@ -8,7 +8,15 @@ import { outputBudget, type DecodeLimits } from "./limits.js";
  * on several cores while the main thread parses; output is counted as it arrives so a bomb is cut
  * off at the limit instead of being held in memory whole.
  */
-export function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+/**
+ * The native addon is loaded on first use only: a worker thread that never meets an xz stream
+ * never loads it, and so never has it to tear down.
+ */
+let addon: Promise<{ createStream(coder: "autoDecoder", options: { memlimit: number }): Transform }> | undefined;
+const lzmaNative = () => (addon ??= import("lzma-native").then((m) => m.default));
+
+export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+  const lzma = await lzmaNative();
   return new Promise((resolve, reject) => {
     const budget = outputBudget(bytes.length, limits);
     // A stream whose own index declares more than the budget is refused before decoding a byte.

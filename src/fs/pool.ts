@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { InspectOptions } from "../kmod/facts.js";
 import { inspectFile, type FileOutcome, type FileTask } from "./inspect-file.js";
-import type { WorkerRequest, WorkerResponse } from "./worker.js";
+import type { WorkerClose, WorkerRequest, WorkerResponse } from "./worker.js";
 
 /** Inspects files on worker threads when the compiled worker is there, else on this thread. */
 export interface InspectPool {
@@ -73,7 +73,21 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
     },
     async close() {
       closing = true;
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      // Let each worker end by itself rather than terminate() it: a thread stopped abruptly while a
+      // native addon (lzma-native) holds state can abort the whole process as it is torn down.
+      await Promise.all(
+        slots.map(
+          (s) =>
+            new Promise<void>((done) => {
+              const timer = setTimeout(() => void s.worker.terminate().then(() => done()), 10_000);
+              s.worker.once("exit", () => {
+                clearTimeout(timer);
+                done();
+              });
+              s.worker.postMessage({ close: true } satisfies WorkerClose);
+            }),
+        ),
+      );
     },
   };
 }

@@ -9,6 +9,11 @@ export interface WorkerRequest {
   options: InspectOptions;
 }
 
+/** Sent last: the worker closes its port and its thread ends on its own, with nothing in flight. */
+export interface WorkerClose {
+  close: true;
+}
+
 export interface WorkerResponse {
   id: number;
   /** FileOutcome[] as JSON: facts are plain data, and JSON.parse on the main thread is about twice as fast as structured clone for them. */
@@ -18,7 +23,9 @@ export interface WorkerResponse {
 /** Fault injection for the tests of a dying worker: exit when asked to read a file of this name. */
 const FAULT = process.env.KMODAUDIT_TEST_WORKER_EXIT_ON;
 
-parentPort?.on("message", async (req: WorkerRequest) => {
+parentPort?.on("message", async (msg: WorkerRequest | WorkerClose) => {
+  if ("close" in msg) return parentPort!.close();
+  const req = msg;
   if (FAULT && req.tasks.some((t) => t.abs.endsWith(FAULT))) process.exit(70);
   const outcomes: FileOutcome[] = [];
   for (const t of req.tasks) outcomes.push(await inspectFile(t, req.options));

@@ -3,7 +3,7 @@ import { SHN_UNDEF, STB_LOCAL, STT_FUNC } from "./elf/constants.js";
 import { parseElf } from "./elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "./elf/symbols.js";
 import { FormatError } from "./errors.js";
-import { decompress } from "./kmod/facts.js";
+import { decompress } from "./container/sniff.js";
 import { functionReferences } from "./kmod/references.js";
 import { splitSignature } from "./kmod/signature.js";
 import type { AuditedModule, ScanResult } from "./model.js";

@@ -74,7 +74,7 @@ async function inspectIsolating(pool: InspectPool, tasks: FileTask[]): Promise<F
   try {
     return await pool.inspect(tasks);
   } catch (e) {
-    if (tasks.length === 1) return [{ self: { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` }, members: [] }];
+    if (tasks.length === 1) return [{ self: errorOutcome(e), members: [] }];
     // One at a time, so that no other file shares the worker that the culprit takes down.
     const out: FileOutcome[] = [];
     for (const t of tasks) out.push(...(await inspectIsolating(pool, [t])));

@@ -1,7 +1,7 @@
 import { FormatError } from "../errors.js";
 import { hasElfMagic } from "../elf/elfy-adapter.js";
 import type { DecodeLimits } from "./limits.js";
-import { sniffCompression } from "./sniff.js";
+import { decompress } from "./sniff.js";
 
 /**
  * A kernel image as given to --vmlinux: a vmlinux ELF (possibly compressed as a whole), or an x86
@@ -10,18 +10,12 @@ import { sniffCompression } from "./sniff.js";
  * (setup_sects + 1) 512-byte setup sectors, and is payload_length bytes long.
  */
 export async function kernelElf(bytes: Buffer, limits: DecodeLimits): Promise<Buffer> {
-  let data = bytes;
-  for (let depth = 0; depth < 3 && !hasElfMagic(data); depth++) {
-    const codec = sniffCompression(data);
-    if (codec) {
-      data = await codec.decode(data, limits);
-      continue;
-    }
-    const payload = bzImagePayload(data);
-    if (!payload) break;
-    const inner = sniffCompression(payload);
-    if (!inner) throw new FormatError("bzImage payload", 0, "compressed with a method kmodaudit does not decode (only gzip, xz and zstd)");
-    data = await inner.decode(payload, limits);
+  let data = (await decompress(bytes, limits)).bytes;
+  const payload = hasElfMagic(data) ? undefined : bzImagePayload(data);
+  if (payload) {
+    const inner = await decompress(payload, limits);
+    if (!inner.compression) throw new FormatError("bzImage payload", 0, "compressed with a method kmodaudit does not decode (only gzip, xz, zstd and bzip2)");
+    data = inner.bytes;
   }
   if (!hasElfMagic(data)) throw new FormatError("kernel image", 0, "neither a vmlinux ELF nor an x86 bzImage with an ELF payload");
   return data;

@@ -1,3 +1,4 @@
+import { FormatError } from "../errors.js";
 import type { DecodeLimits } from "./limits.js";
 import { decodeBzip2 } from "./bzip2.js";
 import { decodeGzip } from "./gzip.js";
@@ -25,4 +26,17 @@ const CODECS: readonly Codec[] = [
 
 export function sniffCompression(bytes: Uint8Array): Codec | undefined {
   return CODECS.find((c) => c.magic.every((b, i) => bytes[i] === b) && (!c.check || c.check(bytes)));
+}
+
+/** Undoes any compression recognised by content, up to limits.maxCompressionDepth layers. */
+export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{ bytes: Buffer; compression: Compression | null }> {
+  let bytes = input;
+  let compression: Compression | null = null;
+  for (let depth = 0; ; depth++) {
+    const codec = sniffCompression(bytes);
+    if (!codec) return { bytes, compression };
+    if (depth === limits.maxCompressionDepth) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${limits.maxCompressionDepth} times over (--max-depth)`);
+    compression ??= codec.kind;
+    bytes = await codec.decode(bytes, limits);
+  }
 }

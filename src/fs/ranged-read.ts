@@ -1,5 +1,5 @@
 import { readSync } from "node:fs";
-import { parseElf } from "../elf/elfy-adapter.js";
+import { hasElfMagic, parseElf } from "../elf/elfy-adapter.js";
 import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
 import type { ElfSection } from "../elf/types.js";
 
@@ -33,7 +33,7 @@ export function readFactRanges(fd: number, size: number): Buffer | undefined {
   if (size < 64) return undefined;
   const buf = Buffer.allocUnsafe(size);
   if (!readAt(fd, buf, 0, 64)) return undefined;
-  if (buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) return undefined;
+  if (!hasElfMagic(buf)) return undefined;
   const is64 = buf[4] === 2;
   const le = buf[5] === 1;
   if ((buf[4] !== 1 && !is64) || (buf[5] !== 2 && !le)) return undefined;

@@ -2,7 +2,7 @@ import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { kernelElf } from "../container/kernel-image.js";
 import type { DecodeLimits } from "../container/limits.js";
-import { sniffCompression } from "../container/sniff.js";
+import { decompress } from "../container/sniff.js";
 import { FormatError } from "../errors.js";
 import type { TableKind, TableSource } from "../resolve/kernel-table.js";
 import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
@@ -39,9 +39,7 @@ export async function loadTable(kind: Exclude<TableKind, "modules" | "embedded">
     table = parseVmlinux(elf);
     release ??= releaseFromBanner(elf);
   } else {
-    const codec = sniffCompression(bytes);
-    if (codec) bytes = await codec.decode(bytes, limits);
-    const text = bytes.toString("utf8");
+    const text = (await decompress(bytes, limits)).bytes.toString("utf8");
     if (kind === "symvers") table = parseSymvers(text, file);
     else if (/^f+ B The real System\.map is in/.test(text)) throw new FormatError(file, 0, "Debian's placeholder System.map: the real one is in the linux-image-<version>-dbg package");
     else table = parseSystemMap(text, file);

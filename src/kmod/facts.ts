@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { FormatError } from "../errors.js";
-import { sniffCompression, type Compression } from "../container/sniff.js";
+import { decompress, type Compression } from "../container/sniff.js";
 import type { DecodeLimits } from "../container/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian } from "../elf/byte-view.js";
-import type { ElfFile } from "../elf/types.js";
+import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
 import { functionReferences } from "./references.js";
@@ -69,31 +69,21 @@ function describeStart(bytes: Uint8Array): string {
   return `not ELF (starts with ${head})`;
 }
 
-function exportReferencesOf(elf: ElfFile, exports: readonly ExportedSymbol[]): Record<string, string[]> {
+/** `symbols`: the whole symbol table (relocations name symbols by index), read here when not given. */
+function exportReferencesOf(elf: ElfFile, exports: readonly ExportedSymbol[], symbols?: ElfSymbol[]): Record<string, string[]> {
   const symtab = findSymtab(elf);
   if (!symtab || exports.length === 0) return {};
   const exported = new Set(exports.map((e) => e.symbol));
-  return Object.fromEntries(functionReferences(elf, readSymbols(elf, symtab), (s) => exported.has(s.name)));
+  return Object.fromEntries(functionReferences(elf, symbols ?? readSymbols(elf, symtab), (s) => exported.has(s.name)));
 }
 
 /** The exportReferences of a module's bytes (as inspectBytes was given them). */
 export async function readExportReferences(input: Buffer, limits: DecodeLimits): Promise<Record<string, string[]>> {
   const elf = parseElf(splitSignature((await decompress(input, limits)).bytes).elf, "elfy", limits);
   const symtab = findSymtab(elf);
-  return symtab ? exportReferencesOf(elf, readExports(elf, readSymbols(elf, symtab, "undefined-or-dunder"))) : {};
-}
-
-/** Undoes any compression recognised by content, up to limits.maxCompressionDepth layers. */
-export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{ bytes: Buffer; compression: Compression | null }> {
-  let bytes = input;
-  let compression: Compression | null = null;
-  for (let depth = 0; ; depth++) {
-    const codec = sniffCompression(bytes);
-    if (!codec) return { bytes, compression };
-    if (depth === limits.maxCompressionDepth) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${limits.maxCompressionDepth} times over (--max-depth)`);
-    compression ??= codec.kind;
-    bytes = await codec.decode(bytes, limits);
-  }
+  if (!symtab) return {};
+  const symbols = readSymbols(elf, symtab);
+  return exportReferencesOf(elf, readExports(elf, symbols), symbols);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { archiveMembers, sniffArchive } from "../container/archive.js";
+import { decompress } from "../container/sniff.js";
 import { FormatError } from "../errors.js";
-import { decompress, inspectDecompressed, type InspectOptions, type Inspection, type ObjectFacts } from "./facts.js";
+import { inspectDecompressed, type InspectOptions, type Inspection, type ObjectFacts } from "./facts.js";
 
 /** What became of one input, or of one member inside it. */
 export type Outcome =

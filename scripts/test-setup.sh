@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json
 
 missing=()
-for tool in modinfo:kmod readelf:binutils xz:xz-utils zstd:zstd gzip:gzip mkfifo:coreutils dot:graphviz cpio:cpio tar:tar dpkg-deb:dpkg rpmbuild:rpm xorriso:xorriso bzip2:bzip2 mkinitramfs:initramfs-tools; do
+for tool in modinfo:kmod readelf:binutils xz:xz-utils zstd:zstd gzip:gzip mkfifo:coreutils dot:graphviz cpio:cpio tar:tar dpkg-deb:dpkg rpmbuild:rpm xorriso:xorriso bzip2:bzip2 mkinitramfs:initramfs-tools chromium:chromium; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then

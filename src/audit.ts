@@ -6,6 +6,7 @@ import type { KernelTable } from "./resolve/kernel-table.js";
 import { ProviderIndex, resolveImports, type ResolvedImport } from "./resolve/providers.js";
 import { runRules } from "./rules/index.js";
 import { isGplCompatible, licenseVerdicts, vmkLicenseVerdicts } from "./rules/license.js";
+import { declaredBlobLicense, type BlobLicenses } from "./policy/blob-licenses.js";
 import { isNonGpl, sortedUnique, type ModuleUnderAudit, type RuleContext } from "./rules/types.js";
 
 export interface InspectedObject {
@@ -16,6 +17,8 @@ export interface InspectedObject {
 export interface AuditOptions {
   /** The license that applies to vendor blobs (they carry none), e.g. "NVIDIA". */
   assumeLicense?: string | null;
+  /** Licenses declared per blob (by sha256, file name or normalised name); assumeLicense covers the rest. */
+  blobLicenses?: BlobLicenses;
   /** Paths of objects the user says are blobs, whatever they import (e.g. one that calls only its glue). */
   blobs?: readonly string[];
   /**
@@ -82,9 +85,10 @@ export async function audit(objects: readonly InspectedObject[], table: KernelTa
     bases.push({ path: m.path, kind: "module", name: m.name, facts: m.facts, gplCompatible: m.facts.dialect === "vmkernel" ? vmkLicenseVerdicts(m.facts.licenses) : licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports, m.facts.dialect) });
   }
   for (const b of blobs) {
-    const verdict = assumed === null ? null : isGplCompatible(assumed);
+    const license = declaredBlobLicense(b.path, b.facts.sha256, options.blobLicenses) ?? assumed;
+    const verdict = license === null ? null : isGplCompatible(license);
     // A blob's imports are resolved by its glue at link time: none is "unresolved".
-    bases.push({ path: b.path, kind: "blob", name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: assumed, imports: resolveImports(b.facts, index), unresolved: [] });
+    bases.push({ path: b.path, kind: "blob", name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: license, imports: resolveImports(b.facts, index), unresolved: [] });
   }
   await attachShimReferences(bases, options);
   const graph = new DependencyGraph(bases);

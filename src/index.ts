@@ -27,6 +27,42 @@ export { GPL_COMPATIBLE_LICENSES, isGplCompatible, licenseVerdicts } from "./rul
 export { RULES, type RuleId, type Severity } from "./rules/meta.js";
 export { toJson, renderJson } from "./report/json.js";
 export { renderTable } from "./report/table.js";
+export { renderSarif, toSarif, FINGERPRINT_KEY, type SarifOptions } from "./report/sarif.js";
+export { renderJunit, type JunitOptions } from "./report/junit.js";
+export { renderMarkdown, type MarkdownOptions } from "./report/markdown.js";
+export { findingFingerprint } from "./report/fingerprint.js";
+export { renderHtml, type HtmlOptions } from "./report/html.js";
+export {
+  applyPolicy,
+  applyBaseline,
+  applySeverity,
+  effectiveSeverity,
+  parseBaseline,
+  serializeBaseline,
+  normalizeBaseline,
+  recordBaseline,
+  baselineModuleName,
+  declaredBlobLicense,
+  parseConfig,
+  CONFIG_FILE_NAME,
+  BASELINE_SCHEMA_VERSION,
+  PolicyError,
+  type Policy,
+  type Baseline,
+  type BaselineEntry,
+  type BaselineReport,
+  type StaleBaselineEntry,
+  type RecordOptions,
+  type RecordOutcome,
+  type BlobLicenses,
+  type KmodauditConfig,
+  type RuleSetting,
+  type SeverityOverrides,
+} from "./policy/index.js";
+export { auditRunningSystem, NoModuleTreeError, type RunningModule, type RunningSystem, type RunningSystemOptions } from "./system/running.js";
+export { parseProcModules, type LoadedModule, type ProcModules } from "./system/proc-modules.js";
+export { decodeKernelTaint, explainModuleTaint, TAINT_FLAGS, type ExplainedTaint, type KernelTaint, type TaintFlag } from "./system/taint.js";
+export { runningJson, renderRunningSection } from "./report/running.js";
 export { FormatError } from "./errors.js";
 export { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
 export type { AuditedModule, Finding, FileError, ScanResult, SkippedFile } from "./model.js";

@@ -3,6 +3,8 @@ import type { ResolvedImport } from "./resolve/providers.js";
 import type { TableSource } from "./resolve/kernel-table.js";
 import type { DependencyGraph } from "./resolve/graph.js";
 import type { RuleId, Severity } from "./rules/meta.js";
+import type { RunningSystem } from "./system/running.js";
+import type { BaselineReport } from "./policy/baseline.js";
 
 export interface Finding {
   rule: RuleId;
@@ -14,6 +16,8 @@ export interface Finding {
   chain: string[];
   /** Every such path when there are several; `chain` is the first. */
   chains?: string[][];
+  /** Symbols of this finding a baseline accepts; `symbols` then holds only the new ones. */
+  suppressedSymbols?: string[];
 }
 
 /** A module or blob after resolution and policy: facts plus what the scan concluded. */
@@ -68,4 +72,10 @@ export interface ScanResult {
   skipped: SkippedFile[];
   /** Files looked at: modules + blobs + errors + skipped. */
   files: number;
+  /** The running kernel's loaded modules and taint, when the scan audited the running system. */
+  running?: RunningSystem;
+  /** What a baseline suppressed and which of its entries are stale, when one was applied. */
+  baseline?: BaselineReport;
+  /** Per-rule severities a policy set ("off": disabled); reporters describing rules show these. */
+  ruleSeverity?: Partial<Record<RuleId, Severity | "off">>;
 }

@@ -7,10 +7,10 @@ import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
 import { errorOutcome, type Outcome } from "./kmod/inspect-input.js";
 import { createPool, type InspectPool } from "./fs/pool.js";
-import { StringPool } from "./kmod/intern.js";
 import { walk } from "./fs/walk.js";
 import type { FileError, ScanResult, SkippedFile } from "./model.js";
 import { mergeTables } from "./resolve/kernel-table.js";
+import { needsSha256, type BlobLicenses } from "./policy/blob-licenses.js";
 
 export interface ScanOptions {
   /** Module.symvers files (plain or .gz) of the target kernel, in order of precedence. */
@@ -25,6 +25,8 @@ export interface ScanOptions {
   detectTables?: boolean;
   /** License that applies to vendor blobs, which carry none. */
   assumeLicense?: string | null;
+  /** Licenses declared per blob, by sha256, file name or normalised name; assumeLicense covers the rest. */
+  blobLicenses?: BlobLicenses;
   /** Objects to treat as blobs whatever they import (paths as they appear in the result). */
   blobs?: string[];
   limits?: Partial<DecodeLimits>;
@@ -32,8 +34,8 @@ export interface ScanOptions {
   threads?: number;
   /** Compute each module's sha256 (default true; the table report does not need it). */
   hash?: boolean;
-  /** Called after each file is accounted for. */
-  onProgress?: (done: number, path: string) => void;
+  /** Called after each file is accounted for; `total` is null until the walk has listed every file. */
+  onProgress?: (done: number, path: string, total: number | null) => void;
 }
 
 const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -91,17 +93,22 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const errors: FileError[] = [];
   const skipped: SkippedFile[] = [];
   const objects: InspectedObject[] = [];
-  const tables = await loadTables(paths, options, limits, errors);
+  // Workers start first: they boot while this thread reads the export tables.
+  const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash: options.hash !== false || needsSha256(options.blobLicenses) });
+  const tables = await loadTables(paths, options, limits, errors).catch(async (e) => {
+    await pool.close();
+    throw e;
+  });
   // A table met again by the walk is recognised by name first, so only candidates cost a realpath.
   const tableNames = new Set(tables.flatMap((t) => [basename(t.real), basename(t.source.file)]));
   const tableFiles = new Set(tables.map((t) => t.real));
   const kernel = mergeTables(tables, options.kernelRelease ?? null);
   const isTableFile = async (abs: string) => tableNames.has(basename(abs)) && tableFiles.has(await realpath(abs).catch(() => abs));
 
-  const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash: options.hash !== false });
   let done = 0;
+  let walked = 0;
+  let total: number | null = null;
   let decompressed = 0;
-  const strings = new StringPool();
   const absOf = new Map<string, FileTask>();
   const pending: Promise<void>[] = [];
   let batch: { path: string; task: FileTask }[] = [];
@@ -121,19 +128,20 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
             const path = mine[i]!.path;
             const record = (at: string, out: Outcome, member: boolean) => {
               if (out.kind !== "error") decompressed += out.bytes ?? 0;
-              if (out.kind === "facts") objects.push({ path: at, facts: strings.facts(out.facts) });
+              if (out.kind === "facts") objects.push({ path: at, facts: out.facts });
               else if (out.kind === "skipped") skipped.push({ path: at, reason: out.reason, ...(member ? { member } : {}) });
               else errors.push(fileError(at, out));
             };
             if (o.self) record(path, o.self, false);
             for (const m of o.members) record(`${path}!/${m.path}`, m.outcome, true);
-            options.onProgress?.(++done, path);
+            options.onProgress?.(++done, path, total);
           });
         }),
     );
   };
   try {
     for await (const entry of walk(paths)) {
+      walked++;
       if (entry.type === "skip") skipped.push({ path: entry.path, reason: entry.reason });
       else if (entry.type === "error") errors.push({ path: entry.path, message: entry.message });
       else if (tableFiles.size > 0 && (await isTableFile(entry.abs))) skipped.push({ path: entry.path, reason: "kernel export table, used for resolution" });
@@ -144,9 +152,10 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
         if (batch.length === BATCH) flush();
         continue;
       }
-      options.onProgress?.(++done, entry.path);
+      options.onProgress?.(++done, entry.path, total);
     }
     flush();
+    total = walked;
     await Promise.all(pending);
   } finally {
     await pool.close();
@@ -154,6 +163,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
 
   const outcome = await audit(objects, kernel, {
     assumeLicense: options.assumeLicense ?? null,
+    ...(options.blobLicenses ? { blobLicenses: options.blobLicenses } : {}),
     ...(options.blobs ? { blobs: options.blobs } : {}),
     loadReferences: async (wanted) => {
       const refs = new Map<string, Record<string, string[]>>();

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { attributeBlob } from "../attribution.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "../container/limits.js";
 import { dependencyView, findModule } from "../deps.js";
@@ -8,10 +8,17 @@ import { readRegularFileSync } from "../fs/inspect-file.js";
 import { renderAttribution } from "../report/attribution.js";
 import { depsJson, renderDepsDot, renderDepsMermaid, renderDepsTable } from "../report/deps.js";
 import { renderJson } from "../report/json.js";
+import { renderJunit } from "../report/junit.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { renderSarif } from "../report/sarif.js";
+import { renderHtml } from "../report/html.js";
 import { renderTable } from "../report/table.js";
+import { applyPolicy, applySeverity, CONFIG_FILE_NAME, parseBaseline, parseConfig, recordBaseline, serializeBaseline, type KmodauditConfig } from "../policy/index.js";
 import { scan, type ScanOptions } from "../scan.js";
+import { auditRunningSystem } from "../system/running.js";
 import { VERSION } from "../version.js";
 import { EXIT, exitCodeFor, type FailOn } from "./exit-code.js";
+import { createProgress, type Progress } from "./progress.js";
 
 interface TableFlags {
   symvers: string[];
@@ -30,13 +37,27 @@ interface TableFlags {
   maxSymbols?: number;
   maxString?: number;
   output?: string;
+  quiet?: boolean;
+  /** --config FILE, or false for --no-config. */
+  config?: string | false;
 }
 
 interface ScanFlags extends TableFlags {
-  format: "table" | "json";
+  format: "table" | "json" | "html" | "sarif" | "junit" | "markdown";
   failOn: FailOn;
   all?: boolean;
   listSkipped?: boolean;
+  /** --baseline FILE, or false for --no-baseline. */
+  baseline?: string | false;
+}
+
+interface BaselineWriteFlags extends TableFlags {
+  justification?: string;
+}
+
+interface SystemFlags extends ScanFlags {
+  root: string;
+  proc: string;
 }
 
 interface BlobFlags extends TableFlags {
@@ -54,7 +75,8 @@ class UsageError extends Error {}
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new CommanderError(EXIT.incomplete, "kmodaudit.invalidNumber", `not a positive whole number: ${value}`);
+  // commander prints InvalidArgumentError with the option's name; any other error would end the run silently.
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError(`Give a positive whole number in digits, without units (e.g. 1073741824 for 1 GiB).`);
   return n;
 }
 
@@ -82,14 +104,43 @@ function withTableOptions(cmd: Command): Command {
     .option("--max-sections <n>", `sections in one ELF file (default ${DEFAULT_LIMITS.maxSections})`, positiveInt)
     .option("--max-symbols <n>", `entries in one symbol table (default ${DEFAULT_LIMITS.maxSymbols})`, positiveInt)
     .option("--max-string <bytes>", `length of one symbol name or .modinfo string (default ${DEFAULT_LIMITS.maxStringBytes})`, positiveInt)
-    .option("-o, --output <file>", "write the report to a file instead of stdout");
+    .option("-o, --output <file>", "write the report to a file instead of stdout")
+    .option("-q, --quiet", "no progress bar (it is drawn only on a terminal, on stderr, for scans over a second)")
+    .option("--config <file>", `settings (tables, failOn, baseline, rule severities, blob licenses); default ./${CONFIG_FILE_NAME} if present; flags override it`)
+    .option("--no-config", `ignore ./${CONFIG_FILE_NAME}`);
 }
 
-function scanOptions(flags: TableFlags): ScanOptions {
+function readText(file: string, what: string, hint: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`${what} ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)}): ${hint}`);
+  }
+}
+
+/** --config FILE (which must exist), else ./kmodaudit.config.json when there is one. */
+function configFor(flags: TableFlags): KmodauditConfig | null {
+  if (flags.config === false) return null;
+  const file = flags.config ?? (existsSync(CONFIG_FILE_NAME) ? CONFIG_FILE_NAME : undefined);
+  return file === undefined ? null : parseConfig(readText(file, "config file", "check the --config path, or leave --config out"), file);
+}
+
+/** The progress bar, for a person at a terminal: never on a pipe, with --quiet, or on stdout. */
+function progressFor(flags: TableFlags): Progress | null {
+  if (flags.quiet || !process.stderr.isTTY) return null;
+  const delay = process.env.KMODAUDIT_PROGRESS_DELAY_MS; // lets tests see the bar on a small scan
+  const noColor = "NO_COLOR" in process.env && process.env.NO_COLOR !== "";
+  return createProgress({ stream: process.stderr, color: !noColor, ...(delay !== undefined ? { delayMs: Number(delay) } : {}) });
+}
+
+function scanOptions(flags: TableFlags, config = configFor(flags)): ScanOptions {
+  // Each table flag given on the command line replaces that list of the config.
+  const tables = config?.tables;
   return {
-    symvers: flags.symvers,
-    vmlinux: flags.vmlinux,
-    systemMap: flags.systemMap,
+    symvers: flags.symvers.length || !tables ? flags.symvers : tables.symvers,
+    vmlinux: flags.vmlinux.length || !tables ? flags.vmlinux : tables.vmlinux,
+    systemMap: flags.systemMap.length || !tables ? flags.systemMap : tables.systemMap,
+    ...(config ? { blobLicenses: config.blobLicenses } : {}),
     ...(flags.kernelRelease ? { kernelRelease: flags.kernelRelease } : {}),
     detectTables: flags.detectTables,
     assumeLicense: flags.assumeLicense ?? null,
@@ -110,6 +161,11 @@ function limitsFrom(flags: TableFlags): DecodeLimits {
     maxStringBytes: flags.maxString,
   };
   return { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+}
+
+/** The directory report paths are relative to: the one directory scanned, if that is what was scanned (as walk.ts shows paths). */
+function scannedDirectory(paths: string[]): string | undefined {
+  return paths.length === 1 && statSync(paths[0]!, { throwIfNoEntry: false })?.isDirectory() ? paths[0] : undefined;
 }
 
 function emit(text: string, output: string | undefined): void {
@@ -136,10 +192,12 @@ export function buildProgram(): Command {
       .description("Scan files and directories (recursively, by content) for kernel modules and blobs, resolve their imports and report findings")
       .argument("<path...>", "module files (.ko, .ko.gz/.xz/.zst, vendor .o) and directories such as /lib/modules/<version>"),
   )
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .addOption(new Option("--format <format>", "output format (html: one self-contained page, best with --output FILE)").choices(["table", "json", "html", "sarif", "junit", "markdown"]).default("table"))
     .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "info", "none"]).default("error"))
-    .option("--all", "table: list every module, not only those with findings")
+    .option("--all", "table, html: list every module, not only those with findings")
     .option("--list-skipped", "json: list archive members that are not modules too (always counted in the summary)")
+    .option("--baseline <file>", "suppress the findings recorded in this baseline (see: kmodaudit baseline write) and list its stale entries")
+    .option("--no-baseline", "ignore the baseline named in the config file")
     .addHelpText(
       "after",
       `
@@ -149,13 +207,74 @@ Examples:
   kmodaudit scan --format json --fail-on warning ./modules > report.json
   kmodaudit scan --assume-license NVIDIA nv-kernel.o_binary --symvers Module.symvers
   kmodaudit scan ./modules-6.1 --symvers /usr/src/linux-headers-6.12.1-amd64/Module.symvers   # will they load on 6.12?
+  kmodaudit scan ./modules --baseline kmodaudit.baseline.json   # only findings the baseline does not accept
+  kmodaudit scan ./modules --symvers Module.symvers --format html --output report.html   # a page to attach to a CI run
+  kmodaudit scan ./modules --symvers Module.symvers --format sarif --output kmodaudit.sarif   # for code scanning
+  kmodaudit scan ./modules --format junit --output kmodaudit.xml   # a test report: findings at --fail-on fail
+  kmodaudit scan ./modules --format markdown > comment.md   # for a pull-request comment
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unreadable or damaged files, usage errors).`,
     )
-    .action(async (paths: string[], flags: ScanFlags) => {
-      const result = await scan(paths, { ...scanOptions(flags), hash: flags.format === "json" });
-      emit(flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() }), flags.output);
-      process.exitCode = exitCodeFor(result, flags.failOn);
+    .action(async (paths: string[], flags: ScanFlags, cmd: Command) => {
+      const config = configFor(flags);
+      const failOn = cmd.getOptionValueSource("failOn") === "cli" ? flags.failOn : (config?.failOn ?? flags.failOn);
+      const baselineFile = flags.baseline === false ? undefined : (flags.baseline ?? config?.baseline);
+      const baseline = baselineFile === undefined ? undefined : parseBaseline(readText(baselineFile, "baseline", `create it with: kmodaudit baseline write ${baselineFile} PATH… --justification TEXT`), baselineFile);
+      const progress = progressFor(flags);
+      const scanned = await scan(paths, { ...scanOptions(flags, config), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
+      const result = applyPolicy(scanned, { ...(baseline ? { baseline: { file: baselineFile!, baseline } } : {}), ...(config ? { severity: config.rules } : {}) });
+      const report =
+        flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped })
+        : flags.format === "sarif" ? renderSarif(result, { root: scannedDirectory(paths) })
+        : flags.format === "junit" ? renderJunit(result, { failOn })
+        : flags.format === "markdown" ? renderMarkdown(result, { failOn })
+        : flags.format === "html" ? renderHtml(result, { all: flags.all }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() });
+      emit(report, flags.output);
+      const stale = result.baseline?.stale.length ?? 0;
+      // The table shows stale entries itself; other formats may not, and CI logs should still say so.
+      if (stale > 0 && (flags.format !== "table" || flags.output)) {
+        process.stderr.write(`kmodaudit: warning: ${stale} baseline ${stale === 1 ? "entry matches" : "entries match"} no finding any more: remove ${stale === 1 ? "it" : "them"} from ${baselineFile} (listed in the report's baseline.stale)\n`);
+      }
+      process.exitCode = exitCodeFor(result, failOn);
+    });
+
+  const baselineCommand = program
+    .command("baseline")
+    .description("Accept current findings deliberately: record them, each with a justification, in a file that scan --baseline suppresses");
+  withTableOptions(
+    baselineCommand
+      .command("write")
+      .description("Record the findings of a scan in a baseline file (an existing file is updated: its entries keep their justifications)")
+      .argument("<file>", "the baseline file, e.g. kmodaudit.baseline.json")
+      .argument("<path...>", "what to scan, as for kmodaudit scan"),
+  )
+    .option("--justification <text>", "why the findings are accepted; recorded with every new entry (required when there are new findings)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  kmodaudit baseline write kmodaudit.baseline.json ./modules --symvers Module.symvers --justification "NVIDIA glue; license reviewed in LEGAL-42"
+  kmodaudit scan ./modules --symvers Module.symvers --baseline kmodaudit.baseline.json
+
+Entries are keyed by (rule, module name, symbol) and sorted, one symbol per line, for review in
+pull requests; edit any entry's "justification" by hand. Exit codes: 0 written, 2 refused (no
+justification for new findings, or the audit was incomplete).`,
+    )
+    .action(async (file: string, paths: string[], flags: BaselineWriteFlags) => {
+      const config = configFor(flags);
+      const previous = existsSync(file) ? parseBaseline(readText(file, "baseline", "check its permissions"), file) : undefined;
+      const progress = progressFor(flags);
+      const scanned = await scan(paths, { ...scanOptions(flags, config), hash: false, onProgress: progress?.update }).finally(() => progress?.clear());
+      // Rules turned off in the config are not recorded: nobody should have to justify them.
+      const result = applySeverity(scanned, config?.rules);
+      if (result.errors.length) {
+        const e = result.errors[0]!;
+        throw new UsageError(`no baseline written: the audit is incomplete (${result.errors.length} file${result.errors.length === 1 ? "" : "s"} could not be read, e.g. ${e.path}: ${e.message}); fix or leave out those files, then rerun`);
+      }
+      const out = recordBaseline(result, { file, ...(flags.justification !== undefined ? { justification: flags.justification } : {}), ...(previous ? { previous } : {}) });
+      writeFileSync(file, serializeBaseline(out.baseline));
+      const dropped = out.dropped.length ? `, ${out.dropped.length} dropped (no longer found)` : "";
+      process.stdout.write(`wrote ${file}: ${out.baseline.entries.length} entries (${out.added.length} new, ${out.kept} kept${dropped})\n`);
     });
 
   withTableOptions(
@@ -180,7 +299,8 @@ GPL-only edges are drawn red in dot and mermaid output.`,
     .action(async (wanted: string, flags: DepsFlags) => {
       const trees = flags.tree.length ? flags.tree : existsSync(wanted) ? [] : [runningTree()];
       const paths = existsSync(wanted) && !trees.some((t) => wanted.startsWith(t)) ? [wanted, ...trees] : trees;
-      const result = await scan(paths, scanOptions(flags));
+      const progress = progressFor(flags);
+      const result = await scan(paths, { ...scanOptions(flags), onProgress: progress?.update }).finally(() => progress?.clear());
       const module = findModule(result, wanted);
       if (!module) throw new UsageError(`no module "${wanted}" in ${paths.join(", ")}: give a module file, or its name with --tree DIR`);
       const view = dependencyView(result, module, flags.reverse ? "dependents" : "dependencies");
@@ -206,12 +326,70 @@ Examples:
     )
     .action(async (blobPath: string, flags: BlobFlags) => {
       const result = await scan([blobPath, flags.glue], { ...scanOptions(flags), blobs: [blobPath] });
-      if (result.errors.length) throw new UsageError(result.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+      if (result.errors.length) throw new UsageError(`${result.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}: give the blob and --glue as readable object files (kmodaudit scan FILE reports what is wrong with one)`);
       const glueBytes = readRegularFileSync(flags.glue, true, Number.MAX_SAFE_INTEGER);
-      if (!("bytes" in glueBytes)) throw new UsageError(`${flags.glue}: ${"error" in glueBytes ? glueBytes.error : glueBytes.skip}`);
+      if (!("bytes" in glueBytes)) throw new UsageError(`${flags.glue}: ${"error" in glueBytes ? glueBytes.error : glueBytes.skip}: --glue must name the glue module or object file`);
       const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, limitsFrom(flags));
       emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution), flags.output);
     });
+  withTableOptions(
+    program
+      .command("system", { isDefault: true })
+      .description("Audit the running kernel (what kmodaudit does with no command): its module tree /lib/modules/$(uname -r) with the export table found for it, and the modules it has loaded (/proc/modules), with their taint and the kernel's explained"),
+  )
+    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
+    .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "info", "none"]).default("error"))
+    .option("--all", "table: list every module and every loaded module, not only those with findings or taint")
+    .option("--list-skipped", "json: list archive members that are not modules too (always counted in the summary)")
+    .option("--root <dir>", "the system's root directory: audit DIR/lib/modules/<release> (e.g. a mounted disk image)", "/")
+    .option("--proc <dir>", "where proc is mounted: modules, sys/kernel/tainted and sys/kernel/osrelease are read there", "/proc")
+    .allowExcessArguments()
+    .addHelpText(
+      "after",
+      `
+The release is the running kernel's (--proc's sys/kernel/osrelease), or --kernel-release.
+Loaded modules are matched to files of the tree by name; one loaded but not found there was
+loaded from elsewhere, or its file was removed or renamed since.
+
+Examples:
+  kmodaudit
+  kmodaudit --all
+  kmodaudit system --format json > running.json
+  kmodaudit system --root /mnt/image --kernel-release 6.1.0-56-amd64   # a mounted system, not the running one
+
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (no module tree for the
+running kernel, unreadable or damaged files, usage errors).`,
+    )
+    .action(async (flags: SystemFlags, cmd: Command) => {
+      const [stray] = cmd.args;
+      if (stray !== undefined) {
+        const commands = program.commands.map((c) => c.name());
+        throw new UsageError(
+          existsSync(stray)
+            ? `"${stray}" is a path, not a command: to audit files or directories, run kmodaudit scan ${stray}`
+            : `unknown command "${stray}": the commands are ${commands.join(", ")} (kmodaudit --help describes them)`,
+        );
+      }
+      const progress = progressFor(flags);
+      const result = await auditRunningSystem({ ...scanOptions(flags), root: flags.root, proc: flags.proc, ...(flags.kernelRelease ? { release: flags.kernelRelease } : {}), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
+      emit(flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() }), flags.output);
+      process.exitCode = exitCodeFor(result, flags.failOn);
+    });
+  program.addHelpText(
+    "after",
+    `
+With no command, kmodaudit audits the running kernel ("kmodaudit system"): its module tree, the
+modules it has loaded and their taint.
+
+Examples:
+  kmodaudit
+  kmodaudit scan /lib/modules/$(uname -r)
+  kmodaudit scan --format json --symvers Module.symvers ./vendor-driver.ko > report.json
+  kmodaudit deps drm_kms_helper --tree /lib/modules/$(uname -r)
+  kmodaudit blob nv-kernel.o_binary --glue nvidia.ko --symvers Module.symvers
+
+Run kmodaudit <command> --help for a command's options and more examples.`,
+  );
   return program;
 }
 
@@ -222,10 +400,6 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   });
   const program = buildProgram();
-  if (argv.length <= 2) {
-    program.outputHelp({ error: true });
-    return EXIT.incomplete;
-  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;

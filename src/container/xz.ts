@@ -1,27 +1,43 @@
 import type { Transform } from "node:stream";
 import { FormatError } from "../errors.js";
 import { xzDeclaredSize } from "./xz-index.js";
+import { systemLiblzma, type BufferDecoder } from "./xz-liblzma.js";
 import { outputBudget, type DecodeLimits } from "./limits.js";
 
 /**
- * xz through liblzma (lzma-native). Decoding runs on libuv's thread pool, so several files decode
- * on several cores while the main thread parses; output is counted as it arrives so a bomb is cut
- * off at the limit instead of being held in memory whole.
- */
-/**
- * The native addon is loaded on first use only: a worker thread that never meets an xz stream
- * never loads it, and so never has it to tear down.
+ * Two ways to decode. A stream whose index declares its size within the limits is decoded by the
+ * system's liblzma straight into a buffer of that size (xz-liblzma.ts): fast, and bounded by the
+ * buffer. Everything else — no index, an index that lies, damage, no system liblzma — goes through
+ * lzma-native, whose output is counted as it arrives so a bomb is cut off at the limit instead of
+ * being held in memory whole, and whose errors say what is wrong.
+ *
+ * Native code is loaded on first use only: a worker thread that never meets an xz stream never
+ * loads it, and so never has it to tear down.
  */
 let addon: Promise<{ createStream(coder: "autoDecoder", options: { memlimit: number }): Transform }> | undefined;
 const lzmaNative = () => (addon ??= import("lzma-native").then((m) => m.default));
+let system: Promise<BufferDecoder | null> | undefined;
+const liblzma = () => (system ??= systemLiblzma());
 
 export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+  const budget = outputBudget(bytes.length, limits);
+  // A stream whose own index declares more than the budget is refused before decoding a byte.
+  const declared = xzDeclaredSize(bytes);
+  if (declared !== undefined && declared > budget.bytes) throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
+  if (declared !== undefined) {
+    const decode = await liblzma();
+    if (decode) {
+      const out = Buffer.allocUnsafe(declared);
+      if (decode(bytes, out, limits.xzMemlimit).ok) return out;
+    }
+  }
+  return decodeStreaming(bytes, limits, declared, budget);
+}
+
+/** The general path alone (lzma-native); exported so tests can hold the fast path to it. */
+export async function decodeStreaming(bytes: Uint8Array, limits: DecodeLimits, declared = xzDeclaredSize(bytes), budget = outputBudget(bytes.length, limits)): Promise<Buffer> {
   const lzma = await lzmaNative();
   return new Promise((resolve, reject) => {
-    const budget = outputBudget(bytes.length, limits);
-    // A stream whose own index declares more than the budget is refused before decoding a byte.
-    const declared = xzDeclaredSize(bytes);
-    if (declared !== undefined && declared > budget.bytes) return reject(new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`));
     const stream = lzma.createStream("autoDecoder", { memlimit: limits.xzMemlimit });
     // With the size the index declares, the output is written into one buffer as it arrives,
     // instead of being gathered in chunks and copied once more at the end (twice the memory).

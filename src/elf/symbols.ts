@@ -41,29 +41,38 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
   const count = symtab.size / entsize;
   if (count > elf.limits.maxSymbols) throw new FormatError(where, symtab.offset, `${count} symbols exceed the limit of ${elf.limits.maxSymbols} (--max-symbols)`);
   const is64 = elf.elfClass === 64;
+  const little = elf.endian === "little";
+  const bytes = view.bytes;
+  // The whole table was range-checked above, so entries are read without a check per field.
+  const dv = new DataView(bytes.buffer, bytes.byteOffset + symtab.offset, symtab.size);
   const out: ElfSymbol[] = [];
   for (let i = 0; i < count; i++) {
-    const at = symtab.offset + i * entsize;
-    const nameOff = view.u32(at, where);
-    let value: bigint, size: number, info: number, shndx: number;
-    if (is64) {
-      info = view.u8(at + 4, where);
-      shndx = view.u16(at + 6, where);
-      value = view.u64big(at + 8, where);
-      size = Number(view.u64big(at + 16, where));
-    } else {
-      value = BigInt(view.u32(at + 4, where));
-      size = view.u32(at + 8, where);
-      info = view.u8(at + 12, where);
-      shndx = view.u16(at + 14, where);
-    }
+    const rel = i * entsize;
+    const at = symtab.offset + rel;
+    const nameOff = dv.getUint32(rel, little);
+    const info = dv.getUint8(rel + (is64 ? 4 : 12));
+    let shndx = dv.getUint16(rel + (is64 ? 6 : 14), little);
     if (shndx === SHN_XINDEX) {
       if (!shndxBytes || shndxBytes.length < (i + 1) * 4) {
         throw new FormatError(where, at, `symbol ${i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX entry for it`);
       }
-      shndx = elf.endian === "little" ? shndxBytes.readUInt32LE(i * 4) : shndxBytes.readUInt32BE(i * 4);
+      shndx = little ? shndxBytes.readUInt32LE(i * 4) : shndxBytes.readUInt32BE(i * 4);
     }
-    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff + 2 > strtab.size || view.bytes[strStart + nameOff] !== 0x5f || view.bytes[strStart + nameOff + 1] !== 0x5f)) continue;
+    // Decided on the raw bytes, before any string or number is made for a symbol nobody reads.
+    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff + 2 > strtab.size || bytes[strStart + nameOff] !== 0x5f || bytes[strStart + nameOff + 1] !== 0x5f)) continue;
+    // 64-bit values stay numbers unless they pass 2^53 (kernel addresses in vmlinux), which need
+    // bigint arithmetic to give an exact offset from their section's address.
+    let value: number | bigint;
+    let size: number;
+    if (is64) {
+      const hi = dv.getUint32(rel + (little ? 12 : 8), little);
+      const lo = dv.getUint32(rel + (little ? 8 : 12), little);
+      value = hi < 0x200000 ? hi * 0x100000000 + lo : dv.getBigUint64(rel + 8, little);
+      size = Number(dv.getBigUint64(rel + 16, little));
+    } else {
+      value = dv.getUint32(rel + 4, little);
+      size = dv.getUint32(rel + 8, little);
+    }
     let name = "";
     if (nameOff !== 0) {
       if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);
@@ -72,7 +81,10 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
       name = s;
     }
     const section = shndx < SHN_LORESERVE || shndx > SHN_HIRESERVE ? elf.sections[shndx] : undefined;
-    const offset = section && section.addr !== 0n ? Number(value - section.addr) : Number(value);
+    let offset: number;
+    if (!section || section.addr === 0n) offset = Number(value);
+    else if (typeof value === "number" && section.addr < 0x20000000000000n) offset = value - Number(section.addr);
+    else offset = Number(BigInt(value) - section.addr);
     out.push({ index: i, name, value: Number(value), offset, size, bind: info >> 4, type: info & 0xf, shndx });
   }
   return out;

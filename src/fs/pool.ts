@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { InspectOptions } from "../kmod/facts.js";
 import { inspectFile, type FileOutcome, type FileTask } from "./inspect-file.js";
+import { Scratch } from "./scratch.js";
+import { StringPool } from "../kmod/intern.js";
+import { WireDecoder } from "./wire.js";
 import type { WorkerClose, WorkerRequest, WorkerResponse } from "./worker.js";
 
 /** Inspects files on worker threads when the compiled worker is there, else on this thread. */
@@ -29,10 +32,14 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   const start = (slot: Slot) => {
     const worker = new Worker(WORKER);
     slot.worker = worker;
+    // A new worker numbers its strings from zero again.
+    const wire = new WireDecoder();
     worker.on("message", (res: WorkerResponse) => {
+      // Decoded on arrival, in the order sent: a batch may name strings an earlier one brought.
+      const outcomes = wire.decode(res.batch);
       const r = slot.replies.get(res.id);
       slot.replies.delete(res.id);
-      r?.resolve(JSON.parse(res.outcomes) as FileOutcome[]);
+      r?.resolve(outcomes);
     });
     // A worker that dies takes its batches with it: they fail (and become per-file errors), a new
     // worker takes its place, and the scan goes on.
@@ -93,11 +100,20 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
 }
 
 function inProcess(options: InspectOptions): InspectPool {
+  const scratch = new Scratch();
+  // What the wire's string table does for worker threads: one string per symbol name across modules.
+  const strings = new StringPool();
+  // Batches are asked for concurrently; one at a time keeps the shared buffer to one file.
+  let queue: Promise<unknown> = Promise.resolve();
   return {
-    async inspect(tasks) {
-      const out: FileOutcome[] = [];
-      for (const t of tasks) out.push(await inspectFile(t, options));
-      return out;
+    inspect(tasks) {
+      const run = queue.then(async () => {
+        const out: FileOutcome[] = [];
+        for (const t of tasks) out.push(strings.outcome(await inspectFile(t, options, scratch)));
+        return out;
+      });
+      queue = run.catch(() => {});
+      return run;
     },
     async close() {},
   };

@@ -1,8 +1,9 @@
 import type { ObjectFacts } from "./facts.js";
+import type { InputResult, Outcome } from "./inspect-input.js";
 
 /**
- * Shares one string per distinct symbol name across all modules of a scan. Facts arrive from
- * worker threads as fresh strings; the same few thousand kernel symbols (`_printk`, `__fentry__` …)
+ * Shares one string per distinct symbol name across all modules of a scan read on one thread
+ * (worker threads' facts share theirs through the wire's string table, fs/wire.ts); the same few thousand kernel symbols (`_printk`, `__fentry__` …)
  * recur in every module's imports and __versions, and sharing them keeps a tree's facts at about
  * two thirds of their size.
  */
@@ -22,5 +23,12 @@ export class StringPool {
     for (const e of f.exports) e.symbol = this.get(e.symbol);
     for (const t of f.modinfo) t[0] = this.get(t[0]);
     return f;
+  }
+
+  outcome(r: InputResult): InputResult {
+    const one = (o: Outcome) => void (o.kind === "facts" && this.facts(o.facts));
+    if (r.self) one(r.self);
+    for (const m of r.members) one(m.outcome);
+    return r;
   }
 }

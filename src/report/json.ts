@@ -1,6 +1,8 @@
 import type { AuditedModule, ScanResult } from "../model.js";
 import { RULES, type RuleId } from "../rules/meta.js";
 import { VERSION } from "../version.js";
+import { effectiveSeverity } from "../policy/severity.js";
+import { runningJson } from "./running.js";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -31,7 +33,7 @@ function moduleJson(m: AuditedModule) {
       .sort((a, b) => cmp(a.symbol, b.symbol)),
     unresolved: m.unresolved,
     versions: [...f.versions].sort((a, b) => cmp(a.symbol, b.symbol)).map((v) => ({ symbol: v.symbol, crc: hexCrc(v.crc) })),
-    findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain, ...(x.chains ? { chains: x.chains } : {}) })),
+    findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain, ...(x.chains ? { chains: x.chains } : {}), ...(x.suppressedSymbols ? { suppressedSymbols: x.suppressedSymbols } : {}) })),
   };
 }
 
@@ -69,7 +71,9 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
     errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),
     skipped: result.skipped.filter((s) => options.listSkipped || !s.member).map((s) => ({ path: s.path, reason: s.reason })),
     summary: summaryOf(result),
-    rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, { severity: r.severity, title: r.title }])),
+    ...(result.running ? { running: runningJson(result.running) } : {}),
+    ...(result.baseline ? { baseline: result.baseline } : {}),
+    rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, { severity: effectiveSeverity(result, id as RuleId), title: r.title }])),
   };
 }
 

@@ -3,6 +3,8 @@ import type { AuditedModule, ScanResult } from "../model.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { summaryOf } from "./json.js";
+import { renderRunningSection } from "./running.js";
+import { renderBaselineSection } from "./baseline.js";
 
 export interface TableOptions {
   /** Every module, not only those with findings. */
@@ -39,6 +41,8 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
     lines.push(table.toString());
   }
   for (const e of result.errors) lines.push(`${paint("error", "error")} ${esc(e.path)}: ${esc(e.message)}`);
+  if (result.running) lines.push(renderRunningSection(result.running, result.modules, options));
+  if (result.baseline) lines.push(renderBaselineSection(result.baseline, (w) => paint("warning", w)));
   const s = summaryOf(result);
   const counts = Object.entries(s.findings).map(([rule, n]) => `${rule} ${n}`);
   lines.push(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectBytes, scan } from "../../src/index.js";
 import { readRegularFileSync } from "../../src/fs/inspect-file.js";
+import { Scratch } from "../../src/fs/scratch.js";
 import { runCliJson } from "../helpers/cli.js";
 import { blobsDir, corpusSet, skipCorpus } from "../helpers/corpus.js";
 import { listFiles } from "../helpers/tools.js";
@@ -10,8 +11,11 @@ import { listFiles } from "../helpers/tools.js";
  * of through elfy; the CLI inspects on worker threads. Both must give exactly the facts of the
  * plain path: a whole read through elfy on this thread.
  */
+// One buffer for every read, as a worker has: what one file leaves in it must not leak into the next.
+const scratch = new Scratch();
+
 async function facts(file: string, ranged: boolean) {
-  const read = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, ranged, 0);
+  const read = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, { factsOnly: ranged, rangedFrom: 0, scratch });
   if (!("bytes" in read)) throw new Error(`${file}: unreadable`);
   expect(read.ranged === true).toBe(ranged);
   const r = await inspectBytes(read.bytes, { limits: DEFAULT_LIMITS, hash: false, decoder: ranged ? "direct" : "elfy" });

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Regenerates kmodaudit's embedded export database (data/export-db.bin.br) from Debian's kernel
+# headers packages.
+#
+# Usage: scripts/gen-export-db.sh [--offline]
+#   --offline  reuse the Module.symvers files already extracted into the work directory
+#
+# Inputs: the Module.symvers of every linux-headers-<abi>-<flavour> package that Debian's
+# package indexes list for
+#   suites         bookworm bookworm-updates bookworm-backports bookworm-security
+#                  trixie trixie-updates trixie-backports trixie-security     ($SUITES)
+#   architectures  amd64 i386 arm64 s390x ppc64el armhf                      ($ARCHES)
+#   flavours       amd64 cloud-amd64 rt-amd64 686 686-pae rt-686-pae arm64 arm64-16k cloud-arm64
+#                  rt-arm64 s390x powerpc64le powerpc64le-64k armmp armmp-lpae rt-armmp ($FLAVOURS)
+# at the newest version the indexes offer for each package name (one ABI = one package name, and
+# Debian keeps a package's exports stable within its ABI). The release of each table is the
+# package name without linux-headers- (its /usr/src/linux-headers-<release> directory), which is
+# what `uname -r` and every module's vermagic say; include/config/kernel.release is no use, as the
+# 6.1 packages put the upstream version there. An index the mirror cannot serve is skipped with a warning, so the set is whatever the
+# mirror has: data/export-db.sources.tsv records exactly which packages went in (name, version,
+# sha256 of the Module.symvers), and the same files always give the same database.
+#
+# The mirror is the machine's own Debian mirror (as scripts/fetch-corpus.sh uses), or
+# $KMODAUDIT_DEBIAN_MIRROR. Package indexes and downloads live in private apt directories under
+# $KMODAUDIT_EXPORT_DB_WORK (default ~/.cache/kmodaudit/export-db): the machine's apt configuration
+# is neither read for packages nor changed. Needs apt-get, dpkg-deb and node; no root.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${KMODAUDIT_EXPORT_DB_WORK:-${XDG_CACHE_HOME:-$HOME/.cache}/kmodaudit/export-db}
+SUITES=${SUITES:-"bookworm bookworm-updates bookworm-backports trixie trixie-updates trixie-backports"}
+SECURITY_SUITES=${SECURITY_SUITES:-"bookworm-security trixie-security"}
+ARCHES=${ARCHES:-"amd64 i386 arm64 s390x ppc64el armhf"}
+FLAVOURS=${FLAVOURS:-"amd64 cloud-amd64 rt-amd64 686 686-pae rt-686-pae arm64 arm64-16k cloud-arm64 rt-arm64 s390x powerpc64le powerpc64le-64k armmp armmp-lpae rt-armmp"}
+offline=0
+[ "${1:-}" = --offline ] && offline=1
+
+mkdir -p "$work/symvers"
+work=$(cd "$work" && pwd)
+
+mirror() {
+  [ -n "${KMODAUDIT_DEBIAN_MIRROR:-}" ] && { echo "$KMODAUDIT_DEBIAN_MIRROR"; return; }
+  local uri
+  uri=$( (grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}'
+          grep -hs '^deb ' /etc/apt/sources.list | awk '{print $2}') | grep -v security | head -1 || true)
+  [ -n "$uri" ] || { echo "gen-export-db: no Debian mirror configured in apt (set KMODAUDIT_DEBIAN_MIRROR)" >&2; exit 1; }
+  echo "$uri"
+}
+
+# One private apt root per architecture: a foreign index the mirror fails to serve then costs only
+# that architecture's packages from that suite, not the whole update.
+apt_root() {  # apt_root ARCH -> prints the apt options for that root, after creating and updating it
+  local arch=$1 root=$work/apt/$1 base security
+  base=$(mirror)
+  security=${KMODAUDIT_DEBIAN_SECURITY_MIRROR:-${base%/debian}/debian-security}
+  mkdir -p "$root/etc/apt/sources.list.d" "$root/etc/apt/apt.conf.d" "$root/etc/apt/preferences.d" \
+    "$root/var/lib/apt/lists/partial" "$root/var/cache/apt/archives/partial" "$root/var/lib/dpkg"
+  : > "$root/var/lib/dpkg/status"
+  printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$base" "$SUITES" "$security" "$SECURITY_SUITES" > "$root/etc/apt/sources.list.d/debian.sources"
+  echo "-o Dir=$root -o Dir::State::status=$root/var/lib/dpkg/status -o APT::Architecture=$arch -o APT::Architectures=$arch -o Acquire::Languages=none -o Debug::NoLocking=1 -o Acquire::Retries=3 -o APT::Sandbox::User=root"
+}
+
+fetch_arch() {  # fetch_arch ARCH: extract the Module.symvers of every wanted headers package
+  local arch=$1 opts pkgs=() flavour_re
+  opts=$(apt_root "$arch")
+  # shellcheck disable=SC2086
+  apt-get $opts update -qq 2>&1 | grep -E '^(E|Err):' | sed "s/^/gen-export-db: $arch: (skipped) /" >&2 || true
+  flavour_re=$(echo "$FLAVOURS" | tr ' ' '|')
+  # shellcheck disable=SC2086
+  # <upstream>[-<abi>|+<debian tag>]-<flavour>; the version-less meta packages (linux-headers-6.12-amd64)
+  # only depend on one of these.
+  mapfile -t pkgs < <(apt-cache $opts search --names-only "^linux-headers-" | awk '{print $1}' |
+    grep -E "^linux-headers-[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+|\+[a-z0-9.]+)?-($flavour_re)\$" | sort -u)
+  [ ${#pkgs[@]} -gt 0 ] || { echo "gen-export-db: $arch: no headers packages" >&2; return 0; }
+  mkdir -p "$work/debs/$arch"
+  # shellcheck disable=SC2086
+  (cd "$work/debs/$arch" && apt-get $opts download -qq "${pkgs[@]}")
+  for p in "${pkgs[@]}"; do
+    local deb version dir release
+    # The newest version apt chose; older ones from an earlier run are left in the cache, unused.
+    # shellcheck disable=SC2086
+    version=$(apt-cache $opts policy "$p" | awk '/Candidate:/ {print $2}')
+    deb=$(ls "$work/debs/$arch/${p}_${version//:/%3a}_"*.deb)
+    dir=$(mktemp -d "$work/x.XXXXXX")
+    release=${p#linux-headers-}
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "./usr/src/$p/Module.symvers"
+    mv "$dir"/usr/src/"$p"/Module.symvers "$work/symvers/$release.symvers"
+    printf '%s\t%s\t%s\n' "$release" "$p" "$version" > "$work/symvers/$release.package"
+    rm -rf "$dir"
+  done
+  echo "gen-export-db: $arch: ${#pkgs[@]} packages"
+}
+
+if [ $offline = 0 ]; then
+  # Only what this run selects goes in: a package the mirror dropped must not linger.
+  rm -rf "$work/symvers"; mkdir -p "$work/symvers"
+  for a in $ARCHES; do fetch_arch "$a"; done
+fi
+node "$repo/scripts/gen-export-db.mjs" "$work/symvers" "$repo/data"

@@ -1,0 +1,25 @@
+import { createHash } from "node:crypto";
+import type { AuditedModule, Finding } from "../model.js";
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The other modules a finding is about. A chain starts with the two modules involved (the user
+ * and the proprietary provider, or the non-GPL importer and the shim), then names symbols.
+ */
+export function counterparts(module: AuditedModule, finding: Finding): string[] {
+  const chains = finding.chains ?? (finding.chain.length ? [finding.chain] : []);
+  return [...new Set(chains.flatMap((c) => c.slice(0, 2)))].filter((x) => x !== module.name).sort(cmp);
+}
+
+/**
+ * A finding's identity across runs, as design.md §2 defines a finding: one per module, rule and
+ * counterpart module. The module is known by its name, not its path (which depends on how the scan
+ * was invoked); symbols are left out so that a finding that gains or loses a symbol, or is
+ * narrowed by a baseline, stays the same finding with new content, as code-scanning alerts should.
+ * Nothing about the run (order, threads, time) enters it.
+ */
+export function findingFingerprint(module: AuditedModule, finding: Finding): string {
+  const identity = JSON.stringify([finding.rule, module.name, counterparts(module, finding)]);
+  return createHash("sha256").update(identity).digest("hex");
+}

@@ -1,0 +1,90 @@
+import type { ScanResult } from "../model.js";
+import type { BaselineReport } from "../policy/baseline.js";
+import { RULES, type RuleId, type Severity } from "../rules/meta.js";
+import { escapeHtml as h } from "./html-escape.js";
+import { summaryOf } from "./json.js";
+
+/** The HTML report's text sections: summary, errors, skipped files, baseline. */
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function findingTotal(result: ScanResult): number {
+  return Object.values(summaryOf(result).findings).reduce((a, b) => a + (b ?? 0), 0);
+}
+
+/** The severity a rule's findings carry in this report: a policy may have changed the default. */
+function severityOf(result: ScanResult, rule: RuleId): Severity {
+  const set = result.ruleSeverity?.[rule];
+  return set === undefined || set === "off" ? RULES[rule].severity : set;
+}
+
+export function summarySection(result: ScanResult): string {
+  const s = summaryOf(result);
+  const counts: [string, number][] = [
+    ["files", s.files],
+    ["modules", s.modules],
+    ["blobs", s.blobs],
+    ["skipped", s.skipped],
+    ["errors", s.errors],
+    ["findings", findingTotal(result)],
+  ];
+  const out = [`<ul class="counts" id="counts">${counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("")}</ul>`];
+
+  const byRule = Object.entries(s.findings) as [RuleId, number][];
+  if (byRule.length) {
+    out.push('<h3>Findings by rule</h3><table id="rules"><thead><tr><th>Rule</th><th>Severity</th><th>Findings</th><th>Meaning</th></tr></thead><tbody>');
+    for (const [rule, n] of byRule) {
+      const severity = severityOf(result, rule);
+      out.push(`<tr><td><code>${rule}</code></td><td><span class="badge ${severity}">${severity}</span></td><td class="num">${n}</td><td>${h(RULES[rule].title)}<details><summary>more</summary>${h(RULES[rule].help)}</details></td></tr>`);
+    }
+    out.push("</tbody></table>");
+  } else {
+    out.push("<p>No findings.</p>");
+  }
+
+  const k = result.kernel;
+  const tables = k.sources.filter((t) => t.kind !== "modules");
+  out.push("<h3>Kernel export tables</h3>");
+  if (tables.length) {
+    out.push(`<ul id="tables">${tables.map((t) => `<li><code>${h(t.file)}</code> (${h(t.kind)}${t.origin === "detected" ? ", found beside the scan" : ""})</li>`).join("")}</ul>`);
+  }
+  const facts = [`${k.exports} exports known (tables and scanned modules)`];
+  if (k.release) facts.push(`target release <code>${h(k.release)}</code>`);
+  out.push(`<p>${facts.join("; ")}.</p>`);
+  if (tables.length === 0 || !k.gplOnlyKnown) {
+    out.push('<p class="warn-note">No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules\' own exports were checked (pass --symvers FILE).</p>');
+  }
+  return out.join("\n");
+}
+
+export function errorsSection(result: ScanResult): string {
+  if (result.errors.length === 0) return "<p>None: every file the scan reached was read.</p>";
+  const rows = result.errors.map(
+    (e) => `<tr><td><code>${h(e.path)}</code></td><td>${e.structure ? h(e.structure) : "—"}</td><td class="num">${e.offset ?? "—"}</td><td>${h(e.message)}</td></tr>`,
+  );
+  return `<p class="warn-note">The audit is incomplete: ${plural(result.errors.length, "file")} could not be read or parsed.</p><table id="errors"><thead><tr><th>Path</th><th>Structure</th><th>Offset</th><th>Message</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+export function skippedSection(result: ScanResult): string {
+  if (result.skipped.length === 0) return "";
+  const listed = result.skipped.filter((s) => !s.member);
+  const members = result.skipped.length - listed.length;
+  const items = listed.map((s) => `<li><code>${h(s.path)}</code>: ${h(s.reason)}</li>`).join("");
+  const memberNote = members ? ` ${plural(members, "archive member")} that are not modules are counted but not listed.` : "";
+  return `<details id="skipped"><summary>${plural(result.skipped.length, "file")} skipped: not modules.${memberNote}</summary><ul>${items}</ul></details>`;
+}
+
+/** Stale entries are shown as warnings: left in place they would accept the finding if it came back. */
+export function baselineSection(b: BaselineReport): string {
+  const head =
+    `<p>Baseline <code>${h(b.file)}</code>: ${plural(b.suppressed, "finding")} suppressed` +
+    (b.narrowed ? `, ${plural(b.narrowed, "finding")} reported with only the symbols it gained` : "") +
+    (b.stale.length ? `, ${b.stale.length} stale ${b.stale.length === 1 ? "entry" : "entries"}.` : ".") +
+    "</p>";
+  if (!b.stale.length) return head;
+  const items = b.stale.map((e) => {
+    const what = e.symbols.length ? `${e.symbols.map((s) => `<code>${h(s)}</code>`).join(", ")} no longer found` : "finding no longer present";
+    return `<li><span class="badge warning">stale</span> <code>${h(e.rule)}</code> on <code>${h(e.module)}</code>: ${what} (justification: ${h(e.justification)})</li>`;
+  });
+  return `${head}<ul id="stale">${items.join("")}</ul><p>Remove them from <code>${h(b.file)}</code>, or rerun <code>kmodaudit baseline write</code>.</p>`;
+}

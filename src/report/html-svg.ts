@@ -1,0 +1,142 @@
+import { escapeHtml, escapeLabel } from "./html-escape.js";
+import { layeredLayout, type Point } from "./html-layout.js";
+import type { Picture, PictureEdge, PictureNode } from "./html-picture.js";
+
+/**
+ * Draws the dependency picture as inline SVG: boxes coloured by their worst finding, edges by what
+ * they carry. Labels use a monospace font so their width can be known here without a browser.
+ */
+
+const CHAR_WIDTH = 7.3; // 12px monospace
+const SMALL_CHAR_WIDTH = 6.1; // 10px monospace
+const MAX_LABEL = 36;
+const BOX_HEIGHT = 40;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+function secondLine(n: PictureNode): string {
+  if (n.kind === "kernel") return "kernel";
+  if (n.kind === "unscanned") return "not scanned (table)";
+  if (n.kind === "blob" && n.license === null) return "blob, license unknown";
+  return `${n.license ?? "no license"}${n.nonGpl ? " · non-GPL" : ""}`;
+}
+
+function boxWidth(n: PictureNode): number {
+  const name = Math.min([...n.name].length, MAX_LABEL) * CHAR_WIDTH;
+  const line = Math.min([...secondLine(n)].length, MAX_LABEL + 6) * SMALL_CHAR_WIDTH;
+  return Math.round(Math.min(320, Math.max(90, name, line) + 20));
+}
+
+function edgeLabel(e: PictureEdge): string {
+  switch (e.kind) {
+    case "gpl-only":
+      return `${e.marked.length} GPL-only`;
+    case "shim":
+      return `via shim: ${plural(e.marked.length, "export")}`;
+    case "proprietary":
+      return `${plural(e.marked.length, "symbol")} of proprietary`;
+    case "plain":
+      return "";
+  }
+}
+
+function edgeTitle(e: PictureEdge, names: Map<string, string>): string {
+  const what = {
+    "gpl-only": "GPL-only symbols",
+    shim: "shim exports whose code reaches GPL-only symbols",
+    proprietary: "symbols of a proprietary module",
+    plain: "symbols",
+  }[e.kind];
+  const lines = [`${names.get(e.from)} → ${names.get(e.to)}: ${plural(e.symbols.length, "symbol")}`];
+  if (e.marked.length) lines.push(`${what}: ${e.marked.join(", ")}`);
+  else lines.push(e.symbols.join(", "));
+  return lines.join("\n");
+}
+
+function pathData(points: Point[]): string {
+  if (points.length === 0) return "";
+  const f = (n: number) => Math.round(n * 10) / 10;
+  let d = `M${f(points[0]!.x)},${f(points[0]!.y)}`;
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1]!;
+    const b = points[i]!;
+    const dx = (b.x - a.x) / 2;
+    d += ` C${f(a.x + dx)},${f(a.y)} ${f(b.x - dx)},${f(b.y)} ${f(b.x)},${f(b.y)}`;
+  }
+  return d;
+}
+
+const MARKERS = [
+  ["gpl-only", "#c00000"],
+  ["shim", "#d26a00"],
+  ["proprietary", "#7a3db8"],
+  ["plain", "#8a8a8a"],
+] as const;
+
+/** `anchors` maps a node's key to the id of its row in the module table, where it has one. */
+export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, string>): string {
+  const ids = new Map(picture.nodes.map((n, i) => [n.key, `n${i}`]));
+  const names = new Map(picture.nodes.map((n) => [n.key, n.name]));
+  const degree = new Map(picture.nodes.map((n) => [n.key, { in: 0, out: 0, labelled: 0 }]));
+  for (const e of picture.edges) {
+    degree.get(e.from)!.out++;
+    if (e.kind !== "plain") degree.get(e.from)!.labelled++;
+    degree.get(e.to)!.in++;
+  }
+  // A box many edges meet grows, so their ends stay apart; labelled edges leaving it need a line each.
+  const sizes = new Map(
+    picture.nodes.map((n) => {
+      const d = degree.get(n.key)!;
+      return [n.key, { width: boxWidth(n), height: Math.max(BOX_HEIGHT, 7 * d.in, 9 * d.out, 18 * d.labelled) }];
+    }),
+  );
+  const layout = layeredLayout(
+    picture.nodes.map((n) => ({ id: n.key, ...sizes.get(n.key)! })),
+    picture.edges.map((e) => ({ from: e.from, to: e.to })),
+  );
+
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="picture" width="${Math.ceil(layout.width)}" height="${Math.ceil(layout.height)}" viewBox="0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}" role="img" aria-labelledby="picture-title">`);
+  out.push(`<title id="picture-title">Dependency picture: ${plural(picture.nodes.length, "module")}, ${plural(picture.edges.length, "edge")}</title>`);
+  out.push("<defs>");
+  for (const [kind, colour] of MARKERS) {
+    out.push(`<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${colour}"/></marker>`);
+  }
+  out.push("</defs>");
+
+  // Edges first, so boxes are drawn over their ends; plain ones first, so marked ones stay on top.
+  const order = picture.edges.map((e, i) => i).sort((a, b) => Number(picture.edges[a]!.kind !== "plain") - Number(picture.edges[b]!.kind !== "plain") || a - b);
+  out.push('<g class="edges">');
+  for (const i of order) {
+    const e = picture.edges[i]!;
+    const points = layout.edges[i]!;
+    const classes = ["edge", e.kind, ...(e.violation ? ["violation"] : [])].join(" ");
+    out.push(`<g class="${classes}" data-from="${ids.get(e.from)}" data-to="${ids.get(e.to)}"><title>${escapeHtml(edgeTitle(e, names))}</title>`);
+    out.push(`<path d="${pathData(points)}" marker-end="url(#arrow-${e.kind})"/>`);
+    const label = edgeLabel(e);
+    if (label && points.length >= 2) out.push(`<text x="${Math.round(points[0]!.x + 8)}" y="${Math.round(points[0]!.y - 4)}">${escapeHtml(label)}</text>`);
+    out.push("</g>");
+  }
+  out.push("</g>");
+
+  out.push('<g class="nodes">');
+  for (const n of picture.nodes) {
+    const p = layout.nodes.get(n.key)!;
+    const { width, height } = sizes.get(n.key)!;
+    const classes = ["node", n.kind, n.severity ? `sev-${n.severity}` : "no-findings", ...(n.nonGpl ? ["nongpl"] : [])].join(" ");
+    const title = [n.name, secondLine(n), n.kind === "unscanned" ? n.key.replace(/^table:/, "named by a kernel table, not scanned: ") : n.kind === "kernel" ? "" : n.key, n.severity ? `worst finding: ${n.severity}` : "no findings"].filter(Boolean).join("\n");
+    const anchor = anchors.get(n.key);
+    const open = anchor ? `<a href="#${anchor}">` : "";
+    const close = anchor ? "</a>" : "";
+    // The kernel is a pill rather than an ellipse: edges end on the box's straight left side.
+    const shape = `<rect x="${p.x}" y="${p.y}" width="${width}" height="${height}" rx="${n.kind === "kernel" ? 18 : 5}"/>`;
+    const mid = p.y + height / 2;
+    out.push(
+      `${open}<g class="${classes}" id="${ids.get(n.key)}"><title>${escapeHtml(title)}</title>${shape}` +
+        `<text class="name" x="${p.x + width / 2}" y="${Math.round(mid - 3)}">${escapeLabel(n.name, MAX_LABEL)}</text>` +
+        `<text class="sub" x="${p.x + width / 2}" y="${Math.round(mid + 11)}">${escapeLabel(secondLine(n), MAX_LABEL + 6)}</text></g>${close}`,
+    );
+  }
+  out.push("</g></svg>");
+  return out.join("\n");
+}

@@ -1,0 +1,90 @@
+import type { AuditedModule, Finding } from "../model.js";
+import { SEVERITY_RANK, type RuleId } from "../rules/meta.js";
+import { escapeHtml as h } from "./html-escape.js";
+import { worstSeverity } from "./html-picture.js";
+
+/**
+ * The module table: rendered complete on the server side (readable without script), with the sort
+ * keys and filter facets in data attributes for the page's script. Rule ids and severities are a
+ * fixed vocabulary, so they may go into attributes as they are; everything else is escaped.
+ */
+
+export interface TableRow {
+  module: AuditedModule;
+  /** The row's element id, which the picture links to. */
+  anchor: string;
+}
+
+function licenseCell(m: AuditedModule): { text: string; html: string } {
+  if (m.kind === "blob" && m.assumedLicense === null) return { text: "unknown (blob)", html: "unknown (blob)" };
+  const tags = m.assumedLicense !== null ? [`${m.assumedLicense} (assumed)`] : m.facts.licenses.length ? m.facts.licenses : ["(none)"];
+  const verdict = (v: boolean | null) => (v ? "GPL" : "non-GPL");
+  const { loader, modpost } = m.gplCompatible;
+  const summary = loader === modpost ? verdict(loader) : `loader ${verdict(loader)}, modpost ${verdict(modpost)}`;
+  const cls = loader === true && modpost === true ? "gpl" : "nongpl";
+  return { text: tags.join(" + "), html: `${tags.map((t) => `<code>${h(t)}</code>`).join(" + ")}<br><span class="verdict ${cls}">${summary}</span>` };
+}
+
+function findingItem(f: Finding): string {
+  const parts = [`<li class="finding sev-${f.severity}"><span class="badge ${f.severity}">${f.severity}</span> <code class="rule">${f.rule}</code> ${h(f.message)}`];
+  const chains = f.chains ?? (f.chain.length ? [f.chain] : []);
+  if (chains.length) {
+    parts.push(`<ul class="chains">${chains.map((c) => `<li>${c.map((x) => `<code>${h(x)}</code>`).join(" → ")}</li>`).join("")}</ul>`);
+  }
+  if (f.symbols.length) {
+    parts.push(`<details><summary>${f.symbols.length} symbol${f.symbols.length === 1 ? "" : "s"}</summary><code class="symbols">${f.symbols.map(h).join(" ")}</code></details>`);
+  }
+  if (f.suppressedSymbols?.length) {
+    parts.push(`<details><summary>${f.suppressedSymbols.length} more accepted by the baseline</summary><code class="symbols">${f.suppressedSymbols.map(h).join(" ")}</code></details>`);
+  }
+  parts.push("</li>");
+  return parts.join("");
+}
+
+/** Rows laid out at first (the page's script shows the rest on request): sorting thousands takes seconds. */
+export const TABLE_PAGE = 500;
+
+function row({ module: m, anchor }: TableRow, index: number): string {
+  const worst = worstSeverity(m);
+  const rules = [...new Set(m.findings.map((f) => f.rule))].sort();
+  const gplOnly = m.imports.filter((i) => i.provider?.gplOnly);
+  const license = licenseCell(m);
+  const findings = [...m.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const providers = [...new Set(gplOnly.map((i) => i.provider!.name))].sort();
+  return (
+    `<tr id="${anchor}" data-rules="${rules.join(" ")}" data-sev="${worst === null ? -1 : SEVERITY_RANK[worst]}"${index >= TABLE_PAGE ? " hidden" : ""}>` +
+    `<td data-sort="${h(m.name.toLowerCase())}"><strong>${h(m.name)}</strong><br><span class="path">${h(m.path)}</span>${m.kind === "blob" ? ' <span class="tag">blob</span>' : ""}${m.facts.dialect === "vmkernel" ? ' <span class="tag">VMkernel</span>' : ""}</td>` +
+    `<td data-sort="${h(license.text.toLowerCase())}">${license.html}</td>` +
+    `<td data-sort="${worst === null ? -1 : SEVERITY_RANK[worst]}">${worst ? `<span class="badge ${worst}">${worst}</span>` : "—"}</td>` +
+    `<td data-sort="${gplOnly.length}" class="num"${providers.length ? ` title="from ${h(providers.join(", "))}"` : ""}>${gplOnly.length}</td>` +
+    `<td data-sort="${m.findings.length}" class="num">${m.findings.length}</td>` +
+    `<td>${findings.length ? `<ul class="findings">${findings.map(findingItem).join("")}</ul>` : "—"}</td>` +
+    "</tr>"
+  );
+}
+
+const COLUMNS: { label: string; type: "text" | "number" }[] = [
+  { label: "Module", type: "text" },
+  { label: "License", type: "text" },
+  { label: "Severity", type: "number" },
+  { label: "GPL-only imports", type: "number" },
+  { label: "Findings", type: "number" },
+];
+
+export function renderModuleTable(rows: readonly TableRow[], rulesPresent: readonly RuleId[]): string {
+  const head = COLUMNS.map((c, i) => `<th scope="col" aria-sort="none"><button type="button" data-col="${i}" data-type="${c.type}">${c.label}</button></th>`).join("") + '<th scope="col">Details</th>';
+  const ruleOptions = rulesPresent.map((r) => `<option value="${r}">${r}</option>`).join("");
+  return [
+    '<div class="filters">',
+    '<label>Rule <select id="filter-rule"><option value="">any</option>' + ruleOptions + "</select></label>",
+    '<label>Severity at least <select id="filter-severity"><option value="-1">any</option><option value="0">info</option><option value="1">warning</option><option value="2">error</option></select></label>',
+    '<label>Name or path <input id="filter-text" type="search" placeholder="filter"></label>',
+    `<span id="filter-count" aria-live="polite">${rows.length > TABLE_PAGE ? `first ${TABLE_PAGE} of ${rows.length} matching` : `${rows.length} of ${rows.length} shown`}</span>`,
+    `<button type="button" id="show-all"${rows.length > TABLE_PAGE ? "" : " hidden"}>Show all ${rows.length}</button>`,
+    "</div>",
+    `<table id="modules" data-page="${TABLE_PAGE}"><colgroup><col class="c-module"><col class="c-license"><col class="c-num"><col class="c-num"><col class="c-num"><col class="c-details"></colgroup>`,
+    `<thead><tr>${head}</tr></thead><tbody>`,
+    ...rows.map((r, i) => row(r, i)),
+    "</tbody></table>",
+  ].join("\n");
+}

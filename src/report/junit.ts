@@ -1,0 +1,110 @@
+import type { AuditedModule, FileError, Finding, ScanResult } from "../model.js";
+import { RULES, SEVERITY_RANK, type RuleId, type Severity } from "../rules/meta.js";
+import { escapeForTerminal as esc } from "./escape.js";
+import { counterparts } from "./fingerprint.js";
+import { ruleHelpUri } from "./links.js";
+import { xmlAttr, xmlText } from "./xml.js";
+
+export interface JunitOptions {
+  /** Findings at or above this severity are failures; the rest are reported on passing test cases ("none": nothing fails). */
+  failOn?: Severity | "none";
+}
+
+/** Symbols listed in one failure; the JSON and SARIF reports carry them all. */
+const MAX_SYMBOLS = 100;
+
+interface TestCase {
+  classname: string;
+  name: string;
+  /** The child element, already XML. */
+  body: string;
+  outcome: "passed" | "failed" | "error" | "skipped";
+}
+
+interface Suite {
+  name: string;
+  cases: TestCase[];
+}
+
+function fails(f: Finding, failOn: Severity | "none"): boolean {
+  return failOn !== "none" && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
+}
+
+/** What a reader needs to act on one finding, one fact a line; strings from binaries made visible. */
+function details(m: AuditedModule, f: Finding): string {
+  const lines = [`${f.severity} ${f.rule} in ${esc(m.name)} (${esc(m.path)})`, esc(f.message)];
+  if (f.symbols.length) {
+    const shown = f.symbols.slice(0, MAX_SYMBOLS).map(esc).join(", ");
+    lines.push(`Symbols: ${shown}${f.symbols.length > MAX_SYMBOLS ? ` and ${f.symbols.length - MAX_SYMBOLS} more` : ""}`);
+  }
+  for (const chain of f.chains ?? (f.chain.length ? [f.chain] : [])) lines.push(`Chain: ${chain.map(esc).join(" → ")}`);
+  lines.push(`Rule: ${RULES[f.rule].title}. ${ruleHelpUri(f.rule)}`);
+  return lines.join("\n");
+}
+
+/** The module's path, and the other modules involved, so that two findings of one rule on one module stay two test cases. */
+function caseName(m: AuditedModule, f: Finding): string {
+  const others = counterparts(m, f);
+  return others.length ? `${m.path} (with ${others.join(", ")})` : m.path;
+}
+
+function findingCase(m: AuditedModule, f: Finding, failOn: Severity | "none"): TestCase {
+  const text = details(m, f);
+  const name = caseName(m, f);
+  if (fails(f, failOn)) {
+    return { classname: f.rule, name, outcome: "failed", body: `<failure type="${f.severity}" message="${xmlAttr(esc(f.message))}">${xmlText(text)}</failure>` };
+  }
+  const why = failOn === "none" ? "(--fail-on none)" : `(below --fail-on ${failOn})`;
+  return { classname: f.rule, name, outcome: "passed", body: `<system-out>${xmlText(`${text}\n${why}`)}</system-out>` };
+}
+
+function errorCase(e: FileError): TestCase {
+  const detail = [esc(e.message), ...(e.structure ? [`Structure: ${esc(e.structure)}`] : []), ...(e.offset === undefined ? [] : [`Offset: ${e.offset}`]), "The file was not audited: the audit is incomplete."];
+  return { classname: "unreadable-file", name: e.path, outcome: "error", body: `<error type="${xmlAttr(e.structure ?? "read")}" message="${xmlAttr(esc(e.message))}">${xmlText(detail.join("\n"))}</error>` };
+}
+
+function tableCase(scan: ScanResult): TestCase {
+  const name = "GPL-only kernel exports known";
+  if (!scan.kernel.gplOnlyKnown) {
+    const why = "No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports are unknown and were not checked. Pass --symvers FILE.";
+    return { classname: "kernel-export-table", name, outcome: "skipped", body: `<skipped message="${xmlAttr(why)}"/>` };
+  }
+  const tables = scan.kernel.sources.filter((s) => s.kind !== "modules").map((s) => esc(s.file));
+  return { classname: "kernel-export-table", name, outcome: "passed", body: `<system-out>${xmlText(`${tables.join("\n")}\n${scan.kernel.exports} exports known.`)}</system-out>` };
+}
+
+/**
+ * Test suites a CI system shows at a glance: one per rule that reported something (its test cases
+ * are the modules it reported on, failing at or above --fail-on), then the modules without
+ * findings, the files that could not be read (as errors), and whether GPL-only exports were known.
+ */
+function suitesOf(scan: ScanResult, failOn: Severity | "none"): Suite[] {
+  const byRule = new Map<RuleId, TestCase[]>((Object.keys(RULES) as RuleId[]).map((id) => [id, []]));
+  for (const m of scan.modules) for (const f of m.findings) byRule.get(f.rule)!.push(findingCase(m, f, failOn));
+  const clean = scan.modules.filter((m) => m.findings.length === 0).map((m): TestCase => ({ classname: "no-findings", name: m.path, outcome: "passed", body: "" }));
+  return [
+    ...[...byRule].map(([rule, cases]) => ({ name: rule, cases })),
+    { name: "modules without findings", cases: clean },
+    { name: "unreadable files", cases: scan.errors.map(errorCase) },
+    { name: "kernel export table", cases: [tableCase(scan)] },
+  ].filter((s) => s.cases.length > 0);
+}
+
+const count = (cases: TestCase[], outcome: TestCase["outcome"]) => cases.filter((c) => c.outcome === outcome).length;
+
+const counts = (cases: TestCase[]) => `tests="${cases.length}" failures="${count(cases, "failed")}" errors="${count(cases, "error")}" skipped="${count(cases, "skipped")}"`;
+
+function renderCase(c: TestCase): string {
+  const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}"`;
+  return c.body ? `${open}>\n      ${c.body}\n    </testcase>` : `${open}/>`;
+}
+
+/** JUnit XML as GitLab, Jenkins and GitHub test reporters read it. No timestamps or durations: the same scan gives the same bytes. */
+export function renderJunit(scan: ScanResult, options: JunitOptions = {}): string {
+  const suites = suitesOf(scan, options.failOn ?? "error");
+  const all = suites.flatMap((s) => s.cases);
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="kmodaudit" ${counts(all)}>`];
+  for (const s of suites) lines.push(`  <testsuite name="${xmlAttr(s.name)}" ${counts(s.cases)}>`, ...s.cases.map(renderCase), "  </testsuite>");
+  lines.push("</testsuites>");
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,100 @@
+import type { AuditedModule, Finding, ScanResult } from "../model.js";
+import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import { summaryOf } from "./json.js";
+import { ruleHelpUri } from "./links.js";
+import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
+
+export interface MarkdownOptions {
+  /** Findings at or above this severity fail the audit; the heading says whether any do. */
+  failOn?: Severity | "none";
+  /**
+   * Largest report in characters. GitHub refuses comments over 65,536; rows past the budget are
+   * counted instead of shown.
+   */
+  maxLength?: number;
+}
+
+/** Symbols shown in one cell, and characters of one string from a binary. */
+const MAX_SYMBOLS = 8;
+const MAX_STRING = 120;
+const MAX_MESSAGE = 400;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+const cell = (s: string) => codeSpan(truncate(s, MAX_STRING), true);
+
+function symbolsCell(f: Finding): string {
+  if (f.symbols.length === 0) return "—";
+  const shown = f.symbols.slice(0, MAX_SYMBOLS).map(cell).join(", ");
+  return f.symbols.length > MAX_SYMBOLS ? `${shown} and ${f.symbols.length - MAX_SYMBOLS} more` : shown;
+}
+
+const severityCell = (s: Severity) => (s === "error" ? "**error**" : s);
+
+/** One row per finding; the module is named on its first row only, so rows read as a group. */
+function findingRows(m: AuditedModule): string[] {
+  const sorted = [...m.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  return sorted.map((f, i) => {
+    const module = i === 0 ? `${cell(m.name)}<br>${cell(m.path)}` : "";
+    return `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ${markdownText(truncate(f.message, MAX_MESSAGE))} |`;
+  });
+}
+
+function headline(scan: ScanResult, failOn: Severity | "none"): string {
+  const findings = scan.modules.flatMap((m) => m.findings);
+  const withFindings = scan.modules.filter((m) => m.findings.length > 0).length;
+  const bySeverity = (["error", "warning", "info"] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const tally = bySeverity.map(([s, n]) => (s === "info" ? `${n} info` : plural(n, s))).join(", ");
+  const what = findings.length ? `${plural(findings.length, "finding")} in ${plural(withFindings, "module")} (${tally})` : "no findings";
+  const failing = failOn !== "none" && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+  const verdict = scan.errors.length ? "audit incomplete" : failing ? `fails --fail-on ${failOn}` : "passes";
+  return `### kmodaudit: ${what} — ${verdict}`;
+}
+
+function scope(scan: ScanResult): string {
+  const s = summaryOf(scan);
+  const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${s.errors} unreadable.`;
+  if (!scan.kernel.gplOnlyKnown) return `${files} No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass \`--symvers FILE\`).`;
+  const tables = scan.kernel.sources.filter((t) => t.kind !== "modules").map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
+  return `${files} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
+}
+
+/** The lines that fit in `budget` characters, and a note of how many did not. */
+function fitted(lines: string[], budget: number, what: (n: number) => string): string[] {
+  const out: string[] = [];
+  let used = 0;
+  for (const [i, line] of lines.entries()) {
+    if (used + line.length + 1 > budget) return [...out, "", `*${what(lines.length - i)} not shown: the full list is in the JSON or SARIF report.*`];
+    out.push(line);
+    used += line.length + 1;
+  }
+  return out;
+}
+
+const length = (lines: string[]) => lines.reduce((n, l) => n + l.length + 1, 0);
+
+/** Room for the notes `fitted` adds and the blank lines between sections. */
+const SLACK = 400;
+
+/**
+ * A report for a pull-request comment: a headline with the verdict, what was scanned against
+ * which kernel table, a table of findings grouped by module, and the files that could not be
+ * read. Strings from binaries are escaped so they cannot format, link or mention anything.
+ */
+export function renderMarkdown(scan: ScanResult, options: MarkdownOptions = {}): string {
+  const failOn = options.failOn ?? "error";
+  const budget = options.maxLength ?? 60_000;
+  const head = [headline(scan, failOn), "", scope(scan)];
+  const rows = scan.modules.flatMap(findingRows);
+  const errors = scan.errors.map((e) => `| ${cell(e.path)} | ${markdownText(truncate(e.message, MAX_MESSAGE))} |`);
+  const rules = [...new Set(scan.modules.flatMap((m) => m.findings.map((f) => f.rule)))];
+  const links = rules.length ? ["", ...rules.map((r) => `[${r}]: ${ruleHelpUri(r)}`)] : [];
+  // Unreadable files may take a quarter of the budget; findings get the rest.
+  const errorBudget = Math.min(length(errors), Math.floor(budget / 4));
+  const findingBudget = budget - length(head) - length(links) - errorBudget - SLACK;
+  const table = rows.length ? ["", "| Module | Severity | Rule | Symbols | Finding |", "| --- | --- | --- | --- | --- |", ...fitted(rows, findingBudget, (n) => plural(n, "more finding"))] : [];
+  const unreadable = errors.length
+    ? ["", "#### Files that could not be read", "", "| File | Error |", "| --- | --- |", ...fitted(errors, budget - length(head) - length(links) - length(table) - SLACK, (n) => plural(n, "more unreadable file"))]
+    : [];
+  return [...head, ...table, ...unreadable, ...links].join("\n") + "\n";
+}

@@ -1,0 +1,85 @@
+import Table from "cli-table3";
+import type { AuditedModule } from "../model.js";
+import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import type { RunningModule, RunningSystem } from "../system/running.js";
+import { explainModuleTaint, TAINT_FLAGS } from "../system/taint.js";
+import { escapeForTerminal as esc } from "./escape.js";
+
+export interface RunningTableOptions {
+  /** Every loaded module, not only those that are tainted, missing from the tree, or have findings. */
+  all?: boolean;
+  color?: boolean;
+}
+
+const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
+
+/** The running-system fields of the JSON report. */
+export function runningJson(r: RunningSystem) {
+  return {
+    release: r.release,
+    tree: r.tree,
+    tainted: r.tainted && { value: r.tainted.value, flags: r.tainted.flags.map((f) => ({ bit: f.bit, letter: f.letter, name: f.name, meaning: f.meaning })) },
+    loaded:
+      r.loaded &&
+      r.loaded.map((m) => ({
+        name: m.name,
+        state: m.state,
+        size: m.size,
+        refcount: m.refcount,
+        usedBy: m.usedBy,
+        permanent: m.permanent,
+        taint: explainModuleTaint(m.taint),
+        path: m.path,
+      })),
+    notes: r.notes,
+  };
+}
+
+const MODULE_FLAG_LETTERS = new Set(TAINT_FLAGS.filter((f) => f.moduleMeaning !== null).map((f) => f.letter));
+
+/** One line per kernel taint flag; for the flags modules carry, which loaded modules carry it. */
+function kernelTaintLines(r: RunningSystem): string[] {
+  if (r.tainted === null) return [];
+  if (r.tainted.flags.length === 0) return [`Kernel taint: 0 (not tainted).`];
+  const lines = [`Kernel taint ${r.tainted.value}:`];
+  for (const f of r.tainted.flags) {
+    let carriers = "";
+    if (r.loaded !== null && MODULE_FLAG_LETTERS.has(f.letter)) {
+      const names = r.loaded.filter((m) => m.taint.includes(f.letter)).map((m) => esc(m.name));
+      carriers = names.length ? ` — loaded now: ${names.join(", ")}` : " — no module loaded now carries it (set by one since unloaded, or whose load failed)";
+    }
+    lines.push(`  ${f.letter}  ${f.meaning}${carriers}`);
+  }
+  return lines;
+}
+
+/** The loaded-modules section of the table report. */
+export function renderRunningSection(r: RunningSystem, modules: readonly AuditedModule[], options: RunningTableOptions = {}): string {
+  const paint = (sev: Severity, s: string) => (options.color ? `${COLORS[sev]}${s}\x1b[0m` : s);
+  const byPath = new Map(modules.map((m) => [m.path, m]));
+  const findingsOf = (m: RunningModule) => (m.path === null ? [] : (byPath.get(m.path)?.findings ?? []));
+  const lines: string[] = [];
+  if (r.loaded === null) lines.push(`Kernel ${esc(r.release)} (${esc(r.tree)}): loaded modules unknown, see below.`);
+  else {
+    const tainted = r.loaded.filter((m) => m.taint !== "").length;
+    const missing = r.loaded.filter((m) => m.path === null).length;
+    lines.push(`Running kernel ${esc(r.release)}: ${r.loaded.length} module${r.loaded.length === 1 ? "" : "s"} loaded, ${tainted} tainted, ${missing} not found in ${esc(r.tree)}.`);
+    const rows = r.loaded.filter((m) => options.all || m.taint !== "" || m.path === null || m.state !== "live" || findingsOf(m).length > 0);
+    if (rows.length > 0) {
+      const table = new Table({ head: ["Loaded module", "State", "Taint", "File in the tree", "Findings of the file"], style: { head: [], border: [] }, wordWrap: true, colWidths: [26, 11, 32, 42, 29] });
+      for (const m of rows) {
+        // Users are left to JSON: listing them would squeeze the names the table is about.
+        const state = m.permanent ? `${m.state}\npermanent` : m.state;
+        const taint = explainModuleTaint(m.taint).map((t) => `${esc(t.letter)} ${t.meaning}`).join("\n") || "—";
+        const file = m.path === null ? paint("warning", "not found: loaded from elsewhere, or the file was removed or renamed since") : esc(m.path);
+        const findings = [...findingsOf(m)].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).map((f) => paint(f.severity, `${f.severity} ${f.rule}`));
+        table.push([esc(m.name), state, taint, file, findings.join("\n") || "—"]);
+      }
+      lines.push(table.toString());
+    } else {
+      lines.push("No loaded module is tainted, missing from the tree, changing state or has findings (--all lists every loaded module).");
+    }
+  }
+  lines.push(...kernelTaintLines(r), ...r.notes.map(esc));
+  return lines.join("\n");
+}

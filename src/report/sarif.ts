@@ -1,0 +1,144 @@
+import type { AuditedModule, FileError, Finding, ScanResult } from "../model.js";
+import { RULES, type RuleId, type Severity } from "../rules/meta.js";
+import { VERSION } from "../version.js";
+import { artifactLocation, WORKING_DIRECTORY, type ArtifactLocation } from "./artifact-uri.js";
+import { escapeForTerminal as esc } from "./escape.js";
+import { findingFingerprint } from "./fingerprint.js";
+import { summaryOf } from "./json.js";
+import { HOMEPAGE, ruleHelpUri } from "./links.js";
+import { markdownText } from "./markdown-escape.js";
+
+/** SARIF 2.1.0 (OASIS), as the schema published with it names itself. */
+const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
+
+/** The partialFingerprints key: versioned, so that a change of what is hashed cannot be mistaken for the old value. */
+export const FINGERPRINT_KEY = "kmodauditFinding/v1";
+
+export interface SarifOptions {
+  /**
+   * The directory that report paths are relative to — the one directory scanned, as `scan` makes
+   * paths relative to it. Locations are then written relative to the working directory, like the
+   * paths of a scan of several inputs.
+   */
+  root?: string;
+}
+
+const RULE_IDS = Object.keys(RULES) as RuleId[];
+
+/** "gpl-only-symbol-use" → "GplOnlySymbolUse": SARIF's friendly rule name. */
+const pascal = (id: string) => id.replace(/(^|-)([a-z])/g, (_m, _dash, c: string) => c.toUpperCase());
+
+function ruleDescriptor(id: RuleId) {
+  const meta = RULES[id];
+  return {
+    id,
+    name: pascal(id),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.help },
+    help: { text: meta.help, markdown: `${markdownText(meta.help)}\n\n[Documentation of ${id}](${ruleHelpUri(id)})` },
+    helpUri: ruleHelpUri(id),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+  };
+}
+
+/** Conditions of the run itself, reported as tool execution notifications. */
+const NOTIFICATIONS = [
+  {
+    id: "file-error",
+    name: "FileError",
+    shortDescription: { text: "A file could not be read or parsed" },
+    fullDescription: { text: "A file or archive member could not be read, decompressed or parsed as ELF. It was not audited, so the audit is incomplete (exit code 2)." },
+    defaultConfiguration: { level: "error" },
+  },
+  {
+    id: "gpl-only-exports-unknown",
+    name: "GplOnlyExportsUnknown",
+    shortDescription: { text: "No kernel export table with export types" },
+    fullDescription: { text: "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only, so only the scanned modules' own exports were checked. Pass --symvers FILE for the target kernel." },
+    defaultConfiguration: { level: "warning" },
+  },
+] as const;
+
+/**
+ * A finding concerns a whole module, and a module file is binary, where SARIF allows only byte
+ * regions (no lines). Viewers and the validator want a region; the start of the file is as close
+ * as a module-level finding gets.
+ */
+const MODULE_START = { byteOffset: 0 };
+
+function result(m: AuditedModule, f: Finding, root: string | undefined) {
+  return {
+    ruleId: f.rule,
+    ruleIndex: RULE_IDS.indexOf(f.rule),
+    level: LEVEL[f.severity],
+    message: { text: esc(`${m.name}: ${f.message}`) },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START }, logicalLocations: [{ name: m.name, kind: "module" }] }],
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(m, f) },
+    properties: { symbols: f.symbols, ...(f.chain.length ? { chains: f.chains ?? [f.chain] } : {}) },
+  };
+}
+
+interface Notification {
+  level: "error" | "warning";
+  message: { text: string };
+  locations?: { physicalLocation: { artifactLocation: ArtifactLocation } }[];
+  descriptor: { id: string; index: number };
+  properties?: { structure?: string; offset?: number };
+}
+
+function fileErrorNotification(e: FileError, root: string | undefined): Notification {
+  const where = { ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) };
+  return {
+    level: "error",
+    message: { text: esc(`${e.path}: ${e.message}`) },
+    locations: [{ physicalLocation: { artifactLocation: artifactLocation(e.path, root) } }],
+    descriptor: { id: NOTIFICATIONS[0].id, index: 0 },
+    ...(Object.keys(where).length ? { properties: where } : {}),
+  };
+}
+
+function notificationsOf(scan: ScanResult, root: string | undefined): Notification[] {
+  const out = scan.errors.map((e) => fileErrorNotification(e, root));
+  if (!scan.kernel.gplOnlyKnown) out.push({ level: "warning", message: { text: NOTIFICATIONS[1].fullDescription.text }, descriptor: { id: NOTIFICATIONS[1].id, index: 1 } });
+  return out;
+}
+
+/** Severities a policy changed for this run: "off" disables the rule, anything else re-grades it. */
+function ruleOverrides(scan: ScanResult) {
+  return (Object.entries(scan.ruleSeverity ?? {}) as [RuleId, Severity | "off"][])
+    .sort(([a], [b]) => RULE_IDS.indexOf(a) - RULE_IDS.indexOf(b))
+    .map(([id, setting]) => ({ descriptor: { id, index: RULE_IDS.indexOf(id) }, configuration: setting === "off" ? { enabled: false } : { level: LEVEL[setting] } }));
+}
+
+/** The SARIF log of a scan: one run, one rule per rule id, one result per finding. */
+export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
+  const { root } = options;
+  const results = scan.modules.flatMap((m) => m.findings.map((f) => result(m, f, root)));
+  const notifications = notificationsOf(scan, root);
+  const locations = [...results, ...notifications].flatMap((r) => (r.locations ?? []).map((l) => l.physicalLocation.artifactLocation));
+  const relative = locations.some((l) => l.uriBaseId === WORKING_DIRECTORY);
+  const overrides = ruleOverrides(scan);
+  return {
+    $schema: SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "kmodaudit", version: VERSION, semanticVersion: VERSION, informationUri: HOMEPAGE, rules: RULE_IDS.map(ruleDescriptor), notifications: NOTIFICATIONS } },
+        invocations: [{ executionSuccessful: scan.errors.length === 0, toolExecutionNotifications: notifications, ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}) }],
+        ...(relative ? { originalUriBaseIds: { [WORKING_DIRECTORY]: { description: { text: "The directory kmodaudit was run in: relative locations are relative to it." } } } } : {}),
+        results,
+        properties: {
+          kernel: { sources: scan.kernel.sources.map((s) => ({ kind: s.kind, file: s.file })), exports: scan.kernel.exports, gplOnlyKnown: scan.kernel.gplOnlyKnown, release: scan.kernel.release },
+          summary: summaryOf(scan),
+          ...(scan.baseline ? { baseline: scan.baseline } : {}),
+        },
+      },
+    ],
+  };
+}
+
+export function renderSarif(result: ScanResult, options: SarifOptions = {}): string {
+  return JSON.stringify(toSarif(result, options), null, 2) + "\n";
+}

@@ -86,7 +86,7 @@ fetch_arch() {  # fetch_arch ARCH: extract the Module.symvers of every wanted he
     release=${p#linux-headers-}
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "./usr/src/$p/Module.symvers"
     mv "$dir"/usr/src/"$p"/Module.symvers "$work/symvers/$release.symvers"
-    printf '%s\t%s\t%s\n' "$release" "$p" "$version" > "$work/symvers/$release.package"
+    printf '%s\t%s\t%s\t%s\n' "$release" "$p" "$version" "$arch" > "$work/symvers/$release.package"
     rm -rf "$dir"
   done
   echo "gen-export-db: $arch: ${#pkgs[@]} packages"

@@ -1,15 +1,17 @@
 import { realpath } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
-import { audit, type InspectedObject } from "./audit.js";
+import { audit, type AuditOptions, type InspectedObject } from "./audit.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
-import { detectTables, loadTable, type LoadedTable } from "./fs/tables.js";
+import { detectTables, loadExportDatabase, loadTable, type LoadedTable } from "./fs/tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./fs/inspect-file.js";
 import { errorOutcome, type Outcome } from "./kmod/inspect-input.js";
 import { createPool, type InspectPool } from "./fs/pool.js";
 import { walk } from "./fs/walk.js";
 import type { FileError, ScanResult, SkippedFile } from "./model.js";
 import { mergeTables } from "./resolve/kernel-table.js";
+import { auditWithEmbedded } from "./resolve/embedded-audit.js";
+import type { ExportDatabase } from "./resolve/embedded-db.js";
 import { needsSha256, type BlobLicenses } from "./policy/blob-licenses.js";
 
 export interface ScanOptions {
@@ -23,6 +25,13 @@ export interface ScanOptions {
   kernelRelease?: string;
   /** Use export tables found beside the scanned trees (default true). */
   detectTables?: boolean;
+  /**
+   * With no table given or found, use the embedded export database of Debian kernels, chosen by
+   * each module's vermagic or by kernelRelease (default true).
+   */
+  embedded?: boolean;
+  /** The embedded database already loaded (loadExportDatabase), for callers that scan repeatedly. */
+  exportDatabase?: ExportDatabase;
   /** License that applies to vendor blobs, which carry none. */
   assumeLicense?: string | null;
   /** Licenses declared per blob, by sha256, file name or normalised name; assumeLicense covers the rest. */
@@ -161,7 +170,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     await pool.close();
   }
 
-  const outcome = await audit(objects, kernel, {
+  const auditOptions: AuditOptions = {
     assumeLicense: options.assumeLicense ?? null,
     ...(options.blobLicenses ? { blobLicenses: options.blobLicenses } : {}),
     ...(options.blobs ? { blobs: options.blobs } : {}),
@@ -173,14 +182,22 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
       }
       return refs;
     },
-  });
+  };
+  // Explicit tables override the embedded database, even when they fail to load.
+  const named = [options.symvers, options.vmlinux, options.systemMap].some((l) => l?.length);
+  const embedded =
+    tables.length === 0 && !named && options.embedded !== false
+      ? await auditWithEmbedded(objects, () => options.exportDatabase ?? loadExportDatabase(), options.kernelRelease ?? null, auditOptions)
+      : null;
+  const outcome = embedded ?? (await audit(objects, kernel, auditOptions));
+  const target = embedded?.kernel ?? kernel;
   skipped.push(...outcome.skipped);
-  const sources = [...kernel.sources];
+  const sources = [...target.sources];
   if (outcome.modules.some((m) => m.facts.exports.length > 0)) {
     for (const p of paths) sources.push({ kind: "modules", file: p, origin: "explicit" });
   }
   return {
-    kernel: { sources, exports: outcome.index.size, gplOnlyKnown: kernel.gplOnlyKnown, release: kernel.release },
+    kernel: { sources, exports: outcome.index.size, gplOnlyKnown: target.gplOnlyKnown, release: target.release },
     modules: outcome.modules,
     graph: outcome.graph,
     errors: errors.sort(byPath),

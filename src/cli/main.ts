@@ -26,6 +26,7 @@ interface TableFlags {
   systemMap: string[];
   kernelRelease?: string;
   detectTables: boolean;
+  embedded: boolean;
   assumeLicense?: string;
   maxDecompressed?: number;
   maxTotalDecompressed?: number;
@@ -94,6 +95,7 @@ function withTableOptions(cmd: Command): Command {
     .option("--system-map <file>", "System.map or /proc/kallsyms; __start/__stop___ksymtab ranges tell GPL-only exports (repeatable)", collect, [] as string[])
     .option("--kernel-release <release>", "target kernel release for vermagic checks, when the tables' file names do not say it")
     .option("--no-detect-tables", "do not use Module.symvers / symvers*.gz found beside the scanned trees")
+    .option("--no-embedded", "with no table given or found, do not fall back to kmodaudit's embedded exports of Debian kernels (chosen by vermagic)")
     .option("--assume-license <license>", "license that applies to vendor blobs (they carry none), e.g. NVIDIA")
     .option("--max-decompressed <bytes>", `largest file, and largest decompressed size of one file (default ${DEFAULT_LIMITS.maxDecompressedBytes})`, positiveInt)
     .option("--max-total-decompressed <bytes>", `decompressed bytes over the whole scan; later files are reported unread (default ${DEFAULT_LIMITS.maxTotalDecompressedBytes})`, positiveInt)
@@ -143,6 +145,7 @@ function scanOptions(flags: TableFlags, config = configFor(flags)): ScanOptions 
     ...(config ? { blobLicenses: config.blobLicenses } : {}),
     ...(flags.kernelRelease ? { kernelRelease: flags.kernelRelease } : {}),
     detectTables: flags.detectTables,
+    embedded: flags.embedded,
     assumeLicense: flags.assumeLicense ?? null,
     limits: limitsFrom(flags),
   };

@@ -7,10 +7,14 @@ import { decodeZstd } from "./zstd.js";
 
 export type Compression = "gzip" | "xz" | "zstd" | "bzip2";
 
+/** Gives a buffer of exactly `size` bytes for decoded output (a thread's reusable buffer). */
+export type OutputBuffer = (size: number) => Buffer;
+
 interface Codec {
   kind: Compression;
   magic: readonly number[];
-  decode(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer>;
+  /** `into`: where to put output of a known size, when the codec can write straight into a buffer. */
+  decode(bytes: Uint8Array, limits: DecodeLimits, into?: OutputBuffer): Promise<Buffer>;
   /** A further check where the magic alone is short. */
   check?: (bytes: Uint8Array) => boolean;
 }
@@ -28,8 +32,11 @@ export function sniffCompression(bytes: Uint8Array): Codec | undefined {
   return CODECS.find((c) => c.magic.every((b, i) => bytes[i] === b) && (!c.check || c.check(bytes)));
 }
 
-/** Undoes any compression recognised by content, up to limits.maxCompressionDepth layers. */
-export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{ bytes: Buffer; compression: Compression | null }> {
+/**
+ * Undoes any compression recognised by content, up to limits.maxCompressionDepth layers. `into`
+ * takes the first layer's output only: a second layer reads from it, so must write elsewhere.
+ */
+export async function decompress(input: Buffer, limits: DecodeLimits, into?: OutputBuffer): Promise<{ bytes: Buffer; compression: Compression | null }> {
   let bytes = input;
   let compression: Compression | null = null;
   for (let depth = 0; ; depth++) {
@@ -37,6 +44,6 @@ export async function decompress(input: Buffer, limits: DecodeLimits): Promise<{
     if (!codec) return { bytes, compression };
     if (depth === limits.maxCompressionDepth) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${limits.maxCompressionDepth} times over (--max-depth)`);
     compression ??= codec.kind;
-    bytes = await codec.decode(bytes, limits);
+    bytes = await codec.decode(bytes, limits, depth === 0 ? into : undefined);
   }
 }

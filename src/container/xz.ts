@@ -1,4 +1,5 @@
 import type { Transform } from "node:stream";
+import type { OutputBuffer } from "./sniff.js";
 import { FormatError } from "../errors.js";
 import { xzDeclaredSize } from "./xz-index.js";
 import { systemLiblzma, type BufferDecoder } from "./xz-liblzma.js";
@@ -19,7 +20,7 @@ const lzmaNative = () => (addon ??= import("lzma-native").then((m) => m.default)
 let system: Promise<BufferDecoder | null> | undefined;
 const liblzma = () => (system ??= systemLiblzma());
 
-export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
+export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits, into?: OutputBuffer): Promise<Buffer> {
   const budget = outputBudget(bytes.length, limits);
   // A stream whose own index declares more than the budget is refused before decoding a byte.
   const declared = xzDeclaredSize(bytes);
@@ -27,7 +28,7 @@ export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits): Promise
   if (declared !== undefined) {
     const decode = await liblzma();
     if (decode) {
-      const out = Buffer.allocUnsafe(declared);
+      const out = into ? into(declared) : Buffer.allocUnsafe(declared);
       if (decode(bytes, out, limits.xzMemlimit).ok) return out;
     }
   }

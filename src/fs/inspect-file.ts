@@ -68,15 +68,20 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
   }
 }
 
-/** `scratch`: the reading thread's buffer; the outcome is plain data, so it is free again on return. */
-export async function inspectFile(task: FileTask, options: InspectOptions, scratch?: Scratch): Promise<FileOutcome> {
+/** What a reading thread reuses from file to file: the outcome is plain data, so they are free again on return. */
+export interface ThreadBuffers {
+  read: Scratch;
+  decoded: Scratch;
+}
+
+export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
-  const read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly: options.hash === false && !options.references, ...(scratch ? { scratch } : {}) });
+  const read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly: options.hash === false && !options.references, ...(buffers ? { scratch: buffers.read } : {}) });
   if ("skip" in read) return { self: { kind: "skipped", reason: read.skip }, members: [] };
   if ("error" in read) return { self: { kind: "error", message: read.error }, members: [] };
   try {
     if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, { ...options, decoder: "direct" })), members: [] };
-    return await inspectInput(read.bytes, options);
+    return await inspectInput(read.bytes, options, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {
     return { self: errorOutcome(e), members: [] };
   }

@@ -30,7 +30,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   if (threads <= 1 || !import.meta.url.endsWith(".js") || !existsSync(workerFile)) return inProcess(options);
   let closing = false;
   const start = (slot: Slot) => {
-    const worker = new Worker(WORKER);
+    const worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     slot.worker = worker;
     // A new worker numbers its strings from zero again.
     const wire = new WireDecoder();
@@ -100,7 +100,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
 }
 
 function inProcess(options: InspectOptions): InspectPool {
-  const scratch = new Scratch();
+  const buffers = { read: new Scratch(), decoded: new Scratch() };
   // What the wire's string table does for worker threads: one string per symbol name across modules.
   const strings = new StringPool();
   // Batches are asked for concurrently; one at a time keeps the shared buffer to one file.
@@ -109,7 +109,7 @@ function inProcess(options: InspectOptions): InspectPool {
     inspect(tasks) {
       const run = queue.then(async () => {
         const out: FileOutcome[] = [];
-        for (const t of tasks) out.push(strings.outcome(await inspectFile(t, options, scratch)));
+        for (const t of tasks) out.push(strings.outcome(await inspectFile(t, options, buffers)));
         return out;
       });
       queue = run.catch(() => {});

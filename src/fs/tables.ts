@@ -1,9 +1,11 @@
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { kernelElf } from "../container/kernel-image.js";
 import type { DecodeLimits } from "../container/limits.js";
 import { decompress } from "../container/sniff.js";
 import { FormatError } from "../errors.js";
+import { decodeExportDatabase, type ExportDatabase } from "../resolve/embedded-db.js";
 import type { TableKind, TableSource } from "../resolve/kernel-table.js";
 import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
 import { parseSymvers, type ExportTable } from "../resolve/symvers.js";
@@ -71,4 +73,22 @@ export async function detectTables(dir: string): Promise<string[]> {
     }
   }
   return found;
+}
+
+/** data/export-db.bin.br, beside src/ and dist/ alike (both are one level below the package root). */
+export const EXPORT_DATABASE_FILE = new URL("../../data/export-db.bin.br", import.meta.url);
+
+/**
+ * Reads and decodes kmodaudit's embedded export database (see scripts/gen-export-db.sh). Each call
+ * reads it afresh: a caller that scans repeatedly keeps the result and passes it on.
+ */
+export async function loadExportDatabase(file: string | URL = EXPORT_DATABASE_FILE): Promise<ExportDatabase> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new FormatError("embedded export database", undefined, `cannot read ${file instanceof URL ? fileURLToPath(file) : file}: ${err.code ?? err.message} (reinstall kmodaudit, or pass --no-embedded)`);
+  }
+  return decodeExportDatabase(bytes);
 }

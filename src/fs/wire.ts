@@ -1,4 +1,6 @@
 import type { ObjectFacts } from "../kmod/facts.js";
+import type { ImportedSymbol } from "../kmod/imports.js";
+import type { SymbolVersion } from "../kmod/versions.js";
 import type { Outcome } from "../kmod/inspect-input.js";
 import type { FileOutcome } from "./inspect-file.js";
 
@@ -67,17 +69,36 @@ export class WireEncoder {
   }
 }
 
-/** One per worker: batches must be decoded in the order that worker sent them. */
+/**
+ * One per worker: batches must be decoded in the order that worker sent them. Imports and versions
+ * come out as shared objects too — `{symbol: "_printk", weak: false}` is the same fact in three
+ * thousand modules — which is most of what a tree's facts weigh once strings are shared. Facts are
+ * read, never written, after this point.
+ */
 export class WireDecoder {
   readonly #strings: string[] = [];
+  readonly #imports: ImportedSymbol[] = [];
+  /** By id × 2^32 + crc. */
+  readonly #versions = new Map<number, SymbolVersion>();
+
+  #import(n: number): ImportedSymbol {
+    return (this.#imports[n] ??= { symbol: this.#strings[n >>> 1]!, weak: (n & 1) === 1 });
+  }
+
+  #version(id: number, crc: number): SymbolVersion {
+    const key = id * 0x100000000 + crc;
+    let v = this.#versions.get(key);
+    if (!v) this.#versions.set(key, (v = { symbol: this.#strings[id]!, crc }));
+    return v;
+  }
 
   #facts(w: WireFacts): ObjectFacts {
     const s = this.#strings;
     const versions: ObjectFacts["versions"] = [];
-    for (let i = 0; i < w.versions.length; i += 2) versions.push({ symbol: s[w.versions[i]!]!, crc: w.versions[i + 1]! });
+    for (let i = 0; i < w.versions.length; i += 2) versions.push(this.#version(w.versions[i]!, w.versions[i + 1]!));
     return {
       ...w,
-      imports: w.imports.map((n) => ({ symbol: s[n >>> 1]!, weak: (n & 1) === 1 })),
+      imports: w.imports.map((n) => this.#import(n)),
       versions,
       exports: w.exports.map((e) => ({ ...e, symbol: s[e.symbol]! })),
       modinfo: w.modinfo.map(([k, v]) => [s[k]!, v]),

@@ -25,13 +25,13 @@ export interface WorkerResponse {
 /** Fault injection for the tests of a dying worker: exit when asked to read a file of this name. */
 const FAULT = process.env.KMODAUDIT_TEST_WORKER_EXIT_ON;
 
-const scratch = new Scratch();
+const buffers = { read: new Scratch(), decoded: new Scratch() };
 const wire = new WireEncoder();
 
 async function inspectBatch(req: WorkerRequest): Promise<void> {
   if (FAULT && req.tasks.some((t) => t.abs.endsWith(FAULT))) process.exit(70);
   const outcomes: FileOutcome[] = [];
-  for (const t of req.tasks) outcomes.push(await inspectFile(t, req.options, scratch));
+  for (const t of req.tasks) outcomes.push(await inspectFile(t, req.options, buffers));
   parentPort!.postMessage({ id: req.id, batch: wire.encode(outcomes) } satisfies WorkerResponse);
 }
 

@@ -1,5 +1,5 @@
 import { archiveMembers, sniffArchive } from "../container/archive.js";
-import { decompress } from "../container/sniff.js";
+import { decompress, type OutputBuffer } from "../container/sniff.js";
 import { FormatError } from "../errors.js";
 import { inspectDecompressed, type InspectOptions, type Inspection, type ObjectFacts } from "./facts.js";
 
@@ -30,15 +30,20 @@ export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { 
  * A member's path is its provenance chain joined by "!/". A damaged archive is an error at its own
  * path; the members read before the damage stay.
  */
-export async function inspectInput(input: Buffer, options: InspectOptions): Promise<InputResult> {
+export async function inspectInput(input: Buffer, options: InspectOptions, into?: OutputBuffer): Promise<InputResult> {
   const result: InputResult = { members: [] };
+  let spare = into;
   let members = 0;
   const open = async (bytes: Buffer, path: string, depth: number): Promise<void> => {
     const report = (outcome: Outcome) => (path === "" ? (result.self = outcome) : result.members.push({ path, outcome }));
     let plain: Buffer;
     let compression;
     try {
-      ({ bytes: plain, compression } = await decompress(bytes, options.limits));
+      // Only the first decoding (the input itself) may use the caller's buffer: what is decoded
+      // later — members, a cpio's next segment — are views of bytes that must stay intact meanwhile.
+      const target = spare;
+      spare = undefined;
+      ({ bytes: plain, compression } = await decompress(bytes, options.limits, target));
     } catch (e) {
       return void report(errorOutcome(e));
     }

@@ -1,4 +1,6 @@
 import type { ObjectFacts } from "./facts.js";
+import type { ImportedSymbol } from "./imports.js";
+import type { SymbolVersion } from "./versions.js";
 import type { InputResult, Outcome } from "./inspect-input.js";
 
 /**
@@ -17,9 +19,23 @@ export class StringPool {
     return s;
   }
 
+  private readonly imports = new Map<string, ImportedSymbol>();
+  private readonly versions = new Map<string, SymbolVersion>();
+
+  /** One object per distinct import and per distinct (symbol, CRC), as the wire decoder gives them. */
   facts(f: ObjectFacts): ObjectFacts {
-    for (const i of f.imports) i.symbol = this.get(i.symbol);
-    for (const v of f.versions) v.symbol = this.get(v.symbol);
+    f.imports = f.imports.map((i) => {
+      const key = (i.weak ? "w" : "s") + i.symbol;
+      let shared = this.imports.get(key);
+      if (!shared) this.imports.set(key, (shared = { symbol: this.get(i.symbol), weak: i.weak }));
+      return shared;
+    });
+    f.versions = f.versions.map((v) => {
+      const key = `${v.crc} ${v.symbol}`;
+      let shared = this.versions.get(key);
+      if (!shared) this.versions.set(key, (shared = { symbol: this.get(v.symbol), crc: v.crc }));
+      return shared;
+    });
     for (const e of f.exports) e.symbol = this.get(e.symbol);
     for (const t of f.modinfo) t[0] = this.get(t[0]);
     return f;

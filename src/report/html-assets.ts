@@ -21,8 +21,8 @@ th button { font: inherit; font-weight: 600; background: none; border: 0; paddin
 th[aria-sort="ascending"] button::after { content: " ▲"; }
 th[aria-sort="descending"] button::after { content: " ▼"; }
 td.num { text-align: right; }
-/* Fixed layout: with thousands of rows, automatic table layout makes each re-sort take seconds. */
-#modules { table-layout: fixed; }
+#modules td, #errors td { overflow-wrap: anywhere; }
+#rules { width: auto; }
 #modules col.c-module { width: 19%; } #modules col.c-license { width: 13%; } #modules col.c-num { width: 7.5%; } #modules col.c-details { width: 45.5%; }
 tr[hidden] { display: none; }
 :target { outline: 3px solid #f0b400; }

@@ -246,7 +246,7 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
     }
   }
 
-  const layerCount = Math.max(0, ...vs.map((v) => v.layer)) + 1;
+  const layerCount = vs.reduce((m, v) => Math.max(m, v.layer), 0) + 1;
   const layers: number[][] = Array.from({ length: layerCount }, () => []);
   // Initial order: by input order, which the caller makes meaningful (most serious first).
   vs.forEach((v, i) => {
@@ -256,7 +256,8 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   orderLayers(layers, vs);
   placeVertically(layers, vs, spacing.nodeGap);
 
-  const top = Math.min(0, ...vs.map((v) => v.y));
+  // Placement moves whole layers up or down; the drawing starts at the topmost box.
+  const top = vs.reduce((m, v) => Math.min(m, v.y), vs.length ? Infinity : 0);
   const layerX: number[] = [];
   let x = spacing.margin;
   for (const layer of layers) {
@@ -287,7 +288,7 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
 
   spreadPorts(routed, pairs, nodes, positions);
   const width = x - spacing.layerGap + spacing.margin;
-  const height = Math.max(0, ...vs.map((v, i) => py(i) + v.height)) + spacing.margin;
+  const height = vs.reduce((m, v, i) => Math.max(m, py(i) + v.height), 0) + spacing.margin;
   return { nodes: positions, edges: routed, width: Math.max(width, 2 * spacing.margin), height: Math.max(height, 2 * spacing.margin) };
 }
 
@@ -312,7 +313,8 @@ function spreadPorts(routed: Point[][], pairs: readonly (readonly [number | unde
     if (list.length < 2) continue;
     const node = nodes[Number(key.slice(0, key.indexOf(":")))]!;
     const top = positions.get(node.id)!.y;
-    const span = node.height * 0.7;
+    // Keep ends off the rounded corners, but use a tall box's height: labelled edges need a line each.
+    const span = Math.max(node.height * 0.7, node.height - 12);
     list.sort((p, q) => p.toward - q.toward);
     list.forEach((e, k) => (e.point.y = top + (node.height - span) / 2 + (span * (k + 0.5)) / list.length));
   }

@@ -3,7 +3,7 @@ import { renderPictureSvg } from "./html-svg.js";
 
 /** The picture's section: a legend, what was drawn and what was left out, and the drawing itself. */
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 function legend(): string {
   const line = (cls: string, text: string) => `<li><svg width="46" height="12" aria-hidden="true"><g class="edge ${cls}"><path d="M2,6 L44,6"/></g></svg> ${text}</li>`;
@@ -29,7 +29,7 @@ function legend(): string {
 }
 
 function note(p: Picture): string {
-  const drawn = `Drawn: ${plural(p.nodes.length, "box")}: ${p.drawnWithFindings} of the ${plural(p.withFindings, "module")} with findings, most serious first, with the providers of their GPL-only imports, the shims they go through and the modules those chains start from.`;
+  const drawn = `Drawn: ${plural(p.nodes.length, "box", "boxes")}: ${p.drawnWithFindings} of the ${plural(p.withFindings, "module")} with findings, most serious first, with the providers of their GPL-only imports, the shims they go through and the modules those chains start from.`;
   const left: string[] = [];
   if (p.withFindings > p.drawnWithFindings) left.push(`${plural(p.withFindings - p.drawnWithFindings, "module")} with findings (they are in the table below)`);
   if (p.omittedPlainEdges) left.push(`${plural(p.omittedPlainEdges, "plain dependency edge")} to modules without findings`);

@@ -1,4 +1,4 @@
-import { escapeHtml, escapeLabel } from "./html-escape.js";
+import { escapeHtml, escapeLabel, visible } from "./html-escape.js";
 import { layeredLayout, type Point } from "./html-layout.js";
 import type { Picture, PictureEdge, PictureNode } from "./html-picture.js";
 
@@ -21,9 +21,10 @@ function secondLine(n: PictureNode): string {
   return `${n.license ?? "no license"}${n.nonGpl ? " · non-GPL" : ""}`;
 }
 
+/** Measured on the text as shown, control characters escaped. */
 function boxWidth(n: PictureNode): number {
-  const name = Math.min([...n.name].length, MAX_LABEL) * CHAR_WIDTH;
-  const line = Math.min([...secondLine(n)].length, MAX_LABEL + 6) * SMALL_CHAR_WIDTH;
+  const name = Math.min([...visible(n.name)].length, MAX_LABEL) * CHAR_WIDTH;
+  const line = Math.min([...visible(secondLine(n))].length, MAX_LABEL + 6) * SMALL_CHAR_WIDTH;
   return Math.round(Math.min(320, Math.max(90, name, line) + 20));
 }
 
@@ -87,7 +88,7 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
   const sizes = new Map(
     picture.nodes.map((n) => {
       const d = degree.get(n.key)!;
-      return [n.key, { width: boxWidth(n), height: Math.max(BOX_HEIGHT, 7 * d.in, 9 * d.out, 18 * d.labelled) }];
+      return [n.key, { width: boxWidth(n), height: Math.max(BOX_HEIGHT, 7 * d.in, 16 * d.labelled + 7 * (d.out - d.labelled) + 12) }];
     }),
   );
   const layout = layeredLayout(

@@ -10,11 +10,14 @@ const ACTIVE = /[\\`*_[\]<>&|~$]/g;
 
 /**
  * Prose. `@` and `#` go into code spans: GitHub turns "@name" into a notification and "#12" into
- * an issue link even when backslash-escaped, but never inside code.
+ * an issue link even when backslash-escaped, but never inside code. GFM's other autolinks start
+ * at "://" and "www.", which an escaped colon or dot defuses.
  */
 export function markdownText(s: string): string {
   return escapeForTerminal(s)
     .replace(ACTIVE, "\\$&")
+    .replace(/:(?=\/\/)/g, "\\:")
+    .replace(/\b(www)\./gi, "$1\\.")
     .replace(/[@#]/g, "`$&`");
 }
 

@@ -40,6 +40,13 @@ function findingRows(m: AuditedModule): string[] {
   });
 }
 
+const worst = (m: AuditedModule) => Math.max(...m.findings.map((f) => SEVERITY_RANK[f.severity]));
+
+/** Modules with errors first (then by path, as scanned), so that a report cut to size keeps what fails. */
+function byWorstFinding(modules: AuditedModule[]): AuditedModule[] {
+  return modules.filter((m) => m.findings.length > 0).sort((a, b) => worst(b) - worst(a) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function headline(scan: ScanResult, failOn: Severity | "none"): string {
   const findings = scan.modules.flatMap((m) => m.findings);
   const withFindings = scan.modules.filter((m) => m.findings.length > 0).length;
@@ -51,9 +58,17 @@ function headline(scan: ScanResult, failOn: Severity | "none"): string {
   return `### kmodaudit: ${what} — ${verdict}`;
 }
 
+/** What a baseline did: stale entries are worth a reviewer's attention, since they would hide the finding if it came back. */
+function baselineNote(scan: ScanResult): string {
+  const b = scan.baseline;
+  if (!b) return "";
+  const stale = b.stale.length ? `, ${b.stale.length} stale ${b.stale.length === 1 ? "entry" : "entries"} to remove` : "";
+  return ` Baseline ${codeSpan(truncate(b.file, MAX_STRING), false)}: ${plural(b.suppressed, "finding")} accepted, ${b.narrowed} reported with only new symbols${stale}.`;
+}
+
 function scope(scan: ScanResult): string {
   const s = summaryOf(scan);
-  const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${s.errors} unreadable.`;
+  const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${s.errors} unreadable.${baselineNote(scan)}`;
   if (!scan.kernel.gplOnlyKnown) return `${files} No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass \`--symvers FILE\`).`;
   const tables = scan.kernel.sources.filter((t) => t.kind !== "modules").map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
   return `${files} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
@@ -85,7 +100,7 @@ export function renderMarkdown(scan: ScanResult, options: MarkdownOptions = {}):
   const failOn = options.failOn ?? "error";
   const budget = options.maxLength ?? 60_000;
   const head = [headline(scan, failOn), "", scope(scan)];
-  const rows = scan.modules.flatMap(findingRows);
+  const rows = byWorstFinding(scan.modules).flatMap(findingRows);
   const errors = scan.errors.map((e) => `| ${cell(e.path)} | ${markdownText(truncate(e.message, MAX_MESSAGE))} |`);
   const rules = [...new Set(scan.modules.flatMap((m) => m.findings.map((f) => f.rule)))];
   const links = rules.length ? ["", ...rules.map((r) => `[${r}]: ${ruleHelpUri(r)}`)] : [];

@@ -8,7 +8,7 @@ import { summaryOf } from "./json.js";
 import { HOMEPAGE, ruleHelpUri } from "./links.js";
 import { markdownText } from "./markdown-escape.js";
 
-/** SARIF 2.1.0 (OASIS), as the schema published with it names itself. */
+/** The SARIF 2.1.0 schema's address as GitHub documents it and the multitool accepts it. */
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { error: "error", warning: "warning", info: "note" };
@@ -76,7 +76,7 @@ function result(m: AuditedModule, f: Finding, root: string | undefined) {
     message: { text: esc(`${m.name}: ${f.message}`) },
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START }, logicalLocations: [{ name: m.name, kind: "module" }] }],
     partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(m, f) },
-    properties: { symbols: f.symbols, ...(f.chain.length ? { chains: f.chains ?? [f.chain] } : {}) },
+    properties: { symbols: f.symbols, ...(f.chain.length ? { chains: f.chains ?? [f.chain] } : {}), ...(f.suppressedSymbols ? { suppressedSymbols: f.suppressedSymbols } : {}) },
   };
 }
 

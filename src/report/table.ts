@@ -52,8 +52,10 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   if (result.kernel.sources.length === 0 || !result.kernel.gplOnlyKnown) {
     lines.push("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE).");
   } else {
-    const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" ? " (found beside the scan)" : ""}`);
-    lines.push(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.`);
+    const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" && t.kind !== "embedded" ? " (found beside the scan)" : ""}`);
+    // The embedded database keeps no CRCs, so symbol-version-mismatch had nothing to compare.
+    const crcs = result.kernel.sources.some((t) => t.kind === "embedded") ? " Symbol versions (CRCs) were not checked: the embedded database has none (pass --symvers FILE to check them)." : "";
+    lines.push(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.${crcs}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -1,5 +1,6 @@
 import type { ExportType } from "../kmod/exports.js";
 import type { ObjectFacts } from "../kmod/facts.js";
+import type { ImportedSymbol } from "../kmod/imports.js";
 import type { KernelTable } from "./kernel-table.js";
 import { normalizeModuleName } from "./identity.js";
 
@@ -33,6 +34,7 @@ export class ProviderIndex {
   private readonly scanned = new Map<string, Provider>();
   /** Table rows turned into providers once, shared by every importer. */
   private readonly fromTable = new Map<string, Provider>();
+  private readonly resolvedOf = new Map<ImportedSymbol, ResolvedImport>();
 
   constructor(
     exporters: readonly ScannedExporter[],
@@ -59,6 +61,16 @@ export class ProviderIndex {
     return p;
   }
 
+  /**
+   * An import with its provider: one object per distinct import, shared by every module that makes
+   * it (facts share their import objects), since the provider depends on the symbol alone.
+   */
+  resolved(imp: ImportedSymbol): ResolvedImport {
+    let r = this.resolvedOf.get(imp);
+    if (!r) this.resolvedOf.set(imp, (r = { symbol: imp.symbol, weak: imp.weak, provider: this.lookup(imp.symbol) ?? null }));
+    return r;
+  }
+
   /** Distinct symbols any source provides. */
   get size(): number {
     let n = this.table.bySymbol.size;
@@ -74,5 +86,5 @@ export interface ResolvedImport {
 }
 
 export function resolveImports(facts: ObjectFacts, index: ProviderIndex): ResolvedImport[] {
-  return facts.imports.map((imp) => ({ symbol: imp.symbol, weak: imp.weak, provider: index.lookup(imp.symbol) ?? null }));
+  return facts.imports.map((imp) => index.resolved(imp));
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Builds kmodaudit's embedded export database from a directory of Module.symvers files.
+//
+// Usage: node scripts/gen-export-db.mjs SYMVERS_DIR OUT_DIR
+//   SYMVERS_DIR holds <release>.symvers (a Module.symvers) and <release>.package
+//   ("release TAB package TAB version TAB arch"), as scripts/gen-export-db.sh leaves them.
+//   OUT_DIR receives export-db.bin.br (the database) and export-db.sources.tsv (what went in).
+//
+// The database keeps each export's symbol, providing module (vmlinux or the module's path),
+// export type and namespace, but no CRCs: CRCs change with almost every ABI and flavour, so they
+// would take ~6 MB where everything else takes a few hundred KB. Releases share most exports, so
+// each distinct (symbol, module, type, namespace) row is stored once and each release lists the
+// rows it has.
+//
+// Layout after brotli decompression (all integers little-endian; varint = LEB128, unsigned):
+//   "KMAEXDB1"                               magic and format version
+//   u32 length, JSON header                  {format, crcs, releases: [{release, package,
+//                                             version, arch, exports}], symbols, rows}
+//   u32 length, symbols                      UTF-8, sorted by byte order, joined by "\n"
+//   u32 length, modules                      UTF-8, sorted, joined by "\n"
+//   u32 length, namespaces                   UTF-8, sorted, joined by "\n"
+//   u32 length, rows per symbol              one varint per symbol: how many rows it has
+//   u32 length, row modules                  one varint per row: index into modules
+//   u32 length, row types                    one byte per row: index into TYPES below
+//   u32 length, row namespaces               one varint per row: 0 none, else index + 1
+//   u32 length, membership                   per release, in header order: varint count, then
+//                                            count varints: the release's row indexes,
+//                                            ascending, each as the gap from the one before
+//                                            (the first as itself)
+// Rows are sorted by (symbol, module, type, namespace), so a symbol's rows are contiguous.
+// Output depends only on the input files: every list is sorted, and brotli runs with fixed
+// parameters.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, constants } from "node:zlib";
+
+// Must match src/resolve/embedded-db.ts.
+const TYPES = ["EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_GPL_FUTURE", "EXPORT_UNUSED_SYMBOL", "EXPORT_UNUSED_SYMBOL_GPL"];
+const MAGIC = "KMAEXDB1";
+
+const [dir, out] = process.argv.slice(2);
+if (!dir || !out) {
+  console.error("usage: gen-export-db.mjs SYMVERS_DIR OUT_DIR");
+  process.exit(2);
+}
+
+const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Module.symvers rows in the 5.6+ layout: CRC, symbol, module, type, [namespace]. */
+function parseSymvers(text, file) {
+  const rows = [];
+  text.split("\n").forEach((line, i) => {
+    if (line === "") return;
+    const [, symbol, module, type, namespace = ""] = line.split("\t");
+    if (!symbol || !module || !TYPES.includes(type)) throw new Error(`${file} line ${i + 1}: not a 5.6+ Module.symvers row: ${line.slice(0, 120)}`);
+    rows.push({ symbol, module, type: TYPES.indexOf(type), namespace });
+  });
+  return rows;
+}
+
+const releases = readdirSync(dir)
+  .filter((f) => f.endsWith(".symvers"))
+  .map((f) => f.slice(0, -".symvers".length))
+  .sort(cmp)
+  .map((release) => {
+    const [rel, pkg, version, arch] = readFileSync(join(dir, `${release}.package`), "utf8").trim().split("\t");
+    if (rel !== release || !pkg || !version || !arch) throw new Error(`${release}.package: expected "release TAB package TAB version TAB arch"`);
+    const bytes = readFileSync(join(dir, `${release}.symvers`));
+    return { release, package: pkg, version, arch, sha256: createHash("sha256").update(bytes).digest("hex"), rows: parseSymvers(bytes.toString("utf8"), `${release}.symvers`) };
+  });
+if (releases.length === 0) throw new Error(`no *.symvers in ${dir}`);
+
+const keyOf = (r) => `${r.symbol}\t${r.module}\t${r.type}\t${r.namespace}`;
+const distinct = new Map();
+for (const rel of releases) for (const r of rel.rows) if (!distinct.has(keyOf(r))) distinct.set(keyOf(r), r);
+const rows = [...distinct.values()].sort((a, b) => cmp(a.symbol, b.symbol) || cmp(a.module, b.module) || a.type - b.type || cmp(a.namespace, b.namespace));
+const rowIndex = new Map(rows.map((r, i) => [keyOf(r), i]));
+const symbols = [...new Set(rows.map((r) => r.symbol))];
+const modules = [...new Set(rows.map((r) => r.module))].sort(cmp);
+const namespaces = [...new Set(rows.map((r) => r.namespace).filter((n) => n !== ""))].sort(cmp);
+const moduleIndex = new Map(modules.map((m, i) => [m, i]));
+const nsIndex = new Map(namespaces.map((n, i) => [n, i + 1]));
+
+function varints(values) {
+  const out = [];
+  for (let v of values) {
+    while (v >= 0x80) {
+      out.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    out.push(v);
+  }
+  return Buffer.from(out);
+}
+
+const perSymbol = [];
+for (let i = 0; i < rows.length; ) {
+  let j = i;
+  while (j < rows.length && rows[j].symbol === rows[i].symbol) j++;
+  perSymbol.push(j - i);
+  i = j;
+}
+
+const membership = [];
+const header = { format: 1, crcs: false, symbols: symbols.length, rows: rows.length, releases: [] };
+for (const rel of releases) {
+  const list = [...new Set(rel.rows.map((r) => rowIndex.get(keyOf(r))))].sort((a, b) => a - b);
+  // A release naming one symbol twice (a duplicate row) would make "first wins" ambiguous.
+  const seen = new Set();
+  for (const i of list) {
+    if (seen.has(rows[i].symbol)) throw new Error(`${rel.release}: ${rows[i].symbol} exported twice`);
+    seen.add(rows[i].symbol);
+  }
+  membership.push(varints([list.length, ...list.map((v, k) => (k === 0 ? v : v - list[k - 1]))]));
+  header.releases.push({ release: rel.release, package: rel.package, version: rel.version, arch: rel.arch, exports: list.length });
+}
+
+const section = (buf) => {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(buf.length);
+  return [len, buf];
+};
+const raw = Buffer.concat([
+  Buffer.from(MAGIC, "latin1"),
+  ...section(Buffer.from(JSON.stringify(header), "utf8")),
+  ...section(Buffer.from(symbols.join("\n"), "utf8")),
+  ...section(Buffer.from(modules.join("\n"), "utf8")),
+  ...section(Buffer.from(namespaces.join("\n"), "utf8")),
+  ...section(varints(perSymbol)),
+  ...section(varints(rows.map((r) => moduleIndex.get(r.module)))),
+  ...section(Buffer.from(rows.map((r) => r.type))),
+  ...section(varints(rows.map((r) => (r.namespace === "" ? 0 : nsIndex.get(r.namespace))))),
+  ...section(Buffer.concat(membership)),
+]);
+const packed = brotliCompressSync(raw, {
+  params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+});
+writeFileSync(join(out, "export-db.bin.br"), packed);
+const sources = releases.map((r) => [r.release, r.package, r.version, r.arch, r.rows.length, r.sha256].join("\t"));
+writeFileSync(join(out, "export-db.sources.tsv"), ["# release\tpackage\tversion\tarch\texports\tsha256 of Module.symvers", ...sources].join("\n") + "\n");
+console.log(`export-db: ${releases.length} releases, ${symbols.length} symbols, ${rows.length} rows, ${modules.length} modules, ${namespaces.length} namespaces; ${raw.length} bytes raw, ${packed.length} bytes brotli`);

@@ -23,11 +23,12 @@
 //   u32 length, row modules                  one varint per row: index into modules
 //   u32 length, row types                    one byte per row: index into TYPES below
 //   u32 length, row namespaces               one varint per row: 0 none, else index + 1
-//   u32 length, membership                   per release, in header order: varint count, then
-//                                            count varints: the release's row indexes,
-//                                            ascending, each as the gap from the one before
-//                                            (the first as itself)
+//   u32 length, membership                   per release, in header order, a bitmap of
+//                                            ceil(rows / 8) bytes: bit i (byte i >> 3, bit
+//                                            i & 7) set when the release has row i
 // Rows are sorted by (symbol, module, type, namespace), so a symbol's rows are contiguous.
+// Bitmaps rather than lists of row numbers: similar releases give long identical byte runs that
+// brotli folds away, and one release is read without touching the others.
 // Output depends only on the input files: every list is sorted, and brotli runs with fixed
 // parameters.
 import { createHash } from "node:crypto";
@@ -112,7 +113,9 @@ for (const rel of releases) {
     if (seen.has(rows[i].symbol)) throw new Error(`${rel.release}: ${rows[i].symbol} exported twice`);
     seen.add(rows[i].symbol);
   }
-  membership.push(varints([list.length, ...list.map((v, k) => (k === 0 ? v : v - list[k - 1]))]));
+  const bits = Buffer.alloc(Math.ceil(rows.length / 8));
+  for (const i of list) bits[i >> 3] |= 1 << (i & 7);
+  membership.push(bits);
   header.releases.push({ release: rel.release, package: rel.package, version: rel.version, arch: rel.arch, exports: list.length });
 }
 

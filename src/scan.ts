@@ -10,7 +10,7 @@ import { createPool, type InspectPool } from "./fs/pool.js";
 import { walk } from "./fs/walk.js";
 import type { FileError, ScanResult, SkippedFile } from "./model.js";
 import { mergeTables } from "./resolve/kernel-table.js";
-import { auditWithEmbedded } from "./resolve/embedded-audit.js";
+import { auditWithEmbedded } from "./embedded-audit.js";
 import type { ExportDatabase } from "./resolve/embedded-db.js";
 import { needsSha256, type BlobLicenses } from "./policy/blob-licenses.js";
 

@@ -46,7 +46,7 @@ export function summarySection(result: ScanResult): string {
   const tables = k.sources.filter((t) => t.kind !== "modules");
   out.push("<h3>Kernel export tables</h3>");
   if (tables.length) {
-    out.push(`<ul id="tables">${tables.map((t) => `<li><code>${h(t.file)}</code> (${h(t.kind)}${t.origin === "detected" ? ", found beside the scan" : ""})</li>`).join("")}</ul>`);
+    out.push(`<ul id="tables">${tables.map((t) => `<li><code>${h(t.file)}</code> (${h(t.kind)}${t.origin === "detected" && t.kind !== "embedded" ? ", found beside the scan" : ""})</li>`).join("")}</ul>`);
   }
   const facts = [`${k.exports} exports known (tables and scanned modules)`];
   if (k.release) facts.push(`target release <code>${h(k.release)}</code>`);

@@ -34,7 +34,7 @@ export interface ExportDatabase {
   rowModule: Uint32Array;
   rowType: Uint8Array;
   rowNamespace: Int32Array;
-  /** Per release, in `releases` order: its varint-encoded row list (see the generator). */
+  /** Per release, in `releases` order: a bitmap of the rows it has (bit i: byte i >> 3, bit i & 7). */
   membership: readonly Uint8Array[];
 }
 
@@ -43,24 +43,23 @@ const TYPES: readonly ExportType[] = ["EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXP
 const MAGIC = "KMAEXDB1";
 const STRUCTURE = "embedded export database";
 
-/** A bounded reader over the decompressed bytes: every read checks its range. */
-class Reader {
-  private at = 0;
-  constructor(private readonly bytes: Buffer) {}
+/** The sections after the magic, in file order (see the generator). */
+const SECTIONS = ["header", "symbols", "modules", "namespaces", "rows per symbol", "row modules", "row types", "row namespaces", "membership"] as const;
 
-  section(what: string): Buffer {
-    if (this.at + 4 > this.bytes.length) throw new FormatError(STRUCTURE, this.at, `${what}: truncated`);
-    const len = this.bytes.readUInt32LE(this.at);
-    const start = this.at + 4;
-    if (start + len > this.bytes.length) throw new FormatError(STRUCTURE, this.at, `${what}: ${len} bytes run past the end`);
-    this.at = start + len;
-    return this.bytes.subarray(start, start + len);
+/** Splits the decompressed bytes into their length-prefixed sections, each range-checked. */
+function sections(bytes: Buffer): Buffer[] {
+  if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
+  const out: Buffer[] = [];
+  let at = MAGIC.length;
+  for (const what of SECTIONS) {
+    if (at + 4 > bytes.length) throw new FormatError(STRUCTURE, at, `${what}: truncated`);
+    const len = bytes.readUInt32LE(at);
+    if (at + 4 + len > bytes.length) throw new FormatError(STRUCTURE, at, `${what}: ${len} bytes run past the end`);
+    out.push(bytes.subarray(at + 4, at + 4 + len));
+    at += 4 + len;
   }
-
-  magic(): void {
-    if (this.bytes.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
-    this.at = MAGIC.length;
-  }
+  if (at !== bytes.length) throw new FormatError(STRUCTURE, at, `${bytes.length - at} bytes after the last section`);
+  return out;
 }
 
 /** One LEB128 varint at `at`: its value and the offset after it. */
@@ -93,6 +92,18 @@ interface Header {
   releases: EmbeddedRelease[];
 }
 
+function parseHeader(bytes: Buffer): Header {
+  let h: Partial<Header>;
+  try {
+    h = JSON.parse(bytes.toString("utf8")) as Partial<Header>;
+  } catch {
+    throw new FormatError(STRUCTURE, MAGIC.length, "header: not JSON");
+  }
+  if (h.format !== 1) throw new FormatError(STRUCTURE, MAGIC.length, `format ${String(h.format)} is not one this kmodaudit reads`);
+  if (!Number.isSafeInteger(h.rows) || !Number.isSafeInteger(h.symbols) || typeof h.crcs !== "boolean" || !Array.isArray(h.releases)) throw new FormatError(STRUCTURE, MAGIC.length, "header: rows, symbols, crcs or releases missing");
+  return h as Header;
+}
+
 /** Decompresses and checks the database; rows are decoded here, releases only on request. */
 export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
   let bytes: Buffer;
@@ -101,15 +112,17 @@ export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
   } catch (e) {
     throw new FormatError(STRUCTURE, 0, `brotli stream damaged: ${(e as Error).message}`);
   }
-  const r = new Reader(bytes);
-  r.magic();
-  const header = JSON.parse(r.section("header").toString("utf8")) as Header;
-  if (header.format !== 1) throw new FormatError(STRUCTURE, MAGIC.length, `format ${header.format} is not one this kmodaudit reads`);
-  const symbols = lines(r.section("symbols"));
-  const modules = lines(r.section("modules"));
-  const namespaces = lines(r.section("namespaces"));
+  const [headerBytes, symbolBytes, moduleBytes, namespaceBytes, perSymbolBytes, moduleColumn, typeColumn, namespaceColumn, all] = sections(bytes) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+  const header = parseHeader(headerBytes);
+  // The type column has one byte per row: it bounds the row count before anything is allocated.
+  if (typeColumn.length !== header.rows) throw new FormatError(STRUCTURE, undefined, `${typeColumn.length} row types for ${header.rows} rows`);
+  const size = Math.ceil(header.rows / 8);
+  if (all.length !== size * header.releases.length) throw new FormatError(STRUCTURE, undefined, `membership: ${all.length} bytes, expected ${header.releases.length} bitmaps of ${size}`);
+  const symbols = lines(symbolBytes);
+  const modules = lines(moduleBytes);
+  const namespaces = lines(namespaceBytes);
   if (symbols.length !== header.symbols) throw new FormatError(STRUCTURE, undefined, `${symbols.length} symbols, the header says ${header.symbols}`);
-  const perSymbol = varints(r.section("rows per symbol"), symbols.length, "rows per symbol");
+  const perSymbol = varints(perSymbolBytes, symbols.length, "rows per symbol");
   const rowSymbol = new Uint32Array(header.rows);
   let row = 0;
   for (let s = 0; s < perSymbol.length; s++) {
@@ -118,25 +131,13 @@ export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
     row += perSymbol[s]!;
   }
   if (row !== header.rows) throw new FormatError(STRUCTURE, undefined, `rows per symbol add up to ${row}, the header says ${header.rows}`);
-  const rowModule = varints(r.section("row modules"), header.rows, "row modules");
-  const rowType = new Uint8Array(r.section("row types"));
-  const rowNamespace = Int32Array.from(varints(r.section("row namespaces"), header.rows, "row namespaces"), (n) => n - 1);
-  if (rowType.length !== header.rows) throw new FormatError(STRUCTURE, undefined, `${rowType.length} row types for ${header.rows} rows`);
+  const rowModule = varints(moduleColumn, header.rows, "row modules");
+  const rowType = new Uint8Array(typeColumn);
+  const rowNamespace = Int32Array.from(varints(namespaceColumn, header.rows, "row namespaces"), (n) => n - 1);
   for (let i = 0; i < header.rows; i++) {
     if (rowModule[i]! >= modules.length || rowType[i]! >= TYPES.length || rowNamespace[i]! >= namespaces.length) throw new FormatError(STRUCTURE, undefined, `row ${i} names a module, type or namespace that is not there`);
   }
-  const all = r.section("membership");
-  const membership: Uint8Array[] = [];
-  let at = 0;
-  for (const rel of header.releases) {
-    const start = at;
-    const what = `membership of ${rel.release}`;
-    let count: number;
-    [count, at] = varintAt(all, at, what);
-    for (let i = 0; i < count; i++) at = varintAt(all, at, what)[1];
-    membership.push(all.subarray(start, at));
-  }
-  if (at !== all.length) throw new FormatError(STRUCTURE, at, `membership: ${all.length - at} bytes after the last release`);
+  const membership = header.releases.map((_, i) => all.subarray(i * size, (i + 1) * size));
   return { releases: header.releases, crcs: header.crcs, symbols, modules, namespaces, rowSymbol, rowModule, rowType, rowNamespace, membership };
 }
 
@@ -144,19 +145,20 @@ export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
 export function embeddedTable(db: ExportDatabase, release: string): ExportTable {
   const at = db.releases.findIndex((r) => r.release === release);
   if (at < 0) throw new FormatError(STRUCTURE, undefined, `no release ${release}`);
-  const list = db.membership[at]!;
-  const what = `membership of ${release}`;
-  // The count, then the gaps between ascending row indexes.
-  const [count, first] = varintAt(list, 0, what);
-  const gaps = varints(list.subarray(first), count, what);
-  const exports: KernelExport[] = new Array(count);
-  let row = 0;
-  for (let i = 0; i < count; i++) {
-    row = i === 0 ? gaps[0]! : row + gaps[i]!;
-    if (row >= db.rowSymbol.length) throw new FormatError(STRUCTURE, undefined, `membership of ${release}: row ${row} is not there`);
-    const type = TYPES[db.rowType[row]!]!;
-    const ns = db.rowNamespace[row]!;
-    exports[i] = { symbol: db.symbols[db.rowSymbol[row]!]!, crc: null, module: db.modules[db.rowModule[row]!]!, type, gplOnly: isGplOnly(type), namespace: ns < 0 ? null : db.namespaces[ns]! };
+  const bits = db.membership[at]!;
+  const exports: KernelExport[] = [];
+  for (let byte = 0; byte < bits.length; byte++) {
+    if (bits[byte] === 0) continue;
+    for (let bit = 0; bit < 8; bit++) {
+      if (!(bits[byte]! & (1 << bit))) continue;
+      const row = byte * 8 + bit;
+      if (row >= db.rowSymbol.length) throw new FormatError(STRUCTURE, undefined, `membership of ${release}: row ${row} is not there`);
+      const type = TYPES[db.rowType[row]!]!;
+      const ns = db.rowNamespace[row]!;
+      exports.push({ symbol: db.symbols[db.rowSymbol[row]!]!, crc: null, module: db.modules[db.rowModule[row]!]!, type, gplOnly: isGplOnly(type), namespace: ns < 0 ? null : db.namespaces[ns]! });
+    }
   }
+  const expected = db.releases[at]!.exports;
+  if (exports.length !== expected) throw new FormatError(STRUCTURE, undefined, `membership of ${release}: ${exports.length} exports, the header says ${expected}`);
   return { exports, hasExportTypes: true };
 }

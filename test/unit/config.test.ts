@@ -56,7 +56,8 @@ describe("finding the config", () => {
 
   it("ignores the current directory's config with --no-config", () => {
     const dir = project(TABLES);
-    const r = runIn(dir, ["scan", "modules", "--no-config", "--format", "json"]);
+    const r = runIn(dir, ["scan", "modules", "--no-config", "--no-embedded", "--format", "json"]);
+    expect(r.json().kernel.sources).toEqual([]);
     expect(r.json().kernel.gplOnlyKnown).toBe(false);
   });
 });

@@ -182,7 +182,8 @@ describe("SARIF for a scan with unreadable files", () => {
   });
 
   it("warns that GPL-only kernel exports were unknown when no kernel table was found", () => {
-    const warnings = hostile.log.runs[0].invocations[0].toolExecutionNotifications.filter((n: Sarif) => n.level === "warning");
+    const { log } = sarifOf([HOSTILE, "--no-embedded"]);
+    const warnings = log.runs[0].invocations[0].toolExecutionNotifications.filter((n: Sarif) => n.level === "warning");
     expect(warnings.map((n: Sarif) => n.descriptor.id)).toEqual(["gpl-only-exports-unknown"]);
   });
 

@@ -1,11 +1,11 @@
-import { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "../audit.js";
-import type { AuditedModule } from "../model.js";
-import { embeddedTable, type ExportDatabase } from "./embedded-db.js";
-import { chooseRelease, type EmbeddedChoice } from "./embedded-select.js";
-import { DependencyGraph } from "./graph.js";
-import { mergeTables, type KernelTable, type TableSource } from "./kernel-table.js";
-import { ProviderIndex } from "./providers.js";
-import { releaseOfVermagic } from "./release.js";
+import { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "./audit.js";
+import type { AuditedModule } from "./model.js";
+import { embeddedTable, type ExportDatabase } from "./resolve/embedded-db.js";
+import { chooseRelease, type EmbeddedChoice } from "./resolve/embedded-select.js";
+import { DependencyGraph } from "./resolve/graph.js";
+import { mergeTables, type KernelTable, type TableSource } from "./resolve/kernel-table.js";
+import { ProviderIndex } from "./resolve/providers.js";
+import { releaseOfVermagic } from "./resolve/release.js";
 
 export interface EmbeddedOutcome extends AuditOutcome {
   /** The embedded tables used, one source per release. */

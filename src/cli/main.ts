@@ -1,22 +1,39 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { attributeBlob } from "../attribution.js";
-import { DEFAULT_LIMITS, type DecodeLimits } from "../container/limits.js";
-import { dependencyView, findModule } from "../deps.js";
-import { readRegularFileSync } from "../fs/inspect-file.js";
-import { renderAttribution } from "../report/attribution.js";
-import { depsJson, renderDepsDot, renderDepsMermaid, renderDepsTable } from "../report/deps.js";
-import { renderJson } from "../report/json.js";
-import { renderJunit } from "../report/junit.js";
-import { renderMarkdown } from "../report/markdown.js";
-import { renderSarif } from "../report/sarif.js";
-import { renderHtml } from "../report/html.js";
-import { renderTable } from "../report/table.js";
-import { applyPolicy, applySeverity, CONFIG_FILE_NAME, parseBaseline, parseConfig, recordBaseline, serializeBaseline, type KmodauditConfig } from "../policy/index.js";
-import { scan, type ScanOptions } from "../scan.js";
-import { auditRunningSystem } from "../system/running.js";
-import { VERSION } from "../version.js";
+// The CLI is a shell over the library: everything it does goes through the package's public API.
+import {
+  applyPolicy,
+  applySeverity,
+  attributeBlob,
+  auditRunningSystem,
+  CONFIG_FILE_NAME,
+  DEFAULT_LIMITS,
+  dependencyView,
+  depsJson,
+  findModule,
+  parseBaseline,
+  parseConfig,
+  readRegularFileSync,
+  recordBaseline,
+  renderAttribution,
+  renderDepsDot,
+  renderDepsMermaid,
+  renderDepsTable,
+  renderHtml,
+  renderJson,
+  renderJunit,
+  renderMarkdown,
+  renderSarif,
+  renderTable,
+  scan,
+  serializeBaseline,
+  VERSION,
+  type DecodeLimits,
+  type KmodauditConfig,
+  type ScanOptions,
+  type ScanResult,
+} from "../index.js";
 import { EXIT, exitCodeFor, type FailOn } from "./exit-code.js";
 import { createProgress, type Progress } from "./progress.js";
 
@@ -171,6 +188,40 @@ function scannedDirectory(paths: string[]): string | undefined {
   return paths.length === 1 && statSync(paths[0]!, { throwIfNoEntry: false })?.isDirectory() ? paths[0] : undefined;
 }
 
+const FORMATS = ["table", "json", "html", "sarif", "junit", "markdown"] as const;
+
+/** Options of the commands that report an audit (scan, and system): format, gate, baseline. */
+function withReportOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--format <format>", "output format (html: one self-contained page, best with --output FILE)").choices(FORMATS).default("table"))
+    .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "info", "none"]).default("error"))
+    .option("--all", "table, html: list every module, not only those with findings")
+    .option("--list-skipped", "json: list archive members that are not modules too (always counted in the summary)")
+    .option("--baseline <file>", "suppress the findings recorded in this baseline (see: kmodaudit baseline write) and list its stale entries")
+    .option("--no-baseline", "ignore the baseline named in the config file");
+}
+
+/** Applies the config's severities and the baseline, writes the report in its format, sets the exit code. */
+function report(scanned: ScanResult, flags: ScanFlags, cmd: Command, config: KmodauditConfig | null, paths: string[]): void {
+  const failOn = cmd.getOptionValueSource("failOn") === "cli" ? flags.failOn : (config?.failOn ?? flags.failOn);
+  const baselineFile = flags.baseline === false ? undefined : (flags.baseline ?? config?.baseline);
+  const baseline = baselineFile === undefined ? undefined : parseBaseline(readText(baselineFile, "baseline", `create it with: kmodaudit baseline write ${baselineFile} PATH… --justification TEXT`), baselineFile);
+  const result = applyPolicy(scanned, { ...(baseline ? { baseline: { file: baselineFile!, baseline } } : {}), ...(config ? { severity: config.rules } : {}) });
+  const text =
+    flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped })
+    : flags.format === "sarif" ? renderSarif(result, { root: scannedDirectory(paths) })
+    : flags.format === "junit" ? renderJunit(result, { failOn })
+    : flags.format === "markdown" ? renderMarkdown(result, { failOn })
+    : flags.format === "html" ? renderHtml(result, { all: flags.all }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() });
+  emit(text, flags.output);
+  const stale = result.baseline?.stale.length ?? 0;
+  // The table shows stale entries itself; other formats may not, and CI logs should still say so.
+  if (stale > 0 && (flags.format !== "table" || flags.output)) {
+    process.stderr.write(`kmodaudit: warning: ${stale} baseline ${stale === 1 ? "entry matches" : "entries match"} no finding any more: remove ${stale === 1 ? "it" : "them"} from ${baselineFile} (listed in the report's baseline.stale)\n`);
+  }
+  process.exitCode = exitCodeFor(result, failOn);
+}
+
 function emit(text: string, output: string | undefined): void {
   if (output) writeFileSync(output, text);
   else process.stdout.write(text);
@@ -189,18 +240,12 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (s, write) => write(s) })
     .showHelpAfterError("(run with --help for usage)");
 
-  withTableOptions(
+  withReportOptions(withTableOptions(
     program
       .command("scan")
       .description("Scan files and directories (recursively, by content) for kernel modules and blobs, resolve their imports and report findings")
       .argument("<path...>", "module files (.ko, .ko.gz/.xz/.zst, vendor .o) and directories such as /lib/modules/<version>"),
-  )
-    .addOption(new Option("--format <format>", "output format (html: one self-contained page, best with --output FILE)").choices(["table", "json", "html", "sarif", "junit", "markdown"]).default("table"))
-    .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "info", "none"]).default("error"))
-    .option("--all", "table, html: list every module, not only those with findings")
-    .option("--list-skipped", "json: list archive members that are not modules too (always counted in the summary)")
-    .option("--baseline <file>", "suppress the findings recorded in this baseline (see: kmodaudit baseline write) and list its stale entries")
-    .option("--no-baseline", "ignore the baseline named in the config file")
+  ))
     .addHelpText(
       "after",
       `
@@ -220,25 +265,9 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unrea
     )
     .action(async (paths: string[], flags: ScanFlags, cmd: Command) => {
       const config = configFor(flags);
-      const failOn = cmd.getOptionValueSource("failOn") === "cli" ? flags.failOn : (config?.failOn ?? flags.failOn);
-      const baselineFile = flags.baseline === false ? undefined : (flags.baseline ?? config?.baseline);
-      const baseline = baselineFile === undefined ? undefined : parseBaseline(readText(baselineFile, "baseline", `create it with: kmodaudit baseline write ${baselineFile} PATH… --justification TEXT`), baselineFile);
       const progress = progressFor(flags);
       const scanned = await scan(paths, { ...scanOptions(flags, config), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
-      const result = applyPolicy(scanned, { ...(baseline ? { baseline: { file: baselineFile!, baseline } } : {}), ...(config ? { severity: config.rules } : {}) });
-      const report =
-        flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped })
-        : flags.format === "sarif" ? renderSarif(result, { root: scannedDirectory(paths) })
-        : flags.format === "junit" ? renderJunit(result, { failOn })
-        : flags.format === "markdown" ? renderMarkdown(result, { failOn })
-        : flags.format === "html" ? renderHtml(result, { all: flags.all }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() });
-      emit(report, flags.output);
-      const stale = result.baseline?.stale.length ?? 0;
-      // The table shows stale entries itself; other formats may not, and CI logs should still say so.
-      if (stale > 0 && (flags.format !== "table" || flags.output)) {
-        process.stderr.write(`kmodaudit: warning: ${stale} baseline ${stale === 1 ? "entry matches" : "entries match"} no finding any more: remove ${stale === 1 ? "it" : "them"} from ${baselineFile} (listed in the report's baseline.stale)\n`);
-      }
-      process.exitCode = exitCodeFor(result, failOn);
+      report(scanned, flags, cmd, config, paths);
     });
 
   const baselineCommand = program
@@ -335,15 +364,11 @@ Examples:
       const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, limitsFrom(flags));
       emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution), flags.output);
     });
-  withTableOptions(
+  withReportOptions(withTableOptions(
     program
       .command("system", { isDefault: true })
       .description("Audit the running kernel (what kmodaudit does with no command): its module tree /lib/modules/$(uname -r) with the export table found for it, and the modules it has loaded (/proc/modules), with their taint and the kernel's explained"),
-  )
-    .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table"))
-    .addOption(new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity").choices(["error", "warning", "info", "none"]).default("error"))
-    .option("--all", "table: list every module and every loaded module, not only those with findings or taint")
-    .option("--list-skipped", "json: list archive members that are not modules too (always counted in the summary)")
+  ))
     .option("--root <dir>", "the system's root directory: audit DIR/lib/modules/<release> (e.g. a mounted disk image)", "/")
     .option("--proc <dir>", "where proc is mounted: modules, sys/kernel/tainted and sys/kernel/osrelease are read there", "/proc")
     .allowExcessArguments()
@@ -373,10 +398,10 @@ running kernel, unreadable or damaged files, usage errors).`,
             : `unknown command "${stray}": the commands are ${commands.join(", ")} (kmodaudit --help describes them)`,
         );
       }
+      const config = configFor(flags);
       const progress = progressFor(flags);
-      const result = await auditRunningSystem({ ...scanOptions(flags), root: flags.root, proc: flags.proc, ...(flags.kernelRelease ? { release: flags.kernelRelease } : {}), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
-      emit(flags.format === "json" ? renderJson(result, { listSkipped: flags.listSkipped }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() }), flags.output);
-      process.exitCode = exitCodeFor(result, flags.failOn);
+      const scanned = await auditRunningSystem({ ...scanOptions(flags, config), root: flags.root, proc: flags.proc, ...(flags.kernelRelease ? { release: flags.kernelRelease } : {}), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
+      report(scanned, flags, cmd, config, [scanned.running?.tree ?? flags.root]);
     });
   program.addHelpText(
     "after",

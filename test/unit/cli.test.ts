@@ -43,11 +43,18 @@ describe("exit codes", () => {
     ["a missing path", ["scan"]],
     ["an invalid --format", ["scan", ".", "--format", "xml"]],
     ["an invalid --fail-on", ["scan", ".", "--fail-on", "sometimes"]],
-    ["no command at all", []],
+    ["a word that is no command", ["sacn", "."]],
   ])("2 on a usage error: %s (not commander's 1)", (_what, args) => {
     const r = runCli(args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
+  });
+
+  it("2 with no command when the running kernel has no module tree, saying what to do instead", () => {
+    const r = runCli(["--root", fixture({}), "--kernel-release", "6.1.0-56-amd64"]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/no module tree .*lib\/modules\/6\.1\.0-56-amd64.*kmodaudit scan/s);
   });
 
   it("0 for --help and --version", () => {

@@ -287,6 +287,16 @@ describe("the CLI", () => {
     expect(JSON.parse(r.stdout).running.loaded.map((m: { name: string }) => m.name)).toEqual(["dual_licensed", "gpl_clean", "nvidia", "proprietary_gpl_use", "signed_gpl"]);
   });
 
+  it("reports in scan's formats and honours a baseline, as scan does", () => {
+    const baseline = join(sys.root, "baseline.json");
+    expect(runCli(["baseline", "write", baseline, sys.tree, "--justification", "accepted for the test"]).status).toBe(0);
+    const gated = runCli(["--root", sys.root, "--proc", sys.proc, "--baseline", baseline, "--format", "markdown"]);
+    expect(gated.status).toBe(0);
+    expect(gated.stdout).toMatch(/^### kmodaudit: /);
+    const sarif = JSON.parse(runCli(["system", "--root", sys.root, "--proc", sys.proc, "--format", "sarif", "--fail-on", "none"]).stdout);
+    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+  });
+
   it("exits 2 with what to do when the running kernel's tree is not installed, printing no report", () => {
     const r = runCli(["--root", sys.root, "--proc", sys.proc, "--kernel-release", "6.18.44-fc-v595"]);
     expect(r.status).toBe(2);

@@ -39,7 +39,7 @@ export interface ScanOptions {
   /** Objects to treat as blobs whatever they import (paths as they appear in the result). */
   blobs?: string[];
   limits?: Partial<DecodeLimits>;
-  /** Worker threads reading and parsing files (default: one per core, at most 4; 1 = this thread). */
+  /** Threads reading and parsing files, this one included (default: one per core, at most 4; 1 = this thread alone). */
   threads?: number;
   /** Compute each module's sha256 (default true; the table report does not need it). */
   hash?: boolean;
@@ -56,15 +56,24 @@ function fileError(path: string, o: Extract<Outcome, { kind: "error" }>): FileEr
 
 const errorOf = (path: string, e: unknown): FileError => fileError(path, errorOutcome(e));
 
+type WantedTable = { kind: "symvers" | "vmlinux" | "system-map"; file: string; origin: "explicit" | "detected" };
+
 /** Tables in order of trust: Module.symvers (given, then found), then kernel images, then maps. */
-async function loadTables(paths: readonly string[], options: ScanOptions, limits: DecodeLimits, errors: FileError[]): Promise<LoadedTable[]> {
-  type Wanted = { kind: "symvers" | "vmlinux" | "system-map"; file: string; origin: "explicit" | "detected" };
-  const wanted: Wanted[] = (options.symvers ?? []).map((file) => ({ kind: "symvers", file, origin: "explicit" }));
-  if (options.detectTables !== false) {
+async function wantedTables(paths: readonly string[], options: ScanOptions): Promise<WantedTable[]> {
+  const wanted: WantedTable[] = (options.symvers ?? []).map((file) => ({ kind: "symvers", file, origin: "explicit" }));
+  // Tables named on the command line say which kernel is meant: one found beside the tree (often
+  // the tree's own kernel, e.g. /lib/modules/<ver>/build) would answer for the symbols the named
+  // kernel lacks and hide exactly the "Unknown symbol" failures a cross-kernel check is for.
+  const explicit = (options.symvers?.length ?? 0) + (options.vmlinux?.length ?? 0) + (options.systemMap?.length ?? 0) > 0;
+  if (options.detectTables !== false && !explicit) {
     for (const p of paths) for (const file of await detectTables(p)) wanted.push({ kind: "symvers", file, origin: "detected" });
   }
   for (const file of options.vmlinux ?? []) wanted.push({ kind: "vmlinux", file, origin: "explicit" });
   for (const file of options.systemMap ?? []) wanted.push({ kind: "system-map", file, origin: "explicit" });
+  return wanted;
+}
+
+async function loadTables(wanted: readonly WantedTable[], limits: DecodeLimits, errors: FileError[]): Promise<LoadedTable[]> {
   const loaded: LoadedTable[] = [];
   for (const { kind, file, origin } of wanted) {
     try {
@@ -81,14 +90,15 @@ async function loadTables(paths: readonly string[], options: ScanOptions, limits
  * A batch whose worker died is retried file by file on fresh workers, so only the file that kills
  * a worker is reported (as an internal error), not the innocent files batched with it.
  */
-async function inspectIsolating(pool: InspectPool, tasks: FileTask[]): Promise<FileOutcome[]> {
+async function inspectIsolating(pool: InspectPool, tasks: FileTask[], isolated = false): Promise<FileOutcome[]> {
   try {
-    return await pool.inspect(tasks);
+    return await pool.inspect(tasks, isolated);
   } catch (e) {
-    if (tasks.length === 1) return [{ self: errorOutcome(e), members: [] }];
-    // One at a time, so that no other file shares the worker that the culprit takes down.
+    if (tasks.length === 1 && isolated) return [{ self: errorOutcome(e), members: [] }];
+    // One at a time, each on a worker of its own, so that no other file shares the worker that the
+    // culprit takes down.
     const out: FileOutcome[] = [];
-    for (const t of tasks) out.push(...(await inspectIsolating(pool, [t])));
+    for (const t of tasks) out.push(...(await inspectIsolating(pool, [t], true)));
     return out;
   }
 }
@@ -102,16 +112,22 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const errors: FileError[] = [];
   const skipped: SkippedFile[] = [];
   const objects: InspectedObject[] = [];
-  // Workers start first: they boot while this thread reads the export tables.
+  // Workers start first, and the tables are read while they inspect the first files: the walk
+  // needs only the tables' names, to pass over a table it meets.
   const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash: options.hash !== false || needsSha256(options.blobLicenses) });
-  const tables = await loadTables(paths, options, limits, errors).catch(async (e) => {
+  let tablesLoading: Promise<LoadedTable[]> | undefined;
+  let tableFiles: Set<string>;
+  let tableNames: Set<string>;
+  try {
+    const wanted = await wantedTables(paths, options);
+    tableFiles = new Set(await Promise.all(wanted.map((w) => realpath(w.file).catch(() => w.file))));
+    // A table met again by the walk is recognised by name first, so only candidates cost a realpath.
+    tableNames = new Set([...wanted.map((w) => basename(w.file)), ...[...tableFiles].map((f) => basename(f))]);
+    tablesLoading = loadTables(wanted, limits, errors);
+  } catch (e) {
     await pool.close();
     throw e;
-  });
-  // A table met again by the walk is recognised by name first, so only candidates cost a realpath.
-  const tableNames = new Set(tables.flatMap((t) => [basename(t.real), basename(t.source.file)]));
-  const tableFiles = new Set(tables.map((t) => t.real));
-  const kernel = mergeTables(tables, options.kernelRelease ?? null);
+  }
   const isTableFile = async (abs: string) => tableNames.has(basename(abs)) && tableFiles.has(await realpath(abs).catch(() => abs));
 
   let done = 0;
@@ -167,8 +183,11 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     total = walked;
     await Promise.all(pending);
   } finally {
+    await tablesLoading.catch(() => {}); // its own errors are in `errors`; settled before the workers go
     await pool.close();
   }
+  const tables = await tablesLoading;
+  const kernel = mergeTables(tables, options.kernelRelease ?? null);
 
   const auditOptions: AuditOptions = {
     assumeLicense: options.assumeLicense ?? null,

@@ -63,6 +63,9 @@ export class ByteView {
   /** 64-bit value as a bigint, for addresses and CRC words that may exceed 2^53. */
   u64big(offset: number, structure: string): bigint {
     this.range(offset, 8, structure);
+    // Most 64-bit fields of a relocatable object are zero (every sh_addr): the literal is shared,
+    // a decoded bigint is a fresh allocation.
+    if (this.dv.getUint32(offset, true) === 0 && this.dv.getUint32(offset + 4, true) === 0) return 0n;
     return this.dv.getBigUint64(offset, this.little);
   }
 

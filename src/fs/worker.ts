@@ -3,6 +3,7 @@ import type { InspectOptions } from "../kmod/facts.js";
 import { inspectFile, type FileOutcome, type FileTask } from "./inspect-file.js";
 import { Scratch } from "./scratch.js";
 import { WireEncoder, type WireBatch } from "./wire.js";
+import { FAULT } from "./pool.js";
 
 /** Worker thread: inspects the batches of files the main thread sends, one batch at a time. */
 export interface WorkerRequest {
@@ -22,14 +23,12 @@ export interface WorkerResponse {
   batch: WireBatch;
 }
 
-/** Fault injection for the tests of a dying worker: exit when asked to read a file of this name. */
-const FAULT = process.env.KMODAUDIT_TEST_WORKER_EXIT_ON;
 
 const buffers = { read: new Scratch(), decoded: new Scratch() };
 const wire = new WireEncoder();
 
 async function inspectBatch(req: WorkerRequest): Promise<void> {
-  if (FAULT && req.tasks.some((t) => t.abs.endsWith(FAULT))) process.exit(70);
+  if (FAULT !== undefined && req.tasks.some((t) => t.abs.endsWith(FAULT!))) process.exit(70);
   const outcomes: FileOutcome[] = [];
   for (const t of req.tasks) outcomes.push(await inspectFile(t, req.options, buffers));
   parentPort!.postMessage({ id: req.id, batch: wire.encode(outcomes) } satisfies WorkerResponse);

@@ -19,22 +19,25 @@ export class StringPool {
     return s;
   }
 
-  private readonly imports = new Map<string, ImportedSymbol>();
+  private readonly strong = new Map<string, ImportedSymbol>();
+  private readonly weak = new Map<string, ImportedSymbol>();
+  /** One (symbol, CRC) per symbol name: modules built against one kernel agree on it. */
   private readonly versions = new Map<string, SymbolVersion>();
 
   /** One object per distinct import and per distinct (symbol, CRC), as the wire decoder gives them. */
   facts(f: ObjectFacts): ObjectFacts {
     f.imports = f.imports.map((i) => {
-      const key = (i.weak ? "w" : "s") + i.symbol;
-      let shared = this.imports.get(key);
-      if (!shared) this.imports.set(key, (shared = { symbol: this.get(i.symbol), weak: i.weak }));
+      const pool = i.weak ? this.weak : this.strong;
+      let shared = pool.get(i.symbol);
+      if (!shared) pool.set(i.symbol, (shared = { symbol: this.get(i.symbol), weak: i.weak }));
       return shared;
     });
     f.versions = f.versions.map((v) => {
-      const key = `${v.crc} ${v.symbol}`;
-      let shared = this.versions.get(key);
-      if (!shared) this.versions.set(key, (shared = { symbol: this.get(v.symbol), crc: v.crc }));
-      return shared;
+      const shared = this.versions.get(v.symbol);
+      if (shared?.crc === v.crc) return shared;
+      const made = { symbol: this.get(v.symbol), crc: v.crc };
+      if (!shared) this.versions.set(v.symbol, made);
+      return made;
     });
     for (const e of f.exports) e.symbol = this.get(e.symbol);
     for (const t of f.modinfo) t[0] = this.get(t[0]);

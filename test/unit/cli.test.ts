@@ -13,6 +13,17 @@ function fixture(files: Record<string, Buffer | string>): string {
   return dir;
 }
 
+describe("kernel tables", () => {
+  it("a table named with --symvers is the only one: one found beside the tree does not answer for it", () => {
+    const dir = fixture({ "Module.symvers": SYMVERS, "m.ko": miniModule(64, "little", ["license=GPL"], ["_printk", "debugfs_create_dir"]).bytes });
+    const other = fixture({ "Module.symvers": "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n" });
+    const r = runCliJson(["scan", dir, "--symvers", join(other, "Module.symvers")]);
+    expect(r.json.kernel.sources.filter((s: { kind: string }) => s.kind !== "modules").map((s: { file: string }) => s.file)).toEqual([join(other, "Module.symvers")]);
+    expect(r.json.modules[0].unresolved).toEqual(["debugfs_create_dir"]);
+    expect(runCliJson(["scan", dir]).json.modules[0].unresolved).toEqual([]);
+  });
+});
+
 describe("exit codes", () => {
   it("0 when no finding reaches --fail-on", () => {
     const dir = fixture({ "Module.symvers": SYMVERS, "ok.ko": miniModule(64, "little", ["license=GPL"]).bytes });

@@ -48,6 +48,8 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   const local = inProcess(options);
   if (threads <= 1 || !import.meta.url.endsWith(".js") || !existsSync(workerFile)) return local;
   let localBusy = false;
+  /** Workers are started at once (they boot on an idle core) but given files only once costly ones show up. */
+  let useWorkers = false;
   let closing = false;
   const start = (slot: Slot) => {
     // A worker keeps nothing between files but its wire's string table; everything else it makes
@@ -84,10 +86,11 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   };
   const waiting: (() => void)[] = [];
   let nextId = 0;
-  const freeSlot = (): Slot | undefined => slots.filter((s) => s.busy < IN_FLIGHT).sort((a, b) => a.busy - b.busy)[0];
+  startWorkers();
+  const freeSlot = (): Slot | undefined => (useWorkers ? slots.filter((s) => s.busy < IN_FLIGHT).sort((a, b) => a.busy - b.busy)[0] : undefined);
   return {
     async inspect(tasks, isolated = false) {
-      if (isolated) startWorkers();
+      if (isolated) useWorkers = true;
       let slot = freeSlot();
       while (!slot) {
         if (!isolated && !localBusy) {
@@ -97,10 +100,10 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
             // a dead worker fails it, so that it is retried on workers, where the test can see it.
             if (FAULT && tasks.some((t) => t.abs.endsWith(FAULT))) throw new Error("worker thread exited with code 70");
             const out = await local.inspect(tasks);
-            if (out.some(costly)) startWorkers();
+            if (out.some(costly)) useWorkers = true;
             // Reading on this thread runs in promise callbacks only; let the event loop take the
             // workers' replies before the next batch, or they would wait for the whole walk.
-            if (slots.length) await new Promise<void>((r) => setImmediate(r));
+            if (useWorkers) await new Promise<void>((r) => setImmediate(r));
             return out;
           } finally {
             localBusy = false;

@@ -10,11 +10,11 @@ import type { WorkerClose, WorkerRequest, WorkerResponse } from "./worker.js";
 
 /**
  * Inspects files on this thread, and on worker threads once files turn out to be costly. A worker
- * costs its own start-up, JIT warm-up and the wire, which plain modules (~0.2 ms each) never earn
- * back: Debian's 6.1 tree is read fastest by this thread alone. Compressed modules cost ~1 ms each
- * in the decoder, and there every core counts. So this thread reads the first batches itself and
- * starts the workers as soon as a batch holds costly files; from then on it takes a
- * batch only when every worker has its fill, since it must stay free to hand out work.
+ * costs its JIT warm-up and the wire, which plain modules (~0.15 ms each) never earn back: Debian's
+ * 6.1 tree is read fastest by this thread alone. Compressed modules cost ~1 ms each in the decoder,
+ * and there every core counts. So the workers boot at once (on a core that is idle meanwhile) but
+ * are handed files only after a batch read here held costly ones; from then on this thread takes
+ * a batch only when every worker has its fill, since it must stay free to hand out work.
  */
 export interface InspectPool {
   /** `isolated`: on a worker only — a retry of a batch whose worker died, file by file. */

@@ -33,5 +33,24 @@ describe("the npm package", () => {
 
     writeFileSync(join(app, "use.mjs"), `import { scan } from "kmodaudit";\nconst r = await scan([${JSON.stringify(join(ROOT, "samples/gpl_clean.ko"))}]);\nconsole.log(r.modules[0].name);\n`);
     expect(execFileSync("node", ["use.mjs"], { cwd: app, encoding: "utf8" }).trim()).toBe("gpl_clean");
+
+    // The types ship too: a TypeScript user's code (with Node's types, as any Node project has)
+    // type-checks against the installed package, declarations included, and a misuse does not.
+    const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"] };
+    writeFileSync(join(app, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }));
+    writeFileSync(
+      join(app, "use.ts"),
+      `import { scan, renderSarif, type ScanResult, type Finding } from "kmodaudit";\nconst r: ScanResult = await scan(["x.ko"], { threads: 1 });\nconst f: Finding[] = r.modules.flatMap((m) => m.findings);\nconst sarif: string = renderSarif(r, {});\nexport { f, sarif };\n`,
+    );
+    const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+    execFileSync("node", [tsc, "-p", app], { encoding: "utf8" });
+    writeFileSync(join(app, "use.ts"), `import { scan } from "kmodaudit";\nconst n: number = await scan(["x.ko"]);\nexport { n };\n`);
+    let complaint = "";
+    try {
+      execFileSync("node", [tsc, "-p", app], { encoding: "utf8", stdio: "pipe" });
+    } catch (e) {
+      complaint = (e as { stdout: string }).stdout;
+    }
+    expect(complaint).toMatch(/Type 'ScanResult' is not assignable to type 'number'/);
   }, 180_000);
 });

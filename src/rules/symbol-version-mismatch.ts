@@ -11,11 +11,11 @@ export const symbolVersionMismatch: Rule = {
   id: "symbol-version-mismatch",
   check(m, ctx) {
     if (m.kind !== "module" || m.facts.versions.length === 0) return [];
-    const providers = new Map(m.imports.map((i) => [i.symbol, i.provider]));
     const details: string[] = [];
     const symbols: string[] = [];
     for (const v of m.facts.versions) {
-      const provider = providers.has(v.symbol) ? providers.get(v.symbol) : ctx.index.lookup(v.symbol);
+      // The index that resolved the imports, so the same provider they have, module_layout included.
+      const provider = ctx.index.lookup(v.symbol);
       const have = provider?.crc;
       // A zero CRC is what Module.symvers records for a kernel built without modversions.
       if (!provider || have === null || have === undefined || have === 0 || have === v.crc) continue;

@@ -31,14 +31,17 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
     if (nul < 0) nul = buf.length; // an unterminated last string still counts, as kmod reads it
     if (nul - at > maxStringBytes) throw new FormatError(".modinfo", at, `a string of ${nul - at} bytes exceeds the limit of ${maxStringBytes} (--max-string)`);
     if (nul > at) {
-      const s = buf.toString("utf8", at, nul);
-      const eq = s.indexOf("=");
-      if (eq > 0) {
-        const key = s.slice(0, eq);
-        tags.push([key, s.slice(eq + 1)]);
+      // Key and value are decoded on their own rather than sliced from one string: a slice keeps
+      // the whole `key=value` string alive for as long as the facts are kept. ('=' is one byte
+      // that never occurs inside a multi-byte UTF-8 sequence, so finding it in the bytes is exact.)
+      const rel = buf.subarray(at, nul).indexOf(0x3d); // bounded by this string: never quadratic
+      const eq = rel < 0 ? -1 : at + rel;
+      if (eq > at) {
+        const key = buf.toString("utf8", at, eq);
+        tags.push([key, buf.toString("utf8", eq + 1, nul)]);
         prevKey = key;
       } else {
-        stray.push({ text: s, offset: at, follows: prevEnd === at - 1 ? prevKey : null });
+        stray.push({ text: buf.toString("utf8", at, nul), offset: at, follows: prevEnd === at - 1 ? prevKey : null });
         prevKey = null;
       }
       prevEnd = nul;

@@ -56,6 +56,9 @@ function fileError(path: string, o: Extract<Outcome, { kind: "error" }>): FileEr
 
 const errorOf = (path: string, e: unknown): FileError => fileError(path, errorOutcome(e));
 
+/** Tables named by the caller: they turn off both detection beside the tree and the embedded database. */
+const namesTables = (options: ScanOptions): boolean => [options.symvers, options.vmlinux, options.systemMap].some((l) => l?.length);
+
 type WantedTable = { kind: "symvers" | "vmlinux" | "system-map"; file: string; origin: "explicit" | "detected" };
 
 /** Tables in order of trust: Module.symvers (given, then found), then kernel images, then maps. */
@@ -64,8 +67,7 @@ async function wantedTables(paths: readonly string[], options: ScanOptions): Pro
   // Tables named on the command line say which kernel is meant: one found beside the tree (often
   // the tree's own kernel, e.g. /lib/modules/<ver>/build) would answer for the symbols the named
   // kernel lacks and hide exactly the "Unknown symbol" failures a cross-kernel check is for.
-  const explicit = (options.symvers?.length ?? 0) + (options.vmlinux?.length ?? 0) + (options.systemMap?.length ?? 0) > 0;
-  if (options.detectTables !== false && !explicit) {
+  if (options.detectTables !== false && !namesTables(options)) {
     for (const p of paths) for (const file of await detectTables(p)) wanted.push({ kind: "symvers", file, origin: "detected" });
   }
   for (const file of options.vmlinux ?? []) wanted.push({ kind: "vmlinux", file, origin: "explicit" });
@@ -203,9 +205,8 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     },
   };
   // Explicit tables override the embedded database, even when they fail to load.
-  const named = [options.symvers, options.vmlinux, options.systemMap].some((l) => l?.length);
   const embedded =
-    tables.length === 0 && !named && options.embedded !== false
+    tables.length === 0 && !namesTables(options) && options.embedded !== false
       ? await auditWithEmbedded(objects, () => options.exportDatabase ?? loadExportDatabase(), options.kernelRelease ?? null, auditOptions)
       : null;
   const outcome = embedded ?? (await audit(objects, kernel, auditOptions));

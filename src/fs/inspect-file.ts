@@ -18,7 +18,7 @@ export interface FileTask {
  * tree (median module ≈60 KB): below this, one read of the whole file beats the four or five a
  * ranged read makes; above it, skipping code and relocations (five sixths of a module) wins.
  */
-const RANGED_FROM = Number(process.env.KMODAUDIT_RANGED_FROM ?? 64 << 10);
+const RANGED_FROM = 64 << 10;
 
 export interface ReadOptions {
   /** Only module facts are wanted (no hash, no relocations): large plain files may be read by ranges. */
@@ -73,6 +73,8 @@ export interface ThreadBuffers {
   read: Scratch;
   decoded: Scratch;
 }
+
+export const threadBuffers = (): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch() });
 
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { InspectOptions } from "../kmod/facts.js";
-import { inspectFile, type FileOutcome, type FileTask } from "./inspect-file.js";
-import { Scratch } from "./scratch.js";
+import { hitsFault } from "./fault.js";
+import { inspectFile, threadBuffers, type FileOutcome, type FileTask } from "./inspect-file.js";
 import { StringPool } from "../kmod/intern.js";
 import { WireDecoder } from "./wire.js";
 import type { WorkerClose, WorkerRequest, WorkerResponse } from "./worker.js";
@@ -37,9 +37,6 @@ interface Slot {
   busy: number;
   replies: Map<number, { resolve: (o: FileOutcome[]) => void; reject: (e: unknown) => void }>;
 }
-
-/** Fault injection for the tests of a dying worker: a worker exits when asked to read a file of this name. */
-export const FAULT = process.env.KMODAUDIT_TEST_WORKER_EXIT_ON;
 
 /** `threads`: threads inspecting files, this one included. */
 export function createPool(threads: number, options: InspectOptions): InspectPool {
@@ -98,7 +95,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
           try {
             // The file that kills a worker in the tests would only be read here: fail the batch as
             // a dead worker fails it, so that it is retried on workers, where the test can see it.
-            if (FAULT && tasks.some((t) => t.abs.endsWith(FAULT))) throw new Error("worker thread exited with code 70");
+            if (hitsFault(tasks)) throw new Error("worker thread exited with code 70");
             const out = await local.inspect(tasks);
             if (out.some(costly)) useWorkers = true;
             // Reading on this thread runs in promise callbacks only; let the event loop take the
@@ -149,7 +146,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
 }
 
 function inProcess(options: InspectOptions): InspectPool {
-  const buffers = { read: new Scratch(), decoded: new Scratch() };
+  const buffers = threadBuffers();
   // What the wire's string table does for worker threads: one string per symbol name across modules.
   const strings = new StringPool();
   // Batches are asked for concurrently; one at a time keeps the shared buffer to one file.

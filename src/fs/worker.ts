@@ -1,9 +1,8 @@
 import { parentPort } from "node:worker_threads";
 import type { InspectOptions } from "../kmod/facts.js";
-import { inspectFile, type FileOutcome, type FileTask } from "./inspect-file.js";
-import { Scratch } from "./scratch.js";
+import { hitsFault } from "./fault.js";
+import { inspectFile, threadBuffers, type FileOutcome, type FileTask } from "./inspect-file.js";
 import { WireEncoder, type WireBatch } from "./wire.js";
-import { FAULT } from "./pool.js";
 
 /** Worker thread: inspects the batches of files the main thread sends, one batch at a time. */
 export interface WorkerRequest {
@@ -24,11 +23,11 @@ export interface WorkerResponse {
 }
 
 
-const buffers = { read: new Scratch(), decoded: new Scratch() };
+const buffers = threadBuffers();
 const wire = new WireEncoder();
 
 async function inspectBatch(req: WorkerRequest): Promise<void> {
-  if (FAULT !== undefined && req.tasks.some((t) => t.abs.endsWith(FAULT!))) process.exit(70);
+  if (hitsFault(req.tasks)) process.exit(70);
   const outcomes: FileOutcome[] = [];
   for (const t of req.tasks) outcomes.push(await inspectFile(t, req.options, buffers));
   parentPort!.postMessage({ id: req.id, batch: wire.encode(outcomes) } satisfies WorkerResponse);

@@ -5,9 +5,9 @@ import type { InputResult, Outcome } from "./inspect-input.js";
 
 /**
  * Shares one string per distinct symbol name across all modules of a scan read on one thread
- * (worker threads' facts share theirs through the wire's string table, fs/wire.ts); the same few thousand kernel symbols (`_printk`, `__fentry__` …)
- * recur in every module's imports and __versions, and sharing them keeps a tree's facts at about
- * two thirds of their size.
+ * (worker threads' facts share theirs through the wire's string table, fs/wire.ts). The same few
+ * thousand kernel symbols (`_printk`, `__fentry__` …) recur in every module's imports and
+ * __versions, and sharing them keeps a tree's facts at about two thirds of their size.
  */
 export class StringPool {
   private readonly pool = new Map<string, string>();

@@ -1,18 +1,15 @@
+import { escapeMatching, truncate } from "./escape.js";
+
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\\]/g;
+
 /**
  * Characters a reader could not see, or that would reorder what they see, shown as escapes: C0/C1
  * controls, DEL, bidirectional overrides and isolates, zero-width marks and line separators. A
  * module name from a binary can then neither hide text nor pose as another ("Trojan Source").
  */
 export function visible(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\\]/g, (c) => {
-    if (c === "\\") return "\\\\";
-    if (c === "\n") return "\\n";
-    if (c === "\t") return "\\t";
-    if (c === "\r") return "\\r";
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
+  return escapeMatching(s, INVISIBLE);
 }
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -29,6 +26,5 @@ export function escapeHtml(s: string): string {
 
 /** A label cut to `max` characters (after escaping controls, so the width is what is shown), then made safe. */
 export function escapeLabel(s: string, max: number): string {
-  const chars = [...visible(s)];
-  return entities(chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`);
+  return entities(truncate(visible(s), max));
 }

@@ -1,5 +1,7 @@
 import { escapeForTerminal } from "./escape.js";
 
+export { truncate } from "./escape.js";
+
 /**
  * Markdown that renders a string literally, for strings that come from binaries: controls made
  * visible first, then every character Markdown or GitHub would act on neutralised.
@@ -35,8 +37,3 @@ export function codeSpan(s: string, inTable: boolean): string {
   return `${fence}${text}${fence}`;
 }
 
-/** At most `max` characters, marking the cut. Binary strings can be 64 KiB long (--max-string). */
-export function truncate(s: string, max: number): string {
-  const chars = [...s];
-  return chars.length <= max ? s : `${chars.slice(0, max - 1).join("")}…`;
-}

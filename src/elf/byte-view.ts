@@ -1,4 +1,5 @@
 import { FormatError } from "../errors.js";
+import { decodeName, type NameTable } from "./name-table.js";
 
 export type Endian = "little" | "big";
 
@@ -85,14 +86,15 @@ export class ByteView {
 
   /**
    * NUL-terminated string starting at `offset`, bounded by `limit` (exclusive). Returns undefined
-   * when no NUL occurs before the limit, so callers decide whether that is an error.
+   * when no NUL occurs before the limit, so callers decide whether that is an error. Through
+   * `names` when the caller keeps one (names recur from module to module).
    */
-  cstring(offset: number, limit: number, structure: string): string | undefined {
+  cstring(offset: number, limit: number, structure: string, names?: NameTable): string | undefined {
     if (offset < 0 || offset >= limit || limit > this.bytes.length) {
       throw new FormatError(structure, offset, `string offset outside its table (table ends at ${limit})`);
     }
     const nul = this.bytes.indexOf(0, offset);
     if (nul < 0 || nul >= limit) return undefined;
-    return this.bytes.toString("latin1", offset, nul);
+    return decodeName(names, this.bytes, offset, nul, "latin1");
   }
 }

@@ -15,10 +15,20 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
  */
 /**
  * Which symbols to decode. Decoding a name costs a string; most of a module's symbols are local
- * definitions nothing here looks at, so callers that need only imports and `__`-prefixed labels
- * say so and the rest are passed over by their raw bytes.
+ * definitions nothing here looks at (Debian's 6.1 tree has 830,000 symbols, of which 190,000 are
+ * imports and 43,000 export labels), so callers that need only imports and some labels name the
+ * labels' prefixes, and the rest are passed over by their raw bytes.
  */
-export type SymbolFilter = "all" | "undefined-or-dunder";
+export type SymbolFilter = "all" | { undefinedOrPrefixed: readonly Uint8Array[] };
+
+function startsWithAny(bytes: Uint8Array, at: number, end: number, prefixes: readonly Uint8Array[]): boolean {
+  next: for (const p of prefixes) {
+    if (at + p.length > end) continue;
+    for (let i = 0; i < p.length; i++) if (bytes[at + i] !== p[i]) continue next;
+    return true;
+  }
+  return false;
+}
 
 export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilter = "all"): ElfSymbol[] {
   const where = `symbol table ${symtab.name}`;
@@ -59,7 +69,7 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
       shndx = little ? shndxBytes.readUInt32LE(i * 4) : shndxBytes.readUInt32BE(i * 4);
     }
     // Decided on the raw bytes, before any string or number is made for a symbol nobody reads.
-    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff + 2 > strtab.size || bytes[strStart + nameOff] !== 0x5f || bytes[strStart + nameOff + 1] !== 0x5f)) continue;
+    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff >= strtab.size || !startsWithAny(bytes, strStart + nameOff, strEnd, filter.undefinedOrPrefixed))) continue;
     // 64-bit values stay numbers unless they pass 2^53 (kernel addresses in vmlinux), which need
     // bigint arithmetic to give an exact offset from their section's address.
     let value: number | bigint;
@@ -76,7 +86,7 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
     let name = "";
     if (nameOff !== 0) {
       if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);
-      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), `string table ${strtab.name}`);
+      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), `string table ${strtab.name}`, elf.names);
       if (s === undefined) throw new FormatError(`string table ${strtab.name}`, strStart + nameOff, `name of symbol ${i} has no terminating NUL within ${Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff)} bytes`);
       name = s;
     }

@@ -4,6 +4,7 @@ import { errorOutcome, inspectInput, toOutcome, type InputResult } from "../kmod
 import type { DecodeLimits } from "../container/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { Scratch } from "./scratch.js";
+import { NameTable } from "../elf/name-table.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
 export type FileOutcome = InputResult;
@@ -68,13 +69,17 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
   }
 }
 
-/** What a reading thread reuses from file to file: the outcome is plain data, so they are free again on return. */
+/**
+ * What a reading thread reuses from file to file: buffers (the outcome is plain data, so they are
+ * free again on return) and the names it has decoded so far.
+ */
 export interface ThreadBuffers {
   read: Scratch;
   decoded: Scratch;
+  names: NameTable;
 }
 
-export const threadBuffers = (): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch() });
+export const threadBuffers = (): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), names: new NameTable() });
 
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
@@ -85,7 +90,7 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
   try {
     // The bulk path decodes section headers directly (elf/elfy-adapter.ts says why); a corpus test
     // holds it to elfy's facts.
-    const bulk: InspectOptions = factsOnly ? { ...options, decoder: "direct" } : options;
+    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers ? { names: buffers.names } : {}) };
     if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, bulk)), members: [] };
     return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {

@@ -23,6 +23,9 @@ const KSYMTAB_SECTIONS: Record<string, ExportType> = {
   __ksymtab_unused_gpl: "EXPORT_UNUSED_SYMBOL_GPL",
 };
 
+/** The labels readExports reads; a reader of symbols may pass over every other defined symbol. */
+export const EXPORT_LABEL_PREFIXES: readonly Uint8Array[] = ["__ksymtab_", "__kstrtabns_", "__crc_", "__export_symbol_"].map((p) => Buffer.from(p, "latin1"));
+
 export function isGplOnly(type: ExportType): boolean {
   return type === "EXPORT_SYMBOL_GPL" || type === "EXPORT_UNUSED_SYMBOL_GPL";
 }

@@ -7,7 +7,8 @@ import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian } from "../elf/byte-view.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
-import { readExports, type ExportedSymbol } from "./exports.js";
+import type { NameTable } from "../elf/name-table.js";
+import { EXPORT_LABEL_PREFIXES, readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
 import { functionReferences } from "./references.js";
 import { readVmkExports } from "./vmkernel.js";
@@ -58,6 +59,8 @@ export interface InspectOptions {
   references?: boolean;
   /** Which section-header decoder to use (see elf/elfy-adapter.ts); elfy unless told otherwise. */
   decoder?: "elfy" | "direct";
+  /** The reading thread's own interned names (elf/name-table.ts); never sent to another thread. */
+  names?: NameTable;
 }
 
 /** `bytes`: how many bytes the input came to after decompression (counted against the scan's total). */
@@ -107,7 +110,7 @@ export function inspectDecompressed(bytes: Buffer, compression: Compression | nu
 
 function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   const { elf: elfBytes, signature } = splitSignature(bytes);
-  const elf = parseElf(elfBytes, options.decoder, options.limits);
+  const elf = parseElf(elfBytes, options.decoder, options.limits, options.names);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
     return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object`, bytes: bytes.length };
@@ -117,8 +120,8 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
   const dialect = modinfoSection !== undefined && modinfoSection === vmkinfo ? "vmkernel" : "linux";
   const symtab = findSymtab(elf);
   // VMkernel exports are found through relocations, which name symbols by index: read them all.
-  const symbols = symtab ? readSymbols(elf, symtab, dialect === "vmkernel" ? "all" : "undefined-or-dunder") : [];
-  const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes) : { tags: [], stray: [] };
+  const symbols = symtab ? readSymbols(elf, symtab, dialect === "vmkernel" ? "all" : { undefinedOrPrefixed: EXPORT_LABEL_PREFIXES }) : [];
+  const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes, options.names) : { tags: [], stray: [] };
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
@@ -139,7 +142,7 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
     signature,
     exports,
     imports: readImports(symbols, elf.machine),
-    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64) : [],
+    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, options.names) : [],
   };
   if (options.references) facts.exportReferences = exportReferencesOf(elf, exports);
   return { outcome: "facts", facts, bytes: bytes.length };

@@ -1,4 +1,5 @@
 import { FormatError } from "../errors.js";
+import { decodeName, type NameTable } from "../elf/name-table.js";
 
 /** One string in .modinfo that is not `key=value`. */
 export interface StrayModinfoString {
@@ -20,7 +21,7 @@ export interface Modinfo {
  * `"GPL\0for files in the \"GPL\" directory"` trick — and is kept so policy can flag it; kmod and
  * the kernel see only the part before the NUL.
  */
-export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE_INTEGER): Modinfo {
+export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE_INTEGER, names?: NameTable): Modinfo {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tags: [string, string][] = [];
   const stray: StrayModinfoString[] = [];
@@ -37,8 +38,8 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
       const rel = buf.subarray(at, nul).indexOf(0x3d); // bounded by this string: never quadratic
       const eq = rel < 0 ? -1 : at + rel;
       if (eq > at) {
-        const key = buf.toString("utf8", at, eq);
-        tags.push([key, buf.toString("utf8", eq + 1, nul)]);
+        const key = decodeName(names, buf, at, eq, "utf8");
+        tags.push([key, decodeName(names, buf, eq + 1, nul, "utf8")]);
         prevKey = key;
       } else {
         stray.push({ text: buf.toString("utf8", at, nul), offset: at, follows: prevEnd === at - 1 ? prevKey : null });

@@ -10,6 +10,7 @@ import type { TableKind, TableSource } from "../resolve/kernel-table.js";
 import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
 import { parseSymvers, type ExportTable } from "../resolve/symvers.js";
 import { parseSystemMap } from "../resolve/system-map.js";
+import { PACKAGE_ROOT } from "../package-root.js";
 import { parseVmlinux } from "../resolve/vmlinux.js";
 
 export interface LoadedTable {
@@ -75,8 +76,8 @@ export async function detectTables(dir: string): Promise<string[]> {
   return found;
 }
 
-/** data/export-db.bin.br, beside src/ and dist/ alike (both are one level below the package root). */
-export const EXPORT_DATABASE_FILE = new URL("../../data/export-db.bin.br", import.meta.url);
+/** data/export-db.bin.br in the package. */
+export const EXPORT_DATABASE_FILE = new URL("data/export-db.bin.br", PACKAGE_ROOT);
 
 /**
  * Reads and decodes kmodaudit's embedded export database (see scripts/gen-export-db.sh). Each call

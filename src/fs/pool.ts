@@ -5,7 +5,7 @@ import type { InspectOptions } from "../kmod/facts.js";
 import { hitsFault } from "./fault.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 import { inspectFile, threadBuffers, type FileOutcome, type FileTask } from "./inspect-file.js";
-import { StringPool } from "../kmod/intern.js";
+import { FactPool } from "../kmod/intern.js";
 import { WireDecoder } from "./wire.js";
 import type { WorkerClose, WorkerRequest, WorkerResponse } from "./worker.js";
 
@@ -50,7 +50,9 @@ interface Slot {
 export function createPool(threads: number, options: InspectOptions): InspectPool {
   // Under a TypeScript test runner this module is .ts and there is no compiled worker to start.
   const workerFile = fileURLToPath(WORKER);
-  const local = inProcess(options);
+  // One object per distinct fact across the scan, whichever thread read it (kmod/intern.ts).
+  const shared = new FactPool();
+  const local = inProcess(options, shared);
   if (threads <= 1 || !import.meta.url.endsWith(".js") || !existsSync(workerFile)) return local;
   let localBusy = false;
   /** Workers are started at once (they boot on an idle core) but given files only once costly ones show up. */
@@ -67,7 +69,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
     const wire = new WireDecoder();
     worker.on("message", (res: WorkerResponse) => {
       // Decoded on arrival, in the order sent: a batch may name strings an earlier one brought.
-      const outcomes = wire.decode(res.batch);
+      const outcomes = wire.decode(res.batch).map((o) => shared.outcome(o));
       const r = slot.replies.get(res.id);
       slot.replies.delete(res.id);
       r?.resolve(outcomes);
@@ -157,17 +159,15 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   };
 }
 
-function inProcess(options: InspectOptions): InspectPool {
+function inProcess(options: InspectOptions, shared: FactPool): InspectPool {
   const buffers = threadBuffers();
-  // What the wire's string table does for worker threads: one string per symbol name across modules.
-  const strings = new StringPool();
   // Batches are asked for concurrently; one at a time keeps the shared buffer to one file.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     inspect(tasks) {
       const run = queue.then(async () => {
         const out: FileOutcome[] = [];
-        for (const t of tasks) out.push(strings.outcome(await inspectFile(t, options, buffers)));
+        for (const t of tasks) out.push(shared.outcome(await inspectFile(t, options, buffers)));
         return out;
       });
       queue = run.catch(() => {});

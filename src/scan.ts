@@ -105,8 +105,13 @@ async function inspectIsolating(pool: InspectPool, tasks: FileTask[], isolated =
   }
 }
 
-/** Files handed to a worker at once: enough to amortise a message, few enough to balance the load. */
+/** Files handed to a thread at once: enough to amortise a message, few enough to balance the load. */
 const BATCH = 32;
+/**
+ * Batches asked of the pool at once: as many as it can have under way (each worker two, and this
+ * thread one) on the machines it runs on, so that no thread waits for the next to be asked.
+ */
+const IN_FLIGHT = 16;
 
 /** Scans files and directories: the whole pipeline from bytes to findings. */
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
@@ -137,35 +142,52 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   let total: number | null = null;
   let decompressed = 0;
   const absOf = new Map<string, FileTask>();
-  const pending: Promise<void>[] = [];
-  let batch: { path: string; task: FileTask }[] = [];
-  const overTotal = (): FileOutcome[] | undefined =>
-    decompressed > limits.maxTotalDecompressedBytes
-      ? batch.map(() => ({ self: { kind: "error", message: `not read: the scan's decompressed bytes passed the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)` }, members: [] }))
-      : undefined;
-  const flush = () => {
-    if (batch.length === 0) return;
-    const refused = overTotal();
-    const mine = batch;
-    batch = [];
-    pending.push(
-      (refused ? Promise.resolve(refused) : inspectIsolating(pool, mine.map((b) => b.task)))
-        .then((outcomes) => {
-          outcomes.forEach((o, i) => {
-            const path = mine[i]!.path;
-            const record = (at: string, out: Outcome, member: boolean) => {
-              if (out.kind !== "error") decompressed += out.bytes ?? 0;
-              if (out.kind === "facts") objects.push({ path: at, facts: out.facts });
-              else if (out.kind === "skipped") skipped.push({ path: at, reason: out.reason, ...(member ? { member } : {}) });
-              else errors.push(fileError(at, out));
-            };
-            if (o.self) record(path, o.self, false);
-            for (const m of o.members) record(`${path}!/${m.path}`, m.outcome, true);
-            options.onProgress?.(++done, path, total);
-          });
-        }),
-    );
+  const queue: { path: string; task: FileTask }[] = [];
+  let next = 0;
+  let walking = true;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
   };
+  const record = (path: string, o: FileOutcome) => {
+    const one = (at: string, out: Outcome, member: boolean) => {
+      if (out.kind !== "error") decompressed += out.bytes ?? 0;
+      if (out.kind === "facts") objects.push({ path: at, facts: out.facts });
+      else if (out.kind === "skipped") skipped.push({ path: at, reason: out.reason, ...(member ? { member } : {}) });
+      else errors.push(fileError(at, out));
+    };
+    if (o.self) one(path, o.self, false);
+    for (const m of o.members) one(`${path}!/${m.path}`, m.outcome, true);
+    options.onProgress?.(++done, path, total);
+  };
+  // Files are taken from the walk's queue as threads become free, not cut into batches up front:
+  // once the walk is over, batches shrink with what is left, so the threads finish together
+  // instead of one decoding its last 32 files while the others wait (a fifth of a second on
+  // Debian's 6.12 tree).
+  const consume = async () => {
+    for (;;) {
+      const left = queue.length - next;
+      if (!walking && left === 0) return;
+      // While the walk goes on, only whole batches are taken.
+      if (walking && left < BATCH) {
+        await new Promise<void>((r) => {
+          const before = wake;
+          wake = () => (before?.(), r());
+        });
+        continue;
+      }
+      const size = walking ? Math.min(BATCH, left) : Math.max(1, Math.min(BATCH, Math.ceil(left / IN_FLIGHT)));
+      const mine = queue.slice(next, next + size);
+      next += size;
+      const outcomes =
+        decompressed > limits.maxTotalDecompressedBytes
+          ? mine.map(() => ({ self: { kind: "error" as const, message: `not read: the scan's decompressed bytes passed the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)` }, members: [] }))
+          : await inspectIsolating(pool, mine.map((b) => b.task));
+      outcomes.forEach((o, i) => record(mine[i]!.path, o));
+    }
+  };
+  const consumers = Array.from({ length: IN_FLIGHT }, consume);
   try {
     for await (const entry of walk(paths)) {
       walked++;
@@ -175,16 +197,22 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
       else {
         const task = { abs: entry.abs, followLinks: entry.followLinks };
         absOf.set(entry.path, task);
-        batch.push({ path: entry.path, task });
-        if (batch.length === BATCH) flush();
+        queue.push({ path: entry.path, task });
+        if (queue.length - next >= BATCH) notify();
         continue;
       }
       options.onProgress?.(++done, entry.path, total);
     }
-    flush();
+    walking = false;
     total = walked;
-    await Promise.all(pending);
+    notify();
+    await Promise.all(consumers);
   } finally {
+    // When the walk failed: take nothing more, and let the batches under way end before the pool does.
+    walking = false;
+    next = queue.length;
+    notify();
+    await Promise.allSettled(consumers);
     await tablesLoading.catch(() => {}); // its own errors are in `errors`; settled before the workers go
     await pool.close();
   }

@@ -107,6 +107,8 @@ async function inspectIsolating(pool: InspectPool, tasks: FileTask[], isolated =
 
 /** Files handed to a thread at once: enough to amortise a message, few enough to balance the load. */
 const BATCH = 32;
+/** The first batch is read on this thread, and what it holds decides whether workers are used (fs/pool.ts): soon told. */
+const FIRST_BATCH = 4;
 /**
  * Batches asked of the pool at once: as many as it can have under way (each worker two, and this
  * thread one) on the machines it runs on, so that no thread waits for the next to be asked.
@@ -177,7 +179,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
         });
         continue;
       }
-      const size = walking ? Math.min(BATCH, left) : Math.max(1, Math.min(BATCH, Math.ceil(left / IN_FLIGHT)));
+      const size = next === 0 ? Math.min(FIRST_BATCH, left) : walking ? Math.min(BATCH, left) : Math.max(1, Math.min(BATCH, Math.ceil(left / IN_FLIGHT)));
       const mine = queue.slice(next, next + size);
       next += size;
       const outcomes =

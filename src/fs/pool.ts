@@ -57,6 +57,8 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   let localBusy = false;
   /** Workers are started at once (they boot on an idle core) but given files only once costly ones show up. */
   let useWorkers = false;
+  /** Set once the worker that takes this thread's place is running; until then this thread reads too. */
+  let handedOver = false;
   let closing = false;
   const start = (slot: Slot) => {
     // A worker keeps nothing between files but its wire's string table; everything else it makes
@@ -69,7 +71,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
     const wire = new WireDecoder();
     worker.on("message", (res: WorkerResponse) => {
       // Decoded on arrival, in the order sent: a batch may name strings an earlier one brought.
-      const outcomes = wire.decode(res.batch).map((o) => shared.outcome(o));
+      const outcomes = wire.decode(res.batch).map((o) => shared.outcome(o, true));
       const r = slot.replies.get(res.id);
       slot.replies.delete(res.id);
       r?.resolve(outcomes);
@@ -101,16 +103,20 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
       if (isolated) useWorkers = true;
       let slot = freeSlot();
       while (!slot) {
-        if (!isolated && !useWorkers && !localBusy) {
+        if (!isolated && !handedOver && !localBusy) {
           localBusy = true;
           try {
             // The file that kills a worker in the tests would only be read here: fail the batch as
             // a dead worker fails it, so that it is retried on workers, where the test can see it.
             if (hitsFault(tasks)) throw new Error("worker thread exited with code 70");
             const out = await local.inspect(tasks);
-            if (out.some(costly)) {
+            if (!useWorkers && out.some(costly)) {
               useWorkers = true;
+              const before = slots.length;
               startWorkers(threads);
+              const successor = slots[before]?.worker;
+              if (successor) successor.once("online", () => (handedOver = true));
+              else handedOver = true;
             }
             // Reading on this thread runs in promise callbacks only; let the event loop take the
             // workers' replies before the next batch, or they would wait for the whole walk.

@@ -44,25 +44,28 @@ export class WireEncoder {
     return id;
   }
 
-  #facts(f: ObjectFacts): WireFacts {
+  /** In place, as the decoder does: the worker is done with its facts once they are sent. */
+  #facts(f: ObjectFacts): void {
     const versions: number[] = [];
     for (const v of f.versions) versions.push(this.#id(v.symbol), v.crc);
-    return {
-      ...f,
-      imports: f.imports.map((i) => this.#id(i.symbol) * 2 + (i.weak ? 1 : 0)),
-      versions,
-      exports: f.exports.map((e) => ({ ...e, symbol: this.#id(e.symbol) })),
-      modinfo: f.modinfo.map(([k, v]) => [this.#id(k), v]),
-    };
+    const w = f as unknown as WireFacts;
+    w.imports = f.imports.map((i) => this.#id(i.symbol) * 2 + (i.weak ? 1 : 0));
+    w.versions = versions;
+    for (const e of f.exports) (e as unknown as { symbol: number }).symbol = this.#id(e.symbol);
+    for (const t of f.modinfo) (t as unknown as [number, string])[0] = this.#id(t[0]);
   }
 
-  #outcome(o: Outcome): Outcome {
-    return o.kind === "facts" ? { ...o, facts: this.#facts(o.facts) as unknown as ObjectFacts } : o;
+  #outcome(o: Outcome): void {
+    if (o.kind === "facts") this.#facts(o.facts);
   }
 
+  /** Consumes `outcomes`: their facts are rewritten into the wire's form. */
   encode(outcomes: FileOutcome[]): WireBatch {
-    const encoded = outcomes.map((r) => ({ ...(r.self ? { self: this.#outcome(r.self) } : {}), members: r.members.map((m) => ({ path: m.path, outcome: this.#outcome(m.outcome) })) }));
-    const outcomesJson = JSON.stringify(encoded);
+    for (const r of outcomes) {
+      if (r.self) this.#outcome(r.self);
+      for (const m of r.members) this.#outcome(m.outcome);
+    }
+    const outcomesJson = JSON.stringify(outcomes);
     const strings = this.#fresh;
     this.#fresh = [];
     return { strings, outcomes: outcomesJson };
@@ -92,26 +95,33 @@ export class WireDecoder {
     return v;
   }
 
-  #facts(w: WireFacts): ObjectFacts {
+  /**
+   * Turns the parsed WireFacts into ObjectFacts in place: the parsed objects are what is kept, and
+   * copying them made as much garbage again on the main thread, whose collector then took time
+   * the workers needed.
+   */
+  #facts(w: WireFacts): void {
     const s = this.#strings;
     const versions: ObjectFacts["versions"] = [];
     for (let i = 0; i < w.versions.length; i += 2) versions.push(this.#version(w.versions[i]!, w.versions[i + 1]!));
-    return {
-      ...w,
-      imports: w.imports.map((n) => this.#import(n)),
-      versions,
-      exports: w.exports.map((e) => ({ ...e, symbol: s[e.symbol]! })),
-      modinfo: w.modinfo.map(([k, v]) => [s[k]!, v]),
-    };
+    const f = w as unknown as ObjectFacts;
+    f.imports = w.imports.map((n) => this.#import(n));
+    f.versions = versions;
+    for (const e of w.exports as unknown as ObjectFacts["exports"]) e.symbol = s[e.symbol as unknown as number]!;
+    for (const t of w.modinfo as unknown as ObjectFacts["modinfo"]) t[0] = s[t[0] as unknown as number]!;
   }
 
-  #outcome(o: Outcome): Outcome {
-    return o.kind === "facts" ? { ...o, facts: this.#facts(o.facts as unknown as WireFacts) } : o;
+  #outcome(o: Outcome): void {
+    if (o.kind === "facts") this.#facts(o.facts as unknown as WireFacts);
   }
 
   decode(batch: WireBatch): FileOutcome[] {
     for (const str of batch.strings) this.#strings.push(str);
     const outcomes = JSON.parse(batch.outcomes) as FileOutcome[];
-    return outcomes.map((r) => ({ ...(r.self ? { self: this.#outcome(r.self) } : {}), members: r.members.map((m) => ({ path: m.path, outcome: this.#outcome(m.outcome) })) }));
+    for (const r of outcomes) {
+      if (r.self) this.#outcome(r.self);
+      for (const m of r.members) this.#outcome(m.outcome);
+    }
+    return outcomes;
   }
 }

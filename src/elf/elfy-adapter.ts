@@ -101,7 +101,8 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
   const machine = view.u16(18, "ELF header");
   const osabi = bytes[7]!;
   const shoff = view.word(is64 ? 40 : 32, is64, "ELF header e_shoff");
-  const base: Omit<ElfFile, "sections"> = { view, elfClass, endian, type, machine, osabi, limits, ...(names ? { names } : {}) };
+  // `names` is always a property, if undefined: one shape for every ElfFile keeps the readers of its fields monomorphic.
+  const base: Omit<ElfFile, "sections"> = { view, elfClass, endian, type, machine, osabi, limits, names };
   if (shoff === 0) return { ...base, sections: [] }; // no section header table: absent, not invalid
 
   const entsize = SHDR_SIZE[elfClass];

@@ -22,9 +22,11 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
 export type SymbolFilter = "all" | { undefinedOrPrefixed: readonly Uint8Array[] };
 
 function startsWithAny(bytes: Uint8Array, at: number, end: number, prefixes: readonly Uint8Array[]): boolean {
-  next: for (const p of prefixes) {
-    if (at + p.length > end) continue;
-    for (let i = 0; i < p.length; i++) if (bytes[at + i] !== p[i]) continue next;
+  const first = bytes[at];
+  next: for (let k = 0; k < prefixes.length; k++) {
+    const p = prefixes[k]!;
+    if (p[0] !== first || at + p.length > end) continue;
+    for (let i = 1; i < p.length; i++) if (bytes[at + i] !== p[i]) continue next;
     return true;
   }
   return false;
@@ -78,7 +80,8 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
       const hi = dv.getUint32(rel + (little ? 12 : 8), little);
       const lo = dv.getUint32(rel + (little ? 8 : 12), little);
       value = hi < 0x200000 ? hi * 0x100000000 + lo : dv.getBigUint64(rel + 8, little);
-      size = Number(dv.getBigUint64(rel + 16, little));
+      // st_size as a number (approximate past 2^53, which no symbol's size comes near).
+      size = dv.getUint32(rel + (little ? 20 : 16), little) * 0x100000000 + dv.getUint32(rel + (little ? 16 : 20), little);
     } else {
       value = dv.getUint32(rel + 4, little);
       size = dv.getUint32(rel + 8, little);

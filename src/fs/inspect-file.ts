@@ -5,6 +5,7 @@ import type { DecodeLimits } from "../container/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { Scratch } from "./scratch.js";
 import { NameTable } from "../elf/name-table.js";
+import { FactPool } from "../kmod/intern.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
 export type FileOutcome = InputResult;
@@ -77,9 +78,11 @@ export interface ThreadBuffers {
   read: Scratch;
   decoded: Scratch;
   names: NameTable;
+  pool: FactPool;
 }
 
-export const threadBuffers = (): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), names: new NameTable() });
+/** `pool`: the facts this thread's modules share, when they are to be shared with more than this thread's. */
+export const threadBuffers = (pool = new FactPool()): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), names: new NameTable(), pool });
 
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
@@ -90,7 +93,7 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
   try {
     // The bulk path decodes section headers directly (elf/elfy-adapter.ts says why); a corpus test
     // holds it to elfy's facts.
-    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers ? { names: buffers.names } : {}) };
+    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers ? { names: buffers.names, pool: buffers.pool } : {}) };
     if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, bulk)), members: [] };
     return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {

@@ -71,7 +71,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
     const wire = new WireDecoder();
     worker.on("message", (res: WorkerResponse) => {
       // Decoded on arrival, in the order sent: a batch may name strings an earlier one brought.
-      const outcomes = wire.decode(res.batch).map((o) => shared.outcome(o, true));
+      const outcomes = wire.decode(res.batch).map((o) => shared.wired(o));
       const r = slot.replies.get(res.id);
       slot.replies.delete(res.id);
       r?.resolve(outcomes);
@@ -166,14 +166,14 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
 }
 
 function inProcess(options: InspectOptions, shared: FactPool): InspectPool {
-  const buffers = threadBuffers();
+  const buffers = threadBuffers(shared);
   // Batches are asked for concurrently; one at a time keeps the shared buffer to one file.
   let queue: Promise<unknown> = Promise.resolve();
   return {
     inspect(tasks) {
       const run = queue.then(async () => {
         const out: FileOutcome[] = [];
-        for (const t of tasks) out.push(shared.outcome(await inspectFile(t, options, buffers)));
+        for (const t of tasks) out.push(await inspectFile(t, options, buffers));
         return out;
       });
       queue = run.catch(() => {});

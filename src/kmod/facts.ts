@@ -8,6 +8,7 @@ import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian } from "../elf/byte-view.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import type { NameTable } from "../elf/name-table.js";
+import type { FactPool } from "./intern.js";
 import { EXPORT_LABEL_PREFIXES, readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
 import { functionReferences } from "./references.js";
@@ -61,6 +62,8 @@ export interface InspectOptions {
   decoder?: "elfy" | "direct";
   /** The reading thread's own interned names (elf/name-table.ts); never sent to another thread. */
   names?: NameTable;
+  /** The reading thread's shared facts (kmod/intern.ts); never sent to another thread. */
+  pool?: FactPool;
 }
 
 /** `bytes`: how many bytes the input came to after decompression (counted against the scan's total). */
@@ -126,6 +129,7 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
   const exports = dialect === "vmkernel" ? readVmkExports(elf, symbols) : readExports(elf, symbols);
+  if (options.pool) for (const e of exports) e.symbol = options.pool.get(e.symbol);
   const facts: ObjectFacts = {
     kind: modinfoSection ? "module" : "object",
     dialect,
@@ -137,12 +141,12 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
     licenses: tagValues(info, "license"),
     name: single("name"),
     vermagic: single("vermagic"),
-    depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== ""),
+    depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== "").map((d) => options.pool?.get(d) ?? d),
     importNs: tagValues(info, "import_ns"),
-    signature,
+    signature: signature && options.pool ? options.pool.signature(signature) : signature,
     exports,
-    imports: readImports(symbols, elf.machine),
-    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, options.names) : [],
+    imports: readImports(symbols, elf.machine, options.pool),
+    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, options.names, options.pool) : [],
   };
   if (options.references) facts.exportReferences = exportReferencesOf(elf, exports);
   return { outcome: "facts", facts, bytes: bytes.length };

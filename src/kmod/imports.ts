@@ -1,5 +1,6 @@
 import { EM_PPC, EM_PPC64, EM_S390, SHN_UNDEF, STB_LOCAL, STB_WEAK } from "../elf/constants.js";
 import type { ElfSymbol } from "../elf/types.js";
+import type { FactPool } from "./intern.js";
 
 export interface ImportedSymbol {
   symbol: string;
@@ -19,14 +20,28 @@ function toolchainSymbol(name: string, machine: number): boolean {
   return false;
 }
 
-/** A module's imports: its undefined, non-local, named symbols, as modpost and the loader see them. */
-export function readImports(symbols: ElfSymbol[], machine: number): ImportedSymbol[] {
-  const out = new Map<string, ImportedSymbol>();
+/**
+ * A module's imports: its undefined, non-local, named symbols, as modpost and the loader see them,
+ * sorted by name. A name is weak when every reference to it is. Objects come from `pool` when given.
+ */
+export function readImports(symbols: ElfSymbol[], machine: number, pool?: FactPool): ImportedSymbol[] {
+  const names: string[] = [];
+  let weak: Set<string> | undefined;
   for (const s of symbols) {
     if (s.shndx !== SHN_UNDEF || s.bind === STB_LOCAL || s.name === "") continue;
     if (toolchainSymbol(s.name, machine)) continue;
-    const prev = out.get(s.name);
-    out.set(s.name, { symbol: s.name, weak: s.bind === STB_WEAK && (prev?.weak ?? true) });
+    names.push(s.name);
+    if (s.bind === STB_WEAK) (weak ??= new Set()).add(s.name);
   }
-  return [...out.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  // Weak references are rare: only then is it worth asking which names also have a strong one.
+  if (weak) for (const s of symbols) if (s.shndx === SHN_UNDEF && s.bind !== STB_LOCAL && s.bind !== STB_WEAK) weak.delete(s.name);
+  names.sort(); // by UTF-16 code unit, as everywhere else names are ordered
+  const out: ImportedSymbol[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const symbol = names[i]!;
+    if (i > 0 && symbol === names[i - 1]) continue;
+    const isWeak = weak?.has(symbol) ?? false;
+    out.push(pool ? pool.import(symbol, isWeak) : { symbol, weak: isWeak });
+  }
+  return out;
 }

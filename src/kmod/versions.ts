@@ -2,6 +2,7 @@ import { FormatError } from "../errors.js";
 import type { ByteView } from "../elf/byte-view.js";
 import type { ElfSection } from "../elf/types.js";
 import type { NameTable } from "../elf/name-table.js";
+import type { FactPool } from "./intern.js";
 
 export interface SymbolVersion {
   symbol: string;
@@ -12,7 +13,7 @@ export interface SymbolVersion {
 const ENTRY_SIZE = 64;
 
 /** The CRC each import expects (CONFIG_MODVERSIONS), from `__versions`. */
-export function readVersions(view: ByteView, section: ElfSection, is64: boolean, names?: NameTable): SymbolVersion[] {
+export function readVersions(view: ByteView, section: ElfSection, is64: boolean, names?: NameTable, pool?: FactPool): SymbolVersion[] {
   const where = "__versions";
   if (section.size % ENTRY_SIZE !== 0) throw new FormatError(where, section.offset, `size ${section.size} is not a multiple of ${ENTRY_SIZE}`);
   view.range(section.offset, section.size, where);
@@ -23,7 +24,7 @@ export function readVersions(view: ByteView, section: ElfSection, is64: boolean,
     const crc = view.u32(is64 && view.endian === "big" ? at + 4 : at, where);
     const name = view.cstring(at + crcSize, at + ENTRY_SIZE, where, names);
     if (name === undefined) throw new FormatError(where, at, "symbol name fills its entry without a terminating NUL");
-    if (name) out.push({ symbol: name, crc });
+    if (name) out.push(pool ? pool.version(name, crc) : { symbol: name, crc });
   }
   return out;
 }

@@ -26,6 +26,10 @@ export class ByteView {
 
   /** Checks that [offset, offset+size) lies inside the bytes; returns the end offset. */
   range(offset: number, size: number, structure: string): number {
+    // Every field read comes through here: the common case (both whole numbers below 2^32, inside
+    // the bytes) is told by three comparisons; anything else takes the checks below.
+    const fast = offset + size;
+    if (offset >>> 0 === offset && size >>> 0 === size && fast <= this.bytes.length) return fast;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
       throw new FormatError(structure, Number.isSafeInteger(offset) ? offset : undefined, `invalid range (offset ${offset}, size ${size})`);
     }

@@ -60,13 +60,14 @@ function viaElfy<T>(structure: string, offset: number, fn: () => T): T {
 /** The header and section-entry fields taken from the decoder: elfy, or the direct reads below. */
 interface EntryReader {
   header: { shentsize: number; shnum: number; shstrndx: number };
-  entry(at: number, entry: Buffer): { name: number; off: number; size: number; link: number; info: number };
+  /** The section header at `at`; elfy wants it as a Buffer of its own, which the direct reader does without. */
+  entry(at: number, entsize: number): { name: number; off: number; size: number; link: number; info: number };
 }
 
 function elfyReader(bytes: Buffer): EntryReader {
   const parser = new elfy.Parser();
   const header = viaElfy("ELF header", 0, () => parser.parseHeader(bytes));
-  return { header, entry: (at, entry) => viaElfy("section header", at, () => parser.parseSection(entry, header, bytes)) };
+  return { header, entry: (at, entsize) => viaElfy("section header", at, () => parser.parseSection(bytes.subarray(at, at + entsize), header, bytes)) };
 }
 
 /**
@@ -127,8 +128,7 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
   const nameOffsets: number[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const at = shoff + i * entsize;
-    const entry = bytes.subarray(at, at + entsize);
-    const s = reader.entry(at, entry);
+    const s = reader.entry(at, entsize);
     nameOffsets[i] = s.name;
     raw[i] = {
       index: i,

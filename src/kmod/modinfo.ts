@@ -35,8 +35,9 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
       // Key and value are decoded on their own rather than sliced from one string: a slice keeps
       // the whole `key=value` string alive for as long as the facts are kept. ('=' is one byte
       // that never occurs inside a multi-byte UTF-8 sequence, so finding it in the bytes is exact.)
-      const rel = buf.subarray(at, nul).indexOf(0x3d); // bounded by this string: never quadratic
-      const eq = rel < 0 ? -1 : at + rel;
+      let eq = at;
+      while (eq < nul && buf[eq] !== 0x3d) eq++; // bounded by this string: never quadratic
+      if (eq === nul) eq = -1;
       if (eq > at) {
         const key = decodeName(names, buf, at, eq, "utf8");
         tags.push([key, decodeName(names, buf, eq + 1, nul, "utf8")]);

@@ -1,5 +1,4 @@
 import { FormatError } from "../errors.js";
-import { decodeName, type NameTable } from "./name-table.js";
 
 export type Endian = "little" | "big";
 
@@ -90,15 +89,14 @@ export class ByteView {
 
   /**
    * NUL-terminated string starting at `offset`, bounded by `limit` (exclusive). Returns undefined
-   * when no NUL occurs before the limit, so callers decide whether that is an error. Through
-   * `names` when the caller keeps one (names recur from module to module).
+   * when no NUL occurs before the limit, so callers decide whether that is an error.
    */
-  cstring(offset: number, limit: number, structure: string, names?: NameTable): string | undefined {
+  cstring(offset: number, limit: number, structure: string): string | undefined {
     if (offset < 0 || offset >= limit || limit > this.bytes.length) {
       throw new FormatError(structure, offset, `string offset outside its table (table ends at ${limit})`);
     }
     const nul = this.bytes.indexOf(0, offset);
     if (nul < 0 || nul >= limit) return undefined;
-    return decodeName(names, this.bytes, offset, nul, "latin1");
+    return this.bytes.toString("latin1", offset, nul);
   }
 }

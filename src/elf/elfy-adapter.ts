@@ -3,7 +3,6 @@ import { FormatError } from "../errors.js";
 import { DEFAULT_LIMITS, type ParseLimits } from "../container/limits.js";
 import { ByteView, type Endian } from "./byte-view.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_STRTAB } from "./constants.js";
-import type { NameTable } from "./name-table.js";
 import type { ElfFile, ElfSection } from "./types.js";
 
 /*
@@ -90,7 +89,7 @@ function directReader(view: ByteView, is64: boolean): EntryReader {
   };
 }
 
-export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS, names?: NameTable): ElfFile {
+export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS): ElfFile {
   const bytes = asBuffer(input);
   const { elfClass, endian } = identify(bytes);
   const view = new ByteView(bytes, endian);
@@ -102,8 +101,7 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
   const machine = view.u16(18, "ELF header");
   const osabi = bytes[7]!;
   const shoff = view.word(is64 ? 40 : 32, is64, "ELF header e_shoff");
-  // `names` is always a property, if undefined: one shape for every ElfFile keeps the readers of its fields monomorphic.
-  const base: Omit<ElfFile, "sections"> = { view, elfClass, endian, type, machine, osabi, limits, names };
+  const base: Omit<ElfFile, "sections"> = { view, elfClass, endian, type, machine, osabi, limits };
   if (shoff === 0) return { ...base, sections: [] }; // no section header table: absent, not invalid
 
   const entsize = SHDR_SIZE[elfClass];
@@ -157,7 +155,7 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
   const limit = view.range(shstr.offset, shstr.size, "section name table");
   for (const s of raw) {
     const nameOff = nameOffsets[s.index]!;
-    const name = view.cstring(shstr.offset + nameOff, Math.min(limit, shstr.offset + nameOff + limits.maxStringBytes + 1), "section name table", names);
+    const name = view.cstring(shstr.offset + nameOff, Math.min(limit, shstr.offset + nameOff + limits.maxStringBytes + 1), "section name table");
     if (name === undefined) throw new FormatError("section name table", shstr.offset + nameOff, `name of section ${s.index} has no terminating NUL within ${limits.maxStringBytes} bytes`);
     s.name = name;
   }

@@ -89,7 +89,7 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
     let name = "";
     if (nameOff !== 0) {
       if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);
-      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), `string table ${strtab.name}`, elf.names);
+      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), `string table ${strtab.name}`);
       if (s === undefined) throw new FormatError(`string table ${strtab.name}`, strStart + nameOff, `name of symbol ${i} has no terminating NUL within ${Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff)} bytes`);
       name = s;
     }

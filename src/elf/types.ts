@@ -1,6 +1,5 @@
 import type { ParseLimits } from "../container/limits.js";
 import type { ByteView, Endian } from "./byte-view.js";
-import type { NameTable } from "./name-table.js";
 
 export interface ElfSection {
   index: number;
@@ -30,8 +29,6 @@ export interface ElfFile {
   sections: ElfSection[];
   /** The limits it was parsed under, for the readers of its tables. */
   limits: ParseLimits;
-  /** The reading thread's interned names, used by the readers of its string tables too. */
-  names?: NameTable;
 }
 
 export interface ElfSymbol {

@@ -4,7 +4,7 @@ import { errorOutcome, inspectInput, toOutcome, type InputResult } from "../kmod
 import type { DecodeLimits } from "../container/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { Scratch } from "./scratch.js";
-import { NameTable } from "../elf/name-table.js";
+import { NameTable } from "../kmod/name-table.js";
 import { FactPool } from "../kmod/intern.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */

@@ -7,7 +7,7 @@ import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian } from "../elf/byte-view.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
-import type { NameTable } from "../elf/name-table.js";
+import type { NameTable } from "./name-table.js";
 import type { FactPool } from "./intern.js";
 import { EXPORT_LABEL_PREFIXES, readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
@@ -60,7 +60,7 @@ export interface InspectOptions {
   references?: boolean;
   /** Which section-header decoder to use (see elf/elfy-adapter.ts); elfy unless told otherwise. */
   decoder?: "elfy" | "direct";
-  /** The reading thread's own interned names (elf/name-table.ts); never sent to another thread. */
+  /** The reading thread's own interned .modinfo strings (kmod/name-table.ts); never sent to another thread. */
   names?: NameTable;
   /** The reading thread's shared facts (kmod/intern.ts); never sent to another thread. */
   pool?: FactPool;
@@ -113,7 +113,7 @@ export function inspectDecompressed(bytes: Buffer, compression: Compression | nu
 
 function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   const { elf: elfBytes, signature } = splitSignature(bytes);
-  const elf = parseElf(elfBytes, options.decoder, options.limits, options.names);
+  const elf = parseElf(elfBytes, options.decoder, options.limits);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
     return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object`, bytes: bytes.length };
@@ -146,7 +146,7 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
     signature: signature && options.pool ? options.pool.signature(signature) : signature,
     exports,
     imports: readImports(symbols, elf.machine, options.pool),
-    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, options.names, options.pool) : [],
+    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, options.pool) : [],
   };
   if (options.references) facts.exportReferences = exportReferencesOf(elf, exports);
   return { outcome: "facts", facts, bytes: bytes.length };

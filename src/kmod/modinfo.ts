@@ -1,5 +1,5 @@
 import { FormatError } from "../errors.js";
-import { decodeName, type NameTable } from "../elf/name-table.js";
+import { decodeName, type NameTable } from "./name-table.js";
 
 /** One string in .modinfo that is not `key=value`. */
 export interface StrayModinfoString {

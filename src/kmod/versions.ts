@@ -1,7 +1,6 @@
 import { FormatError } from "../errors.js";
 import type { ByteView } from "../elf/byte-view.js";
 import type { ElfSection } from "../elf/types.js";
-import type { NameTable } from "../elf/name-table.js";
 import type { FactPool } from "./intern.js";
 
 export interface SymbolVersion {
@@ -13,7 +12,7 @@ export interface SymbolVersion {
 const ENTRY_SIZE = 64;
 
 /** The CRC each import expects (CONFIG_MODVERSIONS), from `__versions`. */
-export function readVersions(view: ByteView, section: ElfSection, is64: boolean, names?: NameTable, pool?: FactPool): SymbolVersion[] {
+export function readVersions(view: ByteView, section: ElfSection, is64: boolean, pool?: FactPool): SymbolVersion[] {
   const where = "__versions";
   if (section.size % ENTRY_SIZE !== 0) throw new FormatError(where, section.offset, `size ${section.size} is not a multiple of ${ENTRY_SIZE}`);
   view.range(section.offset, section.size, where);
@@ -22,7 +21,7 @@ export function readVersions(view: ByteView, section: ElfSection, is64: boolean,
   for (let at = section.offset; at < section.offset + section.size; at += ENTRY_SIZE) {
     // The CRC is 32 bits; on big-endian 64-bit it sits in the low-order (last) four bytes.
     const crc = view.u32(is64 && view.endian === "big" ? at + 4 : at, where);
-    const name = view.cstring(at + crcSize, at + ENTRY_SIZE, where, names);
+    const name = view.cstring(at + crcSize, at + ENTRY_SIZE, where);
     if (name === undefined) throw new FormatError(where, at, "symbol name fills its entry without a terminating NUL");
     if (name) out.push(pool ? pool.version(name, crc) : { symbol: name, crc });
   }

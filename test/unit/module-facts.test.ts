@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS, inspectBytes, parseModinfo, type ObjectFacts } from "..
 import { buildElf, FLAVOURS, miniModule, symbolTable } from "../helpers/elf-builder.mjs";
 import { readFileSync } from "node:fs";
 import { FactPool } from "../../src/kmod/intern.js";
-import { NameTable } from "../../src/elf/name-table.js";
+import { NameTable } from "../../src/kmod/name-table.js";
 
 async function factsOf(bytes: Buffer): Promise<ObjectFacts> {
   const r = await inspectBytes(bytes, DEFAULT_LIMITS);

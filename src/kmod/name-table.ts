@@ -4,8 +4,9 @@
  * module of a tree carries the same `vermagic=`, `intree=Y`, `license=GPL` and author strings,
  * and a tree seen through several paths repeats all of them (13 MB less at four copies of
  * Debian's 6.1 tree). Symbol and section names do not come through here: measured on the same
- * tree, interning them too cost 6% of the scan for no saving, as the shared imports and versions
- * (kmod/intern.ts) already keep one string per symbol, and section names are not kept.
+ * tree, interning them too cost 4% of a scan, and saved memory only for a tree scanned many times
+ * over (535 against 594 MB at 16 copies), as the shared imports and versions (kmod/intern.ts)
+ * already keep one string per symbol and section names are not kept.
  *
  * One table per thread, never shared: strings cannot cross threads, and no lock is wanted.
  * Only ASCII is interned, where latin1 and UTF-8 decode alike; the caller decodes anything else

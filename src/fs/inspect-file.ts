@@ -5,7 +5,7 @@ import type { DecodeLimits } from "../container/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { Scratch } from "./scratch.js";
 import { NameTable } from "../kmod/name-table.js";
-import { FactPool } from "../kmod/intern.js";
+import type { FactPool } from "../kmod/intern.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
 export type FileOutcome = InputResult;
@@ -78,11 +78,15 @@ export interface ThreadBuffers {
   read: Scratch;
   decoded: Scratch;
   names: NameTable;
-  pool: FactPool;
+  pool?: FactPool;
 }
 
-/** `pool`: the facts this thread's modules share, when they are to be shared with more than this thread's. */
-export const threadBuffers = (pool = new FactPool()): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), names: new NameTable(), pool });
+/**
+ * `pool`: the facts the modules read here share with the scan's others. A worker thread has none:
+ * its facts cross to the main thread through the wire, whose decoder shares them there
+ * (fs/wire.ts), and a pool of its own cost each worker a tenth of a second on Debian's 6.12 tree.
+ */
+export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), names: new NameTable(), ...(pool ? { pool } : {}) });
 
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
@@ -93,7 +97,7 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
   try {
     // The bulk path decodes section headers directly (elf/elfy-adapter.ts says why); a corpus test
     // holds it to elfy's facts.
-    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers ? { names: buffers.names, pool: buffers.pool } : {}) };
+    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers ? { names: buffers.names, ...(buffers.pool ? { pool: buffers.pool } : {}) } : {}) };
     if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, bulk)), members: [] };
     return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {

@@ -77,16 +77,17 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
 export interface ThreadBuffers {
   read: Scratch;
   decoded: Scratch;
-  names: NameTable;
-  pool?: FactPool;
+  /** Only on the thread that keeps the facts (below). */
+  shared?: { names: NameTable; pool: FactPool };
 }
 
 /**
- * `pool`: the facts the modules read here share with the scan's others. A worker thread has none:
- * its facts cross to the main thread through the wire, whose decoder shares them there
- * (fs/wire.ts), and a pool of its own cost each worker a tenth of a second on Debian's 6.12 tree.
+ * `pool`: the facts the modules read here share with the scan's others, given on the thread that
+ * keeps them. A worker thread shares nothing: its facts cross to the main thread through the wire,
+ * whose decoder makes them anew and shares them there (fs/wire.ts). A pool and name table of its
+ * own cost each worker 0.1 s on Debian's 6.12 tree, for nothing.
  */
-export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), names: new NameTable(), ...(pool ? { pool } : {}) });
+export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), ...(pool ? { shared: { names: new NameTable(), pool } } : {}) });
 
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
@@ -97,7 +98,7 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
   try {
     // The bulk path decodes section headers directly (elf/elfy-adapter.ts says why); a corpus test
     // holds it to elfy's facts.
-    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers ? { names: buffers.names, ...(buffers.pool ? { pool: buffers.pool } : {}) } : {}) };
+    const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers?.shared ?? {}) };
     if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, bulk)), members: [] };
     return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {

@@ -8,7 +8,8 @@
  * over (535 against 594 MB at 16 copies), as the shared imports and versions (kmod/intern.ts)
  * already keep one string per symbol and section names are not kept.
  *
- * One table per thread, never shared: strings cannot cross threads, and no lock is wanted.
+ * One table per scan, on the thread that keeps the facts (fs/inspect-file.ts: threadBuffers), never
+ * shared with another: strings cannot cross threads, and no lock is wanted.
  * Only ASCII is interned, where latin1 and UTF-8 decode alike; the caller decodes anything else
  * (or anything longer than MAX_LENGTH) itself, in the encoding it means.
  */

@@ -113,7 +113,7 @@ const FIRST_BATCH = 4;
  * Batches asked of the pool at once: as many as it can have under way (each worker two, and this
  * thread one) on the machines it runs on, so that no thread waits for the next to be asked.
  */
-const IN_FLIGHT = 16;
+const CONSUMERS = 16;
 
 /** Scans files and directories: the whole pipeline from bytes to findings. */
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
@@ -147,10 +147,9 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const queue: { path: string; task: FileTask }[] = [];
   let next = 0;
   let walking = true;
-  let wake: (() => void) | undefined;
+  const waiting: (() => void)[] = [];
   const notify = () => {
-    wake?.();
-    wake = undefined;
+    for (const wake of waiting.splice(0)) wake();
   };
   const record = (path: string, o: FileOutcome) => {
     const one = (at: string, out: Outcome, member: boolean) => {
@@ -173,13 +172,10 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
       if (!walking && left === 0) return;
       // While the walk goes on, only whole batches are taken.
       if (walking && left < BATCH) {
-        await new Promise<void>((r) => {
-          const before = wake;
-          wake = () => (before?.(), r());
-        });
+        await new Promise<void>((r) => waiting.push(r));
         continue;
       }
-      const size = next === 0 ? Math.min(FIRST_BATCH, left) : walking ? Math.min(BATCH, left) : Math.max(1, Math.min(BATCH, Math.ceil(left / IN_FLIGHT)));
+      const size = next === 0 ? Math.min(FIRST_BATCH, left) : walking ? Math.min(BATCH, left) : Math.max(1, Math.min(BATCH, Math.ceil(left / CONSUMERS)));
       const mine = queue.slice(next, next + size);
       next += size;
       const outcomes =
@@ -189,7 +185,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
       outcomes.forEach((o, i) => record(mine[i]!.path, o));
     }
   };
-  const consumers = Array.from({ length: IN_FLIGHT }, consume);
+  const consumers = Array.from({ length: CONSUMERS }, consume);
   try {
     for await (const entry of walk(paths)) {
       walked++;

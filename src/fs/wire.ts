@@ -1,7 +1,7 @@
 import type { ObjectFacts } from "../kmod/facts.js";
 import type { ImportedSymbol } from "../kmod/imports.js";
 import type { SymbolVersion } from "../kmod/versions.js";
-import type { Outcome } from "../kmod/inspect-input.js";
+import { factsIn } from "../kmod/inspect-input.js";
 import type { FileOutcome } from "./inspect-file.js";
 
 /**
@@ -55,16 +55,9 @@ export class WireEncoder {
     for (const t of f.modinfo) (t as unknown as [number, string])[0] = this.#id(t[0]);
   }
 
-  #outcome(o: Outcome): void {
-    if (o.kind === "facts") this.#facts(o.facts);
-  }
-
   /** Consumes `outcomes`: their facts are rewritten into the wire's form. */
   encode(outcomes: FileOutcome[]): WireBatch {
-    for (const r of outcomes) {
-      if (r.self) this.#outcome(r.self);
-      for (const m of r.members) this.#outcome(m.outcome);
-    }
+    for (const r of outcomes) for (const f of factsIn(r)) this.#facts(f);
     const outcomesJson = JSON.stringify(outcomes);
     const strings = this.#fresh;
     this.#fresh = [];
@@ -111,17 +104,10 @@ export class WireDecoder {
     for (const t of w.modinfo as unknown as ObjectFacts["modinfo"]) t[0] = s[t[0] as unknown as number]!;
   }
 
-  #outcome(o: Outcome): void {
-    if (o.kind === "facts") this.#facts(o.facts as unknown as WireFacts);
-  }
-
   decode(batch: WireBatch): FileOutcome[] {
     for (const str of batch.strings) this.#strings.push(str);
     const outcomes = JSON.parse(batch.outcomes) as FileOutcome[];
-    for (const r of outcomes) {
-      if (r.self) this.#outcome(r.self);
-      for (const m of r.members) this.#outcome(m.outcome);
-    }
+    for (const r of outcomes) for (const f of factsIn(r)) this.#facts(f as unknown as WireFacts);
     return outcomes;
   }
 }

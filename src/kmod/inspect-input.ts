@@ -22,6 +22,14 @@ export function errorOutcome(e: unknown): Extract<Outcome, { kind: "error" }> {
   return { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
 }
 
+/** Every facts an input yielded, its own and its members'. */
+export function factsIn(r: InputResult): ObjectFacts[] {
+  const out: ObjectFacts[] = [];
+  if (r.self?.kind === "facts") out.push(r.self.facts);
+  for (const m of r.members) if (m.outcome.kind === "facts") out.push(m.outcome.facts);
+  return out;
+}
+
 export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { kind: "facts", facts: r.facts, bytes: r.bytes } : { kind: "skipped", reason: r.reason, bytes: r.bytes });
 
 /**

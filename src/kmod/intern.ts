@@ -1,7 +1,7 @@
 import type { ImportedSymbol } from "./imports.js";
 import type { ModuleSignature } from "./signature.js";
 import type { SymbolVersion } from "./versions.js";
-import type { InputResult, Outcome } from "./inspect-input.js";
+import { factsIn, type InputResult } from "./inspect-input.js";
 
 /**
  * One object per distinct fact across the modules one thread reads: facts are read, never written,
@@ -11,7 +11,7 @@ import type { InputResult, Outcome } from "./inspect-input.js";
  * The readers take their objects from here as they make them (kmod/facts.ts), rather than making
  * their own and having them swapped afterwards, which cost as much again in garbage.
  *
- * (`.modinfo` strings are shared as they are read, elf/name-table.ts. Sharing the tags themselves,
+ * (`.modinfo` strings are shared as they are read, kmod/name-table.ts. Sharing the tags themselves,
  * and exports, was measured too: 1 KB less per module for each further copy of a tree, but 10%
  * more time on every scan.)
  */
@@ -59,11 +59,7 @@ export class FactPool {
    * shared here.
    */
   wired(r: InputResult): InputResult {
-    const one = (o: Outcome) => {
-      if (o.kind === "facts" && o.facts.signature) o.facts.signature = this.signature(o.facts.signature);
-    };
-    if (r.self) one(r.self);
-    for (const m of r.members) one(m.outcome);
+    for (const f of factsIn(r)) if (f.signature) f.signature = this.signature(f.signature);
     return r;
   }
 }

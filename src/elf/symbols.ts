@@ -19,17 +19,31 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
  * imports and 43,000 export labels), so callers that need only imports and some labels name the
  * labels' prefixes, and the rest are passed over by their raw bytes.
  */
-export type SymbolFilter = "all" | { undefinedOrPrefixed: readonly Uint8Array[] };
+export type SymbolFilter = "all" | { undefinedOrPrefixed: NamePrefixes };
 
-function startsWithAny(bytes: Uint8Array, at: number, end: number, prefixes: readonly Uint8Array[]): boolean {
-  const first = bytes[at];
-  next: for (let k = 0; k < prefixes.length; k++) {
-    const p = prefixes[k]!;
-    if (p[0] !== first || at + p.length > end) continue;
-    for (let i = 1; i < p.length; i++) if (bytes[at + i] !== p[i]) continue next;
-    return true;
+/** Name prefixes told on raw bytes, the first two bytes by table: most names fail there. */
+export class NamePrefixes {
+  readonly #leads = new Uint8Array(1 << 16);
+  readonly #prefixes: readonly Uint8Array[];
+
+  constructor(prefixes: readonly string[]) {
+    for (const p of prefixes) if (p.length < 2) throw new RangeError(`prefix "${p}" is shorter than two bytes`);
+    this.#prefixes = prefixes.map((p) => Buffer.from(p, "latin1"));
+    for (const p of this.#prefixes) this.#leads[(p[0]! << 8) | p[1]!] = 1;
   }
-  return false;
+
+  /** Whether the bytes from `at` (a string ending before `end`) start with one of the prefixes. */
+  starts(bytes: Uint8Array, at: number, end: number): boolean {
+    if (at + 2 > end || this.#leads[(bytes[at]! << 8) | bytes[at + 1]!] === 0) return false;
+    const prefixes = this.#prefixes;
+    next: for (let k = 0; k < prefixes.length; k++) {
+      const p = prefixes[k]!;
+      if (at + p.length > end) continue;
+      for (let i = 2; i < p.length; i++) if (bytes[at + i] !== p[i]) continue next;
+      return true;
+    }
+    return false;
+  }
 }
 
 export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilter = "all"): ElfSymbol[] {
@@ -46,7 +60,8 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
   const view = elf.view;
   view.range(symtab.offset, symtab.size, where);
   const strStart = strtab.offset;
-  const strEnd = view.range(strtab.offset, strtab.size, `string table ${strtab.name}`);
+  const strWhere = `string table ${strtab.name}`;
+  const strEnd = view.range(strtab.offset, strtab.size, strWhere);
   const shndxSection = elf.sections.find((s) => s.type === SHT_SYMTAB_SHNDX && s.link === symtab.index);
   const shndxBytes = shndxSection ? sectionBytes(elf, shndxSection) : undefined;
 
@@ -71,7 +86,7 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
       shndx = little ? shndxBytes.readUInt32LE(i * 4) : shndxBytes.readUInt32BE(i * 4);
     }
     // Decided on the raw bytes, before any string or number is made for a symbol nobody reads.
-    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff >= strtab.size || !startsWithAny(bytes, strStart + nameOff, strEnd, filter.undefinedOrPrefixed))) continue;
+    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff >= strtab.size || !filter.undefinedOrPrefixed.starts(bytes, strStart + nameOff, strEnd))) continue;
     // 64-bit values stay numbers unless they pass 2^53 (kernel addresses in vmlinux), which need
     // bigint arithmetic to give an exact offset from their section's address.
     let value: number | bigint;
@@ -89,8 +104,8 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
     let name = "";
     if (nameOff !== 0) {
       if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);
-      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), `string table ${strtab.name}`);
-      if (s === undefined) throw new FormatError(`string table ${strtab.name}`, strStart + nameOff, `name of symbol ${i} has no terminating NUL within ${Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff)} bytes`);
+      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), strWhere);
+      if (s === undefined) throw new FormatError(strWhere, strStart + nameOff, `name of symbol ${i} has no terminating NUL within ${Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff)} bytes`);
       name = s;
     }
     const section = shndx < SHN_LORESERVE || shndx > SHN_HIRESERVE ? elf.sections[shndx] : undefined;

@@ -1,14 +1,24 @@
 import { readSync } from "node:fs";
-import { hasElfMagic, parseElf } from "../elf/elfy-adapter.js";
+import { hasElfMagic } from "../elf/elfy-adapter.js";
 import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
-import type { ElfSection } from "../elf/types.js";
 
 /**
  * Sections whose bytes module facts read (kmod/facts.ts and kmod/exports.ts): everything else in a
  * module — code, relocations, BTF, debug info — is never looked at by a plain audit, and on
  * Debian's modules it is about five sixths of the file.
  */
-const FACT_SECTIONS = new Set([".modinfo", "__versions", "__ksymtab_strings", ".export_symbol", "__kcrctab", "__kcrctab_gpl", "__kcrctab_gpl_future", "__kcrctab_unused", "__kcrctab_unused_gpl", ".vmkmodinfo"]);
+const FACT_SECTIONS = [".modinfo", "__versions", "__ksymtab_strings", ".export_symbol", "__kcrctab", "__kcrctab_gpl", "__kcrctab_gpl_future", "__kcrctab_unused", "__kcrctab_unused_gpl", ".vmkmodinfo"].map((n) => Buffer.from(`${n}\0`, "latin1"));
+
+/** Whether the NUL-terminated name at `at` (in a string table ending at `end`) is one of FACT_SECTIONS. */
+function isFactSection(buf: Buffer, at: number, end: number): boolean {
+  const first = buf[at];
+  next: for (const name of FACT_SECTIONS) {
+    if (name[0] !== first || at + name.length > end) continue;
+    for (let i = 1; i < name.length; i++) if (buf[at + i] !== name[i]) continue next;
+    return true;
+  }
+  return false;
+}
 const SIG_TRAILER = 40; // struct module_signature + "~Module signature appended~\n"
 /**
  * Read first, with the header: the end of the file. kbuild links .shstrtab and the section header
@@ -69,29 +79,46 @@ export function readFactRanges(fd: number, buf: Buffer): boolean {
   if ((buf[4] !== 1 && !is64) || (buf[5] !== 2 && !le)) return false;
   if (size > 64 && !filled.ensure(Math.max(64, size - TAIL), size - Math.max(64, size - TAIL))) return false;
   const u16 = (at: number) => (le ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
+  const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
   const word = (at: number) => (is64 ? Number(le ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at)) : le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
   const shoff = word(is64 ? 40 : 32);
   const shentsize = u16(is64 ? 58 : 46);
   const shnum = u16(is64 ? 60 : 48);
   if (shnum === 0 || shentsize !== (is64 ? 64 : 40) || !filled.ensure(shoff, shnum * shentsize)) return false;
   const shstrndx = u16(is64 ? 62 : 50);
-  if (shstrndx === 0 || shstrndx >= shnum) return false;
+  if (shstrndx === 0 || shstrndx >= shnum || shstrndx >= 0xff00) return false;
   const at = shoff + shstrndx * shentsize;
   if (!filled.ensure(word(at + (is64 ? 24 : 16)), word(at + (is64 ? 32 : 20)))) return false;
 
-  let sections: ElfSection[];
-  try {
-    sections = parseElf(buf, "direct").sections;
-  } catch {
-    return false;
-  }
-  const wanted = new Set<ElfSection>();
-  for (const s of sections) {
-    if (FACT_SECTIONS.has(s.name) || s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX) wanted.add(s);
-    if (s.type === SHT_SYMTAB && sections[s.link]) wanted.add(sections[s.link]!);
-  }
+  // The section table is walked here on its raw fields, not through parseElf: the facts' own
+  // parse (kmod/facts.ts) reads it again, with every check, from the bytes filled below. Anything
+  // this walk finds odd sends the file to a whole read.
+  const strOff = word(at + (is64 ? 24 : 16));
+  const strSize = word(at + (is64 ? 32 : 20));
   const ranges: [number, number][] = [];
-  for (const s of wanted) if (s.type !== SHT_NOBITS && s.size > 0) ranges.push([s.offset, s.offset + s.size]);
+  let symtab = -1;
+  for (let i = 0; i < shnum; i++) {
+    const h = shoff + i * shentsize;
+    const type = le ? buf.readUInt32LE(h + 4) : buf.readUInt32BE(h + 4);
+    if (type === SHT_NOBITS) continue;
+    const name = le ? buf.readUInt32LE(h) : buf.readUInt32BE(h);
+    if (name >= strSize) return false;
+    if (type === SHT_SYMTAB) symtab = i;
+    if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || isFactSection(buf, strOff + name, strOff + strSize)) {
+      const offset = word(h + (is64 ? 24 : 16));
+      const length = word(h + (is64 ? 32 : 20));
+      if (length > 0) ranges.push([offset, offset + length]);
+    }
+  }
+  if (symtab >= 0) {
+    // The symbol table's string table, whatever its name.
+    const link = u32(shoff + symtab * shentsize + (is64 ? 40 : 24));
+    if (link >= shnum) return false;
+    const h = shoff + link * shentsize;
+    const offset = word(h + (is64 ? 24 : 16));
+    const length = word(h + (is64 ? 32 : 20));
+    if (length > 0) ranges.push([offset, offset + length]);
+  }
   // An appended signature: the trailer (in the tail read), then the signature it describes.
   if (size >= SIG_TRAILER && buf.toString("latin1", size - 28) === "~Module signature appended~\n") {
     const sigLen = buf.readUInt32BE(size - SIG_TRAILER + 8) + buf[size - SIG_TRAILER + 3]! + buf[size - SIG_TRAILER + 4]!;

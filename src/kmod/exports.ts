@@ -2,6 +2,7 @@ import { FormatError } from "../errors.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";
+import { NamePrefixes } from "../elf/symbols.js";
 
 export type ExportType = "EXPORT_SYMBOL" | "EXPORT_SYMBOL_GPL" | "EXPORT_SYMBOL_GPL_FUTURE" | "EXPORT_UNUSED_SYMBOL" | "EXPORT_UNUSED_SYMBOL_GPL";
 
@@ -24,7 +25,7 @@ const KSYMTAB_SECTIONS: Record<string, ExportType> = {
 };
 
 /** The labels readExports reads; a reader of symbols may pass over every other defined symbol. */
-export const EXPORT_LABEL_PREFIXES: readonly Uint8Array[] = ["__ksymtab_", "__kstrtabns_", "__crc_", "__export_symbol_"].map((p) => Buffer.from(p, "latin1"));
+export const EXPORT_LABEL_PREFIXES = new NamePrefixes(["__ksymtab_", "__kstrtabns_", "__crc_", "__export_symbol_"]);
 
 export function isGplOnly(type: ExportType): boolean {
   return type === "EXPORT_SYMBOL_GPL" || type === "EXPORT_UNUSED_SYMBOL_GPL";

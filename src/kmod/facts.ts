@@ -112,7 +112,7 @@ export function inspectDecompressed(bytes: Buffer, compression: Compression | nu
 }
 
 function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
-  const { elf: elfBytes, signature } = splitSignature(bytes);
+  const { elf: elfBytes, signature } = splitSignature(bytes, options.pool?.signers);
   const elf = parseElf(elfBytes, options.decoder, options.limits);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;

@@ -1,5 +1,5 @@
 import type { ImportedSymbol } from "./imports.js";
-import type { ModuleSignature } from "./signature.js";
+import { SignerMemo, type ModuleSignature } from "./signature.js";
 import type { SymbolVersion } from "./versions.js";
 import { factsIn, type InputResult } from "./inspect-input.js";
 
@@ -22,6 +22,8 @@ export class FactPool {
   /** One (symbol, CRC) per symbol name: modules built against one kernel agree on it. */
   readonly #versions = new Map<string, SymbolVersion>();
   readonly #signatures = new Map<string, ModuleSignature>();
+  /** The signer of the last PKCS#7 signature read on this thread, for the next (kmod/signature.ts). */
+  readonly signers = new SignerMemo();
 
   get(s: string): string {
     const have = this.#strings.get(s);

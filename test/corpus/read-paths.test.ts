@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectBytes, scan } from "../../src/index.js";
 import { readRegularFileSync } from "../../src/fs/inspect-file.js";
 import { Scratch } from "../../src/fs/scratch.js";
+import { SignerMemo, splitSignature } from "../../src/kmod/signature.js";
+import { readFileSync } from "node:fs";
 import { runCliJson } from "../helpers/cli.js";
 import { blobsDir, corpusSet, skipCorpus } from "../helpers/corpus.js";
 import { listFiles } from "../helpers/tools.js";
@@ -33,6 +35,18 @@ describe.skipIf(skipCorpus)("ranged reads with direct section headers give the f
   it("for the vendor blobs", async () => {
     for (const f of await listFiles(blobsDir(), "*.o_*")) expect(await facts(f, true)).toEqual(await facts(f, false));
   });
+});
+
+describe.skipIf(skipCorpus)("a thread's signer memo gives the signatures of fresh reads", () => {
+  it.each(["amd64", "i386", "s390x"] as const)("for every module of the %s tree, read in order", async (name) => {
+    const memo = new SignerMemo();
+    const differ: string[] = [];
+    for (const f of await listFiles(corpusSet(name).modules, "*.ko")) {
+      const bytes = readFileSync(f);
+      if (JSON.stringify(splitSignature(bytes, memo).signature) !== JSON.stringify(splitSignature(bytes).signature)) differ.push(f);
+    }
+    expect(differ).toEqual([]);
+  }, 600_000);
 });
 
 describe.skipIf(skipCorpus)("worker threads give the results of a single thread", () => {

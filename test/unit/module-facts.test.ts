@@ -4,6 +4,7 @@ import { buildElf, FLAVOURS, miniModule, symbolTable } from "../helpers/elf-buil
 import { readFileSync } from "node:fs";
 import { FactPool } from "../../src/kmod/intern.js";
 import { NameTable } from "../../src/kmod/name-table.js";
+import { NamePrefixes } from "../../src/elf/symbols.js";
 
 async function factsOf(bytes: Buffer): Promise<ObjectFacts> {
   const r = await inspectBytes(bytes, DEFAULT_LIMITS);
@@ -153,5 +154,26 @@ describe("classification by content", () => {
     const r = await inspectBytes(Buffer.from("kernel/fs/foo.ko: kernel/fs/bar.ko\n"), DEFAULT_LIMITS);
     expect(r.outcome).toBe("skipped");
     expect(r.outcome === "skipped" && r.reason).toMatch(/^not ELF \(starts with 6b 65 72/);
+  });
+});
+
+describe("symbol name prefixes", () => {
+  const prefixes = new NamePrefixes(["__ksymtab_", "__crc_"]);
+  const at = (s: string) => [Buffer.from(`${s}\0`, "latin1"), 0, s.length] as const;
+
+  it("match a name that starts with one of them", () => {
+    expect(prefixes.starts(...at("__ksymtab_foo"))).toBe(true);
+    expect(prefixes.starts(...at("__crc_foo"))).toBe(true);
+  });
+
+  it("do not match a name that shares only their first bytes, or ends inside one", () => {
+    expect(prefixes.starts(...at("__kstrtab_foo"))).toBe(false);
+    expect(prefixes.starts(...at("__ksymtab"))).toBe(false);
+    expect(prefixes.starts(...at("_"))).toBe(false);
+    expect(prefixes.starts(...at(""))).toBe(false);
+  });
+
+  it("are at least two bytes long", () => {
+    expect(() => new NamePrefixes(["_"])).toThrow(RangeError);
   });
 });

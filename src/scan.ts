@@ -130,14 +130,15 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   try {
     const wanted = await wantedTables(paths, options);
     tableFiles = new Set(await Promise.all(wanted.map((w) => realpath(w.file).catch(() => w.file))));
-    // A table met again by the walk is recognised by name first, so only candidates cost a realpath.
+    // A table met again by the walk is recognised by name first, without a promise, so only
+    // candidates cost a realpath and an await.
     tableNames = new Set([...wanted.map((w) => basename(w.file)), ...[...tableFiles].map((f) => basename(f))]);
     tablesLoading = loadTables(wanted, limits, errors);
   } catch (e) {
     await pool.close();
     throw e;
   }
-  const isTableFile = async (abs: string) => tableNames.has(basename(abs)) && tableFiles.has(await realpath(abs).catch(() => abs));
+  const isTableFile = async (abs: string) => tableFiles.has(await realpath(abs).catch(() => abs));
 
   let done = 0;
   let walked = 0;
@@ -187,11 +188,11 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   };
   const consumers = Array.from({ length: CONSUMERS }, consume);
   try {
-    for await (const entry of walk(paths)) {
+    for (const entry of walk(paths)) {
       walked++;
       if (entry.type === "skip") skipped.push({ path: entry.path, reason: entry.reason });
       else if (entry.type === "error") errors.push({ path: entry.path, message: entry.message });
-      else if (tableFiles.size > 0 && (await isTableFile(entry.abs))) skipped.push({ path: entry.path, reason: "kernel export table, used for resolution" });
+      else if (tableNames.has(basename(entry.abs)) && (await isTableFile(entry.abs))) skipped.push({ path: entry.path, reason: "kernel export table, used for resolution" });
       else {
         const task = { abs: entry.abs, followLinks: entry.followLinks };
         absOf.set(entry.path, task);

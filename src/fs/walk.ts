@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
-import { join } from "node:path";
+import { normalize } from "node:path";
 
 export type WalkEntry =
   | { type: "file"; path: string; abs: string; followLinks: boolean }
@@ -27,7 +27,7 @@ function errnoMessage(e: unknown): string {
  * FIFOs and devices are reported, never opened. Paths are shown relative to a single scanned
  * directory, or as given when several paths are scanned.
  */
-export async function* walk(roots: readonly string[]): AsyncGenerator<WalkEntry> {
+export function* walk(roots: readonly string[]): Generator<WalkEntry> {
   const relativeToRoot = roots.length === 1;
   for (const root of roots) {
     let st: Stats;
@@ -38,12 +38,21 @@ export async function* walk(roots: readonly string[]): AsyncGenerator<WalkEntry>
       continue;
     }
     if (st.isFile()) yield { type: "file", path: root, abs: root, followLinks: true };
-    else if (st.isDirectory()) yield* walkDir(root, relativeToRoot ? "" : root);
+    // Normalised once here, so that below a child's path is its parent's plus its name, as
+    // path.join would give it, without path.join's cost for every entry of a tree.
+    else if (st.isDirectory()) yield* walkDir(normalize(root), relativeToRoot ? "" : normalize(root));
     else yield { type: "skip", path: root, reason: `${kindOf(st)}, not a regular file` };
   }
 }
 
-async function* walkDir(abs: string, shown: string): AsyncGenerator<WalkEntry> {
+/** `dir` + "/" + `name`, for a normalised `dir` and a name from a directory listing. */
+const child = (dir: string, name: string): string => (dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+
+/**
+ * Synchronous, like the listing itself: the scan takes entries as they come, and an async
+ * generator cost a promise per entry at every level of the tree (a twentieth of a plain scan).
+ */
+function* walkDir(abs: string, shown: string): Generator<WalkEntry> {
   let entries: Dirent[];
   try {
     // One call per directory, not per entry, and synchronous: a directory listing takes tens of
@@ -55,8 +64,8 @@ async function* walkDir(abs: string, shown: string): AsyncGenerator<WalkEntry> {
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const d of entries) {
-    const childAbs = join(abs, d.name);
-    const childShown = shown ? join(shown, d.name) : d.name;
+    const childAbs = child(abs, d.name);
+    const childShown = shown ? child(shown, d.name) : d.name;
     let kind: Dirent | Stats = d;
     if (!d.isFile() && !d.isDirectory() && !d.isSymbolicLink() && !d.isFIFO() && !d.isSocket() && !d.isBlockDevice() && !d.isCharacterDevice()) {
       try {

@@ -1,6 +1,7 @@
 import type { ExportType } from "../kmod/exports.js";
 import type { ObjectFacts } from "../kmod/facts.js";
 import type { ImportedSymbol } from "../kmod/imports.js";
+import type { SymbolVersion } from "../kmod/versions.js";
 import type { KernelTable } from "./kernel-table.js";
 import { normalizeModuleName } from "./identity.js";
 
@@ -35,6 +36,7 @@ export class ProviderIndex {
   /** Table rows turned into providers once, shared by every importer. */
   private readonly fromTable = new Map<string, Provider>();
   private readonly resolvedOf = new Map<ImportedSymbol, ResolvedImport>();
+  private readonly versionOf = new Map<SymbolVersion, Provider | null>();
 
   constructor(
     exporters: readonly ScannedExporter[],
@@ -59,6 +61,17 @@ export class ProviderIndex {
     const p: Provider = { name, from: "table", kernel: row.module === "vmlinux", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
     this.fromTable.set(symbol, p);
     return p;
+  }
+
+  /**
+   * The provider of a `__versions` entry's symbol. Entries are shared objects across modules
+   * (kmod/intern.ts), so each is looked up once: a tree has ~190,000 entries and a few thousand
+   * distinct ones.
+   */
+  versionProvider(v: SymbolVersion): Provider | undefined {
+    let p = this.versionOf.get(v);
+    if (p === undefined) this.versionOf.set(v, (p = this.lookup(v.symbol) ?? null));
+    return p ?? undefined;
   }
 
   /**

@@ -15,7 +15,7 @@ export const symbolVersionMismatch: Rule = {
     const symbols: string[] = [];
     for (const v of m.facts.versions) {
       // The index that resolved the imports, so the same provider they have, module_layout included.
-      const provider = ctx.index.lookup(v.symbol);
+      const provider = ctx.index.versionProvider(v);
       const have = provider?.crc;
       // A zero CRC is what Module.symvers records for a kernel built without modversions.
       if (!provider || have === null || have === undefined || have === 0 || have === v.crc) continue;

@@ -56,46 +56,42 @@ function viaElfy<T>(structure: string, offset: number, fn: () => T): T {
   }
 }
 
-/** The header and section-entry fields taken from the decoder: elfy, or the direct reads below. */
-interface EntryReader {
-  header: { shentsize: number; shnum: number; shstrndx: number };
-  /** The section header at `at`; elfy wants it as a Buffer of its own, which the direct reader does without. */
-  entry(at: number, entsize: number): { name: number; off: number; size: number; link: number; info: number };
+/** The section-entry fields elfy decodes; the direct path reads the same fields from the bytes. */
+interface ElfyEntry {
+  name: number;
+  off: number;
+  size: number;
+  link: number;
+  info: number;
 }
 
-function elfyReader(bytes: Buffer): EntryReader {
+interface ElfyReader {
+  header: { shentsize: number; shnum: number; shstrndx: number };
+  /** The section header at `at`; elfy wants it as a Buffer of its own. */
+  entry(at: number, entsize: number): ElfyEntry;
+}
+
+function elfyReader(bytes: Buffer): ElfyReader {
   const parser = new elfy.Parser();
   const header = viaElfy("ELF header", 0, () => parser.parseHeader(bytes));
   return { header, entry: (at, entsize) => viaElfy("section header", at, () => parser.parseSection(bytes.subarray(at, at + entsize), header, bytes)) };
 }
 
-/**
- * The same fields read straight from the bytes. elfy costs about a microsecond per section
- * header (a Buffer.slice and eight calls per entry); the audit of a whole module tree reads
- * two hundred thousand of them, so the bulk path (fs/ranged-read.ts) reads them here, and a
- * corpus test checks that both readers give identical facts.
+/*
+ * The direct path ("direct") reads the header and entry fields straight from the bytes. elfy
+ * costs about a microsecond per section header (a Buffer.slice and eight calls per entry); the
+ * audit of a whole module tree reads two hundred thousand of them, so the bulk path
+ * (fs/inspect-file.ts) reads them directly, with no object per entry either, and a corpus test
+ * checks that both readers give identical facts.
  */
-function directReader(view: ByteView, is64: boolean): EntryReader {
-  const header = { shentsize: view.u16(is64 ? 58 : 46, "ELF header"), shnum: view.u16(is64 ? 60 : 48, "ELF header"), shstrndx: view.u16(is64 ? 62 : 50, "ELF header") };
-  return {
-    header,
-    entry: (at) => ({
-      name: view.u32(at, "section header"),
-      off: view.word(at + (is64 ? 24 : 16), is64, "section header sh_offset"),
-      size: view.word(at + (is64 ? 32 : 20), is64, "section header sh_size"),
-      link: view.u32(at + (is64 ? 40 : 24), "section header"),
-      info: view.u32(at + (is64 ? 44 : 28), "section header"),
-    }),
-  };
-}
 
 export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS): ElfFile {
   const bytes = asBuffer(input);
   const { elfClass, endian } = identify(bytes);
   const view = new ByteView(bytes, endian);
   const is64 = elfClass === 64;
-  const reader = decoder === "elfy" ? elfyReader(bytes) : directReader(view, is64);
-  const header = reader.header;
+  const elfyEntries = decoder === "elfy" ? elfyReader(bytes) : undefined;
+  const header = elfyEntries?.header ?? { shentsize: view.u16(is64 ? 58 : 46, "ELF header"), shnum: view.u16(is64 ? 60 : 48, "ELF header"), shstrndx: view.u16(is64 ? 62 : 50, "ELF header") };
 
   const type = view.u16(16, "ELF header");
   const machine = view.u16(18, "ELF header");
@@ -128,8 +124,8 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
   const nameOffsets: number[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const at = shoff + i * entsize;
-    const s = reader.entry(at, entsize);
-    nameOffsets[i] = s.name;
+    const e = elfyEntries?.entry(at, entsize);
+    nameOffsets[i] = e ? e.name : view.u32(at, "section header");
     raw[i] = {
       index: i,
       name: "",
@@ -137,10 +133,10 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
       // sh_flags as a number, as before: exact up to 2^53, which every defined flag is far below.
       flags: is64 ? view.u32(at + (view.little ? 12 : 8), "section header") * 0x100000000 + view.u32(at + (view.little ? 8 : 12), "section header") : view.u32(at + 8, "section header"),
       addr: is64 ? view.u64big(at + 16, "section header") : BigInt(view.u32(at + 12, "section header")),
-      offset: s.off,
-      size: s.size,
-      link: s.link,
-      info: s.info,
+      offset: e ? e.off : view.word(at + (is64 ? 24 : 16), is64, "section header sh_offset"),
+      size: e ? e.size : view.word(at + (is64 ? 32 : 20), is64, "section header sh_size"),
+      link: e ? e.link : view.u32(at + (is64 ? 40 : 24), "section header"),
+      info: e ? e.info : view.u32(at + (is64 ? 44 : 28), "section header"),
       addralign: view.word(at + (is64 ? 48 : 32), is64, "section header sh_addralign"),
       entsize: view.word(at + (is64 ? 56 : 36), is64, "section header sh_entsize"),
     };

@@ -35,13 +35,13 @@ export function parseSymvers(text: string, file: string): ExportTable {
   let untyped = 0;
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.replace(/\r$/, "");
-    if (line.trim() === "") continue;
+    let line = lines[i]!;
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (line.length === 0 || line.trim() === "") continue;
     let cols = line.split("\t");
     if (cols.length < 3) cols = line.trim().split(/\s+/);
     const [crcText, symbol] = cols;
-    const bad = (why: string) => new FormatError(`${file} line ${i + 1}`, undefined, why);
-    if (!symbol || !/^(0x)?[0-9a-fA-F]+$/.test(crcText ?? "")) throw bad("not a Module.symvers line (expected CRC, symbol, module, export type)");
+    if (!symbol || !CRC.test(crcText ?? "")) throw badLine(file, i, "not a Module.symvers line (expected CRC, symbol, module, export type)");
     const crc = Number.parseInt(crcText!, 16);
     let module: string | undefined;
     let type: ExportType | null = null;
@@ -55,12 +55,17 @@ export function parseSymvers(text: string, file: string): ExportTable {
       [, , namespace, module] = cols;
       type = cols[4];
     } else {
-      throw bad(`unknown export type in "${line.slice(0, 120)}"`);
+      throw badLine(file, i, `unknown export type in "${line.slice(0, 120)}"`);
     }
-    if (!module) throw bad("empty module column");
+    if (!module) throw badLine(file, i, "empty module column");
     if (type) typed++;
     else untyped++;
     exports.push({ symbol, crc: Number.isNaN(crc) ? null : crc, module, type, gplOnly: type !== null && isGplOnly(type), namespace: namespace || null });
   }
   return { exports, hasExportTypes: typed > 0 && untyped === 0 };
 }
+
+const CRC = /^(0x)?[0-9a-fA-F]+$/;
+
+/** `index`: the line's index from 0. */
+const badLine = (file: string, index: number, why: string) => new FormatError(`${file} line ${index + 1}`, undefined, why);

@@ -44,7 +44,7 @@ const cat = timed("cat all modules > /dev/null", "bash", sh(`${list(amd64.module
 const depmod = timed(`depmod -b ROOT -n ${version}`, "depmod", ["-b", root, "-n", version]);
 const ours = timed("kmodaudit scan --symvers (table)", BIN, ["scan", amd64.modules, "--symvers", amd64.symvers, "--fail-on", "none"]);
 const oursJson = timed("kmodaudit scan --symvers --format json", BIN, ["scan", amd64.modules, "--symvers", amd64.symvers, "--format", "json", "--fail-on", "none"]);
-const floor = timed("least JavaScript for the facts (bench/js-floor.mjs)", process.execPath, [join(ROOT, "bench/js-floor.mjs"), amd64.symvers, amd64.modules]);
+const floor = timed("least JavaScript (bench/js-floor.mjs)", process.execPath, [join(ROOT, "bench/js-floor.mjs"), amd64.symvers, amd64.modules]);
 const py = timed("pyelftools audit (bench/pyelftools_audit.py)", "/usr/bin/python3", [join(ROOT, "bench/pyelftools_audit.py"), amd64.symvers, amd64.modules], 1);
 ratio(ours, depmod, "kmodaudit / depmod (target < 1)");
 ratio(ours, cat, "kmodaudit / cat (target ≤ 2)");

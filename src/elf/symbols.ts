@@ -1,6 +1,7 @@
 import { FormatError } from "../errors.js";
 import { SHN_HIRESERVE, SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "./constants.js";
 import { sectionBytes } from "./elfy-adapter.js";
+import type { NamePrefixes } from "./name-prefixes.js";
 import type { ElfFile, ElfSection, ElfSymbol } from "./types.js";
 
 const SYM_SIZE = { 32: 16, 64: 24 } as const;
@@ -10,10 +11,6 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
 }
 
 /**
- * Decodes a SHT_SYMTAB section in either class and byte order. The linked string table and an
- * SHT_SYMTAB_SHNDX companion are type-checked before use; entry 0 (the null symbol) is skipped.
- */
-/**
  * Which symbols to decode. Decoding a name costs a string; most of a module's symbols are local
  * definitions nothing here looks at (Debian's 6.1 tree has 830,000 symbols, of which 190,000 are
  * imports and 43,000 export labels), so callers that need only imports and some labels name the
@@ -21,31 +18,10 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
  */
 export type SymbolFilter = "all" | { undefinedOrPrefixed: NamePrefixes };
 
-/** Name prefixes told on raw bytes, the first two bytes by table: most names fail there. */
-export class NamePrefixes {
-  readonly #leads = new Uint8Array(1 << 16);
-  readonly #prefixes: readonly Uint8Array[];
-
-  constructor(prefixes: readonly string[]) {
-    for (const p of prefixes) if (p.length < 2) throw new RangeError(`prefix "${p}" is shorter than two bytes`);
-    this.#prefixes = prefixes.map((p) => Buffer.from(p, "latin1"));
-    for (const p of this.#prefixes) this.#leads[(p[0]! << 8) | p[1]!] = 1;
-  }
-
-  /** Whether the bytes from `at` (a string ending before `end`) start with one of the prefixes. */
-  starts(bytes: Uint8Array, at: number, end: number): boolean {
-    if (at + 2 > end || this.#leads[(bytes[at]! << 8) | bytes[at + 1]!] === 0) return false;
-    const prefixes = this.#prefixes;
-    next: for (let k = 0; k < prefixes.length; k++) {
-      const p = prefixes[k]!;
-      if (at + p.length > end) continue;
-      for (let i = 2; i < p.length; i++) if (bytes[at + i] !== p[i]) continue next;
-      return true;
-    }
-    return false;
-  }
-}
-
+/**
+ * Decodes a SHT_SYMTAB section in either class and byte order. The linked string table and an
+ * SHT_SYMTAB_SHNDX companion are type-checked before use; entry 0 (the null symbol) is skipped.
+ */
 export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilter = "all"): ElfSymbol[] {
   const where = `symbol table ${symtab.name}`;
   const entsize = SYM_SIZE[elf.elfClass];

@@ -1,5 +1,6 @@
 import { readSync } from "node:fs";
 import { hasElfMagic } from "../elf/elfy-adapter.js";
+import { NamePrefixes } from "../elf/name-prefixes.js";
 import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
 
 /**
@@ -7,18 +8,7 @@ import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
  * module — code, relocations, BTF, debug info — is never looked at by a plain audit, and on
  * Debian's modules it is about five sixths of the file.
  */
-const FACT_SECTIONS = [".modinfo", "__versions", "__ksymtab_strings", ".export_symbol", "__kcrctab", "__kcrctab_gpl", "__kcrctab_gpl_future", "__kcrctab_unused", "__kcrctab_unused_gpl", ".vmkmodinfo"].map((n) => Buffer.from(`${n}\0`, "latin1"));
-
-/** Whether the NUL-terminated name at `at` (in a string table ending at `end`) is one of FACT_SECTIONS. */
-function isFactSection(buf: Buffer, at: number, end: number): boolean {
-  const first = buf[at];
-  next: for (const name of FACT_SECTIONS) {
-    if (name[0] !== first || at + name.length > end) continue;
-    for (let i = 1; i < name.length; i++) if (buf[at + i] !== name[i]) continue next;
-    return true;
-  }
-  return false;
-}
+const FACT_SECTIONS = new NamePrefixes([".modinfo", "__versions", "__ksymtab_strings", ".export_symbol", "__kcrctab", "__kcrctab_gpl", "__kcrctab_gpl_future", "__kcrctab_unused", "__kcrctab_unused_gpl", ".vmkmodinfo"].map((n) => `${n}\0`));
 const SIG_TRAILER = 40; // struct module_signature + "~Module signature appended~\n"
 /**
  * Read first, with the header: the end of the file. kbuild links .shstrtab and the section header
@@ -99,12 +89,12 @@ export function readFactRanges(fd: number, buf: Buffer): boolean {
   let symtab = -1;
   for (let i = 0; i < shnum; i++) {
     const h = shoff + i * shentsize;
-    const type = le ? buf.readUInt32LE(h + 4) : buf.readUInt32BE(h + 4);
+    const type = u32(h + 4);
     if (type === SHT_NOBITS) continue;
-    const name = le ? buf.readUInt32LE(h) : buf.readUInt32BE(h);
+    const name = u32(h);
     if (name >= strSize) return false;
     if (type === SHT_SYMTAB) symtab = i;
-    if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || isFactSection(buf, strOff + name, strOff + strSize)) {
+    if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || FACT_SECTIONS.starts(buf, strOff + name, strOff + strSize)) {
       const offset = word(h + (is64 ? 24 : 16));
       const length = word(h + (is64 ? 32 : 20));
       if (length > 0) ranges.push([offset, offset + length]);

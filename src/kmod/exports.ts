@@ -2,7 +2,7 @@ import { FormatError } from "../errors.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";
-import { NamePrefixes } from "../elf/symbols.js";
+import { NamePrefixes } from "../elf/name-prefixes.js";
 
 export type ExportType = "EXPORT_SYMBOL" | "EXPORT_SYMBOL_GPL" | "EXPORT_SYMBOL_GPL_FUTURE" | "EXPORT_UNUSED_SYMBOL" | "EXPORT_UNUSED_SYMBOL_GPL";
 

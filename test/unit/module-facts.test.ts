@@ -4,7 +4,7 @@ import { buildElf, FLAVOURS, miniModule, symbolTable } from "../helpers/elf-buil
 import { readFileSync } from "node:fs";
 import { FactPool } from "../../src/kmod/intern.js";
 import { NameTable } from "../../src/kmod/name-table.js";
-import { NamePrefixes } from "../../src/elf/symbols.js";
+import { NamePrefixes } from "../../src/elf/name-prefixes.js";
 
 async function factsOf(bytes: Buffer): Promise<ObjectFacts> {
   const r = await inspectBytes(bytes, DEFAULT_LIMITS);
@@ -159,7 +159,8 @@ describe("classification by content", () => {
 
 describe("symbol name prefixes", () => {
   const prefixes = new NamePrefixes(["__ksymtab_", "__crc_"]);
-  const at = (s: string) => [Buffer.from(`${s}\0`, "latin1"), 0, s.length] as const;
+  // A name alone in its string table: the table ends after its NUL.
+  const at = (s: string) => [Buffer.from(`${s}\0`, "latin1"), 0, s.length + 1] as const;
 
   it("match a name that starts with one of them", () => {
     expect(prefixes.starts(...at("__ksymtab_foo"))).toBe(true);
@@ -171,6 +172,12 @@ describe("symbol name prefixes", () => {
     expect(prefixes.starts(...at("__ksymtab"))).toBe(false);
     expect(prefixes.starts(...at("_"))).toBe(false);
     expect(prefixes.starts(...at(""))).toBe(false);
+  });
+
+  it("match one whole name when they end in NUL", () => {
+    const names = new NamePrefixes(["__kcrctab\0"]);
+    expect(names.starts(...at("__kcrctab"))).toBe(true);
+    expect(names.starts(...at("__kcrctab_gpl"))).toBe(false);
   });
 
   it("are at least two bytes long", () => {

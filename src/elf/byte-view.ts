@@ -2,6 +2,25 @@ import { FormatError } from "../errors.js";
 
 export type Endian = "little" | "big";
 
+/** Which parts of a buffer hold the file's bytes, when it was read in parts (fs/ranged-read.ts). */
+export interface ReadRanges {
+  /** The part read, [start, end), that holds [offset, offset+size); undefined when none does. */
+  around(offset: number, size: number): { readonly start: number; readonly end: number } | undefined;
+}
+
+/**
+ * A read of bytes the file was never read into: not a property of the file, so never reported.
+ * Whoever read it in parts catches it and reads the file whole (fs/inspect-file.ts).
+ */
+export class UnreadBytes extends Error {
+  constructor(
+    readonly offset: number,
+    readonly size: number,
+  ) {
+    super(`bytes ${offset}..${offset + size} were not read`);
+  }
+}
+
 /**
  * Bounded, endian-aware reads over one byte range. Every read goes through `range`, so no caller
  * can read past the end, and the byte order is chosen once here instead of at each call site.
@@ -11,12 +30,28 @@ export class ByteView {
   readonly little: boolean;
   private readonly dv: DataView;
 
+  /**
+   * @param read the parts of `bytes` that hold the file's bytes, when not all do: a read outside
+   *   them throws UnreadBytes instead of returning whatever the buffer held before.
+   */
   constructor(
     readonly bytes: Buffer,
     readonly endian: Endian,
+    readonly read: ReadRanges | undefined = undefined,
   ) {
     this.little = endian === "little";
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** The part read that the last check fell in: most reads fall where the last one did. */
+  #readFrom = 0;
+  #readTo = 0;
+
+  #checkRead(offset: number, size: number): void {
+    const part = this.read!.around(offset, size);
+    if (!part) throw new UnreadBytes(offset, size);
+    this.#readFrom = part.start;
+    this.#readTo = part.end;
   }
 
   get length(): number {
@@ -28,7 +63,10 @@ export class ByteView {
     // Every field read comes through here: the common case (both whole numbers below 2^32, inside
     // the bytes) is told by three comparisons; anything else takes the checks below.
     const fast = offset + size;
-    if (offset >>> 0 === offset && size >>> 0 === size && fast <= this.bytes.length) return fast;
+    if (offset >>> 0 === offset && size >>> 0 === size && fast <= this.bytes.length) {
+      if (this.read !== undefined && (offset < this.#readFrom || fast > this.#readTo)) this.#checkRead(offset, size);
+      return fast;
+    }
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
       throw new FormatError(structure, Number.isSafeInteger(offset) ? offset : undefined, `invalid range (offset ${offset}, size ${size})`);
     }
@@ -36,6 +74,7 @@ export class ByteView {
     if (end > this.bytes.length) {
       throw new FormatError(structure, offset, `${size} bytes run past the end of the file (${this.bytes.length} bytes)`);
     }
+    if (this.read !== undefined) this.#checkRead(offset, size);
     return end;
   }
 
@@ -95,6 +134,7 @@ export class ByteView {
     if (offset < 0 || offset >= limit || limit > this.bytes.length) {
       throw new FormatError(structure, offset, `string offset outside its table (table ends at ${limit})`);
     }
+    if (this.read !== undefined && (offset < this.#readFrom || limit > this.#readTo)) this.#checkRead(offset, limit - offset);
     const nul = this.bytes.indexOf(0, offset);
     if (nul < 0 || nul >= limit) return undefined;
     return this.bytes.toString("latin1", offset, nul);

@@ -1,7 +1,7 @@
 import elfy from "elfy";
 import { FormatError } from "../errors.js";
 import { DEFAULT_LIMITS, type ParseLimits } from "../container/limits.js";
-import { ByteView, type Endian } from "./byte-view.js";
+import { ByteView, type Endian, type ReadRanges } from "./byte-view.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_STRTAB } from "./constants.js";
 import type { ElfFile, ElfSection } from "./types.js";
 
@@ -85,10 +85,22 @@ function elfyReader(bytes: Buffer): ElfyReader {
  * checks that both readers give identical facts.
  */
 
-export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS): ElfFile {
+/**
+ * sh_offset or sh_size as elfy reads it: high word × 2^32 + low word, inexact past 2^53 rather
+ * than an error, so that both decoders give the same facts. Such a value fails the range check of
+ * whoever reads the section's bytes (ByteView.range); a section nobody reads does not fail the file.
+ */
+function sectionWord(view: ByteView, at: number, is64: boolean): number {
+  if (!is64) return view.u32(at, "section header");
+  const hi = view.u32(at + (view.little ? 4 : 0), "section header");
+  return hi * 0x100000000 + view.u32(at + (view.little ? 0 : 4), "section header");
+}
+
+/** `read`: the parts of `input` that hold the file's bytes, when it was read in parts (elf/byte-view.ts). */
+export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS, read?: ReadRanges): ElfFile {
   const bytes = asBuffer(input);
   const { elfClass, endian } = identify(bytes);
-  const view = new ByteView(bytes, endian);
+  const view = new ByteView(bytes, endian, read);
   const is64 = elfClass === 64;
   const elfyEntries = decoder === "elfy" ? elfyReader(bytes) : undefined;
   const header = elfyEntries?.header ?? { shentsize: view.u16(is64 ? 58 : 46, "ELF header"), shnum: view.u16(is64 ? 60 : 48, "ELF header"), shstrndx: view.u16(is64 ? 62 : 50, "ELF header") };
@@ -133,8 +145,8 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
       // sh_flags as a number, as before: exact up to 2^53, which every defined flag is far below.
       flags: is64 ? view.u32(at + (view.little ? 12 : 8), "section header") * 0x100000000 + view.u32(at + (view.little ? 8 : 12), "section header") : view.u32(at + 8, "section header"),
       addr: is64 ? view.u64big(at + 16, "section header") : BigInt(view.u32(at + 12, "section header")),
-      offset: e ? e.off : view.word(at + (is64 ? 24 : 16), is64, "section header sh_offset"),
-      size: e ? e.size : view.word(at + (is64 ? 32 : 20), is64, "section header sh_size"),
+      offset: e ? e.off : sectionWord(view, at + (is64 ? 24 : 16), is64),
+      size: e ? e.size : sectionWord(view, at + (is64 ? 32 : 20), is64),
       link: e ? e.link : view.u32(at + (is64 ? 40 : 24), "section header"),
       info: e ? e.info : view.u32(at + (is64 ? 44 : 28), "section header"),
       addralign: view.word(at + (is64 ? 48 : 32), is64, "section header sh_addralign"),

@@ -3,6 +3,7 @@ import { inspectBytes, readExportReferences, type InspectOptions } from "../kmod
 import { errorOutcome, inspectInput, toOutcome, type InputResult } from "../kmod/inspect-input.js";
 import type { DecodeLimits } from "../container/limits.js";
 import { readFactRanges } from "./ranged-read.js";
+import { UnreadBytes, type ReadRanges } from "../elf/byte-view.js";
 import { Scratch } from "./scratch.js";
 import { NameTable } from "../kmod/name-table.js";
 import type { FactPool } from "../kmod/intern.js";
@@ -42,7 +43,7 @@ function errnoText(e: unknown): string {
  * reading is reported instead of blocking, and a swapped-in symlink is refused where links are
  * not to be followed.
  */
-export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes: number, options: ReadOptions = {}): { bytes: Buffer; ranged?: boolean } | { skip: string } | { error: string } {
+export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes: number, options: ReadOptions = {}): { bytes: Buffer; ranged?: ReadRanges } | { skip: string } | { error: string } {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
@@ -55,7 +56,8 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
     if (!st.isFile()) return { skip: "not a regular file (changed while scanning)" };
     if (st.size > maxBytes) return { error: `file of ${st.size} bytes exceeds the ${maxBytes}-byte limit per file` };
     const bytes = options.scratch ? options.scratch.take(st.size) : Buffer.allocUnsafe(st.size);
-    if (options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) && readFactRanges(fd, bytes)) return { bytes, ranged: true };
+    const ranged = options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) ? readFactRanges(fd, bytes) : null;
+    if (ranged) return { bytes, ranged };
     let got = 0;
     while (got < st.size) {
       const n = readSync(fd, bytes, got, st.size - got, got);
@@ -92,14 +94,25 @@ export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Sc
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
   const factsOnly = options.hash === false && !options.references;
-  const read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...(buffers ? { scratch: buffers.read } : {}) });
+  const scratch = buffers ? { scratch: buffers.read } : {};
+  let read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
   if ("skip" in read) return { self: { kind: "skipped", reason: read.skip }, members: [] };
   if ("error" in read) return { self: { kind: "error", message: read.error }, members: [] };
   try {
     // The bulk path decodes section headers directly (elf/elfy-adapter.ts says why); a corpus test
     // holds it to elfy's facts.
     const bulk: InspectOptions = { ...options, ...(factsOnly ? { decoder: "direct" } : {}), ...(buffers?.shared ?? {}) };
-    if (read.ranged) return { self: toOutcome(await inspectBytes(read.bytes, bulk)), members: [] };
+    if (read.ranged) {
+      try {
+        return { self: toOutcome(await inspectBytes(read.bytes, { ...bulk, readRanges: read.ranged })), members: [] };
+      } catch (e) {
+        if (!(e instanceof UnreadBytes)) throw e;
+      }
+      // Its facts needed bytes the ranges left out: read it whole, as if it had never been ranged.
+      read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, scratch);
+      if ("skip" in read) return { self: { kind: "skipped", reason: read.skip }, members: [] };
+      if ("error" in read) return { self: { kind: "error", message: read.error }, members: [] };
+    }
     return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {
     return { self: errorOutcome(e), members: [] };

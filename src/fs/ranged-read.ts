@@ -2,6 +2,7 @@ import { readSync } from "node:fs";
 import { hasElfMagic } from "../elf/elfy-adapter.js";
 import { NamePrefixes } from "../elf/name-prefixes.js";
 import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
+import type { ReadRanges } from "../elf/byte-view.js";
 
 /**
  * Sections whose bytes module facts read (kmod/facts.ts and kmod/exports.ts): everything else in a
@@ -19,25 +20,44 @@ const TAIL = 16 << 10;
 const GAP = 16 << 10;
 
 /** Which byte ranges of the buffer hold the file's bytes. */
-class Filled {
-  readonly #ranges: [number, number][] = [];
+class Filled implements ReadRanges {
+  /** In the order read; sorted, disjoint and not touching once sealed. */
+  #parts: { start: number; end: number }[] = [];
+
   constructor(
     readonly fd: number,
     readonly buf: Buffer,
   ) {}
 
+  around(offset: number, size: number): { start: number; end: number } | undefined {
+    for (const p of this.#parts) if (p.start <= offset && offset + size <= p.end) return p;
+    return undefined;
+  }
+
   /** Makes [offset, offset+length) hold the file's bytes; false if the file ends first. */
   ensure(offset: number, length: number): boolean {
     if (offset < 0 || length < 0 || offset + length > this.buf.length) return false;
-    if (this.#ranges.some(([s, e]) => s <= offset && offset + length <= e)) return true;
+    if (this.around(offset, length)) return true;
     let got = 0;
     while (got < length) {
       const n = readSync(this.fd, this.buf, offset + got, length - got, offset + got);
       if (n === 0) return false;
       got += n;
     }
-    this.#ranges.push([offset, offset + length]);
+    this.#parts.push({ start: offset, end: offset + length });
     return true;
+  }
+
+  /** Once every part is read: parts that overlap or touch become one, so a read across them is whole. */
+  seal(): this {
+    const merged: { start: number; end: number }[] = [];
+    for (const p of this.#parts.sort((a, b) => a.start - b.start)) {
+      const last = merged[merged.length - 1];
+      if (last && p.start <= last.end) last.end = Math.max(last.end, p.end);
+      else merged.push(p);
+    }
+    this.#parts = merged;
+    return this;
   }
 }
 
@@ -54,31 +74,34 @@ function coalesce(ranges: [number, number][]): [number, number][] {
 
 /**
  * Reads just the parts of an uncompressed ELF file that module facts use into `buf` (the size of
- * the file), each at its own offset, so every parser sees the same offsets as in a whole read. The
- * bytes in between are never filled and never read. Returns false whenever the file is not a plain
- * ELF with an ordinary section table — the caller then reads it whole, so anything unusual gets the
- * whole-file path and its checks.
+ * the file), each at its own offset, so every parser sees the same offsets as in a whole read.
+ * Returns which parts were read, for the parse's byte view to hold every read to them: a module
+ * whose facts need other bytes (a VMkernel module's relocations, a label in a section of an
+ * unexpected name) fails that check and is read whole (fs/inspect-file.ts), never parsed from
+ * whatever the buffer held before. Returns null whenever the file is not a plain ELF with an
+ * ordinary section table; the caller then reads it whole, so anything unusual gets the whole-file
+ * path and its checks.
  */
-export function readFactRanges(fd: number, buf: Buffer): boolean {
+export function readFactRanges(fd: number, buf: Buffer): ReadRanges | null {
   const size = buf.length;
-  if (size < 64) return false;
+  if (size < 64) return null;
   const filled = new Filled(fd, buf);
-  if (!filled.ensure(0, 64) || !hasElfMagic(buf)) return false;
+  if (!filled.ensure(0, 64) || !hasElfMagic(buf)) return null;
   const is64 = buf[4] === 2;
   const le = buf[5] === 1;
-  if ((buf[4] !== 1 && !is64) || (buf[5] !== 2 && !le)) return false;
-  if (size > 64 && !filled.ensure(Math.max(64, size - TAIL), size - Math.max(64, size - TAIL))) return false;
+  if ((buf[4] !== 1 && !is64) || (buf[5] !== 2 && !le)) return null;
+  if (size > 64 && !filled.ensure(Math.max(64, size - TAIL), size - Math.max(64, size - TAIL))) return null;
   const u16 = (at: number) => (le ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
   const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
   const word = (at: number) => (is64 ? Number(le ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at)) : le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
   const shoff = word(is64 ? 40 : 32);
   const shentsize = u16(is64 ? 58 : 46);
   const shnum = u16(is64 ? 60 : 48);
-  if (shnum === 0 || shentsize !== (is64 ? 64 : 40) || !filled.ensure(shoff, shnum * shentsize)) return false;
+  if (shnum === 0 || shentsize !== (is64 ? 64 : 40) || !filled.ensure(shoff, shnum * shentsize)) return null;
   const shstrndx = u16(is64 ? 62 : 50);
-  if (shstrndx === 0 || shstrndx >= shnum || shstrndx >= 0xff00) return false;
+  if (shstrndx === 0 || shstrndx >= shnum || shstrndx >= 0xff00) return null;
   const at = shoff + shstrndx * shentsize;
-  if (!filled.ensure(word(at + (is64 ? 24 : 16)), word(at + (is64 ? 32 : 20)))) return false;
+  if (!filled.ensure(word(at + (is64 ? 24 : 16)), word(at + (is64 ? 32 : 20)))) return null;
 
   // The section table is walked here on its raw fields, not through parseElf: the facts' own
   // parse (kmod/facts.ts) reads it again, with every check, from the bytes filled below. Anything
@@ -92,7 +115,7 @@ export function readFactRanges(fd: number, buf: Buffer): boolean {
     const type = u32(h + 4);
     if (type === SHT_NOBITS) continue;
     const name = u32(h);
-    if (name >= strSize) return false;
+    if (name >= strSize) return null;
     if (type === SHT_SYMTAB) symtab = i;
     if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || FACT_SECTIONS.starts(buf, strOff + name, strOff + strSize)) {
       const offset = word(h + (is64 ? 24 : 16));
@@ -103,7 +126,7 @@ export function readFactRanges(fd: number, buf: Buffer): boolean {
   if (symtab >= 0) {
     // The symbol table's string table, whatever its name.
     const link = u32(shoff + symtab * shentsize + (is64 ? 40 : 24));
-    if (link >= shnum) return false;
+    if (link >= shnum) return null;
     const h = shoff + link * shentsize;
     const offset = word(h + (is64 ? 24 : 16));
     const length = word(h + (is64 ? 32 : 20));
@@ -114,6 +137,6 @@ export function readFactRanges(fd: number, buf: Buffer): boolean {
     const sigLen = buf.readUInt32BE(size - SIG_TRAILER + 8) + buf[size - SIG_TRAILER + 3]! + buf[size - SIG_TRAILER + 4]!;
     if (sigLen <= size - SIG_TRAILER) ranges.push([size - SIG_TRAILER - sigLen, size - SIG_TRAILER]);
   }
-  for (const [s, e] of coalesce(ranges)) if (!filled.ensure(s, e - s)) return false;
-  return true;
+  for (const [s, e] of coalesce(ranges)) if (!filled.ensure(s, e - s)) return null;
+  return filled.seal();
 }

@@ -5,7 +5,7 @@ import type { DecodeLimits } from "../container/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
-import type { Endian } from "../elf/byte-view.js";
+import type { Endian, ReadRanges } from "../elf/byte-view.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import type { NameTable } from "./name-table.js";
 import type { FactPool } from "./intern.js";
@@ -64,6 +64,8 @@ export interface InspectOptions {
   names?: NameTable;
   /** The reading thread's shared facts (kmod/intern.ts); never sent to another thread. */
   pool?: FactPool;
+  /** The parts of the bytes that were read, when not all were (fs/ranged-read.ts): reading others throws UnreadBytes. */
+  readRanges?: ReadRanges;
 }
 
 /** `bytes`: how many bytes the input came to after decompression (counted against the scan's total). */
@@ -113,7 +115,7 @@ export function inspectDecompressed(bytes: Buffer, compression: Compression | nu
 
 function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   const { elf: elfBytes, signature } = splitSignature(bytes, options.pool?.signers);
-  const elf = parseElf(elfBytes, options.decoder, options.limits);
+  const elf = parseElf(elfBytes, options.decoder, options.limits, options.readRanges);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
     return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object`, bytes: bytes.length };

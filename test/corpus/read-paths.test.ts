@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectBytes, scan } from "../../src/index.js";
-import { readRegularFileSync } from "../../src/fs/inspect-file.js";
+import { inspectFile, readRegularFileSync, threadBuffers } from "../../src/fs/inspect-file.js";
 import { Scratch } from "../../src/fs/scratch.js";
 import { SignerMemo, splitSignature } from "../../src/kmod/signature.js";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runCliJson } from "../helpers/cli.js";
 import { blobsDir, corpusSet, skipCorpus } from "../helpers/corpus.js";
 import { listFiles } from "../helpers/tools.js";
@@ -19,8 +21,10 @@ const scratch = new Scratch();
 async function facts(file: string, ranged: boolean) {
   const read = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, { factsOnly: ranged, rangedFrom: 0, scratch });
   if (!("bytes" in read)) throw new Error(`${file}: unreadable`);
-  expect(read.ranged === true).toBe(ranged);
-  const r = await inspectBytes(read.bytes, { limits: DEFAULT_LIMITS, hash: false, decoder: ranged ? "direct" : "elfy" });
+  expect(read.ranged !== undefined).toBe(ranged);
+  // With the ranges it read, so that a fact needing any other byte fails here (UnreadBytes)
+  // instead of falling back to a whole read, as the CLI would: real modules must not need it.
+  const r = await inspectBytes(read.bytes, { limits: DEFAULT_LIMITS, hash: false, decoder: ranged ? "direct" : "elfy", ...(read.ranged ? { readRanges: read.ranged } : {}) });
   return r.outcome === "facts" ? r.facts : r;
 }
 
@@ -34,6 +38,30 @@ describe.skipIf(skipCorpus)("ranged reads with direct section headers give the f
 
   it("for the vendor blobs", async () => {
     for (const f of await listFiles(blobsDir(), "*.o_*")) expect(await facts(f, true)).toEqual(await facts(f, false));
+  });
+});
+
+describe.skipIf(skipCorpus)("a ranged read whose facts need bytes it left out", () => {
+  it("reads the module whole, never from what the buffer held before (CRCs in a renamed __kcrctab_gpl)", async () => {
+    // snd-soc-rt5670.ko labels its CRCs (__crc_*) in __kcrctab_gpl, far from every section facts
+    // read (no read of a neighbour takes it in); renamed, the ranges leave it out.
+    const module = `${corpusSet("amd64").modules}/kernel/sound/soc/codecs/snd-soc-rt5670.ko`;
+    const original = readFileSync(module);
+    const renamed = Buffer.from(original);
+    const at = renamed.indexOf("__kcrctab_gpl\0", 0, "latin1");
+    expect(at).toBeGreaterThan(0);
+    renamed.write("__kcrctab_gpX", at, "latin1");
+    const file = join(mkdtempSync(join(tmpdir(), "kmodaudit-ranged-")), "snd-soc-rt5670.ko");
+    writeFileSync(file, renamed);
+    const buffers = threadBuffers();
+    const ranged = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, { factsOnly: true });
+    expect("bytes" in ranged && ranged.ranged).toBeTruthy();
+    // Another module's bytes in the thread's buffer first, where this one's were not read.
+    await inspectFile({ abs: `${corpusSet("amd64").modules}/kernel/fs/ext4/ext4.ko`, followLinks: false }, { limits: DEFAULT_LIMITS, hash: false }, buffers);
+    const crcs = (o: Awaited<ReturnType<typeof inspectFile>>) => (o.self?.kind === "facts" ? o.self.facts.exports.map((e) => [e.symbol, e.crc]) : o.self);
+    const byRanges = crcs(await inspectFile({ abs: file, followLinks: false }, { limits: DEFAULT_LIMITS, hash: false }, buffers));
+    expect(byRanges).toEqual(crcs(await inspectFile({ abs: file, followLinks: false }, { limits: DEFAULT_LIMITS, hash: true })));
+    expect(byRanges).toEqual(crcs(await inspectFile({ abs: module, followLinks: false }, { limits: DEFAULT_LIMITS, hash: true })));
   });
 });
 

@@ -2,6 +2,7 @@ import elfy from "elfy";
 import { describe, expect, it } from "vitest";
 import { FormatError, parseElf, sectionBytes } from "../../src/index.js";
 import { buildElf, FLAVOURS, miniModule } from "../helpers/elf-builder.mjs";
+import { ByteView, UnreadBytes } from "../../src/elf/byte-view.js";
 
 const expectFormatError = (fn: () => unknown, structure: RegExp) => {
   let caught: unknown;
@@ -125,5 +126,25 @@ describe("ELF adapter over elfy", () => {
     ["a header cut short", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0])],
   ])("rejects %s with a FormatError", (_what, bytes) => {
     expectFormatError(() => parseElf(bytes), /ELF/);
+  });
+});
+
+describe("a byte view over a file read in parts", () => {
+  const part = { start: 16, end: 32 };
+  const parts = { around: (offset: number, size: number) => (offset >= part.start && offset + size <= part.end ? part : undefined) };
+  const view = new ByteView(Buffer.alloc(64), "little", parts);
+
+  it("reads inside the parts read", () => {
+    expect(view.u32(16, "test")).toBe(0);
+    expect(view.slice(20, 12, "test")).toHaveLength(12);
+  });
+
+  it("refuses bytes outside them as unread, not as a damaged file", () => {
+    expect(() => view.u32(30, "test")).toThrow(UnreadBytes);
+    expect(() => view.cstring(8, 24, "test")).toThrow(UnreadBytes);
+  });
+
+  it("still reports a range past the end of the file as the file's fault", () => {
+    expect(() => view.u32(62, "test")).toThrow(FormatError);
   });
 });

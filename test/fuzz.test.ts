@@ -1,11 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as lib from "../src/index.js";
+import { UnreadBytes } from "../src/elf/byte-view.js";
+import { Scratch } from "../src/fs/scratch.js";
 import { FLAVOURS, miniModule } from "./helpers/elf-builder.mjs";
 import { fuzz, pipelineCheck, type Seed } from "./fuzz/fuzzer.mjs";
+import { corpusSet, skipCorpus } from "./helpers/corpus.js";
+import { listFiles } from "./helpers/tools.js";
 
 const SAMPLES = fileURLToPath(new URL("../samples", import.meta.url));
 
@@ -29,6 +35,54 @@ describe("fuzzing the whole pipeline", () => {
     expect(stats.slow.map((c) => `${c.seed} #${c.iteration}: ${c.ms} ms`)).toEqual([]);
     expect(stats.formatErrors).toBeGreaterThan(100); // the mutations do reach the parsers' checks
     expect(stats.facts).toBeGreaterThan(100);
+  }, 300_000);
+
+  it.skipIf(skipCorpus)("gives the facts of a whole read when a mutated module is read by ranges", async () => {
+    // Differential: the bulk path reads only some byte ranges into a reused buffer. Whatever a
+    // mutation does, its facts (or its error) must be the whole read's, or the parse must stop
+    // at bytes it was not given (UnreadBytes, on which the scan reads the file whole). Real
+    // modules of three flavours, large enough that their sections lie far apart: in a small one
+    // the ranges' joined neighbours take in nearly every byte, and nothing would be left unread.
+    const seeds: Seed[] = [];
+    for (const set of ["amd64", "i386", "s390x"] as const) {
+      const files = (await listFiles(corpusSet(set).modules, "*.ko")).filter((f) => statSync(f).size >= 128 << 10);
+      for (let i = 0; i < files.length; i += Math.ceil(files.length / 12)) seeds.push({ name: files[i]!, bytes: readFileSync(files[i]!) });
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "kmodaudit-fuzz-")), "m.ko");
+    const scratch = new Scratch();
+    const limits = lib.DEFAULT_LIMITS;
+    const outcome = async (bytes: Buffer, options: lib.InspectOptions) => {
+      try {
+        return JSON.stringify(await lib.inspectBytes(bytes, options));
+      } catch (e) {
+        if (e instanceof UnreadBytes) return "unread";
+        if (e instanceof lib.FormatError) return `FormatError: ${e.message}`;
+        throw e;
+      }
+    };
+    const differ: string[] = [];
+    let ranged = 0;
+    const stats = await fuzz({
+      seeds,
+      iterations: 1500,
+      seed: 20261125,
+      isFormatError: () => false,
+      check: async (input) => {
+        writeFileSync(file, input);
+        // Another file's bytes in the buffer first, where unread bytes of this one would be.
+        lib.readRegularFileSync(seeds[0]!.name, false, limits.maxDecompressedBytes, { scratch });
+        const read = lib.readRegularFileSync(file, false, limits.maxDecompressedBytes, { factsOnly: true, rangedFrom: 0, scratch });
+        if (!("bytes" in read) || !read.ranged) return;
+        ranged++;
+        const byRanges = await outcome(read.bytes, { limits, hash: false, decoder: "direct", readRanges: read.ranged });
+        if (byRanges === "unread") return;
+        const whole = await outcome(input, { limits, hash: false, decoder: "elfy" });
+        if (byRanges !== whole) differ.push(`${byRanges.slice(0, 300)}\n  whole: ${whole.slice(0, 300)}`);
+      },
+    });
+    expect(stats.crashes.map((c) => `${c.seed} #${c.iteration}: ${c.error}`)).toEqual([]);
+    expect(differ).toEqual([]);
+    expect(ranged).toBeGreaterThan(500); // most mutations still leave a table to read by ranges
   }, 300_000);
 
   it("crashes found by npm run fuzz stay fixed", async () => {

@@ -77,18 +77,11 @@ function elfyReader(bytes: Buffer): ElfyReader {
   return { header, entry: (at, entsize) => viaElfy("section header", at, () => parser.parseSection(bytes.subarray(at, at + entsize), header, bytes)) };
 }
 
-/*
- * The direct path ("direct") reads the header and entry fields straight from the bytes. elfy
- * costs about a microsecond per section header (a Buffer.slice and eight calls per entry); the
- * audit of a whole module tree reads two hundred thousand of them, so the bulk path
- * (fs/inspect-file.ts) reads them directly, with no object per entry either, and a corpus test
- * checks that both readers give identical facts.
- */
-
 /**
- * sh_offset or sh_size as elfy reads it: high word × 2^32 + low word, inexact past 2^53 rather
- * than an error, so that both decoders give the same facts. Such a value fails the range check of
- * whoever reads the section's bytes (ByteView.range); a section nobody reads does not fail the file.
+ * A word of a section header as a number: on ELF64 high word × 2^32 + low word, inexact past 2^53
+ * rather than an error, as elfy reads sh_offset and sh_size, so that both decoders give the same
+ * facts. Such an offset or size fails the range check of whoever reads the section's bytes
+ * (ByteView.range); a section nobody reads does not fail the file.
  */
 function sectionWord(view: ByteView, at: number, is64: boolean): number {
   if (!is64) return view.u32(at, "section header");
@@ -96,7 +89,15 @@ function sectionWord(view: ByteView, at: number, is64: boolean): number {
   return hi * 0x100000000 + view.u32(at + (view.little ? 0 : 4), "section header");
 }
 
-/** `read`: the parts of `input` that hold the file's bytes, when it was read in parts (elf/byte-view.ts). */
+/**
+ * The header and section table. With "direct", the header and entry fields are read straight from
+ * the bytes instead of through elfy, which costs about a microsecond per section header (a
+ * Buffer.slice and eight calls per entry): a scan of a whole module tree reads two hundred
+ * thousand of them (fs/inspect-file.ts). A corpus test and a differential fuzz test check that
+ * both decoders give identical facts.
+ *
+ * `read`: the parts of `input` that hold the file's bytes, when it was read in parts (elf/byte-view.ts).
+ */
 export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy", limits: ParseLimits = DEFAULT_LIMITS, read?: ReadRanges): ElfFile {
   const bytes = asBuffer(input);
   const { elfClass, endian } = identify(bytes);
@@ -143,7 +144,7 @@ export function parseElf(input: Uint8Array, decoder: "elfy" | "direct" = "elfy",
       name: "",
       type: view.u32(at + 4, "section header"),
       // sh_flags as a number, as before: exact up to 2^53, which every defined flag is far below.
-      flags: is64 ? view.u32(at + (view.little ? 12 : 8), "section header") * 0x100000000 + view.u32(at + (view.little ? 8 : 12), "section header") : view.u32(at + 8, "section header"),
+      flags: sectionWord(view, at + 8, is64),
       addr: is64 ? view.u64big(at + 16, "section header") : BigInt(view.u32(at + 12, "section header")),
       offset: e ? e.off : sectionWord(view, at + (is64 ? 24 : 16), is64),
       size: e ? e.size : sectionWord(view, at + (is64 ? 32 : 20), is64),

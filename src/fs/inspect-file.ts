@@ -91,13 +91,15 @@ export interface ThreadBuffers {
  */
 export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), ...(pool ? { shared: { names: new NameTable(), pool } } : {}) });
 
+/** The outcome of a file that could not be read. */
+const unread = (read: { skip: string } | { error: string }): FileOutcome => ({ self: "skip" in read ? { kind: "skipped", reason: read.skip } : { kind: "error", message: read.error }, members: [] });
+
 export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
   const factsOnly = options.hash === false && !options.references;
   const scratch = buffers ? { scratch: buffers.read } : {};
   let read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
-  if ("skip" in read) return { self: { kind: "skipped", reason: read.skip }, members: [] };
-  if ("error" in read) return { self: { kind: "error", message: read.error }, members: [] };
+  if (!("bytes" in read)) return unread(read);
   try {
     // A scan decodes section headers directly, whatever its report (elf/elfy-adapter.ts says why:
     // with elfy, ~0.2 s of a JSON scan of Debian's tree); a corpus test and a differential fuzz
@@ -111,8 +113,7 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
       }
       // Its facts needed bytes the ranges left out: read it whole, as if it had never been ranged.
       read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, scratch);
-      if ("skip" in read) return { self: { kind: "skipped", reason: read.skip }, members: [] };
-      if ("error" in read) return { self: { kind: "error", message: read.error }, members: [] };
+      if (!("bytes" in read)) return unread(read);
     }
     return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
   } catch (e) {

@@ -22,14 +22,14 @@ const GAP = 16 << 10;
 /** Which byte ranges of the buffer hold the file's bytes. */
 class Filled implements ReadRanges {
   /** In the order read; sorted, disjoint and not touching once sealed. */
-  #parts: { start: number; end: number }[] = [];
+  #parts: Part[] = [];
 
   constructor(
     readonly fd: number,
     readonly buf: Buffer,
   ) {}
 
-  around(offset: number, size: number): { start: number; end: number } | undefined {
+  around(offset: number, size: number): Part | undefined {
     for (const p of this.#parts) if (p.start <= offset && offset + size <= p.end) return p;
     return undefined;
   }
@@ -50,24 +50,23 @@ class Filled implements ReadRanges {
 
   /** Once every part is read: parts that overlap or touch become one, so a read across them is whole. */
   seal(): this {
-    const merged: { start: number; end: number }[] = [];
-    for (const p of this.#parts.sort((a, b) => a.start - b.start)) {
-      const last = merged[merged.length - 1];
-      if (last && p.start <= last.end) last.end = Math.max(last.end, p.end);
-      else merged.push(p);
-    }
-    this.#parts = merged;
+    this.#parts = joined(this.#parts, 0);
     return this;
   }
 }
 
-/** Sorted, with neighbours closer than GAP joined. */
-function coalesce(ranges: [number, number][]): [number, number][] {
-  const out: [number, number][] = [];
-  for (const [s, e] of ranges.sort((a, b) => a[0] - b[0])) {
+interface Part {
+  start: number;
+  end: number;
+}
+
+/** Sorted, with neighbours at most `gap` bytes apart joined into one. */
+function joined(parts: Part[], gap: number): Part[] {
+  const out: Part[] = [];
+  for (const p of parts.sort((a, b) => a.start - b.start)) {
     const last = out[out.length - 1];
-    if (last && s - last[1] <= GAP) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
+    if (last && p.start - last.end <= gap) last.end = Math.max(last.end, p.end);
+    else out.push(p);
   }
   return out;
 }
@@ -100,43 +99,42 @@ export function readFactRanges(fd: number, buf: Buffer): ReadRanges | null {
   if (shnum === 0 || shentsize !== (is64 ? 64 : 40) || !filled.ensure(shoff, shnum * shentsize)) return null;
   const shstrndx = u16(is64 ? 62 : 50);
   if (shstrndx === 0 || shstrndx >= shnum || shstrndx >= 0xff00) return null;
-  const at = shoff + shstrndx * shentsize;
-  if (!filled.ensure(word(at + (is64 ? 24 : 16)), word(at + (is64 ? 32 : 20)))) return null;
+  /** Where section `i`'s bytes lie, from its header's sh_offset and sh_size. */
+  const extent = (i: number): Part => {
+    const h = shoff + i * shentsize;
+    const start = word(h + (is64 ? 24 : 16));
+    return { start, end: start + word(h + (is64 ? 32 : 20)) };
+  };
+  const names = extent(shstrndx);
+  if (!filled.ensure(names.start, names.end - names.start)) return null;
 
   // The section table is walked here on its raw fields, not through parseElf: the facts' own
   // parse (kmod/facts.ts) reads it again, with every check, from the bytes filled below. Anything
   // this walk finds odd sends the file to a whole read.
-  const strOff = word(at + (is64 ? 24 : 16));
-  const strSize = word(at + (is64 ? 32 : 20));
-  const ranges: [number, number][] = [];
+  const wanted: Part[] = [];
+  const want = (p: Part) => void (p.end > p.start && wanted.push(p));
   let symtab = -1;
   for (let i = 0; i < shnum; i++) {
     const h = shoff + i * shentsize;
     const type = u32(h + 4);
     if (type === SHT_NOBITS) continue;
     const name = u32(h);
-    if (name >= strSize) return null;
+    if (name >= names.end - names.start) return null;
     if (type === SHT_SYMTAB) symtab = i;
-    if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || FACT_SECTIONS.starts(buf, strOff + name, strOff + strSize)) {
-      const offset = word(h + (is64 ? 24 : 16));
-      const length = word(h + (is64 ? 32 : 20));
-      if (length > 0) ranges.push([offset, offset + length]);
-    }
+    if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || FACT_SECTIONS.starts(buf, names.start + name, names.end)) want(extent(i));
   }
   if (symtab >= 0) {
     // The symbol table's string table, whatever its name.
     const link = u32(shoff + symtab * shentsize + (is64 ? 40 : 24));
     if (link >= shnum) return null;
-    const h = shoff + link * shentsize;
-    const offset = word(h + (is64 ? 24 : 16));
-    const length = word(h + (is64 ? 32 : 20));
-    if (length > 0) ranges.push([offset, offset + length]);
+    want(extent(link));
   }
   // An appended signature: the trailer (in the tail read), then the signature it describes.
   if (size >= SIG_TRAILER && buf.toString("latin1", size - 28) === "~Module signature appended~\n") {
     const sigLen = buf.readUInt32BE(size - SIG_TRAILER + 8) + buf[size - SIG_TRAILER + 3]! + buf[size - SIG_TRAILER + 4]!;
-    if (sigLen <= size - SIG_TRAILER) ranges.push([size - SIG_TRAILER - sigLen, size - SIG_TRAILER]);
+    if (sigLen <= size - SIG_TRAILER) want({ start: size - SIG_TRAILER - sigLen, end: size - SIG_TRAILER });
   }
-  for (const [s, e] of coalesce(ranges)) if (!filled.ensure(s, e - s)) return null;
+  // Neighbours closer than GAP are read as one.
+  for (const p of joined(wanted, GAP)) if (!filled.ensure(p.start, p.end - p.start)) return null;
   return filled.seal();
 }

@@ -40,7 +40,10 @@ export function* walk(roots: readonly string[]): Generator<WalkEntry> {
     if (st.isFile()) yield { type: "file", path: root, abs: root, followLinks: true };
     // Normalised once here, so that below a child's path is its parent's plus its name, as
     // path.join would give it, without path.join's cost for every entry of a tree.
-    else if (st.isDirectory()) yield* walkDir(normalize(root), relativeToRoot ? "" : normalize(root));
+    else if (st.isDirectory()) {
+      const dir = normalize(root);
+      yield* walkDir(dir, relativeToRoot ? "" : dir);
+    }
     else yield { type: "skip", path: root, reason: `${kindOf(st)}, not a regular file` };
   }
 }

@@ -115,8 +115,6 @@ export class SignerMemo {
 /**
  * ContentInfo → SignedData → signerInfos[0] → issuerAndSerialNumber / digestAlgorithm. kmod's
  * modinfo reports the issuer CN as "signer" and the serial as "sig_key"; the same are taken here.
- */
-/**
  * `opaqueFrom`: where the signature value starts when it ends the blob (the usual layout), so that
  * nothing after that offset bears on the facts (see SignerMemo); null otherwise.
  */

@@ -27,9 +27,15 @@ export interface ReadOptions {
   /** Only module facts are wanted (no hash, no relocations): large plain files may be read by ranges. */
   factsOnly?: boolean;
   rangedFrom?: number;
-  /** Read into this thread's reusable buffer: the caller must be done with the bytes before the next read. */
-  scratch?: Scratch;
+  /** Where the bytes go (Scratch: this thread's reusable buffer; the caller must be done with the bytes before the next read). */
+  scratch?: { take(size: number): Buffer };
 }
+
+/**
+ * One regular file's bytes, or why there are none. `ranged`: only these parts of `bytes` were read.
+ * `sha256`: of `bytes`, an ELF file, when the thread that read it hashed it (fs/read-ahead.ts).
+ */
+export type FileRead = { bytes: Buffer; ranged?: ReadRanges; sha256?: string } | { skip: string } | { error: string };
 
 function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -43,7 +49,7 @@ function errnoText(e: unknown): string {
  * reading is reported instead of blocking, and a swapped-in symlink is refused where links are
  * not to be followed.
  */
-export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes: number, options: ReadOptions = {}): { bytes: Buffer; ranged?: ReadRanges } | { skip: string } | { error: string } {
+export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes: number, options: ReadOptions = {}): FileRead {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
@@ -94,17 +100,18 @@ export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Sc
 /** The outcome of a file that could not be read. */
 const unread = (read: { skip: string } | { error: string }): FileOutcome => ({ self: "skip" in read ? { kind: "skipped", reason: read.skip } : { kind: "error", message: read.error }, members: [] });
 
-export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
+/** `given`: the file as another thread already read it, whole (fs/read-ahead.ts). */
+export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers, given?: FileRead): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
   const factsOnly = options.hash === false && !options.references;
   const scratch = buffers ? { scratch: buffers.read } : {};
-  let read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
+  let read = given ?? readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
   if (!("bytes" in read)) return unread(read);
   try {
     // A scan decodes section headers directly, whatever its report (elf/elfy-adapter.ts says why:
     // with elfy, ~0.2 s of a JSON scan of Debian's tree); a corpus test and a differential fuzz
     // test hold it to elfy's facts.
-    const bulk: InspectOptions = { ...options, decoder: "direct", ...(buffers?.shared ?? {}) };
+    const bulk: InspectOptions = { ...options, decoder: "direct", ...(buffers?.shared ?? {}), ...(read.sha256 ? { hash: false } : {}) };
     if (read.ranged) {
       try {
         return { self: toOutcome(await inspectBytes(read.bytes, { ...bulk, readRanges: read.ranged })), members: [] };
@@ -115,7 +122,10 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
       read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, scratch);
       if (!("bytes" in read)) return unread(read);
     }
-    return await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
+    const result = await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
+    // Hashed already, as an ELF file: neither compressed nor an archive, so it is the file's own facts.
+    if (read.sha256 && result.self?.kind === "facts") result.self.facts.sha256 = read.sha256;
+    return result;
   } catch (e) {
     return { self: errorOutcome(e), members: [] };
   }

@@ -3,8 +3,12 @@ import type { InspectOptions } from "../kmod/facts.js";
 import { hitsFault } from "./fault.js";
 import { inspectFile, threadBuffers, type FileOutcome, type FileTask } from "./inspect-file.js";
 import { WireEncoder, type WireBatch } from "./wire.js";
+import { readBatch, type ReadRequest, type ReadResponse } from "./read-ahead.js";
 
-/** Worker thread: inspects the batches of files the main thread sends, one batch at a time. */
+/**
+ * Worker thread: inspects the batches of files the main thread sends, one batch at a time, or only
+ * reads them for the main thread to parse (fs/read-ahead.ts).
+ */
 export interface WorkerRequest {
   id: number;
   tasks: FileTask[];
@@ -22,7 +26,6 @@ export interface WorkerResponse {
   batch: WireBatch;
 }
 
-
 const buffers = threadBuffers();
 const wire = new WireEncoder();
 
@@ -33,9 +36,14 @@ async function inspectBatch(req: WorkerRequest): Promise<void> {
   parentPort!.postMessage({ id: req.id, batch: wire.encode(outcomes) } satisfies WorkerResponse);
 }
 
+function readOnly(req: ReadRequest): void {
+  const { reads, transfer } = readBatch(req);
+  parentPort!.postMessage({ id: req.id, reads } satisfies ReadResponse, transfer);
+}
+
 // Batches arrive while one is still being read (the pool keeps two in flight); they are taken one
 // after another, never interleaved at an await, because they share one read buffer.
 let queue: Promise<void> = Promise.resolve();
-parentPort?.on("message", (msg: WorkerRequest | WorkerClose) => {
-  queue = queue.then(() => ("close" in msg ? parentPort!.close() : inspectBatch(msg)));
+parentPort?.on("message", (msg: WorkerRequest | ReadRequest | WorkerClose) => {
+  queue = queue.then(() => ("close" in msg ? parentPort!.close() : "read" in msg ? readOnly(msg) : inspectBatch(msg)));
 });

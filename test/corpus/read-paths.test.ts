@@ -77,19 +77,28 @@ describe.skipIf(skipCorpus)("a thread's signer memo gives the signatures of fres
   }, 600_000);
 });
 
+/** The CLI's JSON scan of a tree (its threads as the machine has them), against a scan on this thread alone. */
+async function cliAgainstOneThread(set: ReturnType<typeof corpusSet>) {
+  const { json } = runCliJson(["scan", set.modules, "--symvers", set.symvers]);
+  const single = await scan([set.modules], { symvers: [set.symvers], threads: 1 });
+  const byPath = new Map(single.modules.map((m) => [m.path, m]));
+  const differ = (json.modules as { path: string; sha256: string; imports: number; licenses: string[]; exports: unknown[]; gplOnlyImports: unknown[] }[]).filter((m) => {
+    const s = byPath.get(m.path);
+    return !s || s.facts.sha256 !== m.sha256 || s.facts.imports.length !== m.imports || JSON.stringify(s.facts.licenses) !== JSON.stringify(m.licenses) || s.facts.exports.length !== m.exports.length || s.imports.filter((i) => i.provider?.gplOnly).length !== m.gplOnlyImports.length;
+  });
+  expect(differ.map((m) => m.path)).toEqual([]);
+  expect(json.modules).toHaveLength(single.modules.length);
+  expect(json.summary.files).toBe(single.files);
+}
+
 describe.skipIf(skipCorpus)("worker threads give the results of a single thread", () => {
   // Compressed modules are what start the workers (fs/pool.ts); this thread reads alongside them.
   it("on the whole 6.12 tree of .ko.xz, module by module", async () => {
-    const set = corpusSet("amd64xz");
-    const { json } = runCliJson(["scan", set.modules, "--symvers", set.symvers]);
-    const single = await scan([set.modules], { symvers: [set.symvers], threads: 1 });
-    const byPath = new Map(single.modules.map((m) => [m.path, m]));
-    const differ = (json.modules as { path: string; sha256: string; imports: number; licenses: string[]; exports: unknown[]; gplOnlyImports: unknown[] }[]).filter((m) => {
-      const s = byPath.get(m.path);
-      return !s || s.facts.sha256 !== m.sha256 || s.facts.imports.length !== m.imports || JSON.stringify(s.facts.licenses) !== JSON.stringify(m.licenses) || s.facts.exports.length !== m.exports.length || s.imports.filter((i) => i.provider?.gplOnly).length !== m.gplOnlyImports.length;
-    });
-    expect(differ.map((m) => m.path)).toEqual([]);
-    expect(json.modules).toHaveLength(single.modules.length);
-    expect(json.summary.files).toBe(single.files);
+    await cliAgainstOneThread(corpusSet("amd64xz"));
+  }, 600_000);
+
+  // A JSON scan of plain modules: a worker reads and hashes each batch, this thread parses it (fs/read-ahead.ts).
+  it("on the whole 6.1 tree of plain .ko, read and hashed ahead by a worker", async () => {
+    await cliAgainstOneThread(corpusSet("amd64"));
   }, 600_000);
 });

@@ -1,4 +1,5 @@
 import type { AuditedModule, ScanResult } from "../model.js";
+import type { SymbolVersion } from "../kmod/versions.js";
 import { RULES, type RuleId } from "../rules/meta.js";
 import { VERSION } from "../version.js";
 import { effectiveSeverity } from "../policy/severity.js";
@@ -8,7 +9,23 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const hexCrc = (crc: number | null) => (crc === null ? null : `0x${crc.toString(16).padStart(8, "0")}`);
 
-function moduleJson(m: AuditedModule) {
+type VersionJson = { symbol: string; crc: string };
+
+/**
+ * One JSON entry per distinct `__versions` entry: modules share theirs (kmod/intern.ts), and
+ * Debian's 6.1 tree has ~190,000 of a few thousand distinct. Formatting every CRC anew took a
+ * twentieth of a JSON scan.
+ */
+function versionEntries(): (v: SymbolVersion) => VersionJson {
+  const made = new Map<SymbolVersion, VersionJson>();
+  return (v) => {
+    let e = made.get(v);
+    if (!e) made.set(v, (e = { symbol: v.symbol, crc: hexCrc(v.crc)! }));
+    return e;
+  };
+}
+
+function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => VersionJson) {
   const f = m.facts;
   return {
     path: m.path,
@@ -32,7 +49,7 @@ function moduleJson(m: AuditedModule) {
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
       .sort((a, b) => cmp(a.symbol, b.symbol)),
     unresolved: m.unresolved,
-    versions: [...f.versions].sort((a, b) => cmp(a.symbol, b.symbol)).map((v) => ({ symbol: v.symbol, crc: hexCrc(v.crc) })),
+    versions: f.versions.map(versionJson).sort((a, b) => cmp(a.symbol, b.symbol)),
     findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain, ...(x.chains ? { chains: x.chains } : {}), ...(x.suppressedSymbols ? { suppressedSymbols: x.suppressedSymbols } : {}) })),
   };
 }
@@ -58,6 +75,7 @@ export interface JsonOptions {
 }
 
 export function toJson(result: ScanResult, options: JsonOptions = {}) {
+  const versionJson = versionEntries();
   return {
     schemaVersion: 1,
     tool: { name: "kmodaudit", version: VERSION },
@@ -67,7 +85,7 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
       gplOnlyKnown: result.kernel.gplOnlyKnown,
       release: result.kernel.release,
     },
-    modules: result.modules.map(moduleJson),
+    modules: result.modules.map((m) => moduleJson(m, versionJson)),
     errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),
     skipped: result.skipped.filter((s) => options.listSkipped || !s.member).map((s) => ({ path: s.path, reason: s.reason })),
     summary: summaryOf(result),

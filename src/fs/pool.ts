@@ -161,7 +161,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   return {
     async inspect(tasks, isolated = false) {
       if (isolated) useWorkers = true;
-      const ahead = isolated ? undefined : await readAhead(tasks);
+      const ahead = isolated || !readsAhead ? undefined : await readAhead(tasks);
       let slot = ahead ? undefined : freeSlot();
       while (!slot) {
         if (!isolated && (!handedOver || ahead) && !localBusy) {

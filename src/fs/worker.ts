@@ -37,6 +37,7 @@ async function inspectBatch(req: WorkerRequest): Promise<void> {
 }
 
 function readOnly(req: ReadRequest): void {
+  if (hitsFault(req.read)) process.exit(70);
   const { reads, transfer } = readBatch(req);
   parentPort!.postMessage({ id: req.id, reads } satisfies ReadResponse, transfer);
 }

@@ -104,7 +104,7 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   const slots: Slot[] = [];
   const startWorkers = (count: number) => {
     while (slots.length < count) {
-      const slot = { busy: 0, online: false, replies: new Map() } as unknown as Slot;
+      const slot = { busy: 0, replies: new Map() } as unknown as Slot;
       start(slot);
       slots.push(slot);
     }
@@ -133,14 +133,14 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
   /** Batches this thread reads itself while the reader boots: one at a time, so the rest wait for it. */
   let readingHere = 0;
   /**
-   * A batch for this thread to parse: with its files as the first worker read them meanwhile, or
-   * without, for this thread to read while that worker boots (one batch at a time). Undefined when
-   * the batch may go anywhere: once workers inspect files, or when the reader is dead. `release`
-   * once the batch is parsed.
+   * A batch for this thread to parse, in a scan that reads ahead: with its files as the first
+   * worker read them meanwhile, or without, for this thread to read while that worker boots (one
+   * batch at a time). Undefined when the batch may go anywhere: once workers inspect files, or
+   * when the reader is dead. `release` once the batch is parsed.
    */
   const readAhead = async (tasks: FileTask[]): Promise<{ reads?: FileRead[]; release: () => void } | undefined> => {
     const reader = slots[0];
-    if (useWorkers || !reader || !readsAhead) return undefined;
+    if (useWorkers || !reader) return undefined;
     if (!reader.online && readingHere === 0) {
       readingHere++;
       return { release: () => void readingHere-- };
@@ -175,8 +175,8 @@ export function createPool(threads: number, options: InspectOptions): InspectPoo
               useWorkers = true;
               const before = slots.length;
               startWorkers(threads);
-              const successor = slots[before]?.worker;
-              if (successor) successor.once("online", () => (handedOver = true));
+              const successor = slots[before];
+              if (successor) void successor.running.then((up) => (handedOver ||= up));
               else handedOver = true;
             }
             // Reading on this thread runs in promise callbacks only; let the event loop take the

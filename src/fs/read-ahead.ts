@@ -59,10 +59,13 @@ class Placement {
   placed(read: FileRead): PlacedRead {
     if (!("bytes" in read)) return read;
     const { bytes } = read;
-    const hashed = hasElfMagic(bytes) ? { sha256: createHash("sha256").update(bytes).digest("hex") } : {};
-    if (bytes.buffer === this.#region.buffer) return { at: bytes.byteOffset, size: bytes.length, ...hashed };
-    // A file that shrank while read is a view of its own buffer's start.
-    return { at: bytes.byteOffset, size: bytes.length, own: bytes.buffer as ArrayBuffer, ...hashed };
+    return {
+      at: bytes.byteOffset,
+      size: bytes.length,
+      // A file that shrank while read is a view of the start of its own buffer.
+      ...(bytes.buffer === this.#region.buffer ? {} : { own: bytes.buffer as ArrayBuffer }),
+      ...(hasElfMagic(bytes) ? { sha256: createHash("sha256").update(bytes).digest("hex") } : {}),
+    };
   }
 }
 

@@ -8,25 +8,14 @@
 // of exports, and has no rules or reports: what it costs is what a JavaScript reader cannot avoid
 // on this machine, Node's start-up included. bench/run.mjs prints kmodaudit's time against it.
 //
-//   node bench/js-floor.mjs Module.symvers DIR
+// With --threads N, N-1 worker threads each read an equal share of the files beside the main
+// thread and send their facts to it by structured clone: the least a parallel reader pays.
+//
+//   node bench/js-floor.mjs [--threads N] Module.symvers DIR
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
-const [symversPath, dir] = process.argv.slice(2);
 const GPL_COMPATIBLE = new Set(["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"]);
-
-const files = [];
-(function walk(d) {
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    if (e.isDirectory()) walk(`${d}/${e.name}`);
-    else if (e.isFile() && e.name.endsWith(".ko")) files.push(`${d}/${e.name}`);
-  }
-})(dir);
-
-const kernel = new Map(); // symbol → export type, from Module.symvers
-for (const line of readFileSync(symversPath, "latin1").split("\n")) {
-  const f = line.split("\t");
-  if (f.length >= 4) kernel.set(f[1], f[3]);
-}
 
 let buf = Buffer.allocUnsafeSlow(1 << 20);
 function fill(fd, at, length) {
@@ -38,8 +27,7 @@ function fill(fd, at, length) {
 }
 const nameIs = (at, name) => buf.toString("latin1", at, at + name.length + 1) === `${name}\0`;
 
-const modules = [];
-for (const file of files) {
+function readModule(file) {
   const fd = openSync(file, "r");
   const size = fstatSync(fd).size;
   if (size > buf.length) buf = Buffer.allocUnsafeSlow(2 * size);
@@ -81,21 +69,47 @@ for (const file of files) {
   if (versions >= 0) {
     for (let e = field(versions, 24), end = e + field(versions, 32); e < end; e += 64) m.versions.push(buf.readUInt32LE(e), buf.toString("latin1", e + 8, buf.indexOf(0, e + 8)));
   }
-  modules.push(m);
+  return m;
 }
 
-const fromModules = new Map();
-for (const m of modules) for (const [symbol, gplOnly] of m.exports) if (!fromModules.has(symbol)) fromModules.set(symbol, gplOnly);
-let offenders = 0, unresolved = 0;
-for (const m of modules) {
-  const gpl = m.license.length > 0 && m.license.every((l) => GPL_COMPATIBLE.has(l));
-  let uses = 0;
-  for (const s of m.imports) {
-    const type = kernel.get(s);
-    const gplOnly = type === undefined ? fromModules.get(s) : type.endsWith("_GPL");
-    if (gplOnly === undefined) unresolved++;
-    else if (gplOnly && !gpl) uses++;
+if (!isMainThread) {
+  parentPort.postMessage(workerData.map(readModule));
+} else {
+  const args = process.argv.slice(2);
+  const threads = args[0] === "--threads" ? Number(args.splice(0, 2)[1]) : 1;
+  const [symversPath, dir] = args;
+  const files = [];
+  (function walk(d) {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${d}/${e.name}`);
+      else if (e.isFile() && e.name.endsWith(".ko")) files.push(`${d}/${e.name}`);
+    }
+  })(dir);
+
+  const kernel = new Map(); // symbol → export type, from Module.symvers
+  for (const line of readFileSync(symversPath, "latin1").split("\n")) {
+    const f = line.split("\t");
+    if (f.length >= 4) kernel.set(f[1], f[3]);
   }
-  if (uses > 0) offenders++;
+
+  const share = (t) => files.filter((_, i) => i % threads === t);
+  const workers = Array.from({ length: threads - 1 }, (_, t) => new Promise((done, fail) => new Worker(new URL(import.meta.url), { workerData: share(t + 1) }).once("message", done).once("error", fail)));
+  const modules = share(0).map(readModule);
+  for (const w of workers) modules.push(...(await w));
+
+  const fromModules = new Map();
+  for (const m of modules) for (const [symbol, gplOnly] of m.exports) if (!fromModules.has(symbol)) fromModules.set(symbol, gplOnly);
+  let offenders = 0, unresolved = 0;
+  for (const m of modules) {
+    const gpl = m.license.length > 0 && m.license.every((l) => GPL_COMPATIBLE.has(l));
+    let uses = 0;
+    for (const s of m.imports) {
+      const type = kernel.get(s);
+      const gplOnly = type === undefined ? fromModules.get(s) : type.endsWith("_GPL");
+      if (gplOnly === undefined) unresolved++;
+      else if (gplOnly && !gpl) uses++;
+    }
+    if (uses > 0) offenders++;
+  }
+  console.log(`${modules.length} modules, ${unresolved} unresolved imports, ${offenders} non-GPL modules importing GPL-only exports`);
 }
-console.log(`${modules.length} modules, ${unresolved} unresolved imports, ${offenders} non-GPL modules importing GPL-only exports`);

@@ -45,11 +45,13 @@ const depmod = timed(`depmod -b ROOT -n ${version}`, "depmod", ["-b", root, "-n"
 const ours = timed("kmodaudit scan --symvers (table)", BIN, ["scan", amd64.modules, "--symvers", amd64.symvers, "--fail-on", "none"]);
 const oursJson = timed("kmodaudit scan --symvers --format json", BIN, ["scan", amd64.modules, "--symvers", amd64.symvers, "--format", "json", "--fail-on", "none"]);
 const floor = timed("least JavaScript (bench/js-floor.mjs)", process.execPath, [join(ROOT, "bench/js-floor.mjs"), amd64.symvers, amd64.modules]);
+const floor2 = timed("least JavaScript, 2 threads (--threads 2)", process.execPath, [join(ROOT, "bench/js-floor.mjs"), "--threads", "2", amd64.symvers, amd64.modules]);
 const py = timed("pyelftools audit (bench/pyelftools_audit.py)", "/usr/bin/python3", [join(ROOT, "bench/pyelftools_audit.py"), amd64.symvers, amd64.modules], 1);
 ratio(ours, depmod, "kmodaudit / depmod (target < 1)");
 ratio(ours, cat, "kmodaudit / cat (target ≤ 2)");
 ratio(ours, floor, "kmodaudit / least JavaScript (what checks, sharing, rules and reports cost)");
 ratio(floor, depmod, "least JavaScript / depmod");
+ratio(floor2, depmod, "least JavaScript on 2 threads / depmod");
 console.log(`  → pyelftools / kmodaudit: ${(py.secs / ours.secs).toFixed(1)}× (target ≥ 25)`);
 ratio(oursJson, ours, "json / table (sha256 of every module, all facts serialised)");
 

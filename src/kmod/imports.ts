@@ -36,12 +36,13 @@ export function readImports(symbols: ElfSymbol[], machine: number, pool?: FactPo
   // Weak references are rare: only then is it worth asking which names also have a strong one.
   if (weak) for (const s of symbols) if (s.shndx === SHN_UNDEF && s.bind !== STB_LOCAL && s.bind !== STB_WEAK) weak.delete(s.name);
   names.sort(); // by UTF-16 code unit, as everywhere else names are ordered
-  const out: ImportedSymbol[] = [];
-  for (let i = 0; i < names.length; i++) {
-    const symbol = names[i]!;
-    if (i > 0 && symbol === names[i - 1]) continue;
+  let distinct = 0;
+  for (let i = 0; i < names.length; i++) if (i === 0 || names[i] !== names[i - 1]) names[distinct++] = names[i]!;
+  names.length = distinct;
+  // Made by map, not push: the array is kept with the facts, and one grown by push keeps ~60% more
+  // slots than it holds (~0.3 KB a module on Debian's 6.1 tree).
+  return names.map((symbol) => {
     const isWeak = weak?.has(symbol) ?? false;
-    out.push(pool ? pool.import(symbol, isWeak) : { symbol, weak: isWeak });
-  }
-  return out;
+    return pool ? pool.import(symbol, isWeak) : { symbol, weak: isWeak };
+  });
 }

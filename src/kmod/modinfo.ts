@@ -50,7 +50,9 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
     }
     at = nul + 1;
   }
-  return { tags, stray };
+  // Copied to its exact length: the tags are kept with the facts, and an array grown by push keeps
+  // up to twice the slots it holds.
+  return { tags: tags.slice(), stray };
 }
 
 export function tagValues(info: Modinfo, key: string): string[] {

@@ -132,12 +132,13 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
   const dependsTag = single("depends");
   const exports = dialect === "vmkernel" ? readVmkExports(elf, symbols) : readExports(elf, symbols);
   if (options.pool) for (const e of exports) e.symbol = options.pool.get(e.symbol);
+  const identity = { class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) };
   const facts: ObjectFacts = {
     kind: modinfoSection ? "module" : "object",
     dialect,
     sha256: options.hash === false ? null : createHash("sha256").update(bytes).digest("hex"),
     compression,
-    elf: { class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) },
+    elf: options.pool ? options.pool.elf(identity) : identity,
     modinfo: info.tags,
     modinfoStray: info.stray,
     licenses: tagValues(info, "license"),

@@ -2,6 +2,7 @@ import type { ImportedSymbol } from "./imports.js";
 import { SignerMemo, type ModuleSignature } from "./signature.js";
 import type { SymbolVersion } from "./versions.js";
 import { factsIn, type InputResult } from "./inspect-input.js";
+import type { ObjectFacts } from "./facts.js";
 
 /**
  * One object per distinct fact across the modules one thread reads: facts are read, never written,
@@ -22,6 +23,7 @@ export class FactPool {
   /** One (symbol, CRC) per symbol name: modules built against one kernel agree on it. */
   readonly #versions = new Map<string, SymbolVersion>();
   readonly #signatures = new Map<string, ModuleSignature>();
+  readonly #elves = new Map<string, ObjectFacts["elf"]>();
   /** The signer of the last PKCS#7 signature read on this thread, for the next (kmod/signature.ts). */
   readonly signers = new SignerMemo();
 
@@ -47,6 +49,15 @@ export class FactPool {
     return made;
   }
 
+  /** A module's ELF identity: a tree has one or two among thousands of modules. */
+  elf(e: ObjectFacts["elf"]): ObjectFacts["elf"] {
+    const key = `${e.class}${e.endian}${e.machine}`;
+    const shared = this.#elves.get(key);
+    if (shared) return shared;
+    this.#elves.set(key, e);
+    return e;
+  }
+
   signature(s: ModuleSignature): ModuleSignature {
     const key = `${s.idType}\0${s.signer}\0${s.keyId}\0${s.hashAlgo}\0${s.damaged}`;
     const shared = this.#signatures.get(key);
@@ -61,7 +72,10 @@ export class FactPool {
    * shared here.
    */
   wired(r: InputResult): InputResult {
-    for (const f of factsIn(r)) if (f.signature) f.signature = this.signature(f.signature);
+    for (const f of factsIn(r)) {
+      f.elf = this.elf(f.elf);
+      if (f.signature) f.signature = this.signature(f.signature);
+    }
     return r;
   }
 }

@@ -39,6 +39,9 @@ export class DependencyGraph {
   readonly names = new Map<string, string>();
 
   constructor(nodes: readonly GraphNode[]) {
+    // Resolved imports are shared across the modules that make them (resolve/providers.ts), and so
+    // is each one's edge symbol: one object per distinct import, not one per module importing it.
+    const edgeSymbols = new Map<ResolvedImport, EdgeSymbol>();
     for (const n of nodes) {
       this.names.set(n.path, n.name);
       const edges = new Map<string, DependencyEdge>();
@@ -48,13 +51,17 @@ export class DependencyGraph {
         const key = providerKey(p);
         let e = edges.get(key);
         if (!e) edges.set(key, (e = { from: n.path, to: key, toName: p.name, inScan: p.from === "scan", symbols: [] }));
-        e.symbols.push({ symbol: imp.symbol, gplOnly: p.gplOnly, weak: imp.weak });
+        let symbol = edgeSymbols.get(imp);
+        if (!symbol) edgeSymbols.set(imp, (symbol = { symbol: imp.symbol, gplOnly: p.gplOnly, weak: imp.weak }));
+        e.symbols.push(symbol);
         let importers = this.bySymbol.get(key);
         if (!importers) this.bySymbol.set(key, (importers = new Map()));
         const list = importers.get(imp.symbol) ?? [];
         list.push(n.path);
         importers.set(imp.symbol, list);
       }
+      // Each edge's symbols copied to their length: an array grown by push keeps up to 1.6 times its slots.
+      for (const e of edges.values()) e.symbols = e.symbols.slice();
       const sorted = [...edges.values()].sort((a, b) => cmp(a.toName, b.toName));
       this.out.set(n.path, sorted);
       for (const e of sorted) {

@@ -12,11 +12,12 @@ export interface LicenseVerdicts {
   modpost: boolean;
 }
 
+/** One object per pair of verdicts, shared by every module that has it: there are four. */
+const VERDICTS = [false, true].map((loader) => [false, true].map((modpost): LicenseVerdicts => Object.freeze({ loader, modpost })));
+const verdicts = (loader: boolean, modpost: boolean): LicenseVerdicts => VERDICTS[+loader]![+modpost]!;
+
 export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
-  return {
-    loader: licenses.length > 0 && isGplCompatible(licenses[0]!),
-    modpost: licenses.length > 0 && licenses.every(isGplCompatible),
-  };
+  return verdicts(licenses.length > 0 && isGplCompatible(licenses[0]!), licenses.length > 0 && licenses.every(isGplCompatible));
 }
 
 /**
@@ -25,5 +26,5 @@ export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
  */
 export function vmkLicenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
   const gpl = licenses.length > 0 && licenses.every((l) => l === "GPLv2");
-  return { loader: gpl, modpost: gpl };
+  return verdicts(gpl, gpl);
 }

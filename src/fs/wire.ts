@@ -95,7 +95,7 @@ export class WireDecoder {
    */
   #facts(w: WireFacts): void {
     const s = this.#strings;
-    // Sized up front, as kmod/versions.ts does: an array grown by push keeps ~60% more slots than it holds.
+    // Sized up front, as kmod/versions.ts does: it is kept with the facts (kmod/intern.ts says why).
     const versions: ObjectFacts["versions"] = new Array(w.versions.length / 2);
     for (let i = 0; i < w.versions.length; i += 2) versions[i / 2] = this.#version(w.versions[i]!, w.versions[i + 1]!);
     const f = w as unknown as ObjectFacts;

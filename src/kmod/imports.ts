@@ -39,8 +39,7 @@ export function readImports(symbols: ElfSymbol[], machine: number, pool?: FactPo
   let distinct = 0;
   for (let i = 0; i < names.length; i++) if (i === 0 || names[i] !== names[i - 1]) names[distinct++] = names[i]!;
   names.length = distinct;
-  // Made by map, not push: the array is kept with the facts, and one grown by push keeps ~60% more
-  // slots than it holds (~0.3 KB a module on Debian's 6.1 tree).
+  // Made by map, at its length: it is kept with the facts (kmod/intern.ts says why that matters).
   return names.map((symbol) => {
     const isWeak = weak?.has(symbol) ?? false;
     return pool ? pool.import(symbol, isWeak) : { symbol, weak: isWeak };

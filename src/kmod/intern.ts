@@ -15,6 +15,12 @@ import type { ObjectFacts } from "./facts.js";
  * (`.modinfo` strings are shared as they are read, kmod/name-table.ts. Sharing the tags themselves,
  * and exports, was measured too: 1 KB less per module for each further copy of a tree, but 10%
  * more time on every scan.)
+ *
+ * Arrays kept with the facts (and with the audit's results) are made at their length — by `map`,
+ * sized up front, or copied once complete — never left as `push` grew them: V8 gives a pushed
+ * array 17 slots, then half as many again plus 16 each time it fills, and keeps them all. Three
+ * elements take 17 slots; a module's 46 imports took 77 (713 B against 425 B). On Debian's 6.1
+ * tree that was 0.37 KB of every module's 5.4.
  */
 export class FactPool {
   readonly #strings = new Map<string, string>();

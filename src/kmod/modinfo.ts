@@ -50,8 +50,7 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
     }
     at = nul + 1;
   }
-  // Copied to its exact length: the tags are kept with the facts, and an array grown by push keeps
-  // up to twice the slots it holds.
+  // Copied to its length: the tags are kept with the facts (kmod/intern.ts says why that matters).
   return { tags: tags.slice(), stray };
 }
 

@@ -17,8 +17,7 @@ export function readVersions(view: ByteView, section: ElfSection, is64: boolean,
   if (section.size % ENTRY_SIZE !== 0) throw new FormatError(where, section.offset, `size ${section.size} is not a multiple of ${ENTRY_SIZE}`);
   view.range(section.offset, section.size, where);
   const crcSize = is64 ? 8 : 4;
-  // Sized up front: the array is kept with the facts, and one grown by push keeps ~60% more slots
-  // than it holds.
+  // Sized up front: it is kept with the facts (kmod/intern.ts says why that matters).
   const out = new Array<SymbolVersion>(section.size / ENTRY_SIZE);
   let kept = 0;
   for (let at = section.offset; at < section.offset + section.size; at += ENTRY_SIZE) {

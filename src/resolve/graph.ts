@@ -60,11 +60,11 @@ export class DependencyGraph {
         list.push(n.path);
         importers.set(imp.symbol, list);
       }
-      // Each edge's symbols copied to their length: an array grown by push keeps up to 1.6 times its slots.
-      for (const e of edges.values()) e.symbols = e.symbols.slice();
       const sorted = [...edges.values()].sort((a, b) => cmp(a.toName, b.toName));
       this.out.set(n.path, sorted);
       for (const e of sorted) {
+        // Copied to its length, as facts' arrays are (kmod/intern.ts says why): the graph keeps it.
+        e.symbols = e.symbols.slice();
         const list = this.in.get(e.to) ?? [];
         list.push(e);
         this.in.set(e.to, list);

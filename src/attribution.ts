@@ -6,7 +6,7 @@ import { FormatError } from "./errors.js";
 import { decompress } from "./container/sniff.js";
 import { functionReferences } from "./kmod/references.js";
 import { splitSignature } from "./kmod/signature.js";
-import type { AuditedModule, ScanResult } from "./model.js";
+import type { AuditedModule, NotJudged, ScanResult } from "./model.js";
 import type { Provider } from "./resolve/providers.js";
 
 export interface ReachedSymbol {
@@ -16,6 +16,8 @@ export interface ReachedSymbol {
 }
 
 export interface BlobAttribution {
+  /** What the blob was judged against, as in the scan's report: GPL-only marks mean nothing without a table. */
+  kernel: ScanResult["kernel"];
   blob: { path: string; name: string };
   glue: { path: string; name: string; licenses: string[] };
   /** Kernel (or module) exports the blob imports itself. */
@@ -26,6 +28,8 @@ export interface BlobAttribution {
   onlyThroughGlue: ReachedSymbol[];
   /** Blob imports neither the glue nor any table provides. */
   unprovided: string[];
+  /** What the scan of the blob and its glue could not judge (e.g. no kernel table): the attribution is then incomplete. */
+  notJudged: NotJudged[];
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -70,11 +74,13 @@ export async function attributeBlob(result: ScanResult, blobPath: string, gluePa
   const through = new Map<string, ReachedSymbol>();
   for (const v of viaGlue) for (const r of v.reaches) if (!directNames.has(r.symbol)) through.set(r.symbol, r);
   return {
+    kernel: result.kernel,
     blob: { path: blob.path, name: blob.name },
     glue: { path: glue.path, name: glue.name, licenses: glue.facts.licenses },
     direct: direct.sort((a, b) => cmp(a.symbol, b.symbol)),
     viaGlue: viaGlue.sort((a, b) => cmp(a.glueFunction, b.glueFunction)),
     onlyThroughGlue: [...through.values()].sort((a, b) => cmp(a.symbol, b.symbol)),
     unprovided: unprovided.sort(),
+    notJudged: result.notJudged,
   };
 }

@@ -3,6 +3,7 @@
  * → module facts → symbol resolution → policy (rules) → reporters. The CLI uses only this.
  */
 export { scan, type ScanOptions } from "./scan.js";
+export { auditIncomplete, notJudgedOf, type NotJudgedInput } from "./not-judged.js";
 export { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "./audit.js";
 export { inspectInput, type InputResult, type Outcome } from "./kmod/inspect-input.js";
 export { inspectBytes, readExportReferences, type InspectOptions, type Inspection, type ObjectFacts } from "./kmod/facts.js";
@@ -35,6 +36,7 @@ export { GPL_COMPATIBLE_LICENSES, isGplCompatible, licenseVerdicts } from "./rul
 export { RULES, type RuleId, type Severity } from "./rules/meta.js";
 export { toJson, renderJson } from "./report/json.js";
 export { renderTable } from "./report/table.js";
+export { notJudgedLines } from "./report/not-judged.js";
 export { renderSarif, toSarif, FINGERPRINT_KEY, type SarifOptions } from "./report/sarif.js";
 export { renderJunit, type JunitOptions } from "./report/junit.js";
 export { renderMarkdown, type MarkdownOptions } from "./report/markdown.js";
@@ -73,4 +75,4 @@ export { decodeKernelTaint, explainModuleTaint, TAINT_FLAGS, type ExplainedTaint
 export { runningJson, renderRunningSection } from "./report/running.js";
 export { FormatError } from "./errors.js";
 export { DEFAULT_LIMITS, type DecodeLimits } from "./container/limits.js";
-export type { AuditedModule, Finding, FileError, ScanResult, SkippedFile } from "./model.js";
+export type { AuditedModule, Finding, FileError, NotJudged, NotJudgedCode, ScanResult, SkippedFile } from "./model.js";

@@ -56,6 +56,21 @@ export interface SkippedFile {
   member?: boolean;
 }
 
+/**
+ * Something the scan was asked to judge and could not: a path from which not one module or blob
+ * was audited, or a kernel export table that says nothing about what the modules import. The
+ * audit is then incomplete, as with an unreadable file (exit code 2), though nothing failed.
+ */
+export type NotJudgedCode = "nothing-to-audit" | "not-a-module" | "empty-table" | "table-without-export-types" | "no-kernel-table";
+
+export interface NotJudged {
+  code: NotJudgedCode;
+  /** What could not be judged and why, with what to do about it; the path is not repeated in it. */
+  message: string;
+  /** The path given to the scan, or the table file, that the message is about. */
+  path?: string;
+}
+
 export interface ScanResult {
   kernel: {
     sources: TableSource[];
@@ -70,6 +85,8 @@ export interface ScanResult {
   graph: DependencyGraph;
   errors: FileError[];
   skipped: SkippedFile[];
+  /** What the scan could not judge (sorted by path, then code); empty when it judged everything. */
+  notJudged: NotJudged[];
   /** Files looked at: modules + blobs + errors + skipped. */
   files: number;
   /** The running kernel's loaded modules and taint, when the scan audited the running system. */

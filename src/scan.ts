@@ -13,6 +13,7 @@ import { mergeTables } from "./resolve/kernel-table.js";
 import { auditWithEmbedded } from "./embedded-audit.js";
 import type { ExportDatabase } from "./resolve/embedded-db.js";
 import { needsSha256, type BlobLicenses } from "./policy/blob-licenses.js";
+import { notJudgedOf } from "./not-judged.js";
 
 export interface ScanOptions {
   /** Module.symvers files (plain or .gz) of the target kernel, in order of precedence. */
@@ -127,8 +128,10 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   let tablesLoading: Promise<LoadedTable[]> | undefined;
   let tableFiles: Set<string>;
   let tableNames: Set<string>;
+  let tablesWanted = false;
   try {
     const wanted = await wantedTables(paths, options);
+    tablesWanted = wanted.length > 0;
     tableFiles = new Set(await Promise.all(wanted.map((w) => realpath(w.file).catch(() => w.file))));
     // A table met again by the walk is recognised by name first, without a promise, so only
     // candidates cost a realpath and an await.
@@ -239,6 +242,16 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const outcome = embedded ?? (await audit(objects, kernel, auditOptions));
   const target = embedded?.kernel ?? kernel;
   skipped.push(...outcome.skipped);
+  const judged = notJudgedOf({
+    paths,
+    modules: outcome.modules,
+    errors,
+    skipped,
+    tables,
+    tablesWanted,
+    embedded: options.embedded === false || namesTables(options) ? "off" : embedded ? "used" : "unmatched",
+    kernelRelease: options.kernelRelease ?? null,
+  });
   const sources = [...target.sources];
   if (outcome.modules.some((m) => m.facts.exports.length > 0)) {
     for (const p of paths) sources.push({ kind: "modules", file: p, origin: "explicit" });
@@ -249,6 +262,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     graph: outcome.graph,
     errors: errors.sort(byPath),
     skipped: skipped.sort(byPath),
+    notJudged: judged,
     files: outcome.modules.length + errors.length + skipped.length,
   };
 }

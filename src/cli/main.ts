@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 // The CLI is a shell over the library: everything it does goes through the package's public API.
 import {
   applyPolicy,
   applySeverity,
+  auditIncomplete,
   attributeBlob,
   auditRunningSystem,
   CONFIG_FILE_NAME,
@@ -12,6 +14,7 @@ import {
   dependencyView,
   depsJson,
   findModule,
+  notJudgedLines,
   parseBaseline,
   parseConfig,
   readRegularFileSync,
@@ -214,12 +217,42 @@ function report(scanned: ScanResult, flags: ScanFlags, cmd: Command, config: Kmo
     : flags.format === "markdown" ? renderMarkdown(result, { failOn })
     : flags.format === "html" ? renderHtml(result, { all: flags.all }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted() });
   emit(text, flags.output);
+  warnNotJudged(result);
   const stale = result.baseline?.stale.length ?? 0;
   // The table shows stale entries itself; other formats may not, and CI logs should still say so.
   if (stale > 0 && (flags.format !== "table" || flags.output)) {
     process.stderr.write(`kmodaudit: warning: ${stale} baseline ${stale === 1 ? "entry matches" : "entries match"} no finding any more: remove ${stale === 1 ? "it" : "them"} from ${baselineFile} (listed in the report's baseline.stale)\n`);
   }
   process.exitCode = exitCodeFor(result, failOn);
+}
+
+/** What could not be judged, on stderr whatever the format: a CI log shows why the exit code is 2. */
+function warnNotJudged(result: Pick<ScanResult, "notJudged">): void {
+  for (const line of notJudgedLines(result)) process.stderr.write(`kmodaudit: ${line}\n`);
+}
+
+/**
+ * Refuses, before anything is scanned, a report file that could not be written: a scan of a large
+ * tree should not end in a bare ENOENT.
+ */
+function checkWritable(file: string | undefined, what: string): void {
+  if (file === undefined) return;
+  const dir = dirname(resolve(file));
+  const problem = (() => {
+    try {
+      const target = statSync(file, { throwIfNoEntry: false });
+      if (target?.isDirectory()) return "it is a directory: give a file name";
+      const parent = statSync(dir, { throwIfNoEntry: false });
+      if (!parent) return `directory ${dir} does not exist: create it, or give another path`;
+      if (!parent.isDirectory()) return `${dir} is not a directory`;
+      accessSync(target ? file : dir, constants.W_OK);
+      return null;
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      return `cannot be written (${err.code ?? err.message})`;
+    }
+  })();
+  if (problem) throw new UsageError(`${what} ${file}: ${problem}; nothing was scanned`);
 }
 
 function emit(text: string, output: string | undefined): void {
@@ -264,6 +297,7 @@ Examples:
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unreadable or damaged files, usage errors).`,
     )
     .action(async (paths: string[], flags: ScanFlags, cmd: Command) => {
+      checkWritable(flags.output, "--output");
       const config = configFor(flags);
       const progress = progressFor(flags);
       const scanned = await scan(paths, { ...scanOptions(flags, config), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
@@ -293,6 +327,7 @@ pull requests; edit any entry's "justification" by hand. Exit codes: 0 written, 
 justification for new findings, or the audit was incomplete).`,
     )
     .action(async (file: string, paths: string[], flags: BaselineWriteFlags) => {
+      checkWritable(file, "baseline");
       const config = configFor(flags);
       const previous = existsSync(file) ? parseBaseline(readText(file, "baseline", "check its permissions"), file) : undefined;
       const progress = progressFor(flags);
@@ -302,6 +337,12 @@ justification for new findings, or the audit was incomplete).`,
       if (result.errors.length) {
         const e = result.errors[0]!;
         throw new UsageError(`no baseline written: the audit is incomplete (${result.errors.length} file${result.errors.length === 1 ? "" : "s"} could not be read, e.g. ${e.path}: ${e.message}); fix or leave out those files, then rerun`);
+      }
+      // Findings recorded from an audit that could not judge (no kernel table, say) would be the
+      // wrong ones: the GPL-only findings a complete audit makes would not be in the baseline.
+      if (result.notJudged.length) {
+        warnNotJudged(result);
+        throw new UsageError("no baseline written: the audit is incomplete (see above); give the scan what it needs, then rerun");
       }
       const out = recordBaseline(result, { file, ...(flags.justification !== undefined ? { justification: flags.justification } : {}), ...(previous ? { previous } : {}) });
       writeFileSync(file, serializeBaseline(out.baseline));
@@ -329,6 +370,7 @@ Examples:
 GPL-only edges are drawn red in dot and mermaid output.`,
     )
     .action(async (wanted: string, flags: DepsFlags) => {
+      checkWritable(flags.output, "--output");
       const trees = flags.tree.length ? flags.tree : existsSync(wanted) ? [] : [runningTree()];
       const paths = existsSync(wanted) && !trees.some((t) => wanted.startsWith(t)) ? [wanted, ...trees] : trees;
       const progress = progressFor(flags);
@@ -339,7 +381,8 @@ GPL-only edges are drawn red in dot and mermaid output.`,
       const render = { table: renderDepsTable, json: (v: typeof view) => JSON.stringify(depsJson(v), null, 2) + "\n", dot: renderDepsDot, mermaid: renderDepsMermaid }[flags.format];
       emit(render(view), flags.output);
       for (const e of result.errors) process.stderr.write(`kmodaudit: ${e.path}: ${e.message}\n`);
-      process.exitCode = result.errors.length ? EXIT.incomplete : EXIT.ok;
+      warnNotJudged(result);
+      process.exitCode = auditIncomplete(result) ? EXIT.incomplete : EXIT.ok;
     });
   withTableOptions(
     program
@@ -357,12 +400,15 @@ Examples:
   kmodaudit blob nv-kernel.o_binary --glue nvidia.ko --symvers Module.symvers --format json`,
     )
     .action(async (blobPath: string, flags: BlobFlags) => {
+      checkWritable(flags.output, "--output");
       const result = await scan([blobPath, flags.glue], { ...scanOptions(flags), blobs: [blobPath] });
       if (result.errors.length) throw new UsageError(`${result.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}: give the blob and --glue as readable object files (kmodaudit scan FILE reports what is wrong with one)`);
       const glueBytes = readRegularFileSync(flags.glue, true, Number.MAX_SAFE_INTEGER);
       if (!("bytes" in glueBytes)) throw new UsageError(`${flags.glue}: ${"error" in glueBytes ? glueBytes.error : glueBytes.skip}: --glue must name the glue module or object file`);
       const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, limitsFrom(flags));
       emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution), flags.output);
+      warnNotJudged(attribution);
+      process.exitCode = attribution.notJudged.length ? EXIT.incomplete : EXIT.ok;
     });
   withReportOptions(withTableOptions(
     program
@@ -389,6 +435,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (no mo
 running kernel, unreadable or damaged files, usage errors).`,
     )
     .action(async (flags: SystemFlags, cmd: Command) => {
+      checkWritable(flags.output, "--output");
       const [stray] = cmd.args;
       if (stray !== undefined) {
         const commands = program.commands.map((c) => c.name());

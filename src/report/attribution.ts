@@ -1,6 +1,7 @@
 import Table from "cli-table3";
 import type { BlobAttribution, ReachedSymbol } from "../attribution.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { notJudgedLines } from "./not-judged.js";
 
 const list = (rs: readonly ReachedSymbol[]) => rs.map((r) => `${esc(r.symbol)}${r.gplOnly ? " (GPL-only)" : ""}`).join(", ");
 
@@ -15,5 +16,9 @@ export function renderAttribution(a: BlobAttribution): string {
   const table = new Table({ head: ["Blob calls (glue function)", "Kernel exports its code reaches"], style: { head: [], border: [] }, wordWrap: true, colWidths: [34, 96] });
   for (const v of a.viaGlue) if (v.reaches.length) table.push([esc(v.glueFunction), list(v.reaches)]);
   if (table.length) lines.push(table.toString());
+  // Without a table "0 GPL-only" would read as a verdict: say what the counts were judged against.
+  for (const line of notJudgedLines(a)) lines.push(`not judged: ${line}`);
+  const tables = a.kernel.sources.filter((t) => t.kind !== "modules").map((t) => esc(t.file));
+  if (tables.length) lines.push(`Kernel export table: ${tables.join(", ")} — ${a.kernel.exports} exports known${a.kernel.gplOnlyKnown ? "" : ", which of them are GPL-only unknown"}.`);
   return lines.join("\n") + "\n";
 }

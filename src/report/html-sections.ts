@@ -3,6 +3,7 @@ import type { BaselineReport } from "../policy/baseline.js";
 import { RULES, type RuleId, type Severity } from "../rules/meta.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { summaryOf } from "./json.js";
+import { tableNoticeGiven } from "./not-judged.js";
 
 /** The HTML report's text sections: summary, errors, skipped files, baseline. */
 
@@ -18,6 +19,13 @@ function severityOf(result: ScanResult, rule: RuleId): Severity {
   return set === undefined || set === "off" ? RULES[rule].severity : set;
 }
 
+/** What could not be judged, first in the summary: the audit is incomplete however clean the rest reads. */
+function notJudgedNote(result: ScanResult): string {
+  if (result.notJudged.length === 0) return "";
+  const items = result.notJudged.map((n) => `<li>${n.path === undefined ? "" : `<code>${h(n.path)}</code>: `}${h(n.message)}</li>`);
+  return `<p class="warn-note">The audit is incomplete: it could not judge the following.</p><ul id="not-judged">${items.join("")}</ul>`;
+}
+
 export function summarySection(result: ScanResult): string {
   const s = summaryOf(result);
   const counts: [string, number][] = [
@@ -28,7 +36,7 @@ export function summarySection(result: ScanResult): string {
     ["errors", s.errors],
     ["findings", findingTotal(result)],
   ];
-  const out = [`<ul class="counts" id="counts">${counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("")}</ul>`];
+  const out = [notJudgedNote(result), `<ul class="counts" id="counts">${counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("")}</ul>`];
 
   const byRule = Object.entries(s.findings) as [RuleId, number][];
   if (byRule.length) {
@@ -51,7 +59,7 @@ export function summarySection(result: ScanResult): string {
   const facts = [`${k.exports} exports known (tables and scanned modules)`];
   if (k.release) facts.push(`target release <code>${h(k.release)}</code>`);
   out.push(`<p>${facts.join("; ")}.</p>`);
-  if (tables.length === 0 || !k.gplOnlyKnown) {
+  if ((tables.length === 0 || !k.gplOnlyKnown) && !tableNoticeGiven(result)) {
     out.push('<p class="warn-note">No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules\' own exports were checked (pass --symvers FILE).</p>');
   }
   return out.join("\n");

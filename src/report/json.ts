@@ -88,6 +88,7 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
     modules: result.modules.map((m) => moduleJson(m, versionJson)),
     errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),
     skipped: result.skipped.filter((s) => options.listSkipped || !s.member).map((s) => ({ path: s.path, reason: s.reason })),
+    notJudged: result.notJudged.map((n) => ({ code: n.code, ...(n.path === undefined ? {} : { path: n.path }), message: n.message })),
     summary: summaryOf(result),
     ...(result.running ? { running: runningJson(result.running) } : {}),
     ...(result.baseline ? { baseline: result.baseline } : {}),

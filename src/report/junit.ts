@@ -1,8 +1,9 @@
-import type { AuditedModule, FileError, Finding, ScanResult } from "../model.js";
+import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../model.js";
 import { RULES, SEVERITY_RANK, type RuleId, type Severity } from "../rules/meta.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { counterparts } from "./fingerprint.js";
 import { ruleHelpUri } from "./links.js";
+import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { xmlAttr, xmlText } from "./xml.js";
 
 export interface JunitOptions {
@@ -63,10 +64,17 @@ function errorCase(e: FileError): TestCase {
   return { classname: "unreadable-file", name: e.path, outcome: "error", body: `<error type="${xmlAttr(e.structure ?? "read")}" message="${xmlAttr(esc(e.message))}">${xmlText(detail.join("\n"))}</error>` };
 }
 
+/** Something asked for that could not be judged: an error, as an unreadable file is, since the audit is incomplete. */
+function notJudgedCase(n: NotJudged): TestCase {
+  const text = esc(notJudgedText(n));
+  return { classname: "not-judged", name: n.path ?? n.code, outcome: "error", body: `<error type="${n.code}" message="${xmlAttr(text)}">${xmlText(`${text}\nThe audit is incomplete.`)}</error>` };
+}
+
 function tableCase(scan: ScanResult): TestCase {
   const name = "GPL-only kernel exports known";
   if (!scan.kernel.gplOnlyKnown) {
-    const why = "No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports are unknown and were not checked. Pass --symvers FILE.";
+    const advice = tableNoticeGiven(scan) ? "The not-judged test cases say why." : "Pass --symvers FILE.";
+    const why = `No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports are unknown and were not checked. ${advice}`;
     return { classname: "kernel-export-table", name, outcome: "skipped", body: `<skipped message="${xmlAttr(why)}"/>` };
   }
   const tables = scan.kernel.sources.filter((s) => s.kind !== "modules").map((s) => esc(s.file));
@@ -76,7 +84,8 @@ function tableCase(scan: ScanResult): TestCase {
 /**
  * Test suites a CI system shows at a glance: one per rule that reported something (its test cases
  * are the modules it reported on, failing at or above --fail-on), then the modules without
- * findings, the files that could not be read (as errors), and whether GPL-only exports were known.
+ * findings, the files that could not be read and what could not be judged (as errors), and whether
+ * GPL-only exports were known.
  */
 function suitesOf(scan: ScanResult, failOn: Severity | "none"): Suite[] {
   const byRule = new Map<RuleId, TestCase[]>((Object.keys(RULES) as RuleId[]).map((id) => [id, []]));
@@ -86,6 +95,7 @@ function suitesOf(scan: ScanResult, failOn: Severity | "none"): Suite[] {
     ...[...byRule].map(([rule, cases]) => ({ name: rule, cases })),
     { name: "modules without findings", cases: clean },
     { name: "unreadable files", cases: scan.errors.map(errorCase) },
+    { name: "not judged", cases: scan.notJudged.map(notJudgedCase) },
     { name: "kernel export table", cases: [tableCase(scan)] },
   ].filter((s) => s.cases.length > 0);
 }

@@ -1,6 +1,8 @@
 import type { AuditedModule, Finding, ScanResult } from "../model.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import { auditIncomplete } from "../not-judged.js";
 import { summaryOf } from "./json.js";
+import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { ruleHelpUri } from "./links.js";
 import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
 
@@ -54,7 +56,7 @@ function headline(scan: ScanResult, failOn: Severity | "none"): string {
   const tally = bySeverity.map(([s, n]) => (s === "info" ? `${n} info` : plural(n, s))).join(", ");
   const what = findings.length ? `${plural(findings.length, "finding")} in ${plural(withFindings, "module")} (${tally})` : "no findings";
   const failing = failOn !== "none" && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
-  const verdict = scan.errors.length ? "audit incomplete" : failing ? `fails --fail-on ${failOn}` : "passes";
+  const verdict = auditIncomplete(scan) ? "audit incomplete" : failing ? `fails --fail-on ${failOn}` : "passes";
   return `### kmodaudit: ${what} — ${verdict}`;
 }
 
@@ -69,9 +71,10 @@ function baselineNote(scan: ScanResult): string {
 function scope(scan: ScanResult): string {
   const s = summaryOf(scan);
   const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${s.errors} unreadable.${baselineNote(scan)}`;
-  if (!scan.kernel.gplOnlyKnown) return `${files} No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass \`--symvers FILE\`).`;
+  const notJudged = scan.notJudged.map((n) => ` **Not judged:** ${markdownText(truncate(notJudgedText(n), MAX_MESSAGE))}`).join("");
+  if (!scan.kernel.gplOnlyKnown) return tableNoticeGiven(scan) ? `${files}${notJudged}` : `${files}${notJudged} No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass \`--symvers FILE\`).`;
   const tables = scan.kernel.sources.filter((t) => t.kind !== "modules").map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
-  return `${files} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
+  return `${files}${notJudged} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
 }
 
 /** The lines that fit in `budget` characters, and a note of how many did not. */

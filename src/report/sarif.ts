@@ -1,4 +1,5 @@
-import type { AuditedModule, FileError, Finding, ScanResult } from "../model.js";
+import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../model.js";
+import { auditIncomplete } from "../not-judged.js";
 import { RULES, type RuleId, type Severity } from "../rules/meta.js";
 import { VERSION } from "../version.js";
 import { artifactLocation, WORKING_DIRECTORY, type ArtifactLocation } from "./artifact-uri.js";
@@ -7,6 +8,7 @@ import { findingFingerprint } from "./fingerprint.js";
 import { summaryOf } from "./json.js";
 import { HOMEPAGE, ruleHelpUri } from "./links.js";
 import { markdownText } from "./markdown-escape.js";
+import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 
 /** The SARIF 2.1.0 schema's address as GitHub documents it and the multitool accepts it. */
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -56,8 +58,15 @@ const NOTIFICATIONS = [
     id: "gpl-only-exports-unknown",
     name: "GplOnlyExportsUnknown",
     shortDescription: { text: "No kernel export table with export types" },
-    fullDescription: { text: "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only, so only the scanned modules' own exports were checked. Pass --symvers FILE for the target kernel." },
+    fullDescription: { text: "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only (none was given or found, or those given list no exports or no export types), so only the scanned modules' own exports were checked. Pass --symvers FILE for the target kernel." },
     defaultConfiguration: { level: "warning" },
+  },
+  {
+    id: "not-judged",
+    name: "NotJudged",
+    shortDescription: { text: "Something asked for could not be judged" },
+    fullDescription: { text: "A path given held no module or blob, or a kernel export table listed no exports or no export types, or modules imported the kernel's exports with no kernel table to judge them against. The audit is incomplete (exit code 2)." },
+    defaultConfiguration: { level: "error" },
   },
 ] as const;
 
@@ -85,7 +94,7 @@ interface Notification {
   message: { text: string };
   locations?: { physicalLocation: { artifactLocation: ArtifactLocation } }[];
   descriptor: { id: string; index: number };
-  properties?: { structure?: string; offset?: number };
+  properties?: { structure?: string; offset?: number; code?: string };
 }
 
 function fileErrorNotification(e: FileError, root: string | undefined): Notification {
@@ -99,10 +108,27 @@ function fileErrorNotification(e: FileError, root: string | undefined): Notifica
   };
 }
 
+/** A notice's path is a path given to the scan or a table's, as given: never relative to the scanned directory. */
+function notJudgedNotification(n: NotJudged): Notification {
+  return {
+    level: "error",
+    message: { text: esc(notJudgedText(n)) },
+    ...(n.path === undefined ? {} : { locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.path) } }] }),
+    descriptor: { id: NOTIFICATIONS[2].id, index: 2 },
+    properties: { code: n.code },
+  };
+}
+
 function notificationsOf(scan: ScanResult, root: string | undefined): Notification[] {
-  const out = scan.errors.map((e) => fileErrorNotification(e, root));
-  if (!scan.kernel.gplOnlyKnown) out.push({ level: "warning", message: { text: NOTIFICATIONS[1].fullDescription.text }, descriptor: { id: NOTIFICATIONS[1].id, index: 1 } });
+  const out = [...scan.errors.map((e) => fileErrorNotification(e, root)), ...scan.notJudged.map(notJudgedNotification)];
+  if (!scan.kernel.gplOnlyKnown) out.push({ level: "warning", message: { text: unknownExportsText(scan) }, descriptor: { id: NOTIFICATIONS[1].id, index: 1 } });
   return out;
+}
+
+/** The advice to pass --symvers only when no not-judged notification says what is wrong with the tables given. */
+function unknownExportsText(scan: ScanResult): string {
+  const what = "No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked.";
+  return tableNoticeGiven(scan) ? `${what} The not-judged notifications say why.` : `${what} Pass --symvers FILE for the target kernel.`;
 }
 
 /** Severities a policy changed for this run: "off" disables the rule, anything else re-grades it. */
@@ -126,7 +152,7 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
     runs: [
       {
         tool: { driver: { name: "kmodaudit", version: VERSION, semanticVersion: VERSION, informationUri: HOMEPAGE, rules: RULE_IDS.map(ruleDescriptor), notifications: NOTIFICATIONS } },
-        invocations: [{ executionSuccessful: scan.errors.length === 0, toolExecutionNotifications: notifications, ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}) }],
+        invocations: [{ executionSuccessful: !auditIncomplete(scan), toolExecutionNotifications: notifications, ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}) }],
         ...(relative ? { originalUriBaseIds: { [WORKING_DIRECTORY]: { description: { text: "The directory kmodaudit was run in: relative locations are relative to it." } } } } : {}),
         results,
         properties: {

@@ -5,6 +5,7 @@ import { escapeForTerminal as esc } from "./escape.js";
 import { summaryOf } from "./json.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
+import { notJudgedLines, tableNoticeGiven } from "./not-judged.js";
 
 export interface TableOptions {
   /** Every module, not only those with findings. */
@@ -49,8 +50,9 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
     `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${plural(s.errors, "error")}; ` +
       (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
   );
+  for (const line of notJudgedLines(result)) lines.push(`${paint("error", "not judged")} ${line}`);
   if (result.kernel.sources.length === 0 || !result.kernel.gplOnlyKnown) {
-    lines.push("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE).");
+    if (!tableNoticeGiven(result)) lines.push("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE).");
   } else {
     const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" && t.kind !== "embedded" ? " (found beside the scan)" : ""}`);
     // The embedded database keeps no CRCs, so symbol-version-mismatch had nothing to compare.

@@ -13,7 +13,7 @@ export interface TableSource {
 export interface KernelTable {
   sources: TableSource[];
   bySymbol: Map<string, KernelExport>;
-  /** Whether the tables say which exports are GPL-only (false with no table, or only 3-column ones). */
+  /** Whether the tables say which exports are GPL-only (false with no table, only 3-column ones, or only empty ones). */
   gplOnlyKnown: boolean;
   /** The target kernel's release, when known: vermagic is compared against it. */
   release: string | null;
@@ -27,7 +27,7 @@ export function mergeTables(tables: { source: TableSource; table: ExportTable; r
   return {
     sources: tables.map((t) => t.source),
     bySymbol,
-    gplOnlyKnown: tables.length > 0 && tables.some((t) => t.table.hasExportTypes),
+    gplOnlyKnown: tables.some((t) => t.table.hasExportTypes && t.table.exports.length > 0),
     release: release ?? tables.find((t) => t.release)?.release ?? null,
   };
 }

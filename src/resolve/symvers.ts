@@ -16,6 +16,8 @@ export interface ExportTable {
   exports: KernelExport[];
   /** False for pre-2.6.18 three-column files, which do not say which exports are GPL-only. */
   hasExportTypes: boolean;
+  /** Why a table that parsed lists no exports, when its parser can tell (e.g. kallsyms with hidden addresses). */
+  emptyBecause?: string;
 }
 
 const TYPES = new Set<string>(["EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_GPL_FUTURE", "EXPORT_UNUSED_SYMBOL", "EXPORT_UNUSED_SYMBOL_GPL"]);

@@ -31,6 +31,15 @@ export function parseSystemMap(text: string, file: string): ExportTable {
   const plain = range("");
   const gpl = range("_gpl");
   if (!plain && !gpl) throw new FormatError(file, undefined, "no __start___ksymtab/__stop___ksymtab symbols: cannot tell plain from GPL-only exports");
+  // kallsyms read by a user that kptr_restrict hides addresses from: every address is 0, so every
+  // range is empty and nothing can be classified (and an empty table must not pass for a known one).
+  if ([...ranges.values()].every((a) => a === 0n) && labels.every(([, a]) => a === 0n)) {
+    return {
+      exports: [],
+      hasExportTypes: false,
+      emptyBecause: "every address in it is 0, as kernel.kptr_restrict makes /proc/kallsyms show them to an unprivileged reader, so no export can be told GPL-only or plain (read it as root, or pass the kernel's System.map or Module.symvers)",
+    };
+  }
   const inRange = (r: readonly [bigint, bigint] | undefined, a: bigint) => r !== undefined && a >= r[0] && a < r[1];
   const exports: KernelExport[] = [];
   for (const [symbol, addr] of labels) {

@@ -114,13 +114,14 @@ describe("--format json", () => {
     expect(json.modules[0].sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("says GPL-only kernel exports are unknown when there is no table", () => {
+  it("says GPL-only kernel exports are unknown when there is no table, and that the audit could not judge them (exit 2)", () => {
     const dir = fixture({ "m.ko": miniModule(64, "little", ["license=Proprietary"]).bytes });
     const { json, status } = runCliJson(["scan", dir]);
     expect(json.kernel).toEqual({ sources: [{ kind: "modules", file: dir, origin: "explicit" }], exports: 1, gplOnlyKnown: false, release: null });
     expect(json.modules[0].findings).toEqual([]);
-    expect(status).toBe(0);
-    expect(runCli(["scan", dir]).stdout).toMatch(/GPL-only kernel exports are unknown/);
+    expect(json.notJudged).toEqual([{ code: "no-kernel-table", message: expect.stringMatching(/^no kernel export table: 1 module import 2 symbols .*\(_printk, debugfs_create_dir\).*GPL-only.*pass --symvers FILE/) }]);
+    expect(status).toBe(2);
+    expect(runCli(["scan", dir]).stdout).toMatch(/not judged no kernel export table: .*whether they are GPL-only/);
   });
 
   it("reports unresolved imports only when a kernel table is known", () => {

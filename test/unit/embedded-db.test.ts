@@ -289,9 +289,10 @@ describe("the CLI", () => {
     expect(r.stdout).toContain("Symbol versions (CRCs) were not checked");
   });
 
-  it("--no-embedded turns it off", () => {
+  it("--no-embedded turns it off: with no table the module's kernel imports cannot be judged, and the audit says so (exit 2)", () => {
     const r = runCli(["scan", module, "--no-embedded"]);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain("No kernel export table with export types");
+    expect(r.status).toBe(2);
+    expect(r.stdout).toMatch(/not judged no kernel export table: .*turned off with --no-embedded/);
+    expect(r.stdout).not.toContain("Kernel export table:");
   });
 });

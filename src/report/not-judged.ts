@@ -1,0 +1,18 @@
+import type { NotJudged, ScanResult } from "../model.js";
+import { TABLE_CODES } from "../not-judged.js";
+import { escapeForTerminal as esc } from "./escape.js";
+
+/** "path: message", or the message alone for a notice about the whole scan; not escaped. */
+export const notJudgedText = (n: NotJudged): string => (n.path === undefined ? n.message : `${n.path}: ${n.message}`);
+
+/** One line per notice, strings from file names made visible: the table report's lines and the CLI's stderr. */
+export function notJudgedLines(result: Pick<ScanResult, "notJudged">): string[] {
+  return result.notJudged.map((n) => esc(notJudgedText(n)));
+}
+
+/**
+ * Whether a notice already says why the kernel's GPL-only exports are unknown: reporters then
+ * leave out their generic "no kernel export table … pass --symvers FILE", which is wrong advice
+ * when a table was passed and listed nothing.
+ */
+export const tableNoticeGiven = (result: Pick<ScanResult, "notJudged">): boolean => result.notJudged.some((n) => TABLE_CODES.has(n.code));

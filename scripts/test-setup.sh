@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npx tsc -p tsconfig.json
+npm run build
 
 missing=()
 for tool in modinfo:kmod readelf:binutils xz:xz-utils zstd:zstd gzip:gzip mkfifo:coreutils dot:graphviz cpio:cpio tar:tar dpkg-deb:dpkg rpmbuild:rpm xorriso:xorriso bzip2:bzip2 mkinitramfs:initramfs-tools chromium:chromium xmllint:libxml2-utils cmark-gfm:cmark-gfm; do

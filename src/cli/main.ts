@@ -294,7 +294,9 @@ Examples:
   kmodaudit scan ./modules --format junit --output kmodaudit.xml   # a test report: findings at --fail-on fail
   kmodaudit scan ./modules --format markdown > comment.md   # for a pull-request comment
 
-Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unreadable or damaged files, usage errors).`,
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (unreadable or damaged files,
+usage errors, or something it could not judge: a path with no module in it, a table listing no exports
+or no export types, kernel imports with no kernel table; each is said on stderr and in the report).`,
     )
     .action(async (paths: string[], flags: ScanFlags, cmd: Command) => {
       checkWritable(flags.output, "--output");
@@ -432,7 +434,7 @@ Examples:
   kmodaudit system --root /mnt/image --kernel-release 6.1.0-56-amd64   # a mounted system, not the running one
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 audit incomplete (no module tree for the
-running kernel, unreadable or damaged files, usage errors).`,
+running kernel, or no module in it, no export table for it, unreadable or damaged files, usage errors).`,
     )
     .action(async (flags: SystemFlags, cmd: Command) => {
       checkWritable(flags.output, "--output");

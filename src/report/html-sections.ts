@@ -20,10 +20,10 @@ function severityOf(result: ScanResult, rule: RuleId): Severity {
 }
 
 /** What could not be judged, first in the summary: the audit is incomplete however clean the rest reads. */
-function notJudgedNote(result: ScanResult): string {
-  if (result.notJudged.length === 0) return "";
+function notJudgedNote(result: ScanResult): string[] {
+  if (result.notJudged.length === 0) return [];
   const items = result.notJudged.map((n) => `<li>${n.path === undefined ? "" : `<code>${h(n.path)}</code>: `}${h(n.message)}</li>`);
-  return `<p class="warn-note">The audit is incomplete: it could not judge the following.</p><ul id="not-judged">${items.join("")}</ul>`;
+  return [`<p class="warn-note">The audit is incomplete: it could not judge the following.</p><ul id="not-judged">${items.join("")}</ul>`];
 }
 
 export function summarySection(result: ScanResult): string {
@@ -36,7 +36,7 @@ export function summarySection(result: ScanResult): string {
     ["errors", s.errors],
     ["findings", findingTotal(result)],
   ];
-  const out = [notJudgedNote(result), `<ul class="counts" id="counts">${counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("")}</ul>`];
+  const out = [...notJudgedNote(result), `<ul class="counts" id="counts">${counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("")}</ul>`];
 
   const byRule = Object.entries(s.findings) as [RuleId, number][];
   if (byRule.length) {

@@ -1,11 +1,22 @@
-import Table from "cli-table3";
 import type { BlobAttribution, ReachedSymbol } from "../attribution.js";
+import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { moreSymbols } from "./left-out.js";
 import { notJudgedLines } from "./not-judged.js";
 
 const list = (rs: readonly ReachedSymbol[]) => rs.map((r) => `${esc(r.symbol)}${r.gplOnly ? " (GPL-only)" : ""}`).join(", ");
 
-export function renderAttribution(a: BlobAttribution): string {
+const COLUMNS: readonly Column[] = [
+  { head: "Blob calls (glue function)", min: 12, weight: 1 },
+  { head: "Kernel exports its code reaches", min: 20, weight: 3 },
+];
+
+export interface AttributionOptions {
+  /** Columns the table may take, borders included (default 120, at least 60). */
+  width?: number | undefined;
+}
+
+export function renderAttribution(a: BlobAttribution, options: AttributionOptions = {}): string {
   const lines: string[] = [];
   const gplDirect = a.direct.filter((r) => r.gplOnly);
   const gplThrough = a.onlyThroughGlue.filter((r) => r.gplOnly);
@@ -13,9 +24,10 @@ export function renderAttribution(a: BlobAttribution): string {
   lines.push(`  reaches ${a.direct.length} exports directly (${gplDirect.length} GPL-only)${a.direct.length ? `: ${list(a.direct)}` : ""}`);
   lines.push(`  reaches ${a.onlyThroughGlue.length} more only through ${a.viaGlue.length} glue functions (${gplThrough.length} GPL-only)${gplThrough.length ? `: GPL-only ${list(gplThrough)}` : ""}`);
   if (a.unprovided.length) lines.push(`  ${a.unprovided.length} imports provided by neither the glue nor the kernel table: ${a.unprovided.map(esc).join(", ")}`);
-  const table = new Table({ head: ["Blob calls (glue function)", "Kernel exports its code reaches"], style: { head: [], border: [] }, wordWrap: true, colWidths: [34, 96] });
-  for (const v of a.viaGlue) if (v.reaches.length) table.push([esc(v.glueFunction), list(v.reaches)]);
-  if (table.length) lines.push(table.toString());
+  const rows = a.viaGlue
+    .filter((v) => v.reaches.length)
+    .map((v): Cell[] => [esc(v.glueFunction), [{ fit: "wrap", text: list(v.reaches), leftOut: moreSymbols(v.reaches.map((r) => r.symbol)) }]]);
+  if (rows.length) lines.push(renderBoxTable(COLUMNS, rows, options.width));
   // Without a table "0 GPL-only" would read as a verdict: say what the counts were judged against.
   for (const line of notJudgedLines(a)) lines.push(`not judged: ${line}`);
   const tables = a.kernel.sources.filter((t) => t.kind !== "modules").map((t) => esc(t.file));

@@ -1,7 +1,8 @@
-import Table from "cli-table3";
 import type { DepsView } from "../deps.js";
 import type { DependencyEdge } from "../resolve/graph.js";
+import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { moreSymbols } from "./left-out.js";
 
 const gplCount = (e: DependencyEdge) => e.symbols.filter((s) => s.gplOnly).length;
 const edgeLabel = (e: DependencyEdge) => `${e.symbols.length} symbol${e.symbols.length === 1 ? "" : "s"}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
@@ -16,16 +17,28 @@ export function depsJson(view: DepsView) {
   };
 }
 
-export function renderDepsTable(view: DepsView): string {
-  const table = new Table({ head: ["From", "To", "Symbols", "GPL-only symbols"], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 30, 12, 60] });
+const COLUMNS: readonly Column[] = [
+  { head: "From", min: 10, weight: 3 },
+  { head: "To", min: 10, weight: 3 },
+  { head: "Symbols", min: 7, weight: 1 },
+  { head: "GPL-only symbols", min: 16, weight: 6 },
+];
+
+export interface DepsTableOptions {
+  /** Columns the table may take, borders included (default 120, at least 60). */
+  width?: number | undefined;
+}
+
+export function renderDepsTable(view: DepsView, options: DepsTableOptions = {}): string {
   const nameOf = new Map(view.nodes.map((n) => [n.key, n.name]));
-  for (const e of view.edges) {
+  const rows = view.edges.map((e): Cell[] => {
     const gpl = e.symbols.filter((s) => s.gplOnly).map((s) => s.symbol);
-    table.push([esc(nameOf.get(e.from) ?? e.from), esc(e.toName) + (e.inScan || e.to === "vmlinux" ? "" : " (not scanned)"), String(e.symbols.length), esc(gpl.join(", ")) || "—"]);
-  }
+    const to = esc(e.toName) + (e.inScan || e.to === "vmlinux" ? "" : " (not scanned)");
+    return [esc(nameOf.get(e.from) ?? e.from), to, String(e.symbols.length), gpl.length ? [{ fit: "wrap", text: esc(gpl.join(", ")), leftOut: moreSymbols(gpl) }] : "—"];
+  });
   const what = view.direction === "dependencies" ? "depends on" : "is needed by";
   const others = view.nodes.slice(1).map((n) => `${esc(n.name)}${n.depth > 1 ? ` (via ${n.depth - 1})` : ""}`);
-  return `${esc(view.root.name)} ${what} ${others.length ? `${others.length} module${others.length === 1 ? "" : "s"}: ${others.join(", ")}` : "no module"}\n${view.edges.length ? table.toString() + "\n" : ""}`;
+  return `${esc(view.root.name)} ${what} ${others.length ? `${others.length} module${others.length === 1 ? "" : "s"}: ${others.join(", ")}` : "no module"}\n${rows.length ? renderBoxTable(COLUMNS, rows, options.width) + "\n" : ""}`;
 }
 
 const dotId = (s: string) => `"${s.replace(/["\\]/g, "\\$&").replace(/\n/g, "\\n")}"`;

@@ -1,14 +1,16 @@
-import Table from "cli-table3";
 import type { AuditedModule } from "../model.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
 import type { RunningModule, RunningSystem } from "../system/running.js";
 import { explainModuleTaint, TAINT_FLAGS } from "../system/taint.js";
+import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 
 export interface RunningTableOptions {
   /** Every loaded module, not only those that are tainted, missing from the tree, or have findings. */
   all?: boolean;
   color?: boolean;
+  /** Columns the table may take, borders included (default 120, at least 60). */
+  width?: number | undefined;
 }
 
 const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
@@ -34,6 +36,15 @@ export function runningJson(r: RunningSystem) {
     notes: r.notes,
   };
 }
+
+// The minimums fill a 60-column table: "permanent" and "unloading" keep to one line.
+const COLUMNS: readonly Column[] = [
+  { head: "Loaded module", min: 8, weight: 3 },
+  { head: "State", min: 9, weight: 1 },
+  { head: "Taint", min: 8, weight: 3 },
+  { head: "File in the tree", min: 10, weight: 3 },
+  { head: "Findings of the file", min: 9, weight: 3 },
+];
 
 const MODULE_FLAG_LETTERS = new Set(TAINT_FLAGS.filter((f) => f.moduleMeaning !== null).map((f) => f.letter));
 
@@ -66,16 +77,15 @@ export function renderRunningSection(r: RunningSystem, modules: readonly Audited
     lines.push(`Running kernel ${esc(r.release)}: ${r.loaded.length} module${r.loaded.length === 1 ? "" : "s"} loaded, ${tainted} tainted, ${missing} not found in ${esc(r.tree)}.`);
     const rows = r.loaded.filter((m) => options.all || m.taint !== "" || m.path === null || m.state !== "live" || findingsOf(m).length > 0);
     if (rows.length > 0) {
-      const table = new Table({ head: ["Loaded module", "State", "Taint", "File in the tree", "Findings of the file"], style: { head: [], border: [] }, wordWrap: true, colWidths: [26, 11, 32, 42, 29] });
-      for (const m of rows) {
+      const cells = rows.map((m): Cell[] => {
         // Users are left to JSON: listing them would squeeze the names the table is about.
         const state = m.permanent ? `${m.state}\npermanent` : m.state;
-        const taint = explainModuleTaint(m.taint).map((t) => `${esc(t.letter)} ${t.meaning}`).join("\n") || "—";
-        const file = m.path === null ? paint("warning", "not found: loaded from elsewhere, or the file was removed or renamed since") : esc(m.path);
-        const findings = [...findingsOf(m)].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).map((f) => paint(f.severity, `${f.severity} ${f.rule}`));
-        table.push([esc(m.name), state, taint, file, findings.join("\n") || "—"]);
-      }
-      lines.push(table.toString());
+        const flags = explainModuleTaint(m.taint).map((t) => ({ fit: "wrap" as const, text: `${esc(t.letter)} ${t.meaning}` }));
+        const file: Cell = m.path === null ? paint("warning", "not found: loaded from elsewhere, or the file was removed or renamed since") : [{ fit: "path", text: esc(m.path) }];
+        const findings = [...findingsOf(m)].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).map((f) => ({ fit: "wrap" as const, text: paint(f.severity, `${f.severity} ${f.rule}`) }));
+        return [esc(m.name), state, flags.length ? flags : "—", file, findings.length ? findings : "—"];
+      });
+      lines.push(renderBoxTable(COLUMNS, cells, options.width));
     } else {
       lines.push("No loaded module is tainted, missing from the tree, changing state or has findings (--all lists every loaded module).");
     }

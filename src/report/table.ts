@@ -1,7 +1,8 @@
-import Table from "cli-table3";
 import type { AuditedModule, ScanResult } from "../model.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { moreSymbols } from "./left-out.js";
 import { summaryOf } from "./json.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
@@ -11,19 +12,37 @@ export interface TableOptions {
   /** Every module, not only those with findings. */
   all?: boolean;
   color?: boolean;
+  /** Columns the tables may take, borders included (default 120, at least 60). */
+  width?: number | undefined;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
 
-function licenseCell(m: AuditedModule): string {
+const COLUMNS: readonly Column[] = [
+  { head: "Module", min: 12, weight: 3 },
+  { head: "License", min: 11, weight: 2 },
+  { head: "Findings", min: 20, weight: 7 },
+];
+
+function moduleCell(m: AuditedModule): Cell {
+  return [
+    { fit: "wrap", text: esc(m.name) },
+    { fit: "path", text: esc(m.path) },
+  ];
+}
+
+function licenseCell(m: AuditedModule): Cell {
   if (m.kind === "blob" && m.assumedLicense === null) return "unknown (blob)";
   const tags = m.assumedLicense !== null ? [`${m.assumedLicense} (assumed)`] : m.facts.licenses.length ? m.facts.licenses : ["(none)"];
   const verdict = (v: boolean | null) => (v ? "GPL" : "non-GPL");
   const { loader, modpost } = m.gplCompatible;
   const summary = loader === modpost ? verdict(loader) : `loader ${verdict(loader)}, modpost ${verdict(modpost)}`;
-  return `${tags.map(esc).join(" + ")}\n${summary}`;
+  return [
+    { fit: "wrap", text: tags.map(esc).join(" + "), maxLines: 3 },
+    { fit: "wrap", text: summary },
+  ];
 }
 
 export function renderTable(result: ScanResult, options: TableOptions = {}): string {
@@ -31,15 +50,13 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   const rows = result.modules.filter((m) => options.all || m.findings.length > 0);
   const lines: string[] = [];
   if (rows.length > 0) {
-    const table = new Table({ head: ["Module", "License", "Findings"], style: { head: [], border: [] }, wordWrap: true, colWidths: [40, 28, 70] });
-    for (const m of rows) {
+    const cells = rows.map((m): Cell[] => {
       const findings = [...m.findings]
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
-        .map((f) => `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`)
-        .join("\n");
-      table.push([`${esc(m.name)}\n${esc(m.path)}`, licenseCell(m), findings || "—"]);
-    }
-    lines.push(table.toString());
+        .map((f) => ({ fit: "wrap" as const, text: `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`, leftOut: moreSymbols(f.symbols) }));
+      return [moduleCell(m), licenseCell(m), findings.length ? findings : "—"];
+    });
+    lines.push(renderBoxTable(COLUMNS, cells, options.width));
   }
   for (const e of result.errors) lines.push(`${paint("error", "error")} ${esc(e.path)}: ${esc(e.message)}`);
   if (result.running) lines.push(renderRunningSection(result.running, result.modules, options));

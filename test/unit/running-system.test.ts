@@ -237,12 +237,13 @@ describe("reports", () => {
 
   it("the table lists loaded modules that are tainted, missing or have findings, and explains the kernel's taint", async () => {
     const r = await auditRunningSystem({ root: sys.root, proc: sys.proc, threads: 1 });
-    const text = renderTable(r);
+    // Wide enough for the files' paths to be shown whole.
+    const text = renderTable(r, { width: 200 });
     expect(text).toContain(`Running kernel ${RELEASE}: 5 modules loaded, 4 tainted, 1 not found in ${sys.tree}.`);
-    expect(text).toMatch(/│ nvidia\s+│ live\s+│ P proprietary: non-GPL\s+│ not found: loaded from elsewhere, or the │/);
+    expect(text).toMatch(/│ nvidia\s+│ live\s+│ P proprietary: non-GPL[^│]*│ not found: loaded from elsewhere, or the/);
     expect(text).toMatch(/│ proprietary_gpl_use\s+│ live\s+│ P proprietary.*│ updates\/dkms\/proprietary_gpl_use\.ko\s+│ error gpl-only-symbol-use\s+│/);
     expect(text).not.toMatch(/│ signed_gpl /); // untainted, on disk, no findings
-    expect(renderTable(r, { all: true })).toMatch(/│ signed_gpl\s+│ live\s+│ —\s+│ kernel\/drivers\/misc\/signed-gpl\.ko/);
+    expect(renderTable(r, { all: true, width: 200 })).toMatch(/│ signed_gpl\s+│ live\s+│ —\s+│ kernel\/drivers\/misc\/signed-gpl\.ko/);
     expect(text).toContain("Kernel taint 12801:\n  P  proprietary module was loaded — loaded now: nvidia, proprietary_gpl_use\n  W  kernel issued warning\n");
   });
 });

@@ -75,3 +75,6 @@ const node0 = timed("node -e 0 (start-up alone)", process.execPath, ["-e", "0"])
 const oursNv = timed("kmodaudit scan --symvers (table)", BIN, ["scan", nv, "--symvers", amd64.symvers, "--fail-on", "none"]);
 ratio(oursNv, catNv, "kmodaudit / cat");
 console.log(`  → kmodaudit minus Node start-up: ${(oursNv.secs - node0.secs).toFixed(2)} s`);
+
+// The table report against the JSON report of the same scans (its own script, runnable alone).
+execFileSync(process.execPath, [join(ROOT, "bench/table-vs-json.mjs")], { stdio: "inherit" });

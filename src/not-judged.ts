@@ -42,7 +42,8 @@ function some(items: readonly string[]): string {
 
 /**
  * Whether a result path came from the path given: a scan of one path shows paths relative to it
- * (walk.ts), a scan of several shows them under each path as given, archive members as `file!/member`.
+ * (walk.ts), a scan of several shows them under each path as given (a directory normalised),
+ * archive members as `file!/member`.
  */
 function fromPath(root: string, single: boolean): (p: string) => boolean {
   if (single) return () => true;
@@ -51,15 +52,36 @@ function fromPath(root: string, single: boolean): (p: string) => boolean {
   return (p) => p === root || p.startsWith(`${root}!/`) || p.startsWith(prefix);
 }
 
+/**
+ * The file part of every path, and each directory above it: a path given is covered when it is
+ * one of them. A set rather than a scan of every result per path given, which took 0.4 s for
+ * 4,000 module files named on the command line.
+ */
+function coveredPaths(paths: Iterable<string>): Set<string> {
+  const covered = new Set<string>();
+  for (const p of paths) {
+    const file = p.split("!/", 1)[0]!;
+    covered.add(file);
+    for (let i = file.lastIndexOf("/"); i >= 0; i = i === 0 ? -1 : file.lastIndexOf("/", i - 1)) covered.add(i === 0 ? "/" : file.slice(0, i));
+  }
+  return covered;
+}
+
+/** A directory given, as coveredPaths spells it: normalised, without a trailing slash (but "/"). */
+const dirKey = (root: string) => normalize(root).replace(/(.)\/+$/, "$1");
+
 function unaudited(input: NotJudgedInput): NotJudged[] {
   const { paths, modules, errors, skipped } = input;
   if (paths.length === 0) return [{ code: "nothing-to-audit", message: "no path was given; nothing was audited" }];
+  // Files that could not be read say so themselves, as errors.
+  const covered = paths.length === 1 ? null : coveredPaths([...modules, ...errors].map((x) => x.path));
+  const single = paths.length === 1 && (modules.length > 0 || errors.length > 0);
+  const skippedAt = new Map(skipped.filter((s) => !s.member).map((s) => [s.path, s]));
   const out: NotJudged[] = [];
   for (const root of paths) {
+    if (single || covered?.has(root) || covered?.has(dirKey(root))) continue;
     const mine = fromPath(root, paths.length === 1);
-    // Files that could not be read say so themselves, as errors.
-    if (modules.some((m) => mine(m.path)) || errors.some((e) => mine(e.path))) continue;
-    const own = skipped.find((s) => s.path === root && !s.member);
+    const own = skippedAt.get(root);
     if (own) {
       out.push({ code: "not-a-module", path: root, message: `not a module or blob: ${own.reason}; nothing was audited` });
       continue;

@@ -95,11 +95,12 @@ export function shareWidths(columns: readonly Column[], needs: readonly number[]
     if (sum(at(mid)) <= inner) low = mid;
     else high = mid;
   }
-  const give = at(low).map(Math.floor);
-  // What the rounding down left: a column each, heaviest first, to those that want more.
-  const byWeight = columns.map((_, i) => i).sort((a, b) => columns[b]!.weight - columns[a]!.weight);
+  const exact = at(low);
+  const give = exact.map(Math.floor);
+  // What rounding down left: a column each to those that want more, the largest fractions first.
+  const order = columns.map((_, i) => i).sort((a, b) => exact[b]! - give[b]! - (exact[a]! - give[a]!) || columns[b]!.weight - columns[a]!.weight);
   for (let left = inner - sum(give); left > 0; ) {
-    const open = byWeight.filter((i) => give[i]! < want[i]!);
+    const open = order.filter((i) => give[i]! < want[i]!);
     if (open.length === 0) break;
     for (const i of open.slice(0, left)) give[i]! += 1;
     left -= Math.min(left, open.length);

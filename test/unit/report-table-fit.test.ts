@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { shareWidths } from "../../src/report/box-table.js";
 import { displayWidth } from "../../src/report/display-width.js";
 import { elideMiddle, wrapText } from "../../src/report/text-fit.js";
 
@@ -67,5 +68,38 @@ describe("elideMiddle", () => {
 
   it("counts wide characters as two columns when cutting", () => {
     expect(elideMiddle("ドライバ/ネットワーク/カード/foo.ko", 16)).toBe("ドライバ…/foo.ko");
+  });
+});
+
+describe("shareWidths", () => {
+  const MAIN = [
+    { head: "Module", min: 12, weight: 3 },
+    { head: "License", min: 11, weight: 2 },
+    { head: "Findings", min: 20, weight: 7 },
+  ];
+
+  it("gives each column what its content needs when everything fits", () => {
+    expect(shareWidths(MAIN, [20, 11, 40], 110)).toEqual([20, 11, 40]);
+  });
+
+  it("shares the width by weight, a column that needs less keeping only that and the others taking the rest", () => {
+    expect(shareWidths(MAIN, [30, 11, 300], 110)).toEqual([30, 11, 69]);
+    expect(shareWidths(MAIN, [60, 27, 300], 110)).toEqual([28, 18, 64]);
+  });
+
+  it("never gives more than the width, nor less than a column's minimum or more than its need", () => {
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let k = 0; k < 2000; k++) {
+      const columns = Array.from({ length: 1 + next(5) }, () => ({ head: "", min: 1 + next(15), weight: 1 + next(7) }));
+      const needs = columns.map(() => next(200));
+      const inner = columns.reduce((a, c) => a + c.min, 0) + next(150);
+      const widths = shareWidths(columns, needs, inner);
+      expect(widths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(inner);
+      widths.forEach((w, i) => {
+        expect(w).toBeGreaterThanOrEqual(Math.min(columns[i]!.min, Math.max(1, needs[i]!)));
+        expect(w).toBeLessThanOrEqual(Math.max(1, needs[i]!));
+      });
+    }
   });
 });

@@ -37,13 +37,14 @@ export function runningJson(r: RunningSystem) {
   };
 }
 
-// The minimums fill a 60-column table: "permanent" and "unloading" keep to one line.
+// The minimums fill a 60-column table: "permanent" and "unloading" keep to one line. The file
+// weighs most: a path cannot wrap, it is cut, while the taint's explanations wrap.
 const COLUMNS: readonly Column[] = [
-  { head: "Loaded module", min: 8, weight: 3 },
-  { head: "State", min: 9, weight: 1 },
-  { head: "Taint", min: 8, weight: 3 },
-  { head: "File in the tree", min: 10, weight: 3 },
-  { head: "Findings of the file", min: 9, weight: 3 },
+  { head: "Loaded module", min: 8, weight: 4 },
+  { head: "State", min: 9, weight: 2 },
+  { head: "Taint", min: 8, weight: 4 },
+  { head: "File in the tree", min: 10, weight: 7 },
+  { head: "Findings of the file", min: 9, weight: 4 },
 ];
 
 const MODULE_FLAG_LETTERS = new Set(TAINT_FLAGS.filter((f) => f.moduleMeaning !== null).map((f) => f.letter));

@@ -5,7 +5,6 @@
  * characters), so the only escape sequences are the reports' own SGR colour codes.
  */
 
-// eslint-disable-next-line no-control-regex
 const PLAIN = /^[\x20-\x7e]*$/;
 const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
 const EMOJI = /\p{Emoji_Presentation}/u;

@@ -2,8 +2,10 @@
 # Regenerates kmodaudit's embedded export database (data/export-db.bin.br) from Debian's kernel
 # headers packages.
 #
-# Usage: scripts/gen-export-db.sh [--offline]
-#   --offline  reuse the Module.symvers files already extracted into the work directory
+# Usage: scripts/gen-export-db.sh [--offline] [--fresh]
+#   --offline  reuse the Module.symvers files already extracted into the work directory (and the
+#              date of the run that extracted them)
+#   --fresh    start from nothing instead of from the releases of the current database
 #
 # Inputs: the Module.symvers of every linux-headers-<abi>-<flavour> package that Debian's
 # package indexes list for
@@ -16,9 +18,15 @@
 # Debian keeps a package's exports stable within its ABI). The release of each table is the
 # package name without linux-headers- (its /usr/src/linux-headers-<release> directory), which is
 # what `uname -r` and every module's vermagic say; include/config/kernel.release is no use, as the
-# 6.1 packages put the upstream version there. An index the mirror cannot serve is skipped with a warning, so the set is whatever the
-# mirror has: data/export-db.sources.tsv records exactly which packages went in (name, version,
-# sha256 of the Module.symvers), and the same files always give the same database.
+# 6.1 packages put the upstream version there. An index the mirror cannot serve is skipped with a
+# warning, so what is fetched is whatever the mirror has.
+#
+# The database only grows: Debian's indexes list just the newest ABIs of each suite, so the
+# releases of the current data/export-db.bin.br that they no longer list are kept (users still
+# run those kernels), and the ones they list are added or taken afresh. data/export-db.sources.tsv
+# records every release that went in (name, package, version, sha256 of the Module.symvers) and
+# the generation date, which is the day the indexes were read, also in the database's header.
+# The same database, files and date always give the same bytes.
 #
 # The mirror is the machine's own Debian mirror (as scripts/fetch-corpus.sh uses), or
 # $KMODAUDIT_DEBIAN_MIRROR. Package indexes and downloads live in private apt directories under
@@ -32,8 +40,14 @@ SUITES=${SUITES:-"bookworm bookworm-updates bookworm-backports trixie trixie-upd
 SECURITY_SUITES=${SECURITY_SUITES:-"bookworm-security trixie-security"}
 ARCHES=${ARCHES:-"amd64 i386 arm64 s390x ppc64el armhf"}
 FLAVOURS=${FLAVOURS:-"amd64 cloud-amd64 rt-amd64 686 686-pae rt-686-pae arm64 arm64-16k cloud-arm64 rt-arm64 s390x powerpc64le powerpc64le-64k armmp armmp-lpae rt-armmp"}
-offline=0
-[ "${1:-}" = --offline ] && offline=1
+offline=0 fresh=0
+for arg in "$@"; do
+  case $arg in
+    --offline) offline=1 ;;
+    --fresh) fresh=1 ;;
+    *) echo "usage: scripts/gen-export-db.sh [--offline] [--fresh]" >&2; exit 2 ;;
+  esac
+done
 
 mkdir -p "$work/symvers"
 work=$(cd "$work" && pwd)
@@ -74,27 +88,39 @@ fetch_arch() {  # fetch_arch ARCH: extract the Module.symvers of every wanted he
     grep -E "^linux-headers-[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+|\+[a-z0-9.]+)?-($flavour_re)\$" | sort -u)
   [ ${#pkgs[@]} -gt 0 ] || { echo "gen-export-db: $arch: no headers packages" >&2; return 0; }
   mkdir -p "$work/debs/$arch"
+  # A package the mirror lists but cannot serve (404) is skipped below, like an index it cannot serve.
   # shellcheck disable=SC2086
-  (cd "$work/debs/$arch" && apt-get $opts download -qq "${pkgs[@]}")
+  (cd "$work/debs/$arch" && apt-get $opts download -qq "${pkgs[@]}" 2>&1) |
+    sed "s/^/gen-export-db: $arch: (skipped) /" >&2 || true
+  local got=0
   for p in "${pkgs[@]}"; do
     local deb version dir release
     # The newest version apt chose; older ones from an earlier run are left in the cache, unused.
     # shellcheck disable=SC2086
     version=$(apt-cache $opts policy "$p" | awk '/Candidate:/ {print $2}')
-    deb=$(ls "$work/debs/$arch/${p}_${version//:/%3a}_"*.deb)
+    deb=$(ls "$work/debs/$arch/${p}_${version//:/%3a}_"*.deb 2>/dev/null) || continue
     dir=$(mktemp -d "$work/x.XXXXXX")
     release=${p#linux-headers-}
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" "./usr/src/$p/Module.symvers"
     mv "$dir"/usr/src/"$p"/Module.symvers "$work/symvers/$release.symvers"
     printf '%s\t%s\t%s\t%s\n' "$release" "$p" "$version" "$arch" > "$work/symvers/$release.package"
     rm -rf "$dir"
+    got=$((got + 1))
   done
-  echo "gen-export-db: $arch: ${#pkgs[@]} packages"
+  echo "gen-export-db: $arch: $got of ${#pkgs[@]} packages"
 }
 
 if [ $offline = 0 ]; then
   # Only what this run selects goes in: a package the mirror dropped must not linger.
   rm -rf "$work/symvers"; mkdir -p "$work/symvers"
+  date -u +%s > "$work/symvers/SOURCE_DATE_EPOCH"
   for a in $ARCHES; do fetch_arch "$a"; done
 fi
-node "$repo/scripts/gen-export-db.mjs" "$work/symvers" "$repo/data"
+# The generation date is the day the indexes were read, so --offline rebuilds the same bytes.
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(cat "$work/symvers/SOURCE_DATE_EPOCH" 2>/dev/null || date -u +%s)}
+export SOURCE_DATE_EPOCH
+base=(--base "$repo/data")
+[ $fresh = 1 ] && base=()
+# The base is decoded by the library's own reader.
+[ $fresh = 1 ] || [ -f "$repo/dist/resolve/embedded-db.js" ] || (cd "$repo" && npm run build)
+node "$repo/scripts/gen-export-db.mjs" "$work/symvers" "$repo/data" "${base[@]}"

@@ -24,6 +24,8 @@ export interface EmbeddedRelease {
 
 export interface ExportDatabase {
   releases: readonly EmbeddedRelease[];
+  /** The UTC day it was generated ("2026-12-04"): Debian's kernels as of then. Null in databases made before the field existed. */
+  generated: string | null;
   /** Whether rows carry CRCs; without them symbol-version-mismatch cannot be judged. */
   crcs: boolean;
   symbols: readonly string[];
@@ -87,6 +89,7 @@ const lines = (b: Buffer) => (b.length === 0 ? [] : b.toString("utf8").split("\n
 interface Header {
   format: number;
   crcs: boolean;
+  generated?: string;
   symbols: number;
   rows: number;
   releases: EmbeddedRelease[];
@@ -101,6 +104,7 @@ function parseHeader(bytes: Buffer): Header {
   }
   if (h.format !== 1) throw new FormatError(STRUCTURE, MAGIC.length, `format ${String(h.format)} is not one this kmodaudit reads`);
   if (!Number.isSafeInteger(h.rows) || !Number.isSafeInteger(h.symbols) || typeof h.crcs !== "boolean" || !Array.isArray(h.releases)) throw new FormatError(STRUCTURE, MAGIC.length, "header: rows, symbols, crcs or releases missing");
+  if (h.generated !== undefined && (typeof h.generated !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(h.generated))) throw new FormatError(STRUCTURE, MAGIC.length, "header: generated is not a YYYY-MM-DD date");
   return h as Header;
 }
 
@@ -138,7 +142,7 @@ export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
     if (rowModule[i]! >= modules.length || rowType[i]! >= TYPES.length || rowNamespace[i]! >= namespaces.length) throw new FormatError(STRUCTURE, undefined, `row ${i} names a module, type or namespace that is not there`);
   }
   const membership = header.releases.map((_, i) => all.subarray(i * size, (i + 1) * size));
-  return { releases: header.releases, crcs: header.crcs, symbols, modules, namespaces, rowSymbol, rowModule, rowType, rowNamespace, membership };
+  return { releases: header.releases, generated: header.generated ?? null, crcs: header.crcs, symbols, modules, namespaces, rowSymbol, rowModule, rowType, rowNamespace, membership };
 }
 
 /** One release's exports as a kernel export table (no CRCs: `crc` is null throughout). */

@@ -31,7 +31,6 @@ import {
   renderTable,
   scan,
   serializeBaseline,
-  VERSION,
   type DecodeLimits,
   type KmodauditConfig,
   type ScanOptions,
@@ -39,6 +38,7 @@ import {
 } from "../index.js";
 import { EXIT, exitCodeFor, type FailOn } from "./exit-code.js";
 import { createProgress, type Progress } from "./progress.js";
+import { versionLine } from "./version-line.js";
 import { reportWidth } from "./report-width.js";
 
 interface TableFlags {
@@ -269,7 +269,8 @@ function runningTree(): string {
 export function buildProgram(): Command {
   const program = new Command("kmodaudit")
     .description("Audit Linux kernel modules and vendor blobs: who uses GPL-only kernel interfaces without being GPL?")
-    .version(VERSION)
+    // Not commander's .version(text): the text reads the database's header, which only --version needs.
+    .option("-V, --version", "output the version number and what the embedded export database covers")
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) })
     .showHelpAfterError("(run with --help for usage)");
@@ -453,6 +454,11 @@ running kernel, or no module in it, no export table for it, unreadable or damage
       const scanned = await auditRunningSystem({ ...scanOptions(flags, config), root: flags.root, proc: flags.proc, ...(flags.kernelRelease ? { release: flags.kernelRelease } : {}), hash: flags.format === "json", onProgress: progress?.update }).finally(() => progress?.clear());
       report(scanned, flags, cmd, config, [scanned.running?.tree ?? flags.root]);
     });
+  program.on("option:version", () => {
+    const line = versionLine();
+    process.stdout.write(`${line}\n`);
+    throw new CommanderError(EXIT.ok, "commander.version", line);
+  });
   program.addHelpText(
     "after",
     `

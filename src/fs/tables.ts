@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -5,7 +6,7 @@ import { kernelElf } from "../container/kernel-image.js";
 import type { DecodeLimits } from "../container/limits.js";
 import { decompress } from "../container/sniff.js";
 import { FormatError } from "../errors.js";
-import { decodeExportDatabase, type ExportDatabase } from "../resolve/embedded-db.js";
+import { decodeExportDatabase, decodeExportDatabaseHeader, type ExportDatabase, type ExportDatabaseHeader } from "../resolve/embedded-db.js";
 import type { TableKind, TableSource } from "../resolve/kernel-table.js";
 import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
 import { parseSymvers, type ExportTable } from "../resolve/symvers.js";
@@ -76,6 +77,12 @@ export async function detectTables(dir: string): Promise<string[]> {
   return found;
 }
 
+/** "cannot read FILE: ENOENT", for the database file. */
+function cannotRead(file: string | URL, e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return `cannot read ${file instanceof URL ? fileURLToPath(file) : file}: ${err.code ?? err.message}`;
+}
+
 /** data/export-db.bin.br in the package. */
 export const EXPORT_DATABASE_FILE = new URL("data/export-db.bin.br", PACKAGE_ROOT);
 
@@ -88,8 +95,31 @@ export async function loadExportDatabase(file: string | URL = EXPORT_DATABASE_FI
   try {
     bytes = await readFile(file);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FormatError("embedded export database", undefined, `cannot read ${file instanceof URL ? fileURLToPath(file) : file}: ${err.code ?? err.message} (reinstall kmodaudit, or pass --no-embedded)`);
+    throw new FormatError("embedded export database", undefined, `${cannotRead(file, e)} (reinstall kmodaudit, or pass --no-embedded)`);
   }
   return decodeExportDatabase(bytes);
+}
+
+/**
+ * The embedded database's header (its releases and date) without decoding the rest: the first
+ * 8 KB of the file hold it today, and the read doubles until it does. Synchronous, for --version.
+ */
+export function readExportDatabaseHeader(file: string | URL = EXPORT_DATABASE_FILE): ExportDatabaseHeader {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (e) {
+    throw new FormatError("embedded export database", undefined, cannotRead(file, e));
+  }
+  try {
+    for (let size = 8192; ; size *= 2) {
+      const prefix = Buffer.alloc(size);
+      const read = readSync(fd, prefix, 0, size, 0);
+      const header = decodeExportDatabaseHeader(prefix.subarray(0, read));
+      if (header) return header;
+      if (read < size) throw new FormatError("embedded export database", read, "ends before its header does");
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -71,7 +71,7 @@ describe("exit codes", () => {
   it("0 for --help and --version", () => {
     expect(runCli(["--help"]).status).toBe(0);
     expect(runCli(["scan", "--help"]).stdout).toMatch(/Examples:/);
-    expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(runCli(["--version"]).stdout.trim()).toMatch(/^kmodaudit \d+\.\d+\.\d+ \(embedded export database/);
   });
 });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { exitCodeFor } from "../../src/cli/exit-code.js";
-import { auditIncomplete, loadExportDatabase, mergeTables, parseSystemMap, scan } from "../../src/index.js";
+import { auditIncomplete, decodeExportDatabase, decodeExportDatabaseHeader, EXPORT_DATABASE_FILE, loadExportDatabase, mergeTables, parseSystemMap, scan } from "../../src/index.js";
 import { runCli, runCliJson } from "../helpers/cli.js";
 import { miniModule } from "../helpers/elf-builder.mjs";
 
@@ -294,5 +294,28 @@ describe("--output", () => {
     const r = runCli(["baseline", "write", file, SAMPLES, "--justification", "x"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`kmodaudit: baseline ${file}: directory ${join(file, "..")} does not exist: create it, or give another path; nothing was scanned\n`);
+  });
+});
+
+describe("--version", () => {
+  it("names the tool's version and what the embedded export database covers, read from the database", async () => {
+    const db = await loadExportDatabase();
+    const r = runCli(["--version"]);
+    expect(r.status).toBe(0);
+    const version = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")).version;
+    const archs = [...new Set(db.releases.map((x) => x.arch))].sort().join(", ");
+    const dated = db.generated ? ` of ${db.generated}` : "";
+    expect(r.stdout).toMatch(new RegExp(`^kmodaudit ${version.replace(/\./g, "\\.")} \\(embedded export database${dated}: ${db.releases.length} Debian kernel builds, \\S+ … \\S+, for ${archs}\\)\n$`));
+    // The oldest and newest of the 6.1.0-<abi> builds it has are the ends of the range.
+    const abis = db.releases.flatMap((x) => /^6\.1\.0-(\d+)-/.exec(x.release)?.[1] ?? []).map(Number);
+    if (abis.length) expect(r.stdout).toContain(`builds, 6.1.0-${Math.min(...abis)} … `);
+  });
+
+  it("reads only the header: a prefix of the file gives the releases the whole database has, a too-short one says to read more", () => {
+    const file = readFileSync(EXPORT_DATABASE_FILE);
+    const whole = decodeExportDatabase(file);
+    expect(decodeExportDatabaseHeader(file.subarray(0, 64))).toBeNull();
+    const header = decodeExportDatabaseHeader(file.subarray(0, 16384));
+    expect(header).toEqual({ releases: whole.releases, generated: whole.generated });
   });
 });

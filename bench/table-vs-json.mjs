@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The table report against the JSON report of the same scan, piped (no terminal, so no colour, as
 // in CI logs). The table should cost at most 1.2× the JSON, however long the findings (issue #16:
-// cli-table3 made it take minutes). Each format runs RUNS times (KMODAUDIT_BENCH_RUNS, default 3);
+// cli-table3 given whole multi-line cells made it take minutes; src/report/cli-table.ts gives it
+// one line per cell). Each format runs RUNS times (KMODAUDIT_BENCH_RUNS, default 3);
 // medians, and their ratio. A run is stopped after KMODAUDIT_BENCH_TIMEOUT seconds (default 600).
 // KMODAUDIT_BIN names the CLI to measure (default bin/kmodaudit), e.g. a build of an older commit.
 import { spawnSync } from "node:child_process";

@@ -1,11 +1,12 @@
+import { drawTable } from "./cli-table.js";
 import { displayWidth } from "./display-width.js";
 import { moreCharacters } from "./left-out.js";
 import { elideMiddle, wrapText } from "./text-fit.js";
 
 /**
- * The box-drawn tables of the text reports. Cells are fitted here (wrapped, bounded, cut) before
- * they are drawn, and the drawing is linear in what is shown: cli-table3, used before, measured
- * each cell's whole text again for every line it drew, which made a scan's table take minutes.
+ * The box-drawn tables of the text reports, laid out here: the columns share the width, and each
+ * cell is fitted to its column (wrapped, bounded, cut) before cli-table3 draws it (cli-table.ts),
+ * so that what is drawn does not grow with the text behind it.
  */
 
 /** Widths the tables are laid out for: the default when the caller gives none, and the least, below which columns would collapse. */
@@ -114,20 +115,6 @@ export function renderBoxTable(columns: readonly Column[], rows: readonly (reado
   const inner = tableWidth(width) - 3 * columns.length - 1;
   const needs = columns.map((c, i) => rows.reduce((n, row) => Math.max(n, naturalWidth(row[i] ?? "")), displayWidth(c.head)));
   const widths = shareWidths(columns, needs, inner);
-  const rule = (left: string, mid: string, right: string) => left + widths.map((w) => "─".repeat(w + 2)).join(mid) + right;
-  const out = [rule("┌", "┬", "┐")];
-  const draw = (cells: readonly Cell[]) => {
-    const fitted = widths.map((w, i) => fitCell(cells[i] ?? "", w));
-    const height = Math.max(...fitted.map((l) => l.length));
-    for (let k = 0; k < height; k++) {
-      out.push("│" + fitted.map((lines, i) => ` ${lines[k] ?? ""}${" ".repeat(Math.max(0, widths[i]! - displayWidth(lines[k] ?? "")))} `).join("│") + "│");
-    }
-  };
-  draw(columns.map((c) => c.head));
-  for (const row of rows) {
-    out.push(rule("├", "┼", "┤"));
-    draw(row);
-  }
-  out.push(rule("└", "┴", "┘"));
-  return out.join("\n");
+  const fit = (cells: readonly Cell[]) => widths.map((w, i) => fitCell(cells[i] ?? "", w));
+  return drawTable(widths, [fit(columns.map((c) => c.head)), ...rows.map(fit)]);
 }

@@ -1,4 +1,4 @@
-import { codePointWidth, displayWidth, sgrEnd } from "./display-width.js";
+import { codePointWidth, displayWidth } from "./display-width.js";
 
 /**
  * Fitting text into a table cell: wrapped to a width and a number of lines, or cut to one line.
@@ -7,6 +7,14 @@ import { codePointWidth, displayWidth, sgrEnd } from "./display-width.js";
  */
 
 const RESET = "\x1b[0m";
+
+/** The end of the SGR sequence (`ESC [ digits;… m`) starting at `i`, or `i` when none starts there. */
+function sgrEnd(s: string, i: number): number {
+  if (s.charCodeAt(i) !== 0x1b || s[i + 1] !== "[") return i;
+  let j = i + 2;
+  while (j < s.length && /[0-9;]/.test(s[j]!)) j++;
+  return s[j] === "m" ? j + 1 : i;
+}
 
 /** The colour open after `s`, given the colour open before it: the last SGR code, unless that resets. */
 function colourAfter(s: string, open: string | null): string | null {

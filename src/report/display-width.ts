@@ -3,8 +3,10 @@ import stringWidth from "string-width";
 /**
  * How many terminal columns text takes, by string-width: the measure cli-table3 pads and cuts its
  * cells by, so that a line fitted to a column is drawn as it was fitted. Colour codes take none,
- * East Asian wide characters and emoji two, combining marks none. Strings from binaries reach
- * here escaped (no control characters), so the only escape sequences are the reports' own colours.
+ * East Asian wide characters and emoji two, combining diacritics (U+0300–U+036F) none; other
+ * combining marks and format characters take one there, though most terminals give them none.
+ * Strings from binaries reach here escaped (no control characters), so the only escape sequences
+ * are the reports' own colours.
  */
 
 // Printable ASCII takes a column a character, as string-width counts it, without its per-call regexes.

@@ -9,7 +9,7 @@ const RESET = "\x1b[0m";
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
 describe("displayWidth", () => {
-  it("counts colour codes as nothing, East Asian wide characters and emoji as two columns, combining marks as none", () => {
+  it("counts colour codes as nothing, East Asian wide characters and emoji as two columns, combining accents as none", () => {
     expect(displayWidth(`${RED}error${RESET}`)).toBe(5);
     expect(displayWidth("名前.ko")).toBe(7);
     expect(displayWidth("🐧")).toBe(2);

@@ -118,7 +118,7 @@ export function pipelineCheck(lib) {
     if (r.outcome !== "facts") return;
     if (r.facts.exports.length) await lib.readExportReferences(input, limits);
     const out = await lib.audit([{ path: "fuzz.ko", facts: r.facts }], table);
-    const result = { kernel: { sources: [], exports: 0, gplOnlyKnown: false, release: null }, modules: out.modules, graph: out.graph, errors: [], skipped: out.skipped, files: 1 };
+    const result = { kernel: { sources: [], exports: 0, gplOnlyKnown: false, release: null }, modules: out.modules, graph: out.graph, errors: [], skipped: out.skipped, files: 1, notJudged: [] };
     JSON.parse(lib.renderJson(result));
     lib.renderTable(result, { all: true });
   };

@@ -57,12 +57,28 @@ export function drawTable(widths: readonly number[], rows: readonly DrawnRow[]):
     const cells = widths.map((_, i) => (row[i] ?? [""]).flatMap((line) => line.split("\n")));
     const height = Math.max(1, ...cells.map((lines) => lines.length));
     for (let from = 0; from < height; from += ROWS_PER_TABLE) {
+      const to = Math.min(height, from + ROWS_PER_TABLE);
       // A copy of the widths each time: cli-table3 writes its layout into the array it is given.
       const table = new Table({ ...OPTIONS, colWidths: [...colWidths] });
-      for (let k = from; k < Math.min(height, from + ROWS_PER_TABLE); k++) table.push(cells.map((lines) => lines[k] ?? ""));
+      for (let k = from; k < to; k++) table.push(lineCells(cells, k, from, to));
       out.push(table.toString());
     }
   });
   out.push(rule("bottom", BOX["bottom-left"], BOX["bottom-mid"], BOX["bottom-right"]));
   return out.join("\n");
+}
+
+/**
+ * The cells cli-table3 gets for line `k` of a row drawn as its lines `from` to `to`: a column's
+ * line while it has one; below its last line, one empty cell spanning the rest (cli-table3 draws
+ * the lines it spans as blank, without setting up a cell for each: a cell costs it as much as the
+ * rest of the line), and nothing on the lines it spans.
+ */
+function lineCells(columns: readonly (readonly string[])[], k: number, from: number, to: number): Table.Cell[] {
+  const line: Table.Cell[] = [];
+  for (const lines of columns) {
+    if (k < lines.length) line.push(lines[k]!);
+    else if (k === Math.max(lines.length, from)) line.push(to - k > 1 ? { content: "", rowSpan: to - k } : "");
+  }
+  return line;
 }

@@ -50,8 +50,21 @@ describe("the tables cli-table3 draws", () => {
     ];
     expect(renderBoxTable(COLUMNS, rows, 60).split("\n").length).toBeGreaterThan(12);
     const cells = drawn.flat(2);
-    expect(cells.length).toBeGreaterThan(24);
+    expect(cells.filter((c) => typeof c === "string" && c !== "").length).toBeGreaterThan(12);
     for (const cell of cells) expect(cell).toEqual(expect.not.stringContaining("\n"));
+  });
+
+  // A cell costs cli-table3 as much as the rest of the line it is on; a line it spans costs little.
+  it("get the blank lines under a column's last line as one cell spanning them, drawn as blank lines between the borders", () => {
+    const rows: Cell[][] = [
+      ["nvidia", Array.from({ length: 20 }, (_, i) => `state ${i}`).join("\n")],
+      ["a\nb\nc", "live"],
+    ];
+    const out = renderBoxTable(COLUMNS, rows, 60).split("\n");
+    expect(out.slice(3, 6)).toEqual(["│ nvidia │ state 0  │", "│        │ state 1  │", "│        │ state 2  │"]);
+    expect(out.slice(-5)).toEqual(["├────────┼──────────┤", "│ a      │ live     │", "│ b      │          │", "│ c      │          │", "└────────┴──────────┘"]);
+    // The head's 2 cells; the first row's name, one cell under it and its 20 states; the second row's 3 lines, its state and one cell under it.
+    expect(drawn.flat(2).length).toBe(2 + (2 + 20) + (3 + 2));
   });
 
   // Its layout checks each cell against every cell above it in the table (quadratic in its rows).

@@ -50,11 +50,11 @@ export function drawTable(widths: readonly number[], rows: readonly DrawnRow[]):
   // cli-table3 counts the padding in a column's width.
   const colWidths = widths.map((w) => w + 2);
   const rule = (line: "top" | "mid" | "bottom", left: string, join: string, right: string) => left + widths.map((w) => BOX[line].repeat(w + 2)).join(join) + right;
+  const between = rule("mid", BOX["left-mid"], BOX["mid-mid"], BOX["right-mid"]);
   const out = [rule("top", BOX["top-left"], BOX["top-mid"], BOX["top-right"])];
   rows.forEach((row, r) => {
-    if (r > 0) out.push(rule("mid", BOX["left-mid"], BOX["mid-mid"], BOX["right-mid"]));
-    // A line holding "\n" would be a multi-line cell to cli-table3, the quadratic path: split it.
-    const cells = widths.map((_, i) => (row[i] ?? [""]).flatMap((line) => line.split("\n")));
+    if (r > 0) out.push(between);
+    const cells = widths.map((_, i) => singleLines(row[i] ?? [""]));
     const height = Math.max(1, ...cells.map((lines) => lines.length));
     for (let from = 0; from < height; from += ROWS_PER_TABLE) {
       const to = Math.min(height, from + ROWS_PER_TABLE);
@@ -66,6 +66,11 @@ export function drawTable(widths: readonly number[], rows: readonly DrawnRow[]):
   });
   out.push(rule("bottom", BOX["bottom-left"], BOX["bottom-mid"], BOX["bottom-right"]));
   return out.join("\n");
+}
+
+/** The lines, none holding "\n": such a line would be a multi-line cell to cli-table3, the quadratic path. */
+function singleLines(lines: readonly string[]): readonly string[] {
+  return lines.some((line) => line.includes("\n")) ? lines.flatMap((line) => line.split("\n")) : lines;
 }
 
 /**

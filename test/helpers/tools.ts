@@ -39,21 +39,40 @@ export interface ModinfoFacts {
   signer: string | null;
 }
 
-/** `modinfo -F license` and `-F signer` for every file (modinfo reads .ko.xz itself). */
-export async function modinfoFacts(files: readonly string[]): Promise<Map<string, ModinfoFacts>> {
-  const script = 'for f; do printf "\\001%s\\002" "$f"; modinfo -0 -F license "$f"; printf "\\003"; modinfo -0 -F signer "$f"; done';
-  const outputs = await inBatches(files, 300, 2, async (batch) => (await run("bash", ["-c", script, "_", ...batch], { maxBuffer: MAX_BUFFER })).stdout);
-  const map = new Map<string, ModinfoFacts>();
-  for (const out of outputs) {
-    for (const rec of out.split("\u0001").slice(1)) {
-      const [file, rest] = rec.split("\u0002") as [string, string];
-      const [lic, signer] = rest.split("\u0003") as [string, string];
-      const licenses = lic.split("\0").slice(0, -1);
-      const signers = signer.split("\0").filter(Boolean);
-      map.set(file, { licenses, signer: signers[0] ?? null });
+/**
+ * Every `.modinfo` field modinfo prints for each file, in order, as [key, value]. One modinfo run
+ * reads a whole batch (a process per file and field cost most of the corpus suites' time): with
+ * -0 each module's record starts with a `filename:` line and holds one NUL-ended `key=value` per
+ * field. Text a value hides after its own NUL (the NUL trick) is printed as an entry with no key,
+ * which is left out, as `modinfo -F` leaves it out.
+ */
+async function modinfoRecords(files: readonly string[]): Promise<Map<string, [string, string][]>> {
+  const outputs = await inBatches(files, 300, 2, async (batch) => ({ batch, out: (await run("modinfo", ["-0", ...batch], { maxBuffer: MAX_BUFFER })).stdout }));
+  const map = new Map<string, [string, string][]>();
+  for (const { batch, out } of outputs) {
+    const records: { file: string; fields: [string, string][] }[] = [];
+    for (const entry of out.split("\0")) {
+      const named = /^filename:\s+(.*)$/s.exec(entry);
+      if (named) records.push({ file: named[1]!, fields: [] });
+      else if (/^[\w.-]+=/.test(entry)) records.at(-1)!.fields.push([entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]);
     }
+    if (records.length !== batch.length || records.some((r, i) => r.file !== batch[i])) throw new Error(`modinfo printed ${records.length} records for ${batch.length} files, or in another order`);
+    for (const r of records) map.set(r.file, r.fields);
   }
   return map;
+}
+
+const valuesOf = (fields: readonly [string, string][], key: string) => fields.filter(([k]) => k === key).map(([, v]) => v);
+
+export interface ModinfoFacts {
+  licenses: string[];
+  signer: string | null;
+}
+
+/** What `modinfo -F license` and `-F signer` print for every file (modinfo reads .ko.xz itself). */
+export async function modinfoFacts(files: readonly string[]): Promise<Map<string, ModinfoFacts>> {
+  const records = await modinfoRecords(files);
+  return new Map([...records].map(([file, fields]) => [file, { licenses: valuesOf(fields, "license"), signer: valuesOf(fields, "signer")[0] ?? null }]));
 }
 
 export interface ReadelfSymbol {
@@ -119,18 +138,10 @@ export function symversTypes(file: string): Map<string, string> {
   return map;
 }
 
-/** `modinfo -F FIELD` for every file: every value of that tag, in order. */
+/** What `modinfo -F FIELD` prints for every file: every value of that tag, in order. */
 export async function modinfoField(files: readonly string[], field: string): Promise<Map<string, string[]>> {
-  const script = 'field=$1; shift; for f; do printf "\\001%s\\002" "$f"; modinfo -0 -F "$field" "$f"; done';
-  const outputs = await inBatches(files, 300, 2, async (batch) => (await run("bash", ["-c", script, "_", field, ...batch], { maxBuffer: MAX_BUFFER })).stdout);
-  const map = new Map<string, string[]>();
-  for (const out of outputs) {
-    for (const rec of out.split("\u0001").slice(1)) {
-      const [file, rest] = rec.split("\u0002") as [string, string];
-      map.set(file, rest.split("\0").slice(0, -1));
-    }
-  }
-  return map;
+  const records = await modinfoRecords(files);
+  return new Map([...records].map(([file, fields]) => [file, valuesOf(fields, field)]));
 }
 
 /** kmod's `modprobe --dump-modversions`: the CRC each import expects, from __versions. */

@@ -1,8 +1,9 @@
 import type { AuditedModule, ScanResult } from "../model.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
-import { renderBoxTable, type Cell, type Column } from "./box-table.js";
+import { renderBoxTable, tableWidth, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";
+import { wrapText } from "./text-fit.js";
 import { summaryOf } from "./json.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
@@ -58,23 +59,27 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
     });
     lines.push(renderBoxTable(COLUMNS, cells, options.width));
   }
-  for (const e of result.errors) lines.push(`${paint("error", "error")} ${esc(e.path)}: ${esc(e.message)}`);
+  // Text under the table keeps to the table's width too: a scan's summary runs to hundreds of columns.
+  const fit = (text: string) => wrapText(text, tableWidth(options.width)).lines.join("\n");
+  for (const e of result.errors) lines.push(fit(`${paint("error", "error")} ${esc(e.path)}: ${esc(e.message)}`));
   if (result.running) lines.push(renderRunningSection(result.running, result.modules, options));
   if (result.baseline) lines.push(renderBaselineSection(result.baseline, (w) => paint("warning", w)));
   const s = summaryOf(result);
   const counts = Object.entries(s.findings).map(([rule, n]) => `${rule} ${n}`);
   lines.push(
-    `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${plural(s.errors, "error")}; ` +
-      (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
+    fit(
+      `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${plural(s.errors, "error")}; ` +
+        (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
+    ),
   );
-  for (const line of notJudgedLines(result)) lines.push(`${paint("error", "not judged")} ${line}`);
+  for (const line of notJudgedLines(result)) lines.push(fit(`${paint("error", "not judged")} ${line}`));
   if (result.kernel.sources.length === 0 || !result.kernel.gplOnlyKnown) {
-    if (!tableNoticeGiven(result)) lines.push("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE).");
+    if (!tableNoticeGiven(result)) lines.push(fit("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE)."));
   } else {
     const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" && t.kind !== "embedded" ? " (found beside the scan)" : ""}`);
     // The embedded database keeps no CRCs, so symbol-version-mismatch had nothing to compare.
     const crcs = result.kernel.sources.some((t) => t.kind === "embedded") ? " Symbol versions (CRCs) were not checked: the embedded database has none (pass --symvers FILE to check them)." : "";
-    lines.push(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.${crcs}`);
+    lines.push(fit(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.${crcs}`));
   }
   return lines.join("\n") + "\n";
 }

@@ -121,7 +121,7 @@ describe("--format json", () => {
     expect(json.modules[0].findings).toEqual([]);
     expect(json.notJudged).toEqual([{ code: "no-kernel-table", message: expect.stringMatching(/^no kernel export table: 1 module import 2 symbols .*\(_printk, debugfs_create_dir\).*GPL-only.*pass --symvers FILE/) }]);
     expect(status).toBe(2);
-    expect(runCli(["scan", dir]).stdout).toMatch(/not judged no kernel export table: .*whether they are GPL-only/);
+    expect(runCli(["scan", dir], { COLUMNS: "1000" }).stdout).toMatch(/not judged no kernel export table: .*whether they are GPL-only/);
   });
 
   it("reports unresolved imports only when a kernel table is known", () => {

@@ -383,14 +383,15 @@ describe("the CLI", () => {
   const module = join(SAMPLES, "proprietary_gpl_use.ko");
 
   it("names the embedded table in the kernel line and says CRCs were not checked", () => {
-    const r = runCli(["scan", module]);
+    // Wide enough that the kernel line is one line: this is about what it says, not its wrapping.
+    const r = runCli(["scan", module], { COLUMNS: "1000" });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`Kernel export table: ${SAMPLE_RELEASE} (kmodaudit embedded export database) — `);
     expect(r.stdout).toContain("Symbol versions (CRCs) were not checked");
   });
 
   it("--no-embedded turns it off: with no table the module's kernel imports cannot be judged, and the audit says so (exit 2)", () => {
-    const r = runCli(["scan", module, "--no-embedded"]);
+    const r = runCli(["scan", module, "--no-embedded"], { COLUMNS: "1000" });
     expect(r.status).toBe(2);
     expect(r.stdout).toMatch(/not judged no kernel export table: .*turned off with --no-embedded/);
     expect(r.stdout).not.toContain("Kernel export table:");

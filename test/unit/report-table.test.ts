@@ -91,6 +91,12 @@ describe("every table fits the width, borders included", () => {
     attribution = await attributeBlob(pair, blob, glue, readFileSync(glue), DEFAULT_LIMITS);
   });
 
+  it.each(WIDTHS)("the lines under the scan's table (summary, kernel table, not judged) at %i columns", (width) => {
+    const lines = linesOf(renderTable(samples, { width })).filter((l) => !/^[┌│├└]/.test(l));
+    expect(lines.join(" ")).toMatch(/^\d+ files: .* findings: .*Kernel export table: /);
+    expect(widest(lines)).toBeLessThanOrEqual(width);
+  });
+
   it.each(WIDTHS)("the scan report at %i columns", (width) => {
     for (const result of [awkward, samples]) {
       const lines = tableLines(renderTable(result, { all: true, width }));

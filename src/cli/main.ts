@@ -216,7 +216,7 @@ function report(scanned: ScanResult, flags: ScanFlags, cmd: Command, config: Kmo
     : flags.format === "sarif" ? renderSarif(result, { root: scannedDirectory(paths) })
     : flags.format === "junit" ? renderJunit(result, { failOn })
     : flags.format === "markdown" ? renderMarkdown(result, { failOn })
-    : flags.format === "html" ? renderHtml(result, { all: flags.all }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted(), width: reportWidth(flags.output ? null : process.stdout, process.env) });
+    : flags.format === "html" ? renderHtml(result, { all: flags.all }) : renderTable(result, { all: flags.all, color: !flags.output && colorWanted(), width: tableWidthFor(flags.output) });
   emit(text, flags.output);
   warnNotJudged(result);
   const stale = result.baseline?.stale.length ?? 0;
@@ -226,6 +226,9 @@ function report(scanned: ScanResult, flags: ScanFlags, cmd: Command, config: Kmo
   }
   process.exitCode = exitCodeFor(result, failOn);
 }
+
+/** Columns a table report may take: a file has no terminal to ask. */
+const tableWidthFor = (output: string | undefined) => reportWidth(output ? null : process.stdout, process.env);
 
 /** What could not be judged, on stderr whatever the format: a CI log shows why the exit code is 2. */
 function warnNotJudged(result: Pick<ScanResult, "notJudged">): void {
@@ -382,7 +385,7 @@ GPL-only edges are drawn red in dot and mermaid output.`,
       const module = findModule(result, wanted);
       if (!module) throw new UsageError(`no module "${wanted}" in ${paths.join(", ")}: give a module file, or its name with --tree DIR`);
       const view = dependencyView(result, module, flags.reverse ? "dependents" : "dependencies");
-      const render = { table: (v: typeof view) => renderDepsTable(v, { width: reportWidth(flags.output ? null : process.stdout, process.env) }), json: (v: typeof view) => JSON.stringify(depsJson(v), null, 2) + "\n", dot: renderDepsDot, mermaid: renderDepsMermaid }[flags.format];
+      const render = { table: (v: typeof view) => renderDepsTable(v, { width: tableWidthFor(flags.output) }), json: (v: typeof view) => JSON.stringify(depsJson(v), null, 2) + "\n", dot: renderDepsDot, mermaid: renderDepsMermaid }[flags.format];
       emit(render(view), flags.output);
       for (const e of result.errors) process.stderr.write(`kmodaudit: ${e.path}: ${e.message}\n`);
       warnNotJudged(result);
@@ -410,7 +413,7 @@ Examples:
       const glueBytes = readRegularFileSync(flags.glue, true, Number.MAX_SAFE_INTEGER);
       if (!("bytes" in glueBytes)) throw new UsageError(`${flags.glue}: ${"error" in glueBytes ? glueBytes.error : glueBytes.skip}: --glue must name the glue module or object file`);
       const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, limitsFrom(flags));
-      emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution, { width: reportWidth(flags.output ? null : process.stdout, process.env) }), flags.output);
+      emit(flags.format === "json" ? JSON.stringify({ schemaVersion: 1, ...attribution }, null, 2) + "\n" : renderAttribution(attribution, { width: tableWidthFor(flags.output) }), flags.output);
       warnNotJudged(attribution);
       process.exitCode = attribution.notJudged.length ? EXIT.incomplete : EXIT.ok;
     });

@@ -108,6 +108,15 @@ function parseHeader(bytes: Buffer): Header {
   return h as Header;
 }
 
+/** The database's bytes out of brotli; `finishFlush` as node:zlib takes it. */
+function inflate(compressed: Uint8Array, finishFlush?: number): Buffer {
+  try {
+    return brotliDecompressSync(compressed, finishFlush === undefined ? {} : { finishFlush });
+  } catch (e) {
+    throw new FormatError(STRUCTURE, 0, `brotli stream damaged: ${(e as Error).message}`);
+  }
+}
+
 /** What the header alone tells: which kernel builds the database describes, and as of when. */
 export type ExportDatabaseHeader = Pick<ExportDatabase, "releases" | "generated">;
 
@@ -117,12 +126,8 @@ export type ExportDatabaseHeader = Pick<ExportDatabase, "releases" | "generated"
  * ends before the header does: read more of the file.
  */
 export function decodeExportDatabaseHeader(prefix: Uint8Array): ExportDatabaseHeader | null {
-  let bytes: Buffer;
-  try {
-    bytes = brotliDecompressSync(prefix, { finishFlush: constants.BROTLI_OPERATION_FLUSH });
-  } catch (e) {
-    throw new FormatError(STRUCTURE, 0, `brotli stream damaged: ${(e as Error).message}`);
-  }
+  // A prefix ends mid-stream: flush what it decodes instead of demanding the stream's end.
+  const bytes = inflate(prefix, constants.BROTLI_OPERATION_FLUSH);
   if (bytes.length < MAGIC.length + 4) return null;
   if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
   const end = MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
@@ -133,12 +138,7 @@ export function decodeExportDatabaseHeader(prefix: Uint8Array): ExportDatabaseHe
 
 /** Decompresses and checks the database; rows are decoded here, releases only on request. */
 export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
-  let bytes: Buffer;
-  try {
-    bytes = brotliDecompressSync(compressed);
-  } catch (e) {
-    throw new FormatError(STRUCTURE, 0, `brotli stream damaged: ${(e as Error).message}`);
-  }
+  const bytes = inflate(compressed);
   const [headerBytes, symbolBytes, moduleBytes, namespaceBytes, perSymbolBytes, moduleColumn, typeColumn, namespaceColumn, all] = sections(bytes) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   const header = parseHeader(headerBytes);
   // The type column has one byte per row: it bounds the row count before anything is allocated.

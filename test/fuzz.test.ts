@@ -7,7 +7,7 @@ import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as lib from "../src/index.js";
 import { UnreadBytes } from "../src/elf/byte-view.js";
-import { Scratch } from "../src/fs/scratch.js";
+import { Scratch } from "../src/engine/scratch.js";
 import { FLAVOURS, miniModule } from "./helpers/elf-builder.mjs";
 import { fuzz, pipelineCheck, type Seed } from "./fuzz/fuzzer.mjs";
 import { corpusSet, skipCorpus } from "./helpers/corpus.js";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { sniffArchive } from "../src/container/archive.js";
+import { sniffArchive } from "../src/bytes/archive.js";
 import { DEFAULT_LIMITS, FormatError, inspectBytes, renderJson, renderTable, scan } from "../src/index.js";
 import { inspectInput } from "../src/kmod/inspect-input.js";
 import { runCli } from "./helpers/cli.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, scan, type AuditedModule, type ScanResult } from "../src/index.js";
-import { inspectFile, threadBuffers } from "../src/fs/inspect-file.js";
+import { inspectFile, threadBuffers } from "../src/engine/inspect-file.js";
 
 const DIR = fileURLToPath(new URL("../samples/vmkernel", import.meta.url));
 const SYMVERS = fileURLToPath(new URL("../samples/symvers-6.1.0-56-amd64.gz", import.meta.url));
@@ -51,7 +51,7 @@ describe("VMkernel (VMware ESX) modules", () => {
   });
 
   it("read by ranges when large, still find their exports through relocations (the ranges leave them out, so the file is read whole)", async () => {
-    // Padded past the size from which plain files are read by ranges (fs/inspect-file.ts).
+    // Padded past the size from which plain files are read by ranges (engine/inspect-file.ts).
     const big = join(mkdtempSync(join(tmpdir(), "kmodaudit-vmk-")), "vmk_gpl_lib.o");
     writeFileSync(big, Buffer.concat([readFileSync(join(DIR, "vmk_gpl_lib.o")), Buffer.alloc(128 << 10)]));
     const buffers = threadBuffers();

@@ -1,8 +1,8 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 
 export type Endian = "little" | "big";
 
-/** Which parts of a buffer hold the file's bytes, when it was read in parts (fs/ranged-read.ts). */
+/** Which parts of a buffer hold the file's bytes, when it was read in parts (engine/ranged-read.ts). */
 export interface ReadRanges {
   /** The part read, [start, end), that holds [offset, offset+size); undefined when none does. */
   around(offset: number, size: number): { readonly start: number; readonly end: number } | undefined;
@@ -10,7 +10,7 @@ export interface ReadRanges {
 
 /**
  * A read of bytes the file was never read into: not a property of the file, so never reported.
- * Whoever read it in parts catches it and reads the file whole (fs/inspect-file.ts).
+ * Whoever read it in parts catches it and reads the file whole (engine/inspect-file.ts).
  */
 export class UnreadBytes extends Error {
   constructor(

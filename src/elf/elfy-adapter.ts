@@ -1,6 +1,6 @@
 import elfy from "elfy";
-import { FormatError } from "../errors.js";
-import { DEFAULT_LIMITS, type ParseLimits } from "../container/limits.js";
+import { FormatError } from "../core/errors.js";
+import { DEFAULT_LIMITS, type ParseLimits } from "../core/limits.js";
 import { ByteView, type Endian, type ReadRanges } from "./byte-view.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_STRTAB } from "./constants.js";
 import type { ElfFile, ElfSection } from "./types.js";
@@ -93,7 +93,7 @@ function sectionWord(view: ByteView, at: number, is64: boolean): number {
  * The header and section table. With "direct", the header and entry fields are read straight from
  * the bytes instead of through elfy, which costs about a microsecond per section header (a
  * Buffer.slice and eight calls per entry): a scan of a whole module tree reads two hundred
- * thousand of them (fs/inspect-file.ts). A corpus test and a differential fuzz test check that
+ * thousand of them (engine/inspect-file.ts). A corpus test and a differential fuzz test check that
  * both decoders give identical facts.
  *
  * `read`: the parts of `input` that hold the file's bytes, when it was read in parts (elf/byte-view.ts).

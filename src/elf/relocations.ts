@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { SHT_REL, SHT_RELA } from "./constants.js";
 import type { ElfFile, ElfSection } from "./types.js";
 

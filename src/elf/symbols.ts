@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { SHN_HIRESERVE, SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "./constants.js";
 import { sectionBytes } from "./elfy-adapter.js";
 import type { NamePrefixes } from "./name-prefixes.js";

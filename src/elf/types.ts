@@ -1,4 +1,4 @@
-import type { ParseLimits } from "../container/limits.js";
+import type { ParseLimits } from "../core/limits.js";
 import type { ByteView, Endian } from "./byte-view.js";
 
 export interface ElfSection {

@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 
 /** One DER element: tag byte, and where its contents start and end in the buffer. */
 export interface Der {

@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";

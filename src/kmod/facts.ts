@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
-import { FormatError } from "../errors.js";
-import { decompress, type Compression } from "../container/sniff.js";
-import type { DecodeLimits } from "../container/limits.js";
+import { FormatError } from "../core/errors.js";
+import { decompress, type Compression } from "../bytes/sniff.js";
+import type { DecodeLimits } from "../core/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { Endian, ReadRanges } from "../elf/byte-view.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
-import type { NameTable } from "./name-table.js";
-import type { FactPool } from "./intern.js";
+import type { NameTable } from "../engine/name-table.js";
+import type { FactPool } from "../engine/intern.js";
 import { EXPORT_LABEL_PREFIXES, readExports, type ExportedSymbol } from "./exports.js";
 import { readImports, type ImportedSymbol } from "./imports.js";
 import { functionReferences } from "./references.js";
@@ -60,11 +60,11 @@ export interface InspectOptions {
   references?: boolean;
   /** Which section-header decoder to use (see elf/elfy-adapter.ts); elfy unless told otherwise. */
   decoder?: "elfy" | "direct";
-  /** The reading thread's own interned .modinfo strings (kmod/name-table.ts); never sent to another thread. */
+  /** The reading thread's own interned .modinfo strings (engine/name-table.ts); never sent to another thread. */
   names?: NameTable;
-  /** The reading thread's shared facts (kmod/intern.ts); never sent to another thread. */
+  /** The reading thread's shared facts (engine/intern.ts); never sent to another thread. */
   pool?: FactPool;
-  /** The parts of the bytes that were read, when not all were (fs/ranged-read.ts): reading others throws UnreadBytes. */
+  /** The parts of the bytes that were read, when not all were (engine/ranged-read.ts): reading others throws UnreadBytes. */
   readRanges?: ReadRanges;
 }
 

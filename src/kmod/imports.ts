@@ -1,6 +1,6 @@
 import { EM_PPC, EM_PPC64, EM_S390, SHN_UNDEF, STB_LOCAL, STB_WEAK } from "../elf/constants.js";
 import type { ElfSymbol } from "../elf/types.js";
-import type { FactPool } from "./intern.js";
+import type { FactPool } from "../engine/intern.js";
 
 export interface ImportedSymbol {
   symbol: string;
@@ -39,7 +39,7 @@ export function readImports(symbols: ElfSymbol[], machine: number, pool?: FactPo
   let distinct = 0;
   for (let i = 0; i < names.length; i++) if (i === 0 || names[i] !== names[i - 1]) names[distinct++] = names[i]!;
   names.length = distinct;
-  // Made by map, at its length: it is kept with the facts (kmod/intern.ts says why that matters).
+  // Made by map, at its length: it is kept with the facts (engine/intern.ts says why that matters).
   return names.map((symbol) => {
     const isWeak = weak?.has(symbol) ?? false;
     return pool ? pool.import(symbol, isWeak) : { symbol, weak: isWeak };

@@ -1,6 +1,6 @@
-import { archiveMembers, sniffArchive } from "../container/archive.js";
-import { decompress, type OutputBuffer } from "../container/sniff.js";
-import { FormatError } from "../errors.js";
+import { archiveMembers, sniffArchive } from "../bytes/archive.js";
+import { decompress, type OutputBuffer } from "../bytes/sniff.js";
+import { FormatError } from "../core/errors.js";
 import { inspectDecompressed, type InspectOptions, type Inspection, type ObjectFacts } from "./facts.js";
 
 /** What became of one input, or of one member inside it. */

@@ -1,5 +1,5 @@
-import { FormatError } from "../errors.js";
-import { decodeName, type NameTable } from "./name-table.js";
+import { FormatError } from "../core/errors.js";
+import { decodeName, type NameTable } from "../engine/name-table.js";
 
 /** One string in .modinfo that is not `key=value`. */
 export interface StrayModinfoString {
@@ -50,7 +50,7 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
     }
     at = nul + 1;
   }
-  // Copied to its length: the tags are kept with the facts (kmod/intern.ts says why that matters).
+  // Copied to its length: the tags are kept with the facts (engine/intern.ts says why that matters).
   return { tags: tags.slice(), stray };
 }
 

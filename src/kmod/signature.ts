@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { derChildren, derOid, readDer, type Der } from "./der.js";
 
 /** What the appended module signature says, as far as it can be read. */
@@ -96,7 +96,7 @@ type SignerFacts = Pick<ModuleSignature, "signer" | "keyId" | "hashAlgo">;
  * blob, which nothing here reads, while every length, the issuer, serial and digest algorithm
  * precede it. A blob of the same length whose bytes before the value are the same therefore has
  * the same facts, told by one comparison instead of a DER walk (a twentieth of a plain tree's
- * parse). One per reading thread (kmod/intern.ts).
+ * parse). One per reading thread (engine/intern.ts).
  */
 export class SignerMemo {
   #last: { prefix: Buffer; length: number; facts: SignerFacts } | undefined;

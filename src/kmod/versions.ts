@@ -1,7 +1,7 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import type { ByteView } from "../elf/byte-view.js";
 import type { ElfSection } from "../elf/types.js";
-import type { FactPool } from "./intern.js";
+import type { FactPool } from "../engine/intern.js";
 
 export interface SymbolVersion {
   symbol: string;
@@ -17,7 +17,7 @@ export function readVersions(view: ByteView, section: ElfSection, is64: boolean,
   if (section.size % ENTRY_SIZE !== 0) throw new FormatError(where, section.offset, `size ${section.size} is not a multiple of ${ENTRY_SIZE}`);
   view.range(section.offset, section.size, where);
   const crcSize = is64 ? 8 : 4;
-  // Sized up front: it is kept with the facts (kmod/intern.ts says why that matters).
+  // Sized up front: it is kept with the facts (engine/intern.ts says why that matters).
   const out = new Array<SymbolVersion>(section.size / ENTRY_SIZE);
   let kept = 0;
   for (let at = section.offset; at < section.offset + section.size; at += ENTRY_SIZE) {

@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { readRelocations, relocationSections } from "../elf/relocations.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";

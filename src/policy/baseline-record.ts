@@ -1,4 +1,4 @@
-import type { ScanResult } from "../model.js";
+import type { ScanResult } from "../core/results.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import type { RuleId } from "../rules/meta.js";
 import { normalizeBaseline, type Baseline, type BaselineEntry } from "./baseline-file.js";

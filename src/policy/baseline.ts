@@ -1,4 +1,4 @@
-import type { AuditedModule, Finding, ScanResult } from "../model.js";
+import type { AuditedModule, Finding, ScanResult } from "../core/results.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import type { RuleId } from "../rules/meta.js";
 import type { Baseline } from "./baseline-file.js";

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join } from "node:path";
 import { RULES, type RuleId, type Severity } from "../rules/meta.js";
-import type { BlobLicenses } from "./blob-licenses.js";
-import { isSha256Key } from "./blob-licenses.js";
+import type { BlobLicenses } from "../audit/blob-licenses.js";
+import { isSha256Key } from "../audit/blob-licenses.js";
 import type { RuleSetting, SeverityOverrides } from "./severity.js";
 import { at, didYouMean, fail, nonEmptyString, object, oneOf, onlyKeys, parseJsonText, stringArray, type Where } from "./validate.js";
 

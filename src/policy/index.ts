@@ -1,4 +1,4 @@
-import type { ScanResult } from "../model.js";
+import type { ScanResult } from "../core/results.js";
 import type { Baseline } from "./baseline-file.js";
 import { applyBaseline } from "./baseline.js";
 import { applySeverity, type SeverityOverrides } from "./severity.js";
@@ -21,7 +21,7 @@ export function applyPolicy(result: ScanResult, policy: Policy): ScanResult {
 export { applyBaseline, baselineModuleName, type BaselineReport, type StaleBaselineEntry } from "./baseline.js";
 export { BASELINE_KIND, BASELINE_SCHEMA_VERSION, normalizeBaseline, parseBaseline, serializeBaseline, type Baseline, type BaselineEntry } from "./baseline-file.js";
 export { recordBaseline, type RecordOptions, type RecordOutcome } from "./baseline-record.js";
-export { declaredBlobLicense, needsSha256, type BlobLicenses } from "./blob-licenses.js";
+export { declaredBlobLicense, needsSha256, type BlobLicenses } from "../audit/blob-licenses.js";
 export { CONFIG_FILE_NAME, parseConfig, type KmodauditConfig } from "./config.js";
 export { PolicyError } from "./errors.js";
 export { applySeverity, effectiveSeverity, type RuleSetting, type SeverityOverrides } from "./severity.js";

@@ -1,4 +1,4 @@
-import type { ScanResult } from "../model.js";
+import type { ScanResult } from "../core/results.js";
 import { RULES, type RuleId, type Severity } from "../rules/meta.js";
 
 /** A rule's severity as a team sets it; "off" drops the rule's findings altogether. */

@@ -1,4 +1,4 @@
-import type { BlobAttribution, ReachedSymbol } from "../attribution.js";
+import type { BlobAttribution, ReachedSymbol } from "../audit/attribution.js";
 import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";

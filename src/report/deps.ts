@@ -1,5 +1,5 @@
-import type { DepsView } from "../deps.js";
-import type { DependencyEdge } from "../resolve/graph.js";
+import type { DepsView } from "../audit/deps.js";
+import type { DependencyEdge } from "../core/graph.js";
 import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { AuditedModule, Finding } from "../model.js";
+import type { AuditedModule, Finding } from "../core/results.js";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

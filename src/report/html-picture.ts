@@ -1,5 +1,5 @@
-import type { AuditedModule, ScanResult } from "../model.js";
-import { providerKey } from "../resolve/graph.js";
+import type { AuditedModule, ScanResult } from "../core/results.js";
+import { providerKey } from "../core/graph.js";
 import { SEVERITY_RANK, type RuleId, type Severity } from "../rules/meta.js";
 
 /**

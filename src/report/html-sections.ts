@@ -1,4 +1,4 @@
-import type { ScanResult } from "../model.js";
+import type { ScanResult } from "../core/results.js";
 import type { BaselineReport } from "../policy/baseline.js";
 import { RULES, type RuleId, type Severity } from "../rules/meta.js";
 import { escapeHtml as h } from "./html-escape.js";

@@ -1,4 +1,4 @@
-import type { AuditedModule, Finding } from "../model.js";
+import type { AuditedModule, Finding } from "../core/results.js";
 import { SEVERITY_RANK, type RuleId } from "../rules/meta.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { worstSeverity } from "./html-picture.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ScanResult } from "../model.js";
+import type { ScanResult } from "../core/results.js";
 import { VERSION } from "../version.js";
 import { SCRIPT, STYLE } from "./html-assets.js";
 import { escapeHtml as h } from "./html-escape.js";

@@ -1,4 +1,4 @@
-import type { AuditedModule, ScanResult } from "../model.js";
+import type { AuditedModule, ScanResult } from "../core/results.js";
 import type { SymbolVersion } from "../kmod/versions.js";
 import { RULES, type RuleId } from "../rules/meta.js";
 import { VERSION } from "../version.js";
@@ -12,7 +12,7 @@ const hexCrc = (crc: number | null) => (crc === null ? null : `0x${crc.toString(
 type VersionJson = { symbol: string; crc: string };
 
 /**
- * One JSON entry per distinct `__versions` entry: modules share theirs (kmod/intern.ts), and
+ * One JSON entry per distinct `__versions` entry: modules share theirs (engine/intern.ts), and
  * Debian's 6.1 tree has ~190,000 of a few thousand distinct. Formatting every CRC anew took a
  * twentieth of a JSON scan.
  */

@@ -1,4 +1,4 @@
-import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../model.js";
+import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../core/results.js";
 import { RULES, SEVERITY_RANK, type RuleId, type Severity } from "../rules/meta.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { counterparts } from "./fingerprint.js";

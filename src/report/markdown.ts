@@ -1,6 +1,6 @@
-import type { AuditedModule, Finding, ScanResult } from "../model.js";
+import type { AuditedModule, Finding, ScanResult } from "../core/results.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
-import { auditIncomplete } from "../not-judged.js";
+import { auditIncomplete } from "../audit/not-judged.js";
 import { summaryOf } from "./json.js";
 import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { ruleHelpUri } from "./links.js";

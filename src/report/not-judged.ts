@@ -1,5 +1,5 @@
-import type { NotJudged, ScanResult } from "../model.js";
-import { TABLE_CODES } from "../not-judged.js";
+import type { NotJudged, ScanResult } from "../core/results.js";
+import { TABLE_CODES } from "../audit/not-judged.js";
 import { escapeForTerminal as esc } from "./escape.js";
 
 /** "path: message", or the message alone for a notice about the whole scan; not escaped. */

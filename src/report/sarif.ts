@@ -1,5 +1,5 @@
-import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../model.js";
-import { auditIncomplete } from "../not-judged.js";
+import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../core/results.js";
+import { auditIncomplete } from "../audit/not-judged.js";
 import { RULES, type RuleId, type Severity } from "../rules/meta.js";
 import { VERSION } from "../version.js";
 import { artifactLocation, WORKING_DIRECTORY, type ArtifactLocation } from "./artifact-uri.js";

@@ -1,4 +1,4 @@
-import type { AuditedModule, ScanResult } from "../model.js";
+import type { AuditedModule, ScanResult } from "../core/results.js";
 import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
 import { renderBoxTable, tableWidth, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";

@@ -1,5 +1,5 @@
 import { brotliDecompressSync, constants } from "node:zlib";
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { isGplOnly, type ExportType } from "../kmod/exports.js";
 import type { ExportTable, KernelExport } from "./symvers.js";
 

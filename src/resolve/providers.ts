@@ -65,7 +65,7 @@ export class ProviderIndex {
 
   /**
    * The provider of a `__versions` entry's symbol. Entries are shared objects across modules
-   * (kmod/intern.ts), so each is looked up once: a tree has ~190,000 entries and a few thousand
+   * (engine/intern.ts), so each is looked up once: a tree has ~190,000 entries and a few thousand
    * distinct ones.
    */
   versionProvider(v: SymbolVersion): Provider | undefined {

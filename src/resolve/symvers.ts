@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { isGplOnly, type ExportType } from "../kmod/exports.js";
 
 /** One row of a kernel export table. `type` is null where the format carries no export type. */

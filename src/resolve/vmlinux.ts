@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js";
+import { FormatError } from "../core/errors.js";
 import { ET_REL } from "../elf/constants.js";
 import { parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";

@@ -1,4 +1,4 @@
-import type { DependencyEdge } from "../resolve/graph.js";
+import type { DependencyEdge } from "../core/graph.js";
 import type { FindingDraft, ModuleUnderAudit, Rule, RuleContext } from "./types.js";
 import { listForMessage } from "./types.js";
 

@@ -1,5 +1,5 @@
-import type { AuditedModule } from "../model.js";
-import type { DependencyGraph } from "../resolve/graph.js";
+import type { AuditedModule } from "../core/results.js";
+import type { DependencyGraph } from "../core/graph.js";
 import type { ProviderIndex } from "../resolve/providers.js";
 import type { RuleId } from "./meta.js";
 

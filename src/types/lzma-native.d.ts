@@ -1,4 +1,4 @@
-// lzma-native ships no types; this declares only the streaming decoder src/container/xz.ts uses.
+// lzma-native ships no types; this declares only the streaming decoder src/bytes/xz.ts uses.
 declare module "lzma-native" {
   import type { Transform } from "node:stream";
   interface StreamOptions {

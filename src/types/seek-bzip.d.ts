@@ -1,4 +1,4 @@
-// seek-bzip ships no types; this declares only the decoder src/container/bzip2.ts uses.
+// seek-bzip ships no types; this declares only the decoder src/bytes/bzip2.ts uses.
 declare module "seek-bzip" {
   interface OutputStream {
     writeByte(byte: number): void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectBytes, scan } from "../../src/index.js";
-import { inspectFile, readRegularFileSync, threadBuffers } from "../../src/fs/inspect-file.js";
-import { Scratch } from "../../src/fs/scratch.js";
+import { inspectFile, readRegularFileSync, threadBuffers } from "../../src/engine/inspect-file.js";
+import { Scratch } from "../../src/engine/scratch.js";
 import { SignerMemo, splitSignature } from "../../src/kmod/signature.js";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -92,12 +92,12 @@ async function cliAgainstOneThread(set: ReturnType<typeof corpusSet>) {
 }
 
 describe.skipIf(skipCorpus)("worker threads give the results of a single thread", () => {
-  // Compressed modules are what start the workers (fs/pool.ts); this thread reads alongside them.
+  // Compressed modules are what start the workers (engine/pool.ts); this thread reads alongside them.
   it("on the whole 6.12 tree of .ko.xz, module by module", async () => {
     await cliAgainstOneThread(corpusSet("amd64xz"));
   }, 600_000);
 
-  // A JSON scan of plain modules: a worker reads and hashes each batch, this thread parses it (fs/read-ahead.ts).
+  // A JSON scan of plain modules: a worker reads and hashes each batch, this thread parses it (engine/read-ahead.ts).
   it("on the whole 6.1 tree of plain .ko, read and hashed ahead by a worker", async () => {
     await cliAgainstOneThread(corpusSet("amd64"));
   }, 600_000);

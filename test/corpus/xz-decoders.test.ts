@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/index.js";
-import { decodeStreaming, decodeXz } from "../../src/container/xz.js";
-import { systemLiblzma } from "../../src/container/xz-liblzma.js";
+import { decodeStreaming, decodeXz } from "../../src/bytes/xz.js";
+import { systemLiblzma } from "../../src/bytes/xz-liblzma.js";
 import { corpusSet, skipCorpus } from "../helpers/corpus.js";
 import { listFiles } from "../helpers/tools.js";
 

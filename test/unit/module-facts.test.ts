@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectBytes, parseModinfo, type ObjectFacts } from "../../src/index.js";
 import { buildElf, FLAVOURS, miniModule, symbolTable } from "../helpers/elf-builder.mjs";
 import { readFileSync } from "node:fs";
-import { FactPool } from "../../src/kmod/intern.js";
-import { NameTable } from "../../src/kmod/name-table.js";
+import { FactPool } from "../../src/engine/intern.js";
+import { NameTable } from "../../src/engine/name-table.js";
 import { NamePrefixes } from "../../src/elf/name-prefixes.js";
 
 async function factsOf(bytes: Buffer): Promise<ObjectFacts> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NameTable, decodeName } from "../../src/kmod/name-table.js";
+import { NameTable, decodeName } from "../../src/engine/name-table.js";
 
 const table = (...names: string[]) => tableOf(names);
 const tableOf = (names: string[]) => Buffer.from(names.join("\0") + "\0", "latin1");

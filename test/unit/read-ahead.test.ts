@@ -5,12 +5,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { readBatch, receivedReads, Regions } from "../../src/fs/read-ahead.js";
-import type { FileRead } from "../../src/fs/inspect-file.js";
+import { readBatch, receivedReads, Regions } from "../../src/engine/read-ahead.js";
+import type { FileRead } from "../../src/engine/inspect-file.js";
 
 /*
  * What a reading thread hands the parsing thread must be exactly what the parsing thread would
- * have read itself (fs/read-ahead.ts): the same bytes, wherever they landed, and the sha256 of
+ * have read itself (engine/read-ahead.ts): the same bytes, wherever they landed, and the sha256 of
  * those bytes.
  */
 const SAMPLES = join(import.meta.dirname, "../../samples");

@@ -8,7 +8,7 @@ import { renderJson } from "../../src/report/json.js";
 import { renderRunningSection } from "../../src/report/running.js";
 import { renderTable } from "../../src/report/table.js";
 import { parseProcModules } from "../../src/system/proc-modules.js";
-import { auditRunningSystem, NoModuleTreeError } from "../../src/system/running.js";
+import { auditRunningSystem, NoModuleTreeError } from "../../src/engine/running-system.js";
 import { decodeKernelTaint, explainModuleTaint, TAINT_FLAGS } from "../../src/system/taint.js";
 import { runCli } from "../helpers/cli.js";
 

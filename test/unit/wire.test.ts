@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectInput } from "../../src/index.js";
-import type { FileOutcome } from "../../src/fs/inspect-file.js";
-import { WireDecoder, WireEncoder } from "../../src/fs/wire.js";
+import type { FileOutcome } from "../../src/engine/inspect-file.js";
+import { WireDecoder, WireEncoder } from "../../src/engine/wire.js";
 
 const outcomeOf = (file: string): Promise<FileOutcome> => inspectInput(readFileSync(file), { limits: DEFAULT_LIMITS, hash: true });
 

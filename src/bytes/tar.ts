@@ -1,0 +1,83 @@
+import { FormatError } from "../core/errors.js";
+import type { ArchiveMember } from "./archive.js";
+
+const BLOCK = 512;
+
+function field(b: Buffer, at: number, len: number): string {
+  const end = b.indexOf(0, at);
+  return b.toString("utf8", at, end >= 0 && end < at + len ? end : at + len);
+}
+
+/** Octal (space/NUL padded), or GNU base-256 when the high bit of the first byte is set. */
+function number(b: Buffer, at: number, len: number, where: number): number {
+  if (b[at]! & 0x80) {
+    let v = 0;
+    for (let i = 1; i < len; i++) v = v * 256 + b[at + i]!;
+    if (!Number.isSafeInteger(v)) throw new FormatError("tar header", where, "base-256 size too large");
+    return v;
+  }
+  const s = b.toString("latin1", at, at + len).replace(/[\0 ]+$/, "").trim();
+  if (s === "") return 0;
+  if (!/^[0-7]+$/.test(s)) throw new FormatError("tar header", where, `size field "${s}" is not octal`);
+  return Number.parseInt(s, 8);
+}
+
+function checksumOk(b: Buffer, at: number): boolean {
+  const stored = number(b, at + 148, 8, at);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[at + i]!;
+  return sum === stored;
+}
+
+/** pax extended header records: "len key=value\n". */
+function paxRecords(data: Buffer): Map<string, string> {
+  const out = new Map<string, string>();
+  let at = 0;
+  while (at < data.length) {
+    const sp = data.indexOf(0x20, at);
+    if (sp < 0) break;
+    const len = Number(data.toString("latin1", at, sp));
+    if (!Number.isSafeInteger(len) || len <= 0 || at + len > data.length) break;
+    const rec = data.toString("utf8", sp + 1, at + len - 1);
+    const eq = rec.indexOf("=");
+    if (eq > 0) out.set(rec.slice(0, eq), rec.slice(eq + 1));
+    at += len;
+  }
+  return out;
+}
+
+/**
+ * Members of a tar archive: ustar, GNU (long names 'L', base-256 sizes) and pax ('x' per-file and
+ * 'g' global headers: path, size). Each header's checksum is verified; every size and offset is
+ * checked against the archive before a member's bytes are taken. Non-files (directories, links,
+ * devices) are listed with `regular: false`.
+ */
+export function* tarMembers(b: Buffer): Generator<ArchiveMember> {
+  let at = 0;
+  let longName: string | undefined;
+  let pax = new Map<string, string>();
+  const global = new Map<string, string>();
+  while (at + BLOCK <= b.length) {
+    if (b.subarray(at, at + BLOCK).every((x) => x === 0)) return; // end of archive
+    if (!checksumOk(b, at)) throw new FormatError("tar header", at, "checksum mismatch");
+    const type = String.fromCharCode(b[at + 156]!) || "0";
+    let size = number(b, at + 124, 12, at);
+    const paxSize = pax.get("size") ?? global.get("size");
+    if (paxSize !== undefined && type !== "x" && type !== "g") size = Number(paxSize);
+    const dataAt = at + BLOCK;
+    if (!Number.isSafeInteger(size) || dataAt + size > b.length) throw new FormatError("tar header", at, `member of ${size} bytes runs past the end of the archive`);
+    const data = b.subarray(dataAt, dataAt + size);
+    const next = dataAt + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === "L") longName = data.toString("utf8").replace(/\0+$/, "");
+    else if (type === "x") pax = paxRecords(data);
+    else if (type === "g") for (const [k, v] of paxRecords(data)) global.set(k, v);
+    else {
+      const prefix = b.toString("latin1", at + 257, at + 263).startsWith("ustar") ? field(b, at + 345, 155) : "";
+      const name = longName ?? pax.get("path") ?? global.get("path") ?? (prefix ? `${prefix}/${field(b, at, 100)}` : field(b, at, 100));
+      yield { name, data, regular: type === "0" || type === "\0" || type === "7", offset: at };
+      longName = undefined;
+      pax = new Map();
+    }
+    at = next;
+  }
+}

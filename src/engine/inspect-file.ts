@@ -1,0 +1,142 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { inspectBytes, readExportReferences, type InspectOptions } from "../kmod/facts.js";
+import { errorOutcome, inspectInput, toOutcome, type InputResult } from "../kmod/inspect-input.js";
+import type { DecodeLimits } from "../core/limits.js";
+import { readFactRanges } from "./ranged-read.js";
+import { UnreadBytes, type ReadRanges } from "../elf/byte-view.js";
+import { Scratch } from "./scratch.js";
+import { NameTable } from "./name-table.js";
+import type { FactPool } from "./intern.js";
+
+/** What became of one file: the unit that crosses from a worker thread to the main thread. */
+export type FileOutcome = InputResult;
+
+export interface FileTask {
+  abs: string;
+  followLinks: boolean;
+}
+
+/**
+ * Files from this size on are read by ranges when only facts are wanted. Measured on Debian's 6.1
+ * tree (median module ≈60 KB): below this, one read of the whole file beats the four or five a
+ * ranged read makes; above it, skipping code and relocations (five sixths of a module) wins.
+ */
+const RANGED_FROM = 64 << 10;
+
+export interface ReadOptions {
+  /** Only module facts are wanted (no hash, no relocations): large plain files may be read by ranges. */
+  factsOnly?: boolean;
+  rangedFrom?: number;
+  /** Where the bytes go (Scratch: this thread's reusable buffer; the caller must be done with the bytes before the next read). */
+  scratch?: { take(size: number): Buffer };
+}
+
+/**
+ * One regular file's bytes, or why there are none. `ranged`: only these parts of `bytes` were read.
+ * `sha256`: of `bytes`, an ELF file, when the thread that read it hashed it (engine/read-ahead.ts).
+ */
+export type FileRead = { bytes: Buffer; ranged?: ReadRanges; sha256?: string } | { skip: string } | { error: string };
+
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return `${err.code ?? ""} ${String(err.message ?? e).replace(/^\w+: /, "")}`.trim();
+}
+
+/**
+ * Reads one regular file whole, synchronously (a worker thread reads many files back to back, and
+ * the thread pool round trips of async reads cost more than the reads). Opened non-blocking and
+ * checked with fstat after opening, so a file swapped for a FIFO or device between listing and
+ * reading is reported instead of blocking, and a swapped-in symlink is refused where links are
+ * not to be followed.
+ */
+export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes: number, options: ReadOptions = {}): FileRead {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOOP" && !followLinks) return { skip: "symbolic link, not followed" };
+    return { error: `cannot open: ${errnoText(e)}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { skip: "not a regular file (changed while scanning)" };
+    if (st.size > maxBytes) return { error: `file of ${st.size} bytes exceeds the ${maxBytes}-byte limit per file` };
+    const bytes = options.scratch ? options.scratch.take(st.size) : Buffer.allocUnsafe(st.size);
+    const ranged = options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) ? readFactRanges(fd, bytes) : null;
+    if (ranged) return { bytes, ranged };
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, bytes, got, st.size - got, got);
+      if (n === 0) break; // the file shrank while being read: parse what is there
+      got += n;
+    }
+    return { bytes: got === st.size ? bytes : bytes.subarray(0, got) };
+  } catch (e) {
+    return { error: `cannot read: ${errnoText(e)}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What a reading thread reuses from file to file: buffers (the outcome is plain data, so they are
+ * free again on return) and the names it has decoded so far.
+ */
+export interface ThreadBuffers {
+  read: Scratch;
+  decoded: Scratch;
+  /** Only on the thread that keeps the facts (below). */
+  shared?: { names: NameTable; pool: FactPool };
+}
+
+/**
+ * `pool`: the facts the modules read here share with the scan's others, given on the thread that
+ * keeps them. A worker thread shares nothing: its facts cross to the main thread through the wire,
+ * whose decoder makes them anew and shares them there (engine/wire.ts). A pool and name table of its
+ * own cost each worker 0.1 s on Debian's 6.12 tree, for nothing.
+ */
+export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), ...(pool ? { shared: { names: new NameTable(), pool } } : {}) });
+
+/** The outcome of a file that could not be read. */
+const unread = (read: { skip: string } | { error: string }): FileOutcome => ({ self: "skip" in read ? { kind: "skipped", reason: read.skip } : { kind: "error", message: read.error }, members: [] });
+
+/** `given`: the file as another thread already read it, whole (engine/read-ahead.ts). */
+export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers, given?: FileRead): Promise<FileOutcome> {
+  // Without a hash to compute, a plain module needs only the sections its facts come from.
+  const factsOnly = options.hash === false && !options.references;
+  const scratch = buffers ? { scratch: buffers.read } : {};
+  let read = given ?? readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
+  if (!("bytes" in read)) return unread(read);
+  try {
+    // A scan decodes section headers directly, whatever its report (elf/elfy-adapter.ts says why:
+    // with elfy, ~0.2 s of a JSON scan of Debian's tree); a corpus test and a differential fuzz
+    // test hold it to elfy's facts.
+    const bulk: InspectOptions = { ...options, decoder: "direct", ...(buffers?.shared ?? {}), ...(read.sha256 ? { hash: false } : {}) };
+    if (read.ranged) {
+      try {
+        return { self: toOutcome(await inspectBytes(read.bytes, { ...bulk, readRanges: read.ranged })), members: [] };
+      } catch (e) {
+        if (!(e instanceof UnreadBytes)) throw e;
+      }
+      // Its facts needed bytes the ranges left out: read it whole, as if it had never been ranged.
+      read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, scratch);
+      if (!("bytes" in read)) return unread(read);
+    }
+    const result = await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
+    // Hashed already, as an ELF file: neither compressed nor an archive, so it is the file's own facts.
+    if (read.sha256 && result.self?.kind === "facts") result.self.facts.sha256 = read.sha256;
+    return result;
+  } catch (e) {
+    return { self: errorOutcome(e), members: [] };
+  }
+}
+
+export async function referencesOfFile(task: FileTask, limits: DecodeLimits): Promise<Record<string, string[]>> {
+  const read = readRegularFileSync(task.abs, task.followLinks, limits.maxDecompressedBytes);
+  if (!("bytes" in read)) return {};
+  try {
+    return await readExportReferences(read.bytes, limits);
+  } catch {
+    return {}; // it was readable a moment ago; without references the shim rule stays silent
+  }
+}

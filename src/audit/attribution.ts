@@ -7,7 +7,7 @@ import { decompress } from "../bytes/sniff.js";
 import { functionReferences } from "../kmod/references.js";
 import { splitSignature } from "../kmod/signature.js";
 import type { AuditedModule, NotJudged, ScanResult } from "../core/results.js";
-import type { Provider } from "../resolve/providers.js";
+import type { Provider } from "../core/kernel.js";
 
 export interface ReachedSymbol {
   symbol: string;

@@ -1,9 +1,10 @@
-import type { ObjectFacts } from "../kmod/facts.js";
+import type { ObjectFacts } from "../core/facts.js";
 import type { AuditedModule, SkippedFile } from "../core/results.js";
 import { DependencyGraph } from "../core/graph.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import type { KernelTable } from "../resolve/kernel-table.js";
-import { ProviderIndex, resolveImports, type ResolvedImport } from "../resolve/providers.js";
+import { ProviderIndex, resolveImports } from "../resolve/providers.js";
+import { type ResolvedImport } from "../core/kernel.js";
 import { runRules } from "../rules/index.js";
 import { isGplCompatible, licenseVerdicts, vmkLicenseVerdicts } from "../rules/license.js";
 import { declaredBlobLicense, type BlobLicenses } from "./blob-licenses.js";

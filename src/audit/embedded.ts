@@ -3,7 +3,8 @@ import type { AuditedModule } from "../core/results.js";
 import { embeddedTable, type ExportDatabase } from "../resolve/embedded-db.js";
 import { chooseRelease, type EmbeddedChoice } from "../resolve/embedded-select.js";
 import { DependencyGraph } from "../core/graph.js";
-import { mergeTables, type KernelTable, type TableSource } from "../resolve/kernel-table.js";
+import { mergeTables, type KernelTable } from "../resolve/kernel-table.js";
+import { type TableSource } from "../core/kernel.js";
 import { ProviderIndex } from "../resolve/providers.js";
 import { releaseOfVermagic } from "../resolve/release.js";
 

@@ -1,6 +1,6 @@
 import { normalize } from "node:path";
 import type { AuditedModule, FileError, NotJudged, NotJudgedCode, ScanResult, SkippedFile } from "../core/results.js";
-import type { TableSource } from "../resolve/kernel-table.js";
+import type { TableSource } from "../core/kernel.js";
 import { releaseOfVermagic } from "../resolve/release.js";
 import type { ExportTable } from "../resolve/symvers.js";
 

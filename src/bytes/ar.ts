@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import type { ArchiveMember } from "./archive.js";
+import type { ArchiveMember } from "./member.js";
 
 /** Members of a Unix ar archive (a Debian .deb is one: debian-binary, control.tar.*, data.tar.*). */
 export function* arMembers(b: Buffer): Generator<ArchiveMember> {

@@ -4,15 +4,7 @@ import { isIso9660, isoMembers } from "./iso9660.js";
 import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
 import { isVmtar, vmtarMembers } from "./vmtar.js";
-
-export interface ArchiveMember {
-  name: string;
-  data: Buffer;
-  /** A regular file (not a directory, link or device entry). */
-  regular: boolean;
-  /** Offset of the member's header in the archive. */
-  offset: number;
-}
+import { type ArchiveMember } from "./member.js";
 
 export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660" | "vmtar";
 

@@ -4,11 +4,8 @@ import { decodeBzip2 } from "./bzip2.js";
 import { decodeGzip } from "./gzip.js";
 import { decodeXz } from "./xz.js";
 import { decodeZstd } from "./zstd.js";
-
-export type Compression = "gzip" | "xz" | "zstd" | "bzip2";
-
-/** Gives a buffer of exactly `size` bytes for decoded output (a thread's reusable buffer). */
-export type OutputBuffer = (size: number) => Buffer;
+import { type Compression } from "../core/facts.js";
+import { type OutputBuffer } from "./output-buffer.js";
 
 interface Codec {
   kind: Compression;

@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import type { ArchiveMember } from "./archive.js";
+import type { ArchiveMember } from "./member.js";
 
 const BLOCK = 512;
 

@@ -1,5 +1,5 @@
 import type { Transform } from "node:stream";
-import type { OutputBuffer } from "./sniff.js";
+import type { OutputBuffer } from "./output-buffer.js";
 import { FormatError } from "../core/errors.js";
 import { xzDeclaredSize } from "./xz-index.js";
 import { systemLiblzma, type BufferDecoder } from "./xz-liblzma.js";

@@ -1,5 +1,5 @@
 import { auditIncomplete, type ScanResult } from "../index.js";
-import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import { SEVERITY_RANK, type Severity } from "../core/findings.js";
 
 export type FailOn = Severity | "none";
 

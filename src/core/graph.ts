@@ -1,4 +1,4 @@
-import type { Provider, ResolvedImport } from "../resolve/providers.js";
+import type { Provider, ResolvedImport } from "./kernel.js";
 
 export interface EdgeSymbol {
   symbol: string;

@@ -1,24 +1,8 @@
-import type { ObjectFacts } from "../kmod/facts.js";
-import type { ResolvedImport } from "../resolve/providers.js";
-import type { TableSource } from "../resolve/kernel-table.js";
+import type { ObjectFacts } from "./facts.js";
+import type { ResolvedImport, TableSource } from "./kernel.js";
 import type { DependencyGraph } from "./graph.js";
-import type { RuleId, Severity } from "../rules/meta.js";
-import type { RunningSystem } from "../engine/running-system.js";
-import type { BaselineReport } from "../policy/baseline.js";
-
-export interface Finding {
-  rule: RuleId;
-  severity: Severity;
-  message: string;
-  /** Every symbol the finding concerns, sorted. */
-  symbols: string[];
-  /** For findings that involve another module: the path through it (e.g. proprietary → shim → export → symbol). */
-  chain: string[];
-  /** Every such path when there are several; `chain` is the first. */
-  chains?: string[][];
-  /** Symbols of this finding a baseline accepts; `symbols` then holds only the new ones. */
-  suppressedSymbols?: string[];
-}
+import type { Finding, RuleId, Severity } from "./findings.js";
+import type { RunningSystem } from "./running.js";
 
 /** A module or blob after resolution and policy: facts plus what the scan concluded. */
 export interface AuditedModule {
@@ -95,4 +79,25 @@ export interface ScanResult {
   baseline?: BaselineReport;
   /** Per-rule severities a policy set ("off": disabled); reporters describing rules show these. */
   ruleSeverity?: Partial<Record<RuleId, Severity | "off">>;
+}
+
+/** A baseline entry, or the part of it, that matched no finding of the scan. */
+export interface StaleBaselineEntry {
+  module: string;
+  rule: RuleId;
+  /** The entry's symbols that no finding has any more; empty for a symbol-less entry. */
+  symbols: string[];
+  justification: string;
+}
+
+/** What applying a baseline did, for reporters. */
+export interface BaselineReport {
+  /** The baseline file as the user named it. */
+  file: string;
+  /** Findings the baseline accepted entirely, no longer reported. */
+  suppressed: number;
+  /** Findings still reported because they gained symbols; they now list only the new ones. */
+  narrowed: number;
+  /** Entries that matched nothing: the finding is gone, so the entry should go too. Sorted. */
+  stale: StaleBaselineEntry[];
 }

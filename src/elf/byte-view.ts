@@ -1,6 +1,5 @@
 import { FormatError } from "../core/errors.js";
-
-export type Endian = "little" | "big";
+import { type Endian } from "../core/facts.js";
 
 /** Which parts of a buffer hold the file's bytes, when it was read in parts (engine/ranged-read.ts). */
 export interface ReadRanges {

@@ -1,7 +1,8 @@
 import elfy from "elfy";
 import { FormatError } from "../core/errors.js";
 import { DEFAULT_LIMITS, type ParseLimits } from "../core/limits.js";
-import { ByteView, type Endian, type ReadRanges } from "./byte-view.js";
+import { ByteView, type ReadRanges } from "./byte-view.js";
+import { type Endian } from "../core/facts.js";
 import { SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_STRTAB } from "./constants.js";
 import type { ElfFile, ElfSection } from "./types.js";
 

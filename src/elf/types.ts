@@ -1,5 +1,6 @@
 import type { ParseLimits } from "../core/limits.js";
-import type { ByteView, Endian } from "./byte-view.js";
+import type { ByteView } from "./byte-view.js";
+import type { Endian } from "../core/facts.js";
 
 export interface ElfSection {
   index: number;

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { inspectBytes, readExportReferences, type InspectOptions } from "../kmod/facts.js";
-import { errorOutcome, inspectInput, toOutcome, type InputResult } from "../kmod/inspect-input.js";
+import { inspectInput, toOutcome } from "../kmod/inspect-input.js";
+import { errorOutcome, type InputResult } from "../core/outcome.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { UnreadBytes, type ReadRanges } from "../elf/byte-view.js";

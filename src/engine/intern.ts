@@ -1,8 +1,9 @@
-import type { ImportedSymbol } from "../kmod/imports.js";
-import { SignerMemo, type ModuleSignature } from "../kmod/signature.js";
-import type { SymbolVersion } from "../kmod/versions.js";
-import { factsIn, type InputResult } from "../kmod/inspect-input.js";
-import type { ObjectFacts } from "../kmod/facts.js";
+import type { ImportedSymbol } from "../core/facts.js";
+import { SignerMemo } from "../kmod/signature.js";
+import { type ModuleSignature } from "../core/facts.js";
+import type { SymbolVersion } from "../core/facts.js";
+import { factsIn, type InputResult } from "../core/outcome.js";
+import type { ObjectFacts } from "../core/facts.js";
 
 /**
  * One object per distinct fact across the modules one thread reads: facts are read, never written,

@@ -4,8 +4,11 @@ import { dirname, join } from "node:path";
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import { scan, type ScanOptions } from "./scan.js";
-import { parseProcModules, type LoadedModule } from "../system/proc-modules.js";
-import { decodeKernelTaint, type KernelTaint } from "../system/taint.js";
+import { parseProcModules } from "../system/proc-modules.js";
+import { type LoadedModule } from "../core/running.js";
+import { decodeKernelTaint } from "../system/taint.js";
+import { type KernelTaint } from "../core/running.js";
+import { type RunningSystem } from "../core/running.js";
 
 export interface RunningSystemOptions extends ScanOptions {
   /** The system's root directory, whose lib/modules/<release> is audited (default "/"). */
@@ -14,24 +17,6 @@ export interface RunningSystemOptions extends ScanOptions {
   proc?: string;
   /** The running kernel's release (default: PROC/sys/kernel/osrelease, else uname's). */
   release?: string;
-}
-
-/** A module in /proc/modules, with the file of the same name in the audited tree. */
-export interface RunningModule extends LoadedModule {
-  /** Relative to the tree, as in the scan's modules; null when the tree holds no module of this name. */
-  path: string | null;
-}
-
-export interface RunningSystem {
-  release: string;
-  /** The module tree audited, ROOT/lib/modules/<release>. */
-  tree: string;
-  /** null when PROC/sys/kernel/tainted could not be read (see notes). */
-  tainted: KernelTaint | null;
-  /** Sorted by name; null when PROC/modules could not be read (see notes). */
-  loaded: RunningModule[] | null;
-  /** Why something is missing, in words for the report. */
-  notes: string[];
 }
 
 /** The running kernel's module tree is not on this system; the message says what to do instead. */

@@ -5,7 +5,7 @@ import { audit, type AuditOptions, type InspectedObject } from "../audit/audit.j
 import { DEFAULT_LIMITS, type DecodeLimits } from "../core/limits.js";
 import { detectTables, loadExportDatabase, loadTable, type LoadedTable } from "./tables.js";
 import { referencesOfFile, type FileOutcome, type FileTask } from "./inspect-file.js";
-import { errorOutcome, type Outcome } from "../kmod/inspect-input.js";
+import { errorOutcome, type Outcome } from "../core/outcome.js";
 import { createPool, type InspectPool } from "./pool.js";
 import { walk } from "./walk.js";
 import type { FileError, ScanResult, SkippedFile } from "../core/results.js";

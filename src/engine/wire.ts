@@ -1,7 +1,7 @@
-import type { ObjectFacts } from "../kmod/facts.js";
-import type { ImportedSymbol } from "../kmod/imports.js";
-import type { SymbolVersion } from "../kmod/versions.js";
-import { factsIn } from "../kmod/inspect-input.js";
+import type { ObjectFacts } from "../core/facts.js";
+import type { ImportedSymbol } from "../core/facts.js";
+import type { SymbolVersion } from "../core/facts.js";
+import { factsIn } from "../core/outcome.js";
 import type { FileOutcome } from "./inspect-file.js";
 
 /**

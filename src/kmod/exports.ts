@@ -3,17 +3,7 @@ import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";
 import { NamePrefixes } from "../elf/name-prefixes.js";
-
-export type ExportType = "EXPORT_SYMBOL" | "EXPORT_SYMBOL_GPL" | "EXPORT_SYMBOL_GPL_FUTURE" | "EXPORT_UNUSED_SYMBOL" | "EXPORT_UNUSED_SYMBOL_GPL";
-
-export interface ExportedSymbol {
-  symbol: string;
-  type: ExportType;
-  gplOnly: boolean;
-  namespace: string | null;
-  /** The modversions CRC importers must match, from `__crc_<sym>`; null without CONFIG_MODVERSIONS. */
-  crc: number | null;
-}
+import { type ExportType, type ExportedSymbol } from "../core/facts.js";
 
 /** Section a `__ksymtab_<sym>` label lives in → the export macro that put it there. */
 const KSYMTAB_SECTIONS: Record<string, ExportType> = {

@@ -1,56 +1,29 @@
 import { createHash } from "node:crypto";
 import { FormatError } from "../core/errors.js";
-import { decompress, type Compression } from "../bytes/sniff.js";
+import { decompress } from "../bytes/sniff.js";
+import { type Compression } from "../core/facts.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
-import type { Endian, ReadRanges } from "../elf/byte-view.js";
+import type { ReadRanges } from "../elf/byte-view.js";
+import type { Endian } from "../core/facts.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import type { NameTable } from "../engine/name-table.js";
 import type { FactPool } from "../engine/intern.js";
-import { EXPORT_LABEL_PREFIXES, readExports, type ExportedSymbol } from "./exports.js";
-import { readImports, type ImportedSymbol } from "./imports.js";
+import { EXPORT_LABEL_PREFIXES, readExports } from "./exports.js";
+import { type ExportedSymbol } from "../core/facts.js";
+import { readImports } from "./imports.js";
+import { type ImportedSymbol } from "../core/facts.js";
 import { functionReferences } from "./references.js";
 import { readVmkExports } from "./vmkernel.js";
-import { parseModinfo, tagValues, type StrayModinfoString } from "./modinfo.js";
-import { splitSignature, type ModuleSignature } from "./signature.js";
-import { readVersions, type SymbolVersion } from "./versions.js";
-
-/**
- * Everything kmodaudit knows about one ELF object, read from its bytes alone. Plain data: no
- * policy, no resolution, so it can be cached or passed between threads.
- */
-export interface ObjectFacts {
-  /** "module": has .modinfo. "object": an ET_REL without it — a vendor blob if it imports kernel symbols. */
-  kind: "module" | "object";
-  /** "vmkernel": a VMware ESX module (.vmkmodinfo), whose license rules differ (rules/license.ts). */
-  dialect: "linux" | "vmkernel";
-  /** Of the decompressed file; null when the caller did not ask for it. */
-  sha256: string | null;
-  compression: Compression | null;
-  elf: { class: 32 | 64; endian: Endian; machine: string };
-  modinfo: [string, string][];
-  modinfoStray: StrayModinfoString[];
-  licenses: string[];
-  name: string | null;
-  vermagic: string | null;
-  /** The `depends=` tag split on commas; null when the tag is absent. */
-  depends: string[] | null;
-  importNs: string[];
-  signature: ModuleSignature | null;
-  exports: ExportedSymbol[];
-  imports: ImportedSymbol[];
-  versions: SymbolVersion[];
-  /**
-   * For each exported function: the imports its code reaches, by relocations (see references.ts).
-   * This is what tells a GPL shim that re-exports GPL-only functionality from one whose plain API
-   * never touches it. Reading relocations is the costliest part of a module, and only exports a
-   * non-GPL module imports need it, so it is read on demand (see readExportReferences) unless
-   * `references` is asked for up front.
-   */
-  exportReferences?: Record<string, string[]>;
-}
+import { parseModinfo, tagValues } from "./modinfo.js";
+import { type StrayModinfoString } from "../core/facts.js";
+import { splitSignature } from "./signature.js";
+import { type ModuleSignature } from "../core/facts.js";
+import { readVersions } from "./versions.js";
+import { type SymbolVersion } from "../core/facts.js";
+import { type ObjectFacts } from "../core/facts.js";
 
 export interface InspectOptions {
   limits: DecodeLimits;

@@ -1,12 +1,7 @@
 import { EM_PPC, EM_PPC64, EM_S390, SHN_UNDEF, STB_LOCAL, STB_WEAK } from "../elf/constants.js";
 import type { ElfSymbol } from "../elf/types.js";
 import type { FactPool } from "../engine/intern.js";
-
-export interface ImportedSymbol {
-  symbol: string;
-  /** A weak reference resolves to 0 when nothing provides it, so it never fails a load. */
-  weak: boolean;
-}
+import { type ImportedSymbol } from "../core/facts.js";
 
 /**
  * Undefined symbols that modpost never looks up (scripts/mod/modpost.c, ignore_undef_symbol):

@@ -1,13 +1,6 @@
 import { FormatError } from "../core/errors.js";
 import { decodeName, type NameTable } from "../engine/name-table.js";
-
-/** One string in .modinfo that is not `key=value`. */
-export interface StrayModinfoString {
-  text: string;
-  offset: number;
-  /** Key of the tag this string directly follows (only one NUL between them), e.g. "license". */
-  follows: string | null;
-}
+import { type StrayModinfoString } from "../core/facts.js";
 
 export interface Modinfo {
   /** Every `key=value` tag, in file order; keys may repeat. */

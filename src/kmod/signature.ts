@@ -1,19 +1,6 @@
 import { FormatError } from "../core/errors.js";
 import { derChildren, derOid, readDer, type Der } from "./der.js";
-
-/** What the appended module signature says, as far as it can be read. */
-export interface ModuleSignature {
-  present: true;
-  /** PKCS#7 (the only kind since 4.x), X509 or PGP: the id_type of struct module_signature. */
-  idType: "PKCS#7" | "X509" | "PGP" | `unknown(${number})`;
-  /** The issuer's common name for PKCS#7, as `modinfo` prints it; the embedded name otherwise. */
-  signer?: string;
-  /** Serial number (PKCS#7) or key id, hex with colons as `modinfo` prints it. */
-  keyId?: string;
-  hashAlgo?: string;
-  /** Set when the trailer is present but its contents could not be read. */
-  damaged?: string;
-}
+import { type ModuleSignature } from "../core/facts.js";
 
 const MAGIC = Buffer.from("~Module signature appended~\n", "latin1");
 const INFO_SIZE = 12; // struct module_signature

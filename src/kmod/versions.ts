@@ -2,11 +2,7 @@ import { FormatError } from "../core/errors.js";
 import type { ByteView } from "../elf/byte-view.js";
 import type { ElfSection } from "../elf/types.js";
 import type { FactPool } from "../engine/intern.js";
-
-export interface SymbolVersion {
-  symbol: string;
-  crc: number;
-}
+import { type SymbolVersion } from "../core/facts.js";
 
 // struct modversion_info { unsigned long crc; char name[64 - sizeof(unsigned long)]; }
 const ENTRY_SIZE = 64;

@@ -2,7 +2,7 @@ import { FormatError } from "../core/errors.js";
 import { readRelocations, relocationSections } from "../elf/relocations.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
-import type { ExportedSymbol } from "./exports.js";
+import type { ExportedSymbol } from "../core/facts.js";
 
 /**
  * Exports of a VMkernel module: `.vmksymbolexports` holds `{ char *name; enum exportType; }`

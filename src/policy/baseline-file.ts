@@ -1,5 +1,6 @@
 import { normalizeModuleName } from "../resolve/identity.js";
-import { RULES, type RuleId } from "../rules/meta.js";
+import { RULES } from "../rules/meta.js";
+import { type RuleId } from "../core/findings.js";
 import { at, didYouMean, fail, nonEmptyString, object, onlyKeys, parseJsonText, stringArray, type Where } from "./validate.js";
 
 /**

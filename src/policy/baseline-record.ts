@@ -1,6 +1,6 @@
 import type { ScanResult } from "../core/results.js";
 import { normalizeModuleName } from "../resolve/identity.js";
-import type { RuleId } from "../rules/meta.js";
+import type { RuleId } from "../core/findings.js";
 import { normalizeBaseline, type Baseline, type BaselineEntry } from "./baseline-file.js";
 import { baselineModuleName } from "./baseline.js";
 import { PolicyError } from "./errors.js";

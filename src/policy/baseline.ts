@@ -1,28 +1,9 @@
-import type { AuditedModule, Finding, ScanResult } from "../core/results.js";
+import type { AuditedModule, ScanResult } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
 import { normalizeModuleName } from "../resolve/identity.js";
-import type { RuleId } from "../rules/meta.js";
+import type { RuleId } from "../core/findings.js";
 import type { Baseline } from "./baseline-file.js";
-
-/** A baseline entry, or the part of it, that matched no finding of the scan. */
-export interface StaleBaselineEntry {
-  module: string;
-  rule: RuleId;
-  /** The entry's symbols that no finding has any more; empty for a symbol-less entry. */
-  symbols: string[];
-  justification: string;
-}
-
-/** What applying a baseline did, for reporters. */
-export interface BaselineReport {
-  /** The baseline file as the user named it. */
-  file: string;
-  /** Findings the baseline accepted entirely, no longer reported. */
-  suppressed: number;
-  /** Findings still reported because they gained symbols; they now list only the new ones. */
-  narrowed: number;
-  /** Entries that matched nothing: the finding is gone, so the entry should go too. Sorted. */
-  stale: StaleBaselineEntry[];
-}
+import { type StaleBaselineEntry } from "../core/results.js";
 
 /** The triples of a baseline, by (rule, module); `bare` holds the symbol-less acceptances. */
 interface Accepted {

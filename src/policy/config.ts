@@ -1,5 +1,6 @@
 import { dirname, isAbsolute, join } from "node:path";
-import { RULES, type RuleId, type Severity } from "../rules/meta.js";
+import { RULES } from "../rules/meta.js";
+import { type RuleId, type Severity } from "../core/findings.js";
 import type { BlobLicenses } from "../audit/blob-licenses.js";
 import { isSha256Key } from "../audit/blob-licenses.js";
 import type { RuleSetting, SeverityOverrides } from "./severity.js";

@@ -1,5 +1,6 @@
 import type { ScanResult } from "../core/results.js";
-import { RULES, type RuleId, type Severity } from "../rules/meta.js";
+import { RULES } from "../rules/meta.js";
+import { type RuleId, type Severity } from "../core/findings.js";
 
 /** A rule's severity as a team sets it; "off" drops the rule's findings altogether. */
 export type RuleSetting = Severity | "off";

@@ -1,4 +1,4 @@
-import type { BaselineReport } from "../policy/baseline.js";
+import type { BaselineReport } from "../core/results.js";
 import { escapeForTerminal as esc } from "./escape.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { AuditedModule, Finding } from "../core/results.js";
+import type { AuditedModule } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

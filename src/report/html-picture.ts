@@ -1,6 +1,6 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { providerKey } from "../core/graph.js";
-import { SEVERITY_RANK, type RuleId, type Severity } from "../rules/meta.js";
+import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
 
 /**
  * What the HTML report's dependency picture shows: the modules with findings and what they import

@@ -1,6 +1,7 @@
 import type { ScanResult } from "../core/results.js";
-import type { BaselineReport } from "../policy/baseline.js";
-import { RULES, type RuleId, type Severity } from "../rules/meta.js";
+import type { BaselineReport } from "../core/results.js";
+import { RULES } from "../rules/meta.js";
+import { type RuleId, type Severity } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { summaryOf } from "./json.js";
 import { tableNoticeGiven } from "./not-judged.js";

@@ -1,5 +1,6 @@
-import type { AuditedModule, Finding } from "../core/results.js";
-import { SEVERITY_RANK, type RuleId } from "../rules/meta.js";
+import type { AuditedModule } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
+import { SEVERITY_RANK, type RuleId } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { worstSeverity } from "./html-picture.js";
 

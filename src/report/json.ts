@@ -1,6 +1,7 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
-import type { SymbolVersion } from "../kmod/versions.js";
-import { RULES, type RuleId } from "../rules/meta.js";
+import type { SymbolVersion } from "../core/facts.js";
+import { RULES } from "../rules/meta.js";
+import { type RuleId } from "../core/findings.js";
 import { VERSION } from "../version.js";
 import { effectiveSeverity } from "../policy/severity.js";
 import { runningJson } from "./running.js";

@@ -1,5 +1,7 @@
-import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../core/results.js";
-import { RULES, SEVERITY_RANK, type RuleId, type Severity } from "../rules/meta.js";
+import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
+import { RULES } from "../rules/meta.js";
+import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { counterparts } from "./fingerprint.js";
 import { ruleHelpUri } from "./links.js";

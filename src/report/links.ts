@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { RuleId } from "../rules/meta.js";
+import type { RuleId } from "../core/findings.js";
 import { PACKAGE_ROOT } from "../package-root.js";
 
 /**

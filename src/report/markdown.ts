@@ -1,5 +1,6 @@
-import type { AuditedModule, Finding, ScanResult } from "../core/results.js";
-import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import type { AuditedModule, ScanResult } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
+import { SEVERITY_RANK, type Severity } from "../core/findings.js";
 import { auditIncomplete } from "../audit/not-judged.js";
 import { summaryOf } from "./json.js";
 import { notJudgedText, tableNoticeGiven } from "./not-judged.js";

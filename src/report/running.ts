@@ -1,6 +1,6 @@
 import type { AuditedModule } from "../core/results.js";
-import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
-import type { RunningModule, RunningSystem } from "../engine/running-system.js";
+import { SEVERITY_RANK, type Severity } from "../core/findings.js";
+import type { RunningModule, RunningSystem } from "../core/running.js";
 import { explainModuleTaint, TAINT_FLAGS } from "../system/taint.js";
 import { renderBoxTable, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";

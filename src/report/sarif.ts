@@ -1,6 +1,8 @@
-import type { AuditedModule, FileError, Finding, NotJudged, ScanResult } from "../core/results.js";
+import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
 import { auditIncomplete } from "../audit/not-judged.js";
-import { RULES, type RuleId, type Severity } from "../rules/meta.js";
+import { RULES } from "../rules/meta.js";
+import { type RuleId, type Severity } from "../core/findings.js";
 import { VERSION } from "../version.js";
 import { artifactLocation, WORKING_DIRECTORY, type ArtifactLocation } from "./artifact-uri.js";
 import { escapeForTerminal as esc } from "./escape.js";

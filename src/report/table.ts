@@ -1,5 +1,5 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
-import { SEVERITY_RANK, type Severity } from "../rules/meta.js";
+import { SEVERITY_RANK, type Severity } from "../core/findings.js";
 import { renderBoxTable, tableWidth, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";

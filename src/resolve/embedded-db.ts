@@ -1,6 +1,7 @@
 import { brotliDecompressSync, constants } from "node:zlib";
 import { FormatError } from "../core/errors.js";
-import { isGplOnly, type ExportType } from "../kmod/exports.js";
+import { isGplOnly } from "../kmod/exports.js";
+import { type ExportType } from "../core/facts.js";
 import type { ExportTable, KernelExport } from "./symvers.js";
 
 /**

@@ -1,13 +1,5 @@
 import type { ExportTable, KernelExport } from "./symvers.js";
-
-export type TableKind = "symvers" | "modules" | "embedded" | "vmlinux" | "system-map";
-
-export interface TableSource {
-  kind: TableKind;
-  file: string;
-  /** Why this table is in use: given on the command line, or found beside the scanned tree. */
-  origin: "explicit" | "detected";
-}
+import { type TableSource } from "../core/kernel.js";
 
 /** The target kernel's exports, merged from every table given; the first table naming a symbol wins. */
 export interface KernelTable {

@@ -1,24 +1,10 @@
-import type { ExportType } from "../kmod/exports.js";
-import type { ObjectFacts } from "../kmod/facts.js";
-import type { ImportedSymbol } from "../kmod/imports.js";
-import type { SymbolVersion } from "../kmod/versions.js";
+import type { ExportType } from "../core/facts.js";
+import type { ObjectFacts } from "../core/facts.js";
+import type { ImportedSymbol } from "../core/facts.js";
+import type { SymbolVersion } from "../core/facts.js";
 import type { KernelTable } from "./kernel-table.js";
 import { normalizeModuleName } from "./identity.js";
-
-/** Who provides a symbol to an importer. */
-export interface Provider {
-  /** Display name: `name=` of a scanned module, "vmlinux", or a module named by a kernel table. */
-  name: string;
-  /** "scan": a module in this scan (its path is set); "table": a kernel export table row. */
-  from: "scan" | "table";
-  path?: string;
-  /** vmlinux itself rather than a module. */
-  kernel: boolean;
-  type: ExportType | null;
-  gplOnly: boolean;
-  namespace: string | null;
-  crc: number | null;
-}
+import { type Provider, type ResolvedImport } from "../core/kernel.js";
 
 export interface ScannedExporter {
   path: string;
@@ -90,12 +76,6 @@ export class ProviderIndex {
     for (const s of this.scanned.keys()) if (!this.table.bySymbol.has(s)) n++;
     return n;
   }
-}
-
-export interface ResolvedImport {
-  symbol: string;
-  weak: boolean;
-  provider: Provider | null;
 }
 
 export function resolveImports(facts: ObjectFacts, index: ProviderIndex): ResolvedImport[] {

@@ -1,5 +1,6 @@
 import { FormatError } from "../core/errors.js";
-import { isGplOnly, type ExportType } from "../kmod/exports.js";
+import { isGplOnly } from "../kmod/exports.js";
+import { type ExportType } from "../core/facts.js";
 
 /** One row of a kernel export table. `type` is null where the format carries no export type. */
 export interface KernelExport {

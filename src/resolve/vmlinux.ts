@@ -3,7 +3,8 @@ import { ET_REL } from "../elf/constants.js";
 import { parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { ElfFile, ElfSection } from "../elf/types.js";
-import { isGplOnly, readExports, type ExportType } from "../kmod/exports.js";
+import { isGplOnly, readExports } from "../kmod/exports.js";
+import { type ExportType } from "../core/facts.js";
 import type { ExportTable, KernelExport } from "./symvers.js";
 
 const KSYMTAB_TYPES: [string, ExportType][] = [

@@ -1,4 +1,4 @@
-import type { Finding } from "../core/results.js";
+import type { Finding } from "../core/findings.js";
 import { blobUsesGplOnly } from "./blob-uses-gpl-only.js";
 import { dependsMismatch } from "./depends-mismatch.js";
 import { dynamicSymbolLookup } from "./dynamic-symbol-lookup.js";

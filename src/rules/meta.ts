@@ -1,24 +1,5 @@
-export type Severity = "error" | "warning" | "info";
+import { type Severity, type RuleId } from "../core/findings.js";
 
-export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
-/** Stable rule ids: used in JSON, SARIF, baselines and exit codes. Never rename one. */
-export type RuleId =
-  | "gpl-only-symbol-use"
-  | "missing-license"
-  | "license-tags-disagree"
-  | "suspicious-license-string"
-  | "unresolved-symbol"
-  | "symbol-version-mismatch"
-  | "missing-namespace-import"
-  | "vermagic-mismatch"
-  | "depends-mismatch"
-  | "proprietary-taint-inherited"
-  | "inherits-proprietary-taint"
-  | "gpl-shim-reexport"
-  | "dynamic-symbol-lookup"
-  | "blob-uses-gpl-only"
-  | "vmk-binds-gpl-module";
 
 export interface RuleMeta {
   severity: Severity;

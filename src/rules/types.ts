@@ -1,7 +1,7 @@
 import type { AuditedModule } from "../core/results.js";
 import type { DependencyGraph } from "../core/graph.js";
 import type { ProviderIndex } from "../resolve/providers.js";
-import type { RuleId } from "./meta.js";
+import type { RuleId } from "../core/findings.js";
 
 export type ModuleUnderAudit = Omit<AuditedModule, "findings">;
 

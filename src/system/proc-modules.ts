@@ -1,29 +1,5 @@
-/**
- * /proc/modules, one line per module, as m_show() in kernel/module/procfs.c (kernel/module.c before
- * 5.19) writes it:
- *
- *   name size refcount deps state address [(taint)]
- *   nvidia 56807424 71 nvidia_modeset,nvidia_uvm, Live 0x0000000000000000 (POE)
- *
- * `deps` is the modules using this one, each followed by a comma, plus `[permanent],` for a module
- * that cannot be unloaded, or `-`. Without CONFIG_MODULE_UNLOAD refcount and deps are both `-`.
- * The taint letters are module_flags(): the module's taint flags, and before 6.x a `+` (loading)
- * or `-` (unloading) inside the same parentheses.
- */
-export interface LoadedModule {
-  name: string;
-  /** Bytes of memory the module occupies. */
-  size: number;
-  /** null when the kernel does not count references (no CONFIG_MODULE_UNLOAD). */
-  refcount: number | null;
-  /** Modules that use this one, sorted. */
-  usedBy: string[];
-  /** Has an init but no exit function: it can never be unloaded. */
-  permanent: boolean;
-  state: "live" | "loading" | "unloading";
-  /** The module's taint letters, e.g. "POE"; "" when untainted. */
-  taint: string;
-}
+import { type LoadedModule } from "../core/running.js";
+
 
 export interface ProcModules {
   modules: LoadedModule[];

@@ -1,3 +1,4 @@
+import { type ExplainedTaint, type KernelTaint } from "../core/running.js";
 /**
  * The kernel's taint flags, as `taint_flags[]` in kernel/panic.c and the bit numbers of
  * include/linux/panic.h define them (through TAINT_FWCTL, Linux 6.15). The wording follows
@@ -40,20 +41,6 @@ export const TAINT_FLAGS: readonly TaintFlag[] = [
 ];
 
 const BY_LETTER = new Map(TAINT_FLAGS.map((f) => [f.letter, f]));
-
-/** One set flag, explained. */
-export interface ExplainedTaint {
-  letter: string;
-  /** TAINT_<name>, or null for a letter or bit this kernel table does not know (a newer kernel). */
-  name: string | null;
-  meaning: string;
-}
-
-/** The kernel-wide taint as /proc/sys/kernel/tainted gives it. */
-export interface KernelTaint {
-  value: number;
-  flags: (ExplainedTaint & { bit: number })[];
-}
 
 /** Decodes /proc/sys/kernel/tainted: a decimal unsigned long, one bit per flag. */
 export function decodeKernelTaint(text: string): KernelTaint | null {

@@ -1,7 +1,7 @@
 import { FormatError } from "../core/errors.js";
-import { hasElfMagic } from "../elf/elfy-adapter.js";
+import { hasElfMagic } from "./elfy-adapter.js";
 import type { DecodeLimits } from "../core/limits.js";
-import { decompress } from "./sniff.js";
+import { decompress } from "../bytes/sniff.js";
 
 /**
  * A kernel image as given to --vmlinux: a vmlinux ELF (possibly compressed as a whole), or an x86

@@ -1,0 +1,31 @@
+import { FormatError } from "./errors.js";
+import type { ObjectFacts } from "./facts.js";
+
+/* What became of an input as it was opened: facts, a reason it holds none, or the error that stopped it. */
+
+/** What became of one input, or of one member inside it. */
+export type Outcome =
+  | { kind: "facts"; facts: ObjectFacts; bytes: number }
+  | { kind: "skipped"; reason: string; bytes?: number }
+  | { kind: "error"; message: string; structure?: string; offset?: number };
+
+export interface InputResult {
+  /** The input itself, when it is not an archive. */
+  self?: Outcome;
+  /** Archive members, each by its provenance below the input ("data.tar.xz!/lib/modules/…/x.ko"). */
+  members: { path: string; outcome: Outcome }[];
+}
+
+export function errorOutcome(e: unknown): Extract<Outcome, { kind: "error" }> {
+  if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+  // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
+  return { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+}
+
+/** Every facts an input yielded, its own and its members'. */
+export function factsIn(r: InputResult): ObjectFacts[] {
+  const out: ObjectFacts[] = [];
+  if (r.self?.kind === "facts") out.push(r.self.facts);
+  for (const m of r.members) if (m.outcome.kind === "facts") out.push(m.outcome.facts);
+  return out;
+}

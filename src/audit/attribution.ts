@@ -8,6 +8,7 @@ import { functionReferences } from "../kmod/references.js";
 import { splitSignature } from "../kmod/signature.js";
 import type { AuditedModule, NotJudged, ScanResult } from "../core/results.js";
 import type { Provider } from "../core/kernel.js";
+import { compareCodeUnits } from "../core/order.js";
 
 export interface ReachedSymbol {
   symbol: string;
@@ -32,7 +33,6 @@ export interface BlobAttribution {
   notJudged: NotJudged[];
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Which kernel interfaces a vendor blob reaches directly, and which only through the glue module
@@ -77,9 +77,9 @@ export async function attributeBlob(result: ScanResult, blobPath: string, gluePa
     kernel: result.kernel,
     blob: { path: blob.path, name: blob.name },
     glue: { path: glue.path, name: glue.name, licenses: glue.facts.licenses },
-    direct: direct.sort((a, b) => cmp(a.symbol, b.symbol)),
-    viaGlue: viaGlue.sort((a, b) => cmp(a.glueFunction, b.glueFunction)),
-    onlyThroughGlue: [...through.values()].sort((a, b) => cmp(a.symbol, b.symbol)),
+    direct: direct.sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
+    viaGlue: viaGlue.sort((a, b) => compareCodeUnits(a.glueFunction, b.glueFunction)),
+    onlyThroughGlue: [...through.values()].sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
     unprovided: unprovided.sort(),
     notJudged: result.notJudged,
   };

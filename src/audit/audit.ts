@@ -9,6 +9,7 @@ import { runRules } from "../rules/index.js";
 import { isGplCompatible, licenseVerdicts, vmkLicenseVerdicts } from "../rules/license.js";
 import { declaredBlobLicense, type BlobLicenses } from "./blob-licenses.js";
 import { isNonGpl, sortedUnique, type ModuleUnderAudit, type RuleContext } from "../rules/types.js";
+import { byCodeUnits } from "../core/order.js";
 
 export interface InspectedObject {
   path: string;
@@ -56,7 +57,7 @@ async function attachShimReferences(bases: ModuleUnderAudit[], options: AuditOpt
   }
 }
 
-const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byPath = byCodeUnits("path");
 
 /**
  * Resolution and policy over facts already read: pure, no I/O. An ET_REL without .modinfo is a

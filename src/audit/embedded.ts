@@ -7,14 +7,14 @@ import { mergeTables, type KernelTable } from "../resolve/kernel-table.js";
 import { type TableSource } from "../core/kernel.js";
 import { ProviderIndex } from "../resolve/providers.js";
 import { releaseOfVermagic } from "../resolve/release.js";
+import { byCodeUnits, compareCodeUnits } from "../core/order.js";
 
 export interface EmbeddedOutcome extends AuditOutcome {
   /** The embedded tables used, one source per release. */
   kernel: KernelTable;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byPath = <T extends { path: string }>(a: T, b: T) => cmp(a.path, b.path);
+const byPath = byCodeUnits("path");
 
 /** The release an object asks for: a Linux module's vermagic. Blobs and VMkernel modules carry none. */
 function wantedRelease(o: InspectedObject): string | null {
@@ -23,7 +23,7 @@ function wantedRelease(o: InspectedObject): string | null {
 }
 
 function sourceFor(release: string, choices: readonly EmbeddedChoice[]): TableSource {
-  const nearest = [...new Set(choices.filter((c) => !c.exact).map((c) => c.wanted))].sort(cmp);
+  const nearest = [...new Set(choices.filter((c) => !c.exact).map((c) => c.wanted))].sort(compareCodeUnits);
   const note = nearest.length ? `, nearest to ${nearest.join(", ")}` : "";
   return { kind: "embedded", file: `${release} (kmodaudit embedded export database${note})`, origin: "detected" };
 }
@@ -73,7 +73,7 @@ export async function auditWithEmbedded(
     g.objects.push(o);
     if (choice && !g.choices.includes(choice)) g.choices.push(choice);
   });
-  const matched = [...groups.values()].filter((g) => g.release !== null).sort((a, b) => b.objects.length - a.objects.length || cmp(a.release!, b.release!));
+  const matched = [...groups.values()].filter((g) => g.release !== null).sort((a, b) => b.objects.length - a.objects.length || compareCodeUnits(a.release!, b.release!));
   if (matched.length === 0) return null;
   matched[0]!.objects.push(...floating);
 

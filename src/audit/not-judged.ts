@@ -3,6 +3,7 @@ import type { AuditedModule, FileError, NotJudged, NotJudgedCode, ScanResult, Sk
 import type { TableSource } from "../core/kernel.js";
 import { releaseOfVermagic } from "../resolve/release.js";
 import type { ExportTable } from "../resolve/symvers.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /**
  * What a scan was asked to judge and could not, though no file failed: a path given from which not
@@ -152,9 +153,8 @@ function noKernelTable(input: NotJudgedInput): NotJudged[] {
   ];
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every notice for one scan, sorted by path (notices about the whole scan first), then code. */
 export function notJudgedOf(input: NotJudgedInput): NotJudged[] {
-  return [...unaudited(input), ...tableNotices(input), ...noKernelTable(input)].sort((a, b) => cmp(a.path ?? "", b.path ?? "") || cmp(a.code, b.code));
+  return [...unaudited(input), ...tableNotices(input), ...noKernelTable(input)].sort((a, b) => compareCodeUnits(a.path ?? "", b.path ?? "") || compareCodeUnits(a.code, b.code));
 }

@@ -1,4 +1,5 @@
 import { parseRelease, readExportDatabaseHeader, VERSION, type EmbeddedRelease } from "../index.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /** "6.1.0-47", "6.12.117+deb12": a release without its flavour, as Debian's kernel series go. */
 function withoutFlavour(release: string): string {
@@ -14,7 +15,7 @@ function age(release: string): number[] {
 function older(a: string, b: string): number {
   const [x, y] = [age(a), age(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareCodeUnits(a, b);
 }
 
 /** "191 Debian kernel builds, 6.1.0-47 … 7.3.4+deb13, for amd64, arm64, …" */

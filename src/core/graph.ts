@@ -1,4 +1,5 @@
 import type { Provider, ResolvedImport } from "./kernel.js";
+import { compareCodeUnits } from "./order.js";
 
 export interface EdgeSymbol {
   symbol: string;
@@ -26,7 +27,6 @@ export function providerKey(p: Provider): string {
   return p.path ?? `table:${p.name}`;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The module dependency graph that depmod computes: an edge from each module to every module (not
@@ -60,7 +60,7 @@ export class DependencyGraph {
         list.push(n.path);
         importers.set(imp.symbol, list);
       }
-      const sorted = [...edges.values()].sort((a, b) => cmp(a.toName, b.toName));
+      const sorted = [...edges.values()].sort((a, b) => compareCodeUnits(a.toName, b.toName));
       this.out.set(n.path, sorted);
       for (const e of sorted) {
         // Copied to its length, as facts' arrays are (engine/intern.ts says why): the graph keeps it.
@@ -79,7 +79,7 @@ export class DependencyGraph {
 
   /** Who depends on `key` directly. */
   dependents(key: string): DependencyEdge[] {
-    return [...(this.in.get(key) ?? [])].sort((a, b) => cmp(a.from, b.from));
+    return [...(this.in.get(key) ?? [])].sort((a, b) => compareCodeUnits(a.from, b.from));
   }
 
   /** Modules in the scan that import `symbol` from the provider `key`. */

@@ -9,6 +9,7 @@ import { type LoadedModule } from "../core/running.js";
 import { decodeKernelTaint } from "../system/taint.js";
 import { type KernelTaint } from "../core/running.js";
 import { type RunningSystem } from "../core/running.js";
+import { compareCodeUnits } from "../core/order.js";
 
 export interface RunningSystemOptions extends ScanOptions {
   /** The system's root directory, whose lib/modules/<release> is audited (default "/"). */
@@ -61,7 +62,7 @@ function filesByName(modules: readonly AuditedModule[]): Map<string, string> {
   const candidates = modules
     .filter((m) => m.kind === "module" && !m.path.includes("!/")) // archive members are never loaded
     .map((m) => ({ key: normalizeModuleName(m.name), path: m.path }))
-    .sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => rank(a.path) - rank(b.path) || compareCodeUnits(a.path, b.path));
   const byName = new Map<string, string>();
   for (const c of candidates) if (!byName.has(c.key)) byName.set(c.key, c.path);
   return byName;
@@ -105,7 +106,7 @@ export async function auditRunningSystem(options: RunningSystemOptions = {}): Pr
   const loaded =
     parsed?.modules
       .map((m) => ({ ...m, path: byName.get(normalizeModuleName(m.name)) ?? null }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) ?? null;
+      .sort((a, b) => compareCodeUnits(a.name, b.name)) ?? null;
   // Lines the kernel would never write: said in the notes, not as scan errors (they are no file's).
   for (const p of parsed?.problems ?? []) notes.push(`${procModules} line ${p.line} is ignored: ${p.message}.`);
   return { ...result, running: { release, tree, tainted, loaded, notes } };

@@ -14,6 +14,7 @@ import { auditWithEmbedded } from "../audit/embedded.js";
 import type { ExportDatabase } from "../resolve/embedded-db.js";
 import { needsSha256, type BlobLicenses } from "../audit/blob-licenses.js";
 import { notJudgedOf } from "../audit/not-judged.js";
+import { byCodeUnits } from "../core/order.js";
 
 export interface ScanOptions {
   /** Module.symvers files (plain or .gz) of the target kernel, in order of precedence. */
@@ -48,7 +49,7 @@ export interface ScanOptions {
   onProgress?: (done: number, path: string, total: number | null) => void;
 }
 
-const byPath = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+const byPath = byCodeUnits("path");
 
 /** An error outcome as the report lists it. */
 function fileError(path: string, o: Extract<Outcome, { kind: "error" }>): FileError {

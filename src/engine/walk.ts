@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
 import { normalize } from "node:path";
+import { compareCodeUnits } from "../core/order.js";
 
 export type WalkEntry =
   | { type: "file"; path: string; abs: string; followLinks: boolean }
@@ -65,7 +66,7 @@ function* walkDir(abs: string, shown: string): Generator<WalkEntry> {
     yield { type: "error", path: shown || ".", message: `cannot read directory: ${errnoMessage(e)}` };
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  entries.sort((a, b) => compareCodeUnits(a.name, b.name));
   for (const d of entries) {
     const childAbs = child(abs, d.name);
     const childShown = shown ? child(shown, d.name) : d.name;

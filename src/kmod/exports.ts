@@ -4,6 +4,7 @@ import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";
 import { NamePrefixes } from "../elf/name-prefixes.js";
 import { type ExportType, type ExportedSymbol } from "../core/facts.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /** Section a `__ksymtab_<sym>` label lives in → the export macro that put it there. */
 const KSYMTAB_SECTIONS: Record<string, ExportType> = {
@@ -84,5 +85,5 @@ export function readExports(elf: ElfFile, symbols: ElfSymbol[]): ExportedSymbol[
     const e = found.get(symbol);
     if (e) e.crc = crc;
   }
-  return [...found.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return [...found.values()].sort((a, b) => compareCodeUnits(a.symbol, b.symbol));
 }

@@ -3,6 +3,7 @@ import { readRelocations, relocationSections } from "../elf/relocations.js";
 import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import type { ExportedSymbol } from "../core/facts.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /**
  * Exports of a VMkernel module: `.vmksymbolexports` holds `{ char *name; enum exportType; }`
@@ -30,5 +31,5 @@ export function readVmkExports(elf: ElfFile, symbols: readonly ElfSymbol[]): Exp
       out.set(name, { symbol: name, type: "EXPORT_SYMBOL", gplOnly: false, namespace: null, crc: null });
     }
   }
-  return [...out.values()].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return [...out.values()].sort((a, b) => compareCodeUnits(a.symbol, b.symbol));
 }

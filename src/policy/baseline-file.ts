@@ -2,6 +2,7 @@ import { normalizeModuleName } from "../resolve/identity.js";
 import { RULES } from "../rules/meta.js";
 import { type RuleId } from "../core/findings.js";
 import { at, didYouMean, fail, nonEmptyString, object, onlyKeys, parseJsonText, stringArray, type Where } from "./validate.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /**
  * The baseline file: findings a team has accepted, each with the reason, reviewed in pull requests.
@@ -30,11 +31,10 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sortedUnique = (xs: Iterable<string>) => [...new Set(xs)].sort(cmp);
+const sortedUnique = (xs: Iterable<string>) => [...new Set(xs)].sort(compareCodeUnits);
 
 function entryOrder(a: BaselineEntry, b: BaselineEntry): number {
-  return cmp(a.module, b.module) || cmp(a.rule, b.rule) || cmp(a.symbols.join("\n"), b.symbols.join("\n")) || cmp(a.justification, b.justification);
+  return compareCodeUnits(a.module, b.module) || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")) || compareCodeUnits(a.justification, b.justification);
 }
 
 /** Sorted entries, sorted symbols, fixed key order: regenerating an unchanged baseline changes no byte. */

@@ -4,6 +4,7 @@ import { normalizeModuleName } from "../resolve/identity.js";
 import type { RuleId } from "../core/findings.js";
 import type { Baseline } from "./baseline-file.js";
 import { type StaleBaselineEntry } from "../core/results.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /** The triples of a baseline, by (rule, module); `bare` holds the symbol-less acceptances. */
 interface Accepted {
@@ -12,7 +13,6 @@ interface Accepted {
 }
 
 const keyOf = (rule: string, module: string) => `${rule}\0${module}`;
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The identity a baseline knows a module by: its normalised name, whatever its path. */
 export const baselineModuleName = (m: Pick<AuditedModule, "name">): string => normalizeModuleName(m.name);
@@ -86,6 +86,6 @@ export function applyBaseline(result: ScanResult, baseline: Baseline, file: stri
     const gone = e.symbols.filter((s) => !matched.has(`${k}\0${s}`));
     if (e.symbols.length === 0 ? !matched.has(`${k}\0`) : gone.length > 0) stale.push({ module: e.module, rule: e.rule, symbols: gone, justification: e.justification });
   }
-  stale.sort((a, b) => cmp(a.module, b.module) || cmp(a.rule, b.rule) || cmp(a.symbols.join("\n"), b.symbols.join("\n")));
+  stale.sort((a, b) => compareCodeUnits(a.module, b.module) || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")));
   return { ...result, modules, baseline: { file, suppressed, narrowed: narrowedCount, stale } };
 }

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { AuditedModule } from "../core/results.js";
 import type { Finding } from "../core/findings.js";
+import { compareCodeUnits } from "../core/order.js";
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The other modules a finding is about. A chain starts with the two modules involved (the user
@@ -10,7 +10,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function counterparts(module: AuditedModule, finding: Finding): string[] {
   const chains = finding.chains ?? (finding.chain.length ? [finding.chain] : []);
-  return [...new Set(chains.flatMap((c) => c.slice(0, 2)))].filter((x) => x !== module.name).sort(cmp);
+  return [...new Set(chains.flatMap((c) => c.slice(0, 2)))].filter((x) => x !== module.name).sort(compareCodeUnits);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { providerKey } from "../core/graph.js";
 import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /**
  * What the HTML report's dependency picture shows: the modules with findings and what they import
@@ -81,7 +82,6 @@ const GRAPH_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
 
 const EDGE_RANK: Record<PictureEdgeKind, number> = { plain: 0, proprietary: 1, shim: 2, "gpl-only": 3 };
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function worstSeverity(m: AuditedModule): Severity | null {
   let worst: Severity | null = null;
@@ -95,7 +95,7 @@ const nonGpl = (m: AuditedModule) => m.gplCompatible.loader !== true || m.gplCom
 function priority(a: AuditedModule, b: AuditedModule): number {
   const graphy = (m: AuditedModule) => (m.findings.some((f) => GRAPH_RULES.has(f.rule)) ? 1 : 0);
   const sev = (m: AuditedModule) => SEVERITY_RANK[worstSeverity(m) ?? "info"];
-  return graphy(b) - graphy(a) || sev(b) - sev(a) || b.findings.length - a.findings.length || cmp(a.path, b.path);
+  return graphy(b) - graphy(a) || sev(b) - sev(a) || b.findings.length - a.findings.length || compareCodeUnits(a.path, b.path);
 }
 
 /** One module's imports grouped by provider, as the edges they would draw. */
@@ -112,10 +112,10 @@ function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule
   }
   const edges: PictureEdge[] = [];
   for (const [to, g] of groups) {
-    const symbols = [...g.symbols].sort(cmp);
+    const symbols = [...g.symbols].sort(compareCodeUnits);
     const provider = byPath.get(to);
     if (g.gplOnly.length) {
-      edges.push({ from: m.path, to, kind: "gpl-only", symbols, marked: [...g.gplOnly].sort(cmp), violation: nonGpl(m) });
+      edges.push({ from: m.path, to, kind: "gpl-only", symbols, marked: [...g.gplOnly].sort(compareCodeUnits), violation: nonGpl(m) });
     } else if (provider && m.gplCompatible.loader === true && provider.gplCompatible.loader === false) {
       edges.push({ from: m.path, to, kind: "proprietary", symbols, marked: symbols, violation: false });
     } else if (to !== KERNEL) {
@@ -158,7 +158,7 @@ class PictureBuilder {
       this.edges.set(id, e);
       return;
     }
-    const marked = [...new Set([...had.marked, ...e.marked])].sort(cmp);
+    const marked = [...new Set([...had.marked, ...e.marked])].sort(compareCodeUnits);
     const kind = EDGE_RANK[e.kind] > EDGE_RANK[had.kind] ? e.kind : had.kind;
     this.edges.set(id, { ...had, kind, marked, violation: had.violation || e.violation });
   }
@@ -177,7 +177,7 @@ function addShimChains(b: PictureBuilder, shim: AuditedModule, result: ScanResul
       for (const importer of result.graph.importersOf(shim.path, exported)) {
         const p = byPath.get(importer);
         if (!p || p.name !== user) continue;
-        const symbols = (result.graph.dependencies(importer).find((e) => e.to === shim.path)?.symbols ?? []).map((s) => s.symbol).sort(cmp);
+        const symbols = (result.graph.dependencies(importer).find((e) => e.to === shim.path)?.symbols ?? []).map((s) => s.symbol).sort(compareCodeUnits);
         b.addEdge({ from: importer, to: shim.path, kind: "shim", symbols, marked: [exported], violation: false });
       }
       const imp = shim.imports.find((i) => i.symbol === gplSymbol && i.provider);
@@ -195,7 +195,7 @@ function addVmkBindings(b: PictureBuilder, m: AuditedModule, result: ScanResult)
     if (f.rule !== "vmk-binds-gpl-module") continue;
     for (const e of result.graph.dependencies(m.path)) {
       if (e.toName !== f.chain[1]) continue;
-      b.addEdge({ from: m.path, to: e.to, kind: "gpl-only", symbols: e.symbols.map((s) => s.symbol).sort(cmp), marked: f.symbols, violation: true });
+      b.addEdge({ from: m.path, to: e.to, kind: "gpl-only", symbols: e.symbols.map((s) => s.symbol).sort(compareCodeUnits), marked: f.symbols, violation: true });
     }
   }
 }

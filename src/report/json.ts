@@ -5,8 +5,8 @@ import { type RuleId } from "../core/findings.js";
 import { VERSION } from "../version.js";
 import { effectiveSeverity } from "../policy/severity.js";
 import { runningJson } from "./running.js";
+import { compareCodeUnits } from "../core/order.js";
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const hexCrc = (crc: number | null) => (crc === null ? null : `0x${crc.toString(16).padStart(8, "0")}`);
 
@@ -48,9 +48,9 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
     gplOnlyImports: m.imports
       .filter((i) => i.provider?.gplOnly)
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
-      .sort((a, b) => cmp(a.symbol, b.symbol)),
+      .sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
     unresolved: m.unresolved,
-    versions: f.versions.map(versionJson).sort((a, b) => cmp(a.symbol, b.symbol)),
+    versions: f.versions.map(versionJson).sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
     findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain, ...(x.chains ? { chains: x.chains } : {}), ...(x.suppressedSymbols ? { suppressedSymbols: x.suppressedSymbols } : {}) })),
   };
 }
@@ -58,7 +58,7 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
 export function summaryOf(result: ScanResult) {
   const findings: Partial<Record<RuleId, number>> = {};
   for (const m of result.modules) for (const f of m.findings) findings[f.rule] = (findings[f.rule] ?? 0) + 1;
-  const sortedFindings = Object.fromEntries(Object.entries(findings).sort(([a], [b]) => cmp(a, b)));
+  const sortedFindings = Object.fromEntries(Object.entries(findings).sort(([a], [b]) => compareCodeUnits(a, b)));
   return {
     files: result.files,
     modules: result.modules.filter((m) => m.kind === "module").length,

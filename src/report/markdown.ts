@@ -6,6 +6,7 @@ import { summaryOf } from "./json.js";
 import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { ruleHelpUri } from "./links.js";
 import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
+import { compareCodeUnits } from "../core/order.js";
 
 export interface MarkdownOptions {
   /** Findings at or above this severity fail the audit; the heading says whether any do. */
@@ -47,7 +48,7 @@ const worst = (m: AuditedModule) => Math.max(...m.findings.map((f) => SEVERITY_R
 
 /** Modules with errors first (then by path, as scanned), so that a report cut to size keeps what fails. */
 function byWorstFinding(modules: AuditedModule[]): AuditedModule[] {
-  return modules.filter((m) => m.findings.length > 0).sort((a, b) => worst(b) - worst(a) || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return modules.filter((m) => m.findings.length > 0).sort((a, b) => worst(b) - worst(a) || compareCodeUnits(a.path, b.path));
 }
 
 function headline(scan: ScanResult, failOn: Severity | "none"): string {

@@ -1,4 +1,5 @@
 import type { EmbeddedRelease } from "./embedded-db.js";
+import { compareCodeUnits } from "../core/order.js";
 
 /**
  * Which embedded release stands in for the kernel a module was built for. Debian names its kernel
@@ -61,7 +62,7 @@ export function chooseRelease(releases: readonly EmbeddedRelease[], wanted: stri
       Math.abs(a.position - want.position) - Math.abs(b.position - want.position) ||
       b.position - a.position ||
       a.flavour.length - b.flavour.length ||
-      (a.flavour < b.flavour ? -1 : a.flavour > b.flavour ? 1 : 0),
+      compareCodeUnits(a.flavour, b.flavour),
   )[0];
   return best ? { release: best.release, wanted, exact: false } : null;
 }

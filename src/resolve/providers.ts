@@ -5,6 +5,7 @@ import type { SymbolVersion } from "../core/facts.js";
 import type { KernelTable } from "./kernel-table.js";
 import { normalizeModuleName } from "./identity.js";
 import { type Provider, type ResolvedImport } from "../core/kernel.js";
+import { compareCodeUnits } from "../core/order.js";
 
 export interface ScannedExporter {
   path: string;
@@ -28,7 +29,7 @@ export class ProviderIndex {
     exporters: readonly ScannedExporter[],
     readonly table: KernelTable,
   ) {
-    for (const m of [...exporters].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    for (const m of [...exporters].sort((a, b) => compareCodeUnits(a.path, b.path))) {
       for (const e of m.facts.exports) {
         if (this.scanned.has(e.symbol)) continue;
         this.scanned.set(e.symbol, { name: m.name, from: "scan", path: m.path, kernel: false, type: e.type, gplOnly: e.gplOnly, namespace: e.namespace, crc: e.crc });

@@ -2,6 +2,7 @@ import type { AuditedModule } from "../core/results.js";
 import type { DependencyGraph } from "../core/graph.js";
 import type { ProviderIndex } from "../resolve/providers.js";
 import type { RuleId } from "../core/findings.js";
+import { compareCodeUnits } from "../core/order.js";
 
 export type ModuleUnderAudit = Omit<AuditedModule, "findings">;
 
@@ -39,7 +40,7 @@ export interface Rule {
 }
 
 export function sortedUnique(symbols: Iterable<string>): string[] {
-  return [...new Set(symbols)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...new Set(symbols)].sort((a, b) => compareCodeUnits(a, b));
 }
 
 /** "a, b, c" — or "a, b, c and 12 more" — for messages; the full list is in `symbols`. */

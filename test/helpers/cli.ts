@@ -9,9 +9,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would (npm test builds dist/ first), with no terminal attached. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, ...env } });
+/** Runs the built CLI as a user would (npm test builds dist/ first), with no terminal attached, in `cwd` if given. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CliRun {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -44,8 +44,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 
+// The row types' order is part of the format: src/core/export-types.ts holds it (npm run build first).
+import { EXPORT_TYPES as TYPES } from "../dist/core/export-types.js";
 // Must match src/resolve/embedded-db.ts.
-const TYPES = ["EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_GPL_FUTURE", "EXPORT_UNUSED_SYMBOL", "EXPORT_UNUSED_SYMBOL_GPL"];
 const MAGIC = "KMAEXDB1";
 
 const args = process.argv.slice(2);

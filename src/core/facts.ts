@@ -2,12 +2,12 @@
  * Module facts: what kmodaudit reads from one ELF object's bytes alone, as plain data. Every stage
  * above the parsers reads these types; none of them knows how they were read.
  */
+import type { ExportType } from "./export-types.js";
 
 export type Endian = "little" | "big";
 
 export type Compression = "gzip" | "xz" | "zstd" | "bzip2";
 
-export type ExportType = "EXPORT_SYMBOL" | "EXPORT_SYMBOL_GPL" | "EXPORT_SYMBOL_GPL_FUTURE" | "EXPORT_UNUSED_SYMBOL" | "EXPORT_UNUSED_SYMBOL_GPL";
 
 export interface ExportedSymbol {
   symbol: string;

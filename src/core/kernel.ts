@@ -1,4 +1,4 @@
-import type { ExportType } from "./facts.js";
+import type { ExportType } from "./export-types.js";
 
 /* What a kernel export table is and who provides a symbol: the facts resolution produces. */
 

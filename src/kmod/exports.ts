@@ -3,24 +3,12 @@ import { sectionBytes } from "../elf/elfy-adapter.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";
 import { NamePrefixes } from "../elf/name-prefixes.js";
-import { type ExportType, type ExportedSymbol } from "../core/facts.js";
+import type { ExportedSymbol } from "../core/facts.js";
+import { isGplOnly, KSYMTAB_SECTION_TYPES as KSYMTAB_SECTIONS, type ExportType } from "../core/export-types.js";
 import { compareCodeUnits } from "../core/order.js";
-
-/** Section a `__ksymtab_<sym>` label lives in → the export macro that put it there. */
-const KSYMTAB_SECTIONS: Record<string, ExportType> = {
-  __ksymtab: "EXPORT_SYMBOL",
-  __ksymtab_gpl: "EXPORT_SYMBOL_GPL",
-  __ksymtab_gpl_future: "EXPORT_SYMBOL_GPL_FUTURE",
-  __ksymtab_unused: "EXPORT_UNUSED_SYMBOL",
-  __ksymtab_unused_gpl: "EXPORT_UNUSED_SYMBOL_GPL",
-};
 
 /** The labels readExports reads; a reader of symbols may pass over every other defined symbol. */
 export const EXPORT_LABEL_PREFIXES = new NamePrefixes(["__ksymtab_", "__kstrtabns_", "__crc_", "__export_symbol_"]);
-
-export function isGplOnly(type: ExportType): boolean {
-  return type === "EXPORT_SYMBOL_GPL" || type === "EXPORT_UNUSED_SYMBOL_GPL";
-}
 
 /** `__crc_<sym>`: an absolute symbol whose value is the CRC (older kernels), or a label on a u32 in __kcrctab. */
 function crcAtSymbol(elf: ElfFile, sym: ElfSymbol): number {

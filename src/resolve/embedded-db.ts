@@ -1,7 +1,6 @@
 import { brotliDecompressSync, constants } from "node:zlib";
 import { FormatError } from "../core/errors.js";
-import { isGplOnly } from "../kmod/exports.js";
-import { type ExportType } from "../core/facts.js";
+import { EXPORT_TYPES, isGplOnly, type ExportType } from "../core/export-types.js";
 import type { ExportTable, KernelExport } from "./symvers.js";
 
 /**
@@ -42,7 +41,7 @@ export interface ExportDatabase {
 }
 
 /** Export types by their index in the file; the generator uses the same order. */
-const TYPES: readonly ExportType[] = ["EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_GPL_FUTURE", "EXPORT_UNUSED_SYMBOL", "EXPORT_UNUSED_SYMBOL_GPL"];
+const TYPES: readonly ExportType[] = EXPORT_TYPES;
 const MAGIC = "KMAEXDB1";
 const STRUCTURE = "embedded export database";
 

@@ -1,4 +1,4 @@
-import type { ExportType } from "../core/facts.js";
+import type { ExportType } from "../core/export-types.js";
 import type { ObjectFacts } from "../core/facts.js";
 import type { ImportedSymbol } from "../core/facts.js";
 import type { SymbolVersion } from "../core/facts.js";

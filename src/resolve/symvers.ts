@@ -1,6 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import { isGplOnly } from "../kmod/exports.js";
-import { type ExportType } from "../core/facts.js";
+import { isExportType as isType, isGplOnly, type ExportType } from "../core/export-types.js";
 
 /** One row of a kernel export table. `type` is null where the format carries no export type. */
 export interface KernelExport {
@@ -21,8 +20,6 @@ export interface ExportTable {
   emptyBecause?: string;
 }
 
-const TYPES = new Set<string>(["EXPORT_SYMBOL", "EXPORT_SYMBOL_GPL", "EXPORT_SYMBOL_GPL_FUTURE", "EXPORT_UNUSED_SYMBOL", "EXPORT_UNUSED_SYMBOL_GPL"]);
-const isType = (s: string | undefined): s is ExportType => s !== undefined && TYPES.has(s);
 
 /**
  * Parses Module.symvers in every column layout the kernel has written:

@@ -3,17 +3,11 @@ import { ET_REL } from "../elf/constants.js";
 import { parseElf, sectionBytes } from "../elf/elfy-adapter.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { ElfFile, ElfSection } from "../elf/types.js";
-import { isGplOnly, readExports } from "../kmod/exports.js";
-import { type ExportType } from "../core/facts.js";
+import { readExports } from "../kmod/exports.js";
+import { isGplOnly, KSYMTAB_SECTION_TYPES, type ExportType } from "../core/export-types.js";
 import type { ExportTable, KernelExport } from "./symvers.js";
 
-const KSYMTAB_TYPES: [string, ExportType][] = [
-  ["__ksymtab", "EXPORT_SYMBOL"],
-  ["__ksymtab_gpl", "EXPORT_SYMBOL_GPL"],
-  ["__ksymtab_gpl_future", "EXPORT_SYMBOL_GPL_FUTURE"],
-  ["__ksymtab_unused", "EXPORT_UNUSED_SYMBOL"],
-  ["__ksymtab_unused_gpl", "EXPORT_UNUSED_SYMBOL_GPL"],
-];
+const KSYMTAB_TYPES = Object.entries(KSYMTAB_SECTION_TYPES) as [string, ExportType][];
 
 /**
  * The exports of a linked kernel image. The ksymtab entries themselves are read, so a vmlinux

@@ -294,8 +294,15 @@ describe("the CLI", () => {
     const gated = runCli(["--root", sys.root, "--proc", sys.proc, "--baseline", baseline, "--format", "markdown"]);
     expect(gated.status).toBe(0);
     expect(gated.stdout).toMatch(/^### kmodaudit: /);
-    const sarif = JSON.parse(runCli(["system", "--root", sys.root, "--proc", sys.proc, "--format", "sarif", "--fail-on", "none"]).stdout);
-    expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    // SARIF gives one result per finding of the same audit's JSON report.
+    const system = ["system", "--root", sys.root, "--proc", sys.proc, "--fail-on", "none", "--format"];
+    type Module = { name: string; findings: { rule: string }[] };
+    const json: { modules: Module[] } = JSON.parse(runCli([...system, "json"]).stdout);
+    const findings = json.modules.flatMap((m) => m.findings.map((f) => `${f.rule} ${m.name}`));
+    type Result = { ruleId: string; locations: { logicalLocations: { name: string }[] }[] };
+    const sarif: { runs: { results: Result[] }[] } = JSON.parse(runCli([...system, "sarif"]).stdout);
+    const results = sarif.runs[0]!.results.map((r) => `${r.ruleId} ${r.locations[0]!.logicalLocations[0]!.name}`);
+    expect(results.sort()).toEqual(findings.sort());
   });
 
   it("exits 2 with what to do when the running kernel's tree is not installed, printing no report", () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_LIMITS, FormatError, inspectBytes, inspectInput, renderJson, renderTable, scan } from "../src/index.js";
+// The one internal on purpose: which of the two entry points a file is meant for, as its plain
+// bytes say (an archive goes to inspectInput, anything else, compressed archives too, to inspectBytes).
 import { sniffArchive } from "../src/bytes/archive.js";
-import { DEFAULT_LIMITS, FormatError, inspectBytes, renderJson, renderTable, scan } from "../src/index.js";
-import { inspectInput } from "../src/kmod/inspect-input.js";
 import { runCli } from "./helpers/cli.js";
 
 const DIR = fileURLToPath(new URL("./hostile/files", import.meta.url));

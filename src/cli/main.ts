@@ -17,7 +17,6 @@ import {
   notJudgedLines,
   parseBaseline,
   parseConfig,
-  readRegularFileSync,
   recordBaseline,
   renderAttribution,
   renderDepsDot,
@@ -36,6 +35,8 @@ import {
   type ScanOptions,
   type ScanResult,
 } from "../index.js";
+// The blob command reads its glue file as the scan engine reads modules (regular files only, bounded).
+import { readRegularFileSync } from "../engine/inspect-file.js";
 import { EXIT, exitCodeFor, type FailOn } from "./exit-code.js";
 import { createProgress, type Progress } from "./progress.js";
 import { versionLine } from "./version-line.js";

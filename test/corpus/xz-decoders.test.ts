@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/index.js";
+// An internal corpus test on purpose: the two xz decoders behind the library must agree byte for byte.
 import { decodeStreaming, decodeXz } from "../../src/bytes/xz.js";
 import { systemLiblzma } from "../../src/bytes/xz-liblzma.js";
 import { corpusSet, skipCorpus } from "../helpers/corpus.js";

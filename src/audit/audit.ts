@@ -6,9 +6,10 @@ import type { KernelTable } from "../resolve/kernel-table.js";
 import { ProviderIndex, resolveImports } from "../resolve/providers.js";
 import { type ResolvedImport } from "../core/kernel.js";
 import { runRules } from "../rules/index.js";
-import { isGplCompatible, licenseVerdicts, vmkLicenseVerdicts } from "../rules/license.js";
+import { canBeShim } from "../rules/gpl-shim-reexport.js";
+import { isGplCompatible, isNonGpl, licenseVerdicts, vmkLicenseVerdicts } from "../rules/license.js";
 import { declaredBlobLicense, type BlobLicenses } from "./blob-licenses.js";
-import { isNonGpl, sortedUnique, type ModuleUnderAudit, type RuleContext } from "../rules/types.js";
+import { sortedUnique, type ModuleUnderAudit, type RuleContext } from "../rules/types.js";
 import { byCodeUnits } from "../core/order.js";
 
 export interface InspectedObject {
@@ -46,7 +47,7 @@ async function attachShimReferences(bases: ModuleUnderAudit[], options: AuditOpt
     if (!isNonGpl(b)) continue;
     for (const i of b.imports) {
       const s = i.provider?.path !== undefined ? byPath.get(i.provider.path) : undefined;
-      if (s && s.gplCompatible.loader === true && s.facts.exportReferences === undefined) wanted.add(s.path);
+      if (s && canBeShim(s) && s.facts.exportReferences === undefined) wanted.add(s.path);
     }
   }
   if (wanted.size === 0 || !options.loadReferences) return;

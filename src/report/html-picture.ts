@@ -2,6 +2,8 @@ import type { AuditedModule, ScanResult } from "../core/results.js";
 import { providerKey } from "../core/graph.js";
 import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
 import { compareCodeUnits } from "../core/order.js";
+import { licenseStanding } from "../rules/license.js";
+import { inheritsTaintFrom } from "../rules/proprietary-taint.js";
 
 /**
  * What the HTML report's dependency picture shows: the modules with findings and what they import
@@ -89,7 +91,12 @@ export function worstSeverity(m: AuditedModule): Severity | null {
   return worst;
 }
 
-const nonGpl = (m: AuditedModule) => m.gplCompatible.loader !== true || m.gplCompatible.modpost !== true;
+/**
+ * Drawn as not GPL-compatible: what the rules call non-GPL, and a blob of unknown license too, which
+ * the rules do not (it gets blob-uses-gpl-only, a warning): its box has the non-GPL border and its
+ * GPL-only edges are drawn as violations.
+ */
+const nonGpl = (m: AuditedModule) => licenseStanding(m) !== "gpl";
 
 /** Most serious first: graph-related findings, then severity, then number of findings; path breaks ties. */
 function priority(a: AuditedModule, b: AuditedModule): number {
@@ -116,7 +123,7 @@ function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule
     const provider = byPath.get(to);
     if (g.gplOnly.length) {
       edges.push({ from: m.path, to, kind: "gpl-only", symbols, marked: [...g.gplOnly].sort(compareCodeUnits), violation: nonGpl(m) });
-    } else if (provider && m.gplCompatible.loader === true && provider.gplCompatible.loader === false) {
+    } else if (provider && inheritsTaintFrom(m, provider)) {
       edges.push({ from: m.path, to, kind: "proprietary", symbols, marked: symbols, violation: false });
     } else if (to !== KERNEL) {
       edges.push({ from: m.path, to, kind: "plain", symbols, marked: [], violation: false });

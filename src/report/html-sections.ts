@@ -4,7 +4,7 @@ import { RULES } from "../rules/meta.js";
 import { type RuleId, type Severity } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { summaryOf } from "./json.js";
-import { tableNoticeGiven } from "./not-judged.js";
+import { EXPORT_TYPES_UNKNOWN, tableNoticeGiven } from "./not-judged.js";
 
 /** The HTML report's text sections: summary, errors, skipped files, baseline. */
 
@@ -60,8 +60,8 @@ export function summarySection(result: ScanResult): string {
   const facts = [`${k.exports} exports known (tables and scanned modules)`];
   if (k.release) facts.push(`target release <code>${h(k.release)}</code>`);
   out.push(`<p>${facts.join("; ")}.</p>`);
-  if ((tables.length === 0 || !k.gplOnlyKnown) && !tableNoticeGiven(result)) {
-    out.push('<p class="warn-note">No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules\' own exports were checked (pass --symvers FILE).</p>');
+  if (!k.gplOnlyKnown && !tableNoticeGiven(result)) {
+    out.push(`<p class="warn-note">${EXPORT_TYPES_UNKNOWN} (pass --symvers FILE).</p>`);
   }
   return out.join("\n");
 }

@@ -3,6 +3,7 @@ import type { Finding } from "../core/findings.js";
 import { SEVERITY_RANK, type RuleId } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { worstSeverity } from "./html-picture.js";
+import { licenseCell } from "./license-cell.js";
 
 /**
  * The module table: rendered complete on the server side (readable without script), with the sort
@@ -16,14 +17,13 @@ export interface TableRow {
   anchor: string;
 }
 
-function licenseCell(m: AuditedModule): { text: string; html: string } {
-  if (m.kind === "blob" && m.assumedLicense === null) return { text: "unknown (blob)", html: "unknown (blob)" };
-  const tags = m.assumedLicense !== null ? [`${m.assumedLicense} (assumed)`] : m.facts.licenses.length ? m.facts.licenses : ["(none)"];
-  const verdict = (v: boolean | null) => (v ? "GPL" : "non-GPL");
-  const { loader, modpost } = m.gplCompatible;
-  const summary = loader === modpost ? verdict(loader) : `loader ${verdict(loader)}, modpost ${verdict(modpost)}`;
-  const cls = loader === true && modpost === true ? "gpl" : "nongpl";
-  return { text: tags.join(" + "), html: `${tags.map((t) => `<code>${h(t)}</code>`).join(" + ")}<br><span class="verdict ${cls}">${summary}</span>` };
+/** The license cell: `text` to sort by, `html` to show. */
+function licenseColumn(m: AuditedModule): { text: string; html: string } {
+  const { standing, tags, verdict } = licenseCell(m);
+  if (standing === "unknown") return { text: verdict, html: verdict };
+  const tagsHtml = tags.map((t) => `<code>${h(t)}</code>`).join(" + ");
+  const cls = standing === "gpl" ? "gpl" : "nongpl";
+  return { text: tags.join(" + "), html: `${tagsHtml}<br><span class="verdict ${cls}">${verdict}</span>` };
 }
 
 function findingItem(f: Finding): string {
@@ -49,7 +49,7 @@ function row({ module: m, anchor }: TableRow, index: number): string {
   const worst = worstSeverity(m);
   const rules = [...new Set(m.findings.map((f) => f.rule))].sort();
   const gplOnly = m.imports.filter((i) => i.provider?.gplOnly);
-  const license = licenseCell(m);
+  const license = licenseColumn(m);
   const findings = [...m.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
   const providers = [...new Set(gplOnly.map((i) => i.provider!.name))].sort();
   return (

@@ -3,7 +3,7 @@ import type { Finding } from "../core/findings.js";
 import { SEVERITY_RANK, type Severity } from "../core/findings.js";
 import { auditIncomplete } from "../audit/not-judged.js";
 import { summaryOf } from "./json.js";
-import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
+import { EXPORT_TYPES_UNKNOWN, notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { ruleHelpUri } from "./links.js";
 import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
 import { compareCodeUnits } from "../core/order.js";
@@ -74,7 +74,9 @@ function scope(scan: ScanResult): string {
   const s = summaryOf(scan);
   const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${s.errors} unreadable.${baselineNote(scan)}`;
   const notJudged = scan.notJudged.map((n) => ` **Not judged:** ${markdownText(truncate(notJudgedText(n), MAX_MESSAGE))}`).join("");
-  if (!scan.kernel.gplOnlyKnown) return tableNoticeGiven(scan) ? `${files}${notJudged}` : `${files}${notJudged} No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass \`--symvers FILE\`).`;
+  if (!scan.kernel.gplOnlyKnown) {
+    return tableNoticeGiven(scan) ? `${files}${notJudged}` : `${files}${notJudged} ${EXPORT_TYPES_UNKNOWN} (pass \`--symvers FILE\`).`;
+  }
   const tables = scan.kernel.sources.filter((t) => t.kind !== "modules").map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
   return `${files}${notJudged} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
 }

@@ -11,6 +11,14 @@ export function notJudgedLines(result: Pick<ScanResult, "notJudged">): string[] 
 }
 
 /**
+ * What every report says when no kernel export table tells which exports are GPL-only
+ * (ScanResult.kernel.gplOnlyKnown is false); each adds its own advice and ending.
+ */
+export const EXPORT_TYPES_UNKNOWN =
+  "No kernel export table with export types: GPL-only kernel exports are unknown, " +
+  "only the scanned modules' own exports were checked";
+
+/**
  * Whether a notice already says why the kernel's GPL-only exports are unknown: reporters then
  * leave out their generic "no kernel export table … pass --symvers FILE", which is wrong advice
  * when a table was passed and listed nothing.

@@ -10,7 +10,7 @@ import { findingFingerprint } from "./fingerprint.js";
 import { summaryOf } from "./json.js";
 import { HOMEPAGE, ruleHelpUri } from "./links.js";
 import { markdownText } from "./markdown-escape.js";
-import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
+import { EXPORT_TYPES_UNKNOWN, notJudgedText, tableNoticeGiven } from "./not-judged.js";
 
 /** The SARIF 2.1.0 schema's address as GitHub documents it and the multitool accepts it. */
 const SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -129,7 +129,7 @@ function notificationsOf(scan: ScanResult, root: string | undefined): Notificati
 
 /** The advice to pass --symvers only when no not-judged notification says what is wrong with the tables given. */
 function unknownExportsText(scan: ScanResult): string {
-  const what = "No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked.";
+  const what = `${EXPORT_TYPES_UNKNOWN}.`;
   return tableNoticeGiven(scan) ? `${what} The not-judged notifications say why.` : `${what} Pass --symvers FILE for the target kernel.`;
 }
 

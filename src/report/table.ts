@@ -2,12 +2,13 @@ import type { AuditedModule, ScanResult } from "../core/results.js";
 import { SEVERITY_RANK, type Severity } from "../core/findings.js";
 import { renderBoxTable, tableWidth, type Cell, type Column } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { licenseCell } from "./license-cell.js";
 import { moreSymbols } from "./left-out.js";
 import { wrapText } from "./text-fit.js";
 import { summaryOf } from "./json.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
-import { notJudgedLines, tableNoticeGiven } from "./not-judged.js";
+import { EXPORT_TYPES_UNKNOWN, notJudgedLines, tableNoticeGiven } from "./not-judged.js";
 
 export interface TableOptions {
   /** Every module, not only those with findings. */
@@ -34,15 +35,12 @@ function moduleCell(m: AuditedModule): Cell {
   ];
 }
 
-function licenseCell(m: AuditedModule): Cell {
-  if (m.kind === "blob" && m.assumedLicense === null) return "unknown (blob)";
-  const tags = m.assumedLicense !== null ? [`${m.assumedLicense} (assumed)`] : m.facts.licenses.length ? m.facts.licenses : ["(none)"];
-  const verdict = (v: boolean | null) => (v ? "GPL" : "non-GPL");
-  const { loader, modpost } = m.gplCompatible;
-  const summary = loader === modpost ? verdict(loader) : `loader ${verdict(loader)}, modpost ${verdict(modpost)}`;
+function licenseColumn(m: AuditedModule): Cell {
+  const { standing, tags, verdict } = licenseCell(m);
+  if (standing === "unknown") return verdict;
   return [
     { fit: "wrap", text: tags.map(esc).join(" + "), maxLines: 3 },
-    { fit: "wrap", text: summary },
+    { fit: "wrap", text: verdict },
   ];
 }
 
@@ -55,7 +53,7 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
       const findings = [...m.findings]
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
         .map((f) => ({ fit: "wrap" as const, text: `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`, leftOut: moreSymbols(f.symbols) }));
-      return [moduleCell(m), licenseCell(m), findings.length ? findings : "—"];
+      return [moduleCell(m), licenseColumn(m), findings.length ? findings : "—"];
     });
     lines.push(renderBoxTable(COLUMNS, cells, options.width));
   }
@@ -73,8 +71,8 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
     ),
   );
   for (const line of notJudgedLines(result)) lines.push(fit(`${paint("error", "not judged")} ${line}`));
-  if (result.kernel.sources.length === 0 || !result.kernel.gplOnlyKnown) {
-    if (!tableNoticeGiven(result)) lines.push(fit("No kernel export table with export types: GPL-only kernel exports are unknown, only the scanned modules' own exports were checked (pass --symvers FILE)."));
+  if (!result.kernel.gplOnlyKnown) {
+    if (!tableNoticeGiven(result)) lines.push(fit(`${EXPORT_TYPES_UNKNOWN} (pass --symvers FILE).`));
   } else {
     const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" && t.kind !== "embedded" ? " (found beside the scan)" : ""}`);
     // The embedded database keeps no CRCs, so symbol-version-mismatch had nothing to compare.

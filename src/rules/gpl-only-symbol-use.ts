@@ -1,11 +1,12 @@
 import type { Rule } from "./types.js";
+import { isNonGpl } from "./license.js";
 import { listForMessage, sortedUnique } from "./types.js";
 
 export const gplOnlySymbolUse: Rule = {
   id: "gpl-only-symbol-use",
   check(m) {
-    const { loader, modpost } = m.gplCompatible;
-    if (loader !== false && modpost !== false) return []; // GPL-compatible, or a blob of unknown license
+    if (!isNonGpl(m)) return []; // GPL-compatible, or a blob of unknown license
+    const { loader } = m.gplCompatible;
     const gpl = m.imports.filter((i) => i.provider?.gplOnly);
     if (gpl.length === 0) return [];
     const symbols = sortedUnique(gpl.map((i) => i.symbol));

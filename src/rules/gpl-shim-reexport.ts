@@ -1,5 +1,9 @@
-import type { FindingDraft, Rule } from "./types.js";
-import { isNonGpl, listForMessage, sortedUnique } from "./types.js";
+import type { FindingDraft, ModuleUnderAudit, Rule } from "./types.js";
+import { isNonGpl } from "./license.js";
+import { listForMessage, sortedUnique } from "./types.js";
+
+/** A module that can be a shim: GPL to the loader, so it may use GPL-only symbols and export them on. */
+export const canBeShim = (s: ModuleUnderAudit): boolean => s.kind === "module" && s.gplCompatible.loader === true;
 
 /**
  * Judged per export, on the shim: an export whose own code (by its relocations) reaches GPL-only
@@ -9,7 +13,7 @@ import { isNonGpl, listForMessage, sortedUnique } from "./types.js";
 export const gplShimReexport: Rule = {
   id: "gpl-shim-reexport",
   check(s, ctx) {
-    if (s.kind !== "module" || s.gplCompatible.loader !== true) return [];
+    if (!canBeShim(s)) return [];
     const byImporter = new Map<string, { exportName: string; gplOnly: string[] }[]>();
     for (const e of s.facts.exports) {
       const reached = s.facts.exportReferences?.[e.symbol] ?? [];

@@ -21,6 +21,27 @@ export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
 }
 
 /**
+ * What the audit's two verdicts (AuditedModule.gplCompatible) add up to, the one place that says it:
+ * "gpl" when both are GPL-compatible; "non-gpl" when either is not (a module whose later tags
+ * modpost rejects is non-GPL, though it loads as GPL); "unknown" for a blob of unknown license,
+ * whose verdicts are null: rules do not judge it non-GPL (blob-uses-gpl-only speaks about it).
+ */
+export type LicenseStanding = "gpl" | "non-gpl" | "unknown";
+
+export interface JudgedLicense {
+  gplCompatible: { loader: boolean | null; modpost: boolean | null };
+}
+
+export function licenseStanding(m: JudgedLicense): LicenseStanding {
+  const { loader, modpost } = m.gplCompatible;
+  if (loader === false || modpost === false) return "non-gpl";
+  return loader === true && modpost === true ? "gpl" : "unknown";
+}
+
+/** Not GPL-compatible by either verdict: a module with such a license, or a blob with an assumed one. */
+export const isNonGpl = (m: JudgedLicense): boolean => licenseStanding(m) === "non-gpl";
+
+/**
  * VMkernel modules (VMware ESX): only "GPLv2" is GPL; "VMware", "BSD", "ThirdParty:<text>" and
  * anything else are not. There is a single verdict: the binding rule is the module's.
  */

@@ -2,10 +2,21 @@ import type { DependencyEdge } from "../core/graph.js";
 import type { FindingDraft, ModuleUnderAudit, Rule, RuleContext } from "./types.js";
 import { listForMessage } from "./types.js";
 
+/** A module the loader takes as GPL, which inherits the taint of a proprietary module whose symbols it uses. */
+const canInheritTaint = (m: ModuleUnderAudit): boolean => m.kind === "module" && m.gplCompatible.loader === true;
+
+/** Using `provider`'s symbols makes `user` proprietary too (Linux 5.9+): `provider` is proprietary to the loader. */
+export function inheritsTaintFrom(user: ModuleUnderAudit, provider: ModuleUnderAudit): boolean {
+  return canInheritTaint(user) && provider.gplCompatible.loader === false;
+}
+
 /** Edges from a GPL-compatible (to the loader) module to proprietary modules of the scan. */
 function proprietaryProviders(m: ModuleUnderAudit, ctx: RuleContext): DependencyEdge[] {
-  if (m.kind !== "module" || m.gplCompatible.loader !== true) return [];
-  return ctx.graph.dependencies(m.path).filter((e) => e.inScan && ctx.modules.get(e.to)?.gplCompatible.loader === false);
+  if (!canInheritTaint(m)) return [];
+  return ctx.graph.dependencies(m.path).filter((e) => {
+    const provider = e.inScan ? ctx.modules.get(e.to) : undefined;
+    return provider !== undefined && inheritsTaintFrom(m, provider);
+  });
 }
 
 const gplOnlyImports = (m: ModuleUnderAudit) => m.imports.filter((i) => i.provider?.gplOnly).map((i) => i.symbol);

@@ -18,11 +18,6 @@ export interface RuleContext {
   modules: ReadonlyMap<string, ModuleUnderAudit>;
 }
 
-/** Not GPL-compatible by either verdict: a module with such a license, or a blob with an assumed one. */
-export function isNonGpl(m: ModuleUnderAudit): boolean {
-  return m.gplCompatible.loader === false || m.gplCompatible.modpost === false;
-}
-
 /** What one rule reports about one module; the runner adds the id and severity. */
 export interface FindingDraft {
   message: string;

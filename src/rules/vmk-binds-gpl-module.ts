@@ -1,5 +1,6 @@
 import type { Rule } from "./types.js";
-import { isNonGpl, listForMessage } from "./types.js";
+import { isNonGpl } from "./license.js";
+import { listForMessage } from "./types.js";
 
 /** On the non-GPL VMkernel module, one finding per GPLv2 module it binds to. */
 export const vmkBindsGplModule: Rule = {

@@ -1,6 +1,6 @@
 import { FormatError } from "../core/errors.js";
 import { derChildren, derOid, readDer, type Der } from "./der.js";
-import { type ModuleSignature } from "../core/facts.js";
+import type { ModuleSignature } from "../core/facts.js";
 
 const MAGIC = Buffer.from("~Module signature appended~\n", "latin1");
 const INFO_SIZE = 12; // struct module_signature
@@ -28,23 +28,46 @@ export interface SplitResult {
   signature: ModuleSignature | null;
 }
 
+/** struct module_signature, which ends a signed module before the magic, as the kernel lays it out. */
+export interface SignatureTrailer {
+  /** Where the struct starts: the signer's name, key id and signature (in that order) end here. */
+  info: number;
+  hash: number;
+  idType: number;
+  signerLen: number;
+  keyIdLen: number;
+  sigLen: number;
+  /** signerLen + keyIdLen + sigLen: more than `info` when the lengths do not fit the file. */
+  total: number;
+}
+
+/**
+ * The trailer of an appended signature; undefined when the bytes do not end with the magic. It is
+ * read from the last 40 bytes alone, so that a reader of a file's end can tell which bytes before
+ * them the signature takes.
+ */
+export function signatureTrailer(bytes: Buffer): SignatureTrailer | undefined {
+  if (bytes.length < MAGIC.length + INFO_SIZE || !bytes.subarray(bytes.length - MAGIC.length).equals(MAGIC)) {
+    return undefined;
+  }
+  const info = bytes.length - MAGIC.length - INFO_SIZE;
+  const signerLen = bytes[info + 3]!;
+  const keyIdLen = bytes[info + 4]!;
+  const sigLen = bytes.readUInt32BE(info + 8);
+  const total = sigLen + signerLen + keyIdLen;
+  return { info, hash: bytes[info + 1]!, idType: bytes[info + 2]!, signerLen, keyIdLen, sigLen, total };
+}
+
 /**
  * A signed module ends with [signature][struct module_signature][magic]; the ELF is what precedes
  * them. A trailer whose lengths do not fit is reported as damaged and the bytes are parsed whole,
  * as the ELF reader ignores anything after the last section anyway.
  */
 export function splitSignature(bytes: Buffer, memo?: SignerMemo): SplitResult {
-  if (bytes.length < MAGIC.length + INFO_SIZE || !bytes.subarray(bytes.length - MAGIC.length).equals(MAGIC)) {
-    return { elf: bytes, signature: null };
-  }
-  const info = bytes.length - MAGIC.length - INFO_SIZE;
-  const idTypeCode = bytes[info + 2]!;
-  const hash = bytes[info + 1]!;
-  const signerLen = bytes[info + 3]!;
-  const keyIdLen = bytes[info + 4]!;
-  const sigLen = bytes.readUInt32BE(info + 8);
-  const idType = ID_TYPES[idTypeCode] ?? (`unknown(${idTypeCode})` as const);
-  const total = sigLen + signerLen + keyIdLen;
+  const trailer = signatureTrailer(bytes);
+  if (!trailer) return { elf: bytes, signature: null };
+  const { info, hash, signerLen, keyIdLen, sigLen, total } = trailer;
+  const idType = ID_TYPES[trailer.idType] ?? (`unknown(${trailer.idType})` as const);
   if (total > info) {
     return { elf: bytes, signature: { present: true, idType, damaged: `signature lengths (${total} bytes) exceed the file` } };
   }
@@ -82,8 +105,8 @@ type SignerFacts = Pick<ModuleSignature, "signer" | "keyId" | "hashAlgo">;
  * one key, and their PKCS#7 blobs then differ only in the signature value: the last bytes of the
  * blob, which nothing here reads, while every length, the issuer, serial and digest algorithm
  * precede it. A blob of the same length whose bytes before the value are the same therefore has
- * the same facts, told by one comparison instead of a DER walk (a twentieth of a plain tree's
- * parse). One per reading thread (engine/intern.ts).
+ * the same facts, told by one comparison instead of a DER walk, which is a large part of a plain
+ * module's parse. One per reading thread (engine/intern.ts).
  */
 export class SignerMemo {
   #last: { prefix: Buffer; length: number; facts: SignerFacts } | undefined;

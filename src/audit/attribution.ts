@@ -1,6 +1,6 @@
 import type { DecodeLimits } from "../core/limits.js";
 import { SHN_UNDEF, STB_LOCAL, STT_FUNC } from "../elf/constants.js";
-import { parseElf } from "../elf/elfy-adapter.js";
+import { parseElf } from "../elf/parse.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import { FormatError } from "../core/errors.js";
 import { decompress } from "../bytes/sniff.js";

@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import { hasElfMagic } from "./elfy-adapter.js";
+import { hasElfMagic } from "./header.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { decompress } from "../bytes/sniff.js";
 

@@ -1,6 +1,6 @@
 import { FormatError } from "../core/errors.js";
 import { SHN_HIRESERVE, SHN_LORESERVE, SHN_XINDEX, SHT_STRTAB, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "./constants.js";
-import { sectionBytes } from "./elfy-adapter.js";
+import { sectionBytes } from "./parse.js";
 import type { NamePrefixes } from "./name-prefixes.js";
 import type { ElfFile, ElfSection, ElfSymbol } from "./types.js";
 

@@ -1,5 +1,5 @@
 import { readSync } from "node:fs";
-import { hasElfMagic } from "../elf/elfy-adapter.js";
+import { hasElfMagic } from "../elf/header.js";
 import { NamePrefixes } from "../elf/name-prefixes.js";
 import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
 import type { ReadRanges } from "../elf/byte-view.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { hasElfMagic } from "../elf/elfy-adapter.js";
+import { hasElfMagic } from "../elf/header.js";
 import { readRegularFileSync, type FileRead, type FileTask } from "./inspect-file.js";
 
 /**

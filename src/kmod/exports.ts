@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import { sectionBytes } from "../elf/elfy-adapter.js";
+import { sectionBytes } from "../elf/parse.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import { SHN_ABS } from "../elf/constants.js";
 import { NamePrefixes } from "../elf/name-prefixes.js";

@@ -4,7 +4,8 @@ import { decompress } from "../bytes/sniff.js";
 import { type Compression } from "../core/facts.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
-import { hasElfMagic, parseElf, sectionBytes } from "../elf/elfy-adapter.js";
+import { hasElfMagic } from "../elf/header.js";
+import { parseElf, sectionBytes } from "../elf/parse.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { ReadRanges } from "../elf/byte-view.js";
 import type { Endian } from "../core/facts.js";
@@ -31,7 +32,7 @@ export interface InspectOptions {
   hash?: boolean;
   /** Read exportReferences now instead of on demand. */
   references?: boolean;
-  /** Which section-header decoder to use (see elf/elfy-adapter.ts); elfy unless told otherwise. */
+  /** Which section-header decoder to use (see elf/parse.ts); elfy unless told otherwise. */
   decoder?: "elfy" | "direct";
   /** The reading thread's own interned .modinfo strings (engine/name-table.ts); never sent to another thread. */
   names?: NameTable;

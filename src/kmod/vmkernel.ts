@@ -1,6 +1,6 @@
 import { FormatError } from "../core/errors.js";
 import { readRelocations, relocationSections } from "../elf/relocations.js";
-import { sectionBytes } from "../elf/elfy-adapter.js";
+import { sectionBytes } from "../elf/parse.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
 import type { ExportedSymbol } from "../core/facts.js";
 import { compareCodeUnits } from "../core/order.js";

@@ -1,6 +1,6 @@
 import { FormatError } from "../core/errors.js";
 import { ET_REL } from "../elf/constants.js";
-import { parseElf, sectionBytes } from "../elf/elfy-adapter.js";
+import { parseElf, sectionBytes } from "../elf/parse.js";
 import { findSymtab, readSymbols } from "../elf/symbols.js";
 import type { ElfFile, ElfSection } from "../elf/types.js";
 import { readExports } from "../kmod/exports.js";

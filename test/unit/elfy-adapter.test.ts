@@ -1,6 +1,7 @@
 import elfy from "elfy";
 import { describe, expect, it } from "vitest";
-import { FormatError, parseElf, sectionBytes } from "../../src/index.js";
+import { FormatError } from "../../src/index.js";
+import { parseElf, sectionBytes } from "../../src/elf/parse.js";
 import { buildElf, FLAVOURS, miniModule } from "../helpers/elf-builder.mjs";
 import { ByteView, UnreadBytes } from "../../src/elf/byte-view.js";
 
@@ -126,6 +127,42 @@ describe("ELF adapter over elfy", () => {
     ["a header cut short", Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0])],
   ])("rejects %s with a FormatError", (_what, bytes) => {
     expectFormatError(() => parseElf(bytes), /ELF/);
+  });
+});
+
+describe("the two section-header decoders", () => {
+  /** The sections parseElf gives with `decoder`, or the FormatError it throws, as one comparable string. */
+  const outcome = (bytes: Buffer, decoder: "elfy" | "direct"): string => {
+    try {
+      return JSON.stringify(parseElf(bytes, decoder).sections, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+    } catch (e) {
+      if (e instanceof FormatError) return `FormatError: ${e.message}`;
+      throw e;
+    }
+  };
+
+  it.each(FLAVOURS)("give the same sections, or the same error, for any bytes of an ELF$elfClass $endian section table", ({ elfClass, endian }) => {
+    const built = miniModule(elfClass, endian, ["license=GPL"]);
+    let seed = 20261126; // a fixed xorshift sequence: the same mutations on every run
+    const next = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    const differ: string[] = [];
+    let errors = 0;
+    for (let i = 0; i < 400; i++) {
+      const b = Buffer.from(built.bytes);
+      for (let k = 1 + (next() % 4); k > 0; k--) b[built.shoff + (next() % (b.length - built.shoff))] = next() & 0xff;
+      const direct = outcome(b, "direct");
+      if (outcome(b, "elfy") !== direct) differ.push(direct);
+      if (direct.startsWith("FormatError")) errors++;
+    }
+    expect(differ).toEqual([]);
+    // The mutations reach both the decoded fields and the checks.
+    expect(errors).toBeGreaterThan(20);
+    expect(errors).toBeLessThan(380);
   });
 });
 

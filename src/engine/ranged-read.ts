@@ -1,16 +1,34 @@
 import { readSync } from "node:fs";
-import { hasElfMagic } from "../elf/header.js";
-import { NamePrefixes } from "../elf/name-prefixes.js";
+import { FormatError } from "../core/errors.js";
+import { DEFAULT_LIMITS } from "../core/limits.js";
+import { type ReadRanges, UnreadBytes } from "../elf/byte-view.js";
 import { SHT_NOBITS, SHT_SYMTAB, SHT_SYMTAB_SHNDX } from "../elf/constants.js";
-import type { ReadRanges } from "../elf/byte-view.js";
+import { hasElfMagic, readElfHeader } from "../elf/header.js";
+import { NamePrefixes } from "../elf/name-prefixes.js";
+import { DirectSectionHeaders } from "../elf/section-headers.js";
+import { claimedTableExtent, locateSectionTable, readSectionHeaders, sectionNameTable } from "../elf/section-table.js";
+import type { ElfSection } from "../elf/types.js";
+import { signatureTrailer } from "../kmod/signature.js";
 
 /**
  * Sections whose bytes module facts read (kmod/facts.ts and kmod/exports.ts): everything else in a
- * module — code, relocations, BTF, debug info — is never looked at by a plain audit, and on
- * Debian's modules it is about five sixths of the file.
+ * module — code, relocations, BTF, debug info — is never looked at by a plain audit, and in a
+ * distribution's modules it is most of the file.
  */
-const FACT_SECTIONS = new NamePrefixes([".modinfo", "__versions", "__ksymtab_strings", ".export_symbol", "__kcrctab", "__kcrctab_gpl", "__kcrctab_gpl_future", "__kcrctab_unused", "__kcrctab_unused_gpl", ".vmkmodinfo"].map((n) => `${n}\0`));
-const SIG_TRAILER = 40; // struct module_signature + "~Module signature appended~\n"
+const FACT_SECTIONS = new NamePrefixes(
+  [
+    ".modinfo",
+    "__versions",
+    "__ksymtab_strings",
+    ".export_symbol",
+    "__kcrctab",
+    "__kcrctab_gpl",
+    "__kcrctab_gpl_future",
+    "__kcrctab_unused",
+    "__kcrctab_unused_gpl",
+    ".vmkmodinfo",
+  ].map((n) => `${n}\0`),
+);
 /**
  * Read first, with the header: the end of the file. kbuild links .shstrtab and the section header
  * table last and the signature is appended after them, so one read usually holds all three.
@@ -77,64 +95,71 @@ function joined(parts: Part[], gap: number): Part[] {
  * Returns which parts were read, for the parse's byte view to hold every read to them: a module
  * whose facts need other bytes (a VMkernel module's relocations, a label in a section of an
  * unexpected name) fails that check and is read whole (engine/inspect-file.ts), never parsed from
- * whatever the buffer held before. Returns null whenever the file is not a plain ELF with an
- * ordinary section table; the caller then reads it whole, so anything unusual gets the whole-file
- * path and its checks.
+ * whatever the buffer held before. Returns null whenever the file is not a plain ELF file whose
+ * section table elf/ reads without complaint; the caller then reads it whole, so anything unusual
+ * gets the whole-file path and its checks.
  */
 export function readFactRanges(fd: number, buf: Buffer): ReadRanges | null {
   const size = buf.length;
   if (size < 64) return null;
   const filled = new Filled(fd, buf);
   if (!filled.ensure(0, 64) || !hasElfMagic(buf)) return null;
-  const is64 = buf[4] === 2;
-  const le = buf[5] === 1;
-  if ((buf[4] !== 1 && !is64) || (buf[5] !== 2 && !le)) return null;
-  if (size > 64 && !filled.ensure(Math.max(64, size - TAIL), size - Math.max(64, size - TAIL))) return null;
-  const u16 = (at: number) => (le ? buf.readUInt16LE(at) : buf.readUInt16BE(at));
-  const u32 = (at: number) => (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
-  const word = (at: number) => (is64 ? Number(le ? buf.readBigUInt64LE(at) : buf.readBigUInt64BE(at)) : le ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
-  const shoff = word(is64 ? 40 : 32);
-  const shentsize = u16(is64 ? 58 : 46);
-  const shnum = u16(is64 ? 60 : 48);
-  if (shnum === 0 || shentsize !== (is64 ? 64 : 40) || !filled.ensure(shoff, shnum * shentsize)) return null;
-  const shstrndx = u16(is64 ? 62 : 50);
-  if (shstrndx === 0 || shstrndx >= shnum || shstrndx >= 0xff00) return null;
-  /** Where section `i`'s bytes lie, from its header's sh_offset and sh_size. */
-  const extent = (i: number): Part => {
-    const h = shoff + i * shentsize;
-    const start = word(h + (is64 ? 24 : 16));
-    return { start, end: start + word(h + (is64 ? 32 : 20)) };
-  };
-  const names = extent(shstrndx);
-  if (!filled.ensure(names.start, names.end - names.start)) return null;
-
-  // The section table is walked here on its raw fields, not through parseElf: the facts' own
-  // parse (kmod/facts.ts) reads it again, with every check, from the bytes filled below. Anything
-  // this walk finds odd sends the file to a whole read.
-  const wanted: Part[] = [];
-  const want = (p: Part) => void (p.end > p.start && wanted.push(p));
-  let symtab = -1;
-  for (let i = 0; i < shnum; i++) {
-    const h = shoff + i * shentsize;
-    const type = u32(h + 4);
-    if (type === SHT_NOBITS) continue;
-    const name = u32(h);
-    if (name >= names.end - names.start) return null;
-    if (type === SHT_SYMTAB) symtab = i;
-    if (type === SHT_SYMTAB || type === SHT_SYMTAB_SHNDX || FACT_SECTIONS.starts(buf, names.start + name, names.end)) want(extent(i));
+  const tail = Math.max(64, size - TAIL);
+  if (size > 64 && !filled.ensure(tail, size - tail)) return null;
+  try {
+    const wanted = factParts(filled);
+    if (!wanted) return null;
+    // Neighbours closer than GAP are read as one.
+    for (const p of joined(wanted, GAP)) if (!filled.ensure(p.start, p.end - p.start)) return null;
+  } catch (e) {
+    // What the checks of elf/ refuse is reported by the whole read's parse, which makes them again.
+    if (e instanceof FormatError || e instanceof UnreadBytes) return null;
+    throw e;
   }
-  if (symtab >= 0) {
+  return filled.seal();
+}
+
+/**
+ * Where the sections facts read lie, and an appended signature, as the header, section table and
+ * section names say (elf/header.ts, elf/section-table.ts): each read here as it is needed, in the
+ * file's own words. Null when a part it needs is not in the file.
+ */
+function factParts(filled: Filled): Part[] | null {
+  const buf = filled.buf;
+  const { header, view } = readElfHeader(buf, filled);
+  const claimed = claimedTableExtent(header);
+  if (!claimed || !filled.ensure(claimed.offset, claimed.size)) return null;
+  // The scan's own limits are applied by the facts' parse (kmod/facts.ts), which reads the table
+  // again, with every check, from the bytes filled here.
+  const table = locateSectionTable(view, header, DEFAULT_LIMITS);
+  // With extended numbering the header claimed section 0 alone, which gave the count.
+  if (!table || !filled.ensure(table.offset, table.count * table.entsize)) return null;
+  const { sections, nameOffsets } = readSectionHeaders(table, new DirectSectionHeaders(view, header.elfClass));
+  const names = sectionNameTable(header, table, sections);
+  if (!names || !filled.ensure(names.offset, names.size)) return null;
+
+  const wanted: Part[] = [];
+  const want = (s: ElfSection) => void (s.size > 0 && wanted.push({ start: s.offset, end: s.offset + s.size }));
+  let symtab: ElfSection | undefined;
+  const namesEnd = names.offset + names.size;
+  for (const s of sections) {
+    if (s.type === SHT_NOBITS) continue;
+    const name = nameOffsets[s.index]!;
+    if (name >= names.size) return null;
+    if (s.type === SHT_SYMTAB) symtab = s;
+    const wantedType = s.type === SHT_SYMTAB || s.type === SHT_SYMTAB_SHNDX;
+    if (wantedType || FACT_SECTIONS.starts(buf, names.offset + name, namesEnd)) want(s);
+  }
+  if (symtab) {
     // The symbol table's string table, whatever its name.
-    const link = u32(shoff + symtab * shentsize + (is64 ? 40 : 24));
-    if (link >= shnum) return null;
-    want(extent(link));
+    const strings = sections[symtab.link];
+    if (!strings) return null;
+    want(strings);
   }
   // An appended signature: the trailer (in the tail read), then the signature it describes.
-  if (size >= SIG_TRAILER && buf.toString("latin1", size - 28) === "~Module signature appended~\n") {
-    const sigLen = buf.readUInt32BE(size - SIG_TRAILER + 8) + buf[size - SIG_TRAILER + 3]! + buf[size - SIG_TRAILER + 4]!;
-    if (sigLen <= size - SIG_TRAILER) want({ start: size - SIG_TRAILER - sigLen, end: size - SIG_TRAILER });
+  const signature = signatureTrailer(buf);
+  if (signature && signature.total <= signature.info) {
+    wanted.push({ start: signature.info - signature.total, end: signature.info });
   }
-  // Neighbours closer than GAP are read as one.
-  for (const p of joined(wanted, GAP)) if (!filled.ensure(p.start, p.end - p.start)) return null;
-  return filled.seal();
+  return wanted;
 }

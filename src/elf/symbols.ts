@@ -11,18 +11,31 @@ export function findSymtab(elf: ElfFile): ElfSection | undefined {
 }
 
 /**
- * Which symbols to decode. Decoding a name costs a string; most of a module's symbols are local
- * definitions nothing here looks at (Debian's 6.1 tree has 830,000 symbols, of which 190,000 are
- * imports and 43,000 export labels), so callers that need only imports and some labels name the
- * labels' prefixes, and the rest are passed over by their raw bytes.
+ * Decodes a SHT_SYMTAB section in either class and byte order, every symbol of it: the array is
+ * indexed as the table is (relocations name symbols by index). The linked string table and an
+ * SHT_SYMTAB_SHNDX companion are type-checked before use.
  */
-export type SymbolFilter = "all" | { undefinedOrPrefixed: NamePrefixes };
+export function readSymbols(elf: ElfFile, symtab: ElfSection): ElfSymbol[] {
+  return decodeSymbols(elf, symtab, null);
+}
 
 /**
- * Decodes a SHT_SYMTAB section in either class and byte order. The linked string table and an
- * SHT_SYMTAB_SHNDX companion are type-checked before use; entry 0 (the null symbol) is skipped.
+ * Only the undefined symbols and the defined ones whose names start with one of `definedPrefixes`;
+ * every other defined symbol is passed over on its raw bytes, before a string or number is made for
+ * it. For a reader of imports and a few kinds of label: most of a module's symbols are local
+ * definitions it never looks at, and decoding a name costs a string. The table is checked as
+ * readSymbols checks it, but the array is not indexed as the table is (each symbol's `index` is).
  */
-export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilter = "all"): ElfSymbol[] {
+export function readUndefinedOrPrefixedSymbols(
+  elf: ElfFile,
+  symtab: ElfSection,
+  definedPrefixes: NamePrefixes,
+): ElfSymbol[] {
+  return decodeSymbols(elf, symtab, definedPrefixes);
+}
+
+/** `definedPrefixes`: keep only those defined symbols (null: keep all). */
+function decodeSymbols(elf: ElfFile, symtab: ElfSection, definedPrefixes: NamePrefixes | null): ElfSymbol[] {
   const where = `symbol table ${symtab.name}`;
   const entsize = SYM_SIZE[elf.elfClass];
   if (symtab.entsize !== entsize && symtab.entsize !== 0) {
@@ -62,7 +75,12 @@ export function readSymbols(elf: ElfFile, symtab: ElfSection, filter: SymbolFilt
       shndx = little ? shndxBytes.readUInt32LE(i * 4) : shndxBytes.readUInt32BE(i * 4);
     }
     // Decided on the raw bytes, before any string or number is made for a symbol nobody reads.
-    if (filter !== "all" && shndx !== 0 && (nameOff === 0 || nameOff >= strtab.size || !filter.undefinedOrPrefixed.starts(bytes, strStart + nameOff, strEnd))) continue;
+    if (
+      definedPrefixes !== null &&
+      shndx !== 0 &&
+      (nameOff === 0 || nameOff >= strtab.size || !definedPrefixes.starts(bytes, strStart + nameOff, strEnd))
+    )
+      continue;
     // 64-bit values stay numbers unless they pass 2^53 (kernel addresses in vmlinux), which need
     // bigint arithmetic to give an exact offset from their section's address.
     let value: number | bigint;

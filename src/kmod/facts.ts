@@ -6,10 +6,10 @@ import type { DecodeLimits } from "../core/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic } from "../elf/header.js";
 import { parseElf, sectionBytes } from "../elf/parse.js";
-import { findSymtab, readSymbols } from "../elf/symbols.js";
+import { findSymtab, readSymbols, readUndefinedOrPrefixedSymbols } from "../elf/symbols.js";
 import type { ReadRanges } from "../elf/byte-view.js";
 import type { Endian } from "../core/facts.js";
-import type { ElfFile, ElfSymbol } from "../elf/types.js";
+import type { ElfFile, ElfSection, ElfSymbol } from "../elf/types.js";
 import type { NameTable } from "../engine/name-table.js";
 import type { FactPool } from "../engine/intern.js";
 import { EXPORT_LABEL_PREFIXES, readExports } from "./exports.js";
@@ -87,6 +87,17 @@ export function inspectDecompressed(bytes: Buffer, compression: Compression | nu
   return elfFacts(bytes, compression, options);
 }
 
+/**
+ * The symbols the facts are read from. Only imports and export labels are wanted, so other defined
+ * symbols are passed over unread, except in a VMkernel module: its exports are found through
+ * relocations, which name symbols by their index in the table.
+ */
+function symbolsOf(elf: ElfFile, symtab: ElfSection | undefined, dialect: ObjectFacts["dialect"]): ElfSymbol[] {
+  if (!symtab) return [];
+  if (dialect === "vmkernel") return readSymbols(elf, symtab);
+  return readUndefinedOrPrefixedSymbols(elf, symtab, EXPORT_LABEL_PREFIXES);
+}
+
 function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
   const { elf: elfBytes, signature } = splitSignature(bytes, options.pool?.signers);
   const elf = parseElf(elfBytes, options.decoder, options.limits, options.readRanges);
@@ -97,9 +108,7 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
   const vmkinfo = elf.sections.find((s) => s.name === ".vmkmodinfo");
   const modinfoSection = elf.sections.find((s) => s.name === ".modinfo") ?? vmkinfo;
   const dialect = modinfoSection !== undefined && modinfoSection === vmkinfo ? "vmkernel" : "linux";
-  const symtab = findSymtab(elf);
-  // VMkernel exports are found through relocations, which name symbols by index: read them all.
-  const symbols = symtab ? readSymbols(elf, symtab, dialect === "vmkernel" ? "all" : { undefinedOrPrefixed: EXPORT_LABEL_PREFIXES }) : [];
+  const symbols = symbolsOf(elf, findSymtab(elf), dialect);
   const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes, options.names) : { tags: [], stray: [] };
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;

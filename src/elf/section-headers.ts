@@ -1,4 +1,5 @@
 import type { ByteView } from "./byte-view.js";
+import type { SectionHeaderFields } from "./types.js";
 
 /*
  * A section header entry, and the decoder that reads it straight from the bytes. The other decoder,
@@ -16,19 +17,8 @@ export const SHDR_FIELDS = {
 } as const;
 
 /** One entry's fields as the table holds them: `name` is still an offset into the section name table. */
-export interface SectionHeader {
+export interface SectionHeader extends SectionHeaderFields {
   name: number;
-  type: number;
-  /** sh_flags as a number: exact up to 2^53, which every defined flag is far below. */
-  flags: number;
-  /** Virtual address: kernel addresses in vmlinux exceed 2^53, so kept exact. */
-  addr: bigint;
-  offset: number;
-  size: number;
-  link: number;
-  info: number;
-  addralign: number;
-  entsize: number;
 }
 
 /** Reads section header entries. A decoder is made for one file (its byte view and class). */

@@ -2,10 +2,10 @@ import type { ParseLimits } from "../core/limits.js";
 import type { ByteView } from "./byte-view.js";
 import type { Endian } from "../core/facts.js";
 
-export interface ElfSection {
-  index: number;
-  name: string;
+/** A section header entry's fields but its name, as every decoder gives them (elf/section-headers.ts). */
+export interface SectionHeaderFields {
   type: number;
+  /** sh_flags as a number: exact up to 2^53, which every defined flag is far below. */
   flags: number;
   /** Virtual address: kernel addresses in vmlinux exceed 2^53, so kept exact. */
   addr: bigint;
@@ -16,6 +16,11 @@ export interface ElfSection {
   info: number;
   addralign: number;
   entsize: number;
+}
+
+export interface ElfSection extends SectionHeaderFields {
+  index: number;
+  name: string;
 }
 
 /** A parsed ELF file: header facts, the section table, and bounded access to the bytes. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import * as lib from "../dist/index.js";
+import * as facts from "../dist/kmod/facts.js";
 import { fuzz, pipelineCheck } from "../test/fuzz/fuzzer.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -42,7 +43,7 @@ const stats = await fuzz({
   seeds,
   iterations,
   seed,
-  check: pipelineCheck(lib),
+  check: pipelineCheck(lib, facts),
   isFormatError: (e) => e instanceof lib.FormatError,
   onProgress: (s) => process.stderr.write(`\r${s.inputs} inputs, ${s.formatErrors} format errors, ${s.crashes.length} crashes, ${s.slow.length} slow, ${((Date.now() - started) / 1000).toFixed(0)} s`),
 });

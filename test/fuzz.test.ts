@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import * as lib from "../src/index.js";
 import { UnreadBytes } from "../src/elf/byte-view.js";
 import { Scratch } from "../src/engine/scratch.js";
+import * as facts from "../src/kmod/facts.js";
 import { FLAVOURS, miniModule } from "./helpers/elf-builder.mjs";
 import { fuzz, pipelineCheck, type Seed } from "./fuzz/fuzzer.mjs";
 import { corpusSet, skipCorpus } from "./helpers/corpus.js";
@@ -30,7 +31,7 @@ describe("fuzzing the whole pipeline", () => {
     seeds.push({ name: "samples.a", bytes: sh("t=$(mktemp -u) && ar rc $t gpl_clean.ko nul_trick.ko && cat $t && rm $t") });
     seeds.push({ name: "samples.iso", bytes: sh("t=$(mktemp -d) && cp gpl_clean.ko $t/ && xorriso -as mkisofs -R -J -quiet -o - $t 2>/dev/null") });
     expect(seeds.length).toBeGreaterThan(8);
-    const stats = await fuzz({ seeds, iterations: 3000, seed: 20261124, check: pipelineCheck(lib), isFormatError: (e) => e instanceof lib.FormatError });
+    const stats = await fuzz({ seeds, iterations: 3000, seed: 20261124, check: pipelineCheck(lib, facts), isFormatError: (e) => e instanceof lib.FormatError });
     expect(stats.crashes.map((c) => `${c.seed} #${c.iteration}: ${c.error}`)).toEqual([]);
     expect(stats.slow.map((c) => `${c.seed} #${c.iteration}: ${c.ms} ms`)).toEqual([]);
     expect(stats.formatErrors).toBeGreaterThan(100); // the mutations do reach the parsers' checks
@@ -51,9 +52,9 @@ describe("fuzzing the whole pipeline", () => {
     const file = join(mkdtempSync(join(tmpdir(), "kmodaudit-fuzz-")), "m.ko");
     const scratch = new Scratch();
     const limits = lib.DEFAULT_LIMITS;
-    const outcome = async (bytes: Buffer, options: lib.InspectOptions) => {
+    const outcome = async (bytes: Buffer, setup: facts.ParseSetup) => {
       try {
-        return JSON.stringify(await lib.inspectBytes(bytes, options));
+        return JSON.stringify(await facts.inspectBytesWith(bytes, { limits, hash: false }, setup));
       } catch (e) {
         if (e instanceof UnreadBytes) return "unread";
         if (e instanceof lib.FormatError) return `FormatError: ${e.message}`;
@@ -74,9 +75,9 @@ describe("fuzzing the whole pipeline", () => {
         const read = lib.readRegularFileSync(file, false, limits.maxDecompressedBytes, { factsOnly: true, rangedFrom: 0, scratch });
         if (!("bytes" in read) || !read.ranged) return;
         ranged++;
-        const byRanges = await outcome(read.bytes, { limits, hash: false, decoder: "direct", readRanges: read.ranged });
+        const byRanges = await outcome(read.bytes, { decoder: "direct", readRanges: read.ranged });
         if (byRanges === "unread") return;
-        const whole = await outcome(input, { limits, hash: false, decoder: "elfy" });
+        const whole = await outcome(input, { decoder: "elfy" });
         if (byRanges !== whole) differ.push(`${byRanges.slice(0, 300)}\n  whole: ${whole.slice(0, 300)}`);
       },
     });
@@ -103,7 +104,7 @@ describe("the hostile corpus as the fuzzer's regression set", () => {
   });
 
   it.each(FILES)("%s goes through the whole pipeline, with both decoders, without a crash", async (file) => {
-    const check = pipelineCheck(lib);
+    const check = pipelineCheck(lib, facts);
     const bytes = readFileSync(join(DIR, file));
     // pipelineCheck takes turns between the section-header decoders: two runs give each one the file.
     for (let run = 0; run < 2; run++) {

@@ -1,12 +1,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { inspectBytes, readExportReferences, type InspectOptions } from "../kmod/facts.js";
-import { inspectInput, toOutcome } from "../kmod/inspect-input.js";
+import { inspectBytesWith, readExportReferences, type InspectOptions, type ParseSetup } from "../kmod/facts.js";
+import { inspectInputWith, toOutcome } from "../kmod/inspect-input.js";
+import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { UnreadBytes, type ReadRanges } from "../elf/byte-view.js";
 import { Scratch } from "./scratch.js";
-import { NameTable } from "./name-table.js";
 import type { FactPool } from "./intern.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
@@ -18,9 +18,9 @@ export interface FileTask {
 }
 
 /**
- * Files from this size on are read by ranges when only facts are wanted. Measured on Debian's 6.1
- * tree (median module ≈60 KB): below this, one read of the whole file beats the four or five a
- * ranged read makes; above it, skipping code and relocations (five sixths of a module) wins.
+ * Files from this size on are read by ranges when only facts are wanted. Below it (where a typical
+ * module lies), one read of the whole file beats the four or five a ranged read makes; above it,
+ * skipping code and relocations (most of a module) wins.
  */
 const RANGED_FROM = 64 << 10;
 
@@ -81,22 +81,25 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
 
 /**
  * What a reading thread reuses from file to file: buffers (the outcome is plain data, so they are
- * free again on return) and the names it has decoded so far.
+ * free again on return) and what makes its facts' objects.
  */
 export interface ThreadBuffers {
   read: Scratch;
   decoded: Scratch;
-  /** Only on the thread that keeps the facts (below). */
-  shared?: { names: NameTable; pool: FactPool };
+  builder: FactBuilder;
 }
 
 /**
  * `pool`: the facts the modules read here share with the scan's others, given on the thread that
  * keeps them. A worker thread shares nothing: its facts cross to the main thread through the wire,
- * whose decoder makes them anew and shares them there (engine/wire.ts). A pool and name table of its
- * own cost each worker 0.1 s on Debian's 6.12 tree, for nothing.
+ * whose decoder makes them anew and shares them there (engine/wire.ts), so a pool of its own would
+ * cost it time for nothing.
  */
-export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({ read: new Scratch(), decoded: new Scratch(), ...(pool ? { shared: { names: new NameTable(), pool } } : {}) });
+export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({
+  read: new Scratch(),
+  decoded: new Scratch(),
+  builder: pool ?? PLAIN_FACTS,
+});
 
 /** The outcome of a file that could not be read. */
 const unread = (read: { skip: string } | { error: string }): FileOutcome => ({ self: "skip" in read ? { kind: "skipped", reason: read.skip } : { kind: "error", message: read.error }, members: [] });
@@ -109,13 +112,14 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
   let read = given ?? readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
   if (!("bytes" in read)) return unread(read);
   try {
-    // A scan decodes section headers directly, whatever its report (elf/elfy-adapter.ts says why:
-    // with elfy, ~0.2 s of a JSON scan of Debian's tree); a corpus test and a differential fuzz
-    // test hold it to elfy's facts.
-    const bulk: InspectOptions = { ...options, decoder: "direct", ...(buffers?.shared ?? {}), ...(read.sha256 ? { hash: false } : {}) };
+    // A scan decodes section headers directly, for speed, whatever its report (elf/elfy-adapter.ts);
+    // a corpus test and a differential fuzz test hold it to elfy's facts.
+    const setup: ParseSetup = { decoder: "direct", builder: buffers?.builder ?? PLAIN_FACTS };
+    const bulk: InspectOptions = read.sha256 ? { ...options, hash: false } : options;
     if (read.ranged) {
       try {
-        return { self: toOutcome(await inspectBytes(read.bytes, { ...bulk, readRanges: read.ranged })), members: [] };
+        const inspection = await inspectBytesWith(read.bytes, bulk, { ...setup, readRanges: read.ranged });
+        return { self: toOutcome(inspection), members: [] };
       } catch (e) {
         if (!(e instanceof UnreadBytes)) throw e;
       }
@@ -123,7 +127,8 @@ export async function inspectFile(task: FileTask, options: InspectOptions, buffe
       read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, scratch);
       if (!("bytes" in read)) return unread(read);
     }
-    const result = await inspectInput(read.bytes, bulk, buffers ? (n) => buffers.decoded.take(n) : undefined);
+    const into = buffers ? (n: number) => buffers.decoded.take(n) : undefined;
+    const result = await inspectInputWith(read.bytes, bulk, setup, into);
     // Hashed already, as an ELF file: neither compressed nor an archive, so it is the file's own facts.
     if (read.sha256 && result.self?.kind === "facts") result.self.facts.sha256 = read.sha256;
     return result;

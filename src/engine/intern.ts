@@ -1,29 +1,26 @@
-import type { ImportedSymbol } from "../core/facts.js";
-import { SignerMemo } from "../kmod/signature.js";
-import { type ModuleSignature } from "../core/facts.js";
-import type { SymbolVersion } from "../core/facts.js";
+import type { ImportedSymbol, ModuleSignature, ObjectFacts, SymbolVersion } from "../core/facts.js";
 import { factsIn, type InputResult } from "../core/outcome.js";
-import type { ObjectFacts } from "../core/facts.js";
+import type { FactBuilder } from "../kmod/fact-builder.js";
+import { SignerMemo } from "../kmod/signature.js";
+import { NameTable } from "./name-table.js";
 
 /**
- * One object per distinct fact across the modules one thread reads: facts are read, never written,
- * once a module's are complete, so equal ones can be one object. The same few thousand kernel
- * symbols (`_printk`, `__fentry__` …) recur in every module's imports and __versions, and a tree's
- * modules share one signer; sharing them keeps a tree's facts at about a third of their size.
- * The readers take their objects from here as they make them (kmod/facts.ts), rather than making
- * their own and having them swapped afterwards, which cost as much again in garbage.
+ * The scan's FactBuilder (kmod/fact-builder.ts): one object per distinct fact across the modules
+ * one thread reads. The same few thousand kernel symbols (`_printk`, `__fentry__` …) recur in every
+ * module's imports and __versions, every module of a tree carries the same `vermagic=`, `intree=Y`
+ * and `license=GPL`, and a tree's modules share one signer and one ELF identity: shared, they are
+ * most of what a tree's facts would weigh otherwise, and a tree seen through several paths repeats
+ * all of them.
  *
- * (`.modinfo` strings are shared as they are read, engine/name-table.ts. Sharing the tags themselves,
- * and exports, was measured too: 1 KB less per module for each further copy of a tree, but 10%
- * more time on every scan.)
+ * What is not shared was weighed too: sharing whole tags (the [key, value] pairs) and export
+ * entries saved memory only for a tree scanned several times over, and cost time on every scan.
  *
- * Arrays kept with the facts (and with the audit's results) are made at their length — by `map`,
- * sized up front, or copied once complete — never left as `push` grew them: V8 gives a pushed
- * array 17 slots, then half as many again plus 16 each time it fills, and keeps them all. Three
- * elements take 17 slots; a module's 46 imports took 77 (713 B against 425 B). On Debian's 6.1
- * tree that was 0.37 KB of every module's 5.4.
+ * One per scan, on the thread that keeps the facts (engine/pool.ts), never handed to another:
+ * strings cannot cross threads, and no lock is wanted.
  */
-export class FactPool {
+export class FactPool implements FactBuilder {
+  /** .modinfo keys and values, interned straight from their bytes. */
+  readonly #texts = new NameTable();
   readonly #strings = new Map<string, string>();
   readonly #strong = new Map<string, ImportedSymbol>();
   readonly #weak = new Map<string, ImportedSymbol>();
@@ -34,7 +31,12 @@ export class FactPool {
   /** The signer of the last PKCS#7 signature read on this thread, for the next (kmod/signature.ts). */
   readonly signers = new SignerMemo();
 
-  get(s: string): string {
+  modinfoText(bytes: Buffer, start: number, end: number): string {
+    // What the table does not take (not ASCII, or long) is decoded here as the parser means it.
+    return this.#texts.get(bytes, start, end) ?? bytes.toString("utf8", start, end);
+  }
+
+  name(s: string): string {
     const have = this.#strings.get(s);
     if (have !== undefined) return have;
     this.#strings.set(s, s);

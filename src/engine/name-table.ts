@@ -1,15 +1,11 @@
 /**
  * Interns short ASCII strings straight from their bytes: a string seen before costs a hash of its
- * bytes and no new string. Used for .modinfo keys and values, which the facts keep whole: every
- * module of a tree carries the same `vermagic=`, `intree=Y`, `license=GPL` and author strings,
- * and a tree seen through several paths repeats all of them (13 MB less at four copies of
- * Debian's 6.1 tree). Symbol and section names do not come through here: measured on the same
- * tree, interning them too cost 4% of a scan, and saved memory only for a tree scanned many times
- * over (535 against 594 MB at 16 copies), as the shared imports and versions (engine/intern.ts)
- * already keep one string per symbol and section names are not kept.
+ * bytes and no new string. Used for .modinfo keys and values (engine/intern.ts), which the facts
+ * keep whole and which repeat from module to module. Symbol and section names do not come through
+ * here: interning them too, measured, cost time on every scan and saved memory only for a tree
+ * scanned many times over, as the shared imports and versions already keep one string per symbol
+ * and section names are not kept.
  *
- * One table per scan, on the thread that keeps the facts (engine/inspect-file.ts: threadBuffers), never
- * shared with another: strings cannot cross threads, and no lock is wanted.
  * Only ASCII is interned, where latin1 and UTF-8 decode alike; the caller decodes anything else
  * (or anything longer than MAX_LENGTH) itself, in the encoding it means.
  */
@@ -107,7 +103,3 @@ function grown<T extends Int32Array | Uint8Array>(a: T, length: number): T {
   return b;
 }
 
-/** Bytes [start, end) as a string: through `names` when given and it takes them, else decoded here. */
-export function decodeName(names: NameTable | undefined, bytes: Buffer, start: number, end: number, encoding: "latin1" | "utf8"): string {
-  return names?.get(bytes, start, end) ?? bytes.toString(encoding, start, end);
-}

@@ -5,12 +5,12 @@ import { factsIn } from "../core/outcome.js";
 import type { FileOutcome } from "./inspect-file.js";
 
 /**
- * How facts cross from a worker thread to the main thread. A tree's facts as plain JSON are ~24 MB
- * on Debian's 6.1 tree, nine tenths of it the same few thousand symbol names spelt out again in
- * every module's imports and __versions; encoding and decoding that cost more than parsing the
- * modules. So each worker numbers the strings it has sent, sends each one once, and sends imports
- * and versions as numbers. The main thread keeps one table per worker, in message order, and every
- * module's facts come out sharing one string per symbol.
+ * How facts cross from a worker thread to the main thread. A tree's facts as plain JSON are mostly
+ * the same few thousand symbol names spelt out again in every module's imports and __versions, and
+ * encoding and decoding them cost more than parsing the modules. So each worker numbers the strings
+ * it has sent, sends each one once, and sends imports and versions as numbers. The main thread
+ * keeps one table per worker, in message order, and every module's facts come out sharing one
+ * string per symbol.
  */
 export interface WireBatch {
   /** Strings first used in this batch, numbered on from the end of the ones sent before. */
@@ -67,8 +67,8 @@ export class WireEncoder {
 
 /**
  * One per worker: batches must be decoded in the order that worker sent them. Imports and versions
- * come out as shared objects too — `{symbol: "_printk", weak: false}` is the same fact in three
- * thousand modules — which is most of what a tree's facts weigh once strings are shared. Facts are
+ * come out as shared objects too — `{symbol: "_printk", weak: false}` is the same fact in nearly
+ * every module — which is most of what a tree's facts weigh once strings are shared. Facts are
  * read, never written, after this point.
  */
 export class WireDecoder {
@@ -95,7 +95,7 @@ export class WireDecoder {
    */
   #facts(w: WireFacts): void {
     const s = this.#strings;
-    // Sized up front, as kmod/versions.ts does: it is kept with the facts (engine/intern.ts says why).
+    // Sized up front, as kmod/versions.ts does: it is kept with the facts (kmod/fact-builder.ts says why).
     const versions: ObjectFacts["versions"] = new Array(w.versions.length / 2);
     for (let i = 0; i < w.versions.length; i += 2) versions[i / 2] = this.#version(w.versions[i]!, w.versions[i + 1]!);
     const f = w as unknown as ObjectFacts;

@@ -1,44 +1,43 @@
 import { createHash } from "node:crypto";
-import { FormatError } from "../core/errors.js";
 import { decompress } from "../bytes/sniff.js";
-import { type Compression } from "../core/facts.js";
+import type { Compression, ExportedSymbol, ObjectFacts } from "../core/facts.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
 import { hasElfMagic } from "../elf/header.js";
 import { parseElf, sectionBytes } from "../elf/parse.js";
 import { findSymtab, readSymbols, readUndefinedOrPrefixedSymbols } from "../elf/symbols.js";
 import type { ReadRanges } from "../elf/byte-view.js";
-import type { Endian } from "../core/facts.js";
 import type { ElfFile, ElfSection, ElfSymbol } from "../elf/types.js";
-import type { NameTable } from "../engine/name-table.js";
-import type { FactPool } from "../engine/intern.js";
+import { type FactBuilder, PLAIN_FACTS } from "./fact-builder.js";
 import { EXPORT_LABEL_PREFIXES, readExports } from "./exports.js";
-import { type ExportedSymbol } from "../core/facts.js";
 import { readImports } from "./imports.js";
-import { type ImportedSymbol } from "../core/facts.js";
 import { functionReferences } from "./references.js";
 import { readVmkExports } from "./vmkernel.js";
 import { parseModinfo, tagValues } from "./modinfo.js";
-import { type StrayModinfoString } from "../core/facts.js";
 import { splitSignature } from "./signature.js";
-import { type ModuleSignature } from "../core/facts.js";
 import { readVersions } from "./versions.js";
-import { type SymbolVersion } from "../core/facts.js";
-import { type ObjectFacts } from "../core/facts.js";
 
+/** What the caller of the library chooses about reading a module. */
 export interface InspectOptions {
   limits: DecodeLimits;
   /** Hash the decompressed bytes (the JSON report's sha256). Costs a pass over every byte. */
   hash?: boolean;
   /** Read exportReferences now instead of on demand. */
   references?: boolean;
-  /** Which section-header decoder to use (see elf/parse.ts); elfy unless told otherwise. */
+}
+
+/**
+ * How the parsers are run, beyond what InspectOptions asks: the scan engine's devices for speed and
+ * memory (src/engine/), which no fact may depend on. Internal: the library's entry points
+ * (inspectBytes, inspectInput) run with none of them, and src/index.ts exports neither this type
+ * nor the functions that take it.
+ */
+export interface ParseSetup {
+  /** Makes the strings and objects the facts keep (kmod/fact-builder.ts); PLAIN_FACTS unless given. */
+  builder?: FactBuilder;
+  /** Which section-header decoder to use (see elf/parse.ts); elfy unless given. */
   decoder?: "elfy" | "direct";
-  /** The reading thread's own interned .modinfo strings (engine/name-table.ts); never sent to another thread. */
-  names?: NameTable;
-  /** The reading thread's shared facts (engine/intern.ts); never sent to another thread. */
-  pool?: FactPool;
-  /** The parts of the bytes that were read, when not all were (engine/ranged-read.ts): reading others throws UnreadBytes. */
+  /** The parts of the bytes that were read, when not all were: reading others throws UnreadBytes. */
   readRanges?: ReadRanges;
 }
 
@@ -74,17 +73,28 @@ export async function readExportReferences(input: Buffer, limits: DecodeLimits):
  * when they are intact but not a kernel module or relocatable object.
  */
 export async function inspectBytes(input: Buffer, opts: InspectOptions | DecodeLimits): Promise<Inspection> {
-  const options: InspectOptions = "limits" in opts ? opts : { limits: opts, hash: true };
+  return inspectBytesWith(input, "limits" in opts ? opts : { limits: opts, hash: true }, {});
+}
+
+/** inspectBytes, run as `setup` says. */
+export async function inspectBytesWith(input: Buffer, options: InspectOptions, setup: ParseSetup): Promise<Inspection> {
   const { bytes, compression } = await decompress(input, options.limits);
-  return inspectDecompressed(bytes, compression, options);
+  return inspectDecompressed(bytes, compression, options, setup);
 }
 
 /** The rest of inspectBytes, for bytes already decompressed (archive members: kmod/inspect-input.ts). */
-export function inspectDecompressed(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
+export function inspectDecompressed(
+  bytes: Buffer,
+  compression: Compression | null,
+  options: InspectOptions,
+  setup: ParseSetup,
+): Inspection {
   if (!hasElfMagic(bytes)) {
-    return { outcome: "skipped", reason: compression ? `${compression}-compressed, ${describeStart(bytes)}` : describeStart(bytes), bytes: bytes.length };
+    const start = describeStart(bytes);
+    const reason = compression ? `${compression}-compressed, ${start}` : start;
+    return { outcome: "skipped", reason, bytes: bytes.length };
   }
-  return elfFacts(bytes, compression, options);
+  return elfFacts(bytes, compression, options, setup);
 }
 
 /**
@@ -98,9 +108,15 @@ function symbolsOf(elf: ElfFile, symtab: ElfSection | undefined, dialect: Object
   return readUndefinedOrPrefixedSymbols(elf, symtab, EXPORT_LABEL_PREFIXES);
 }
 
-function elfFacts(bytes: Buffer, compression: Compression | null, options: InspectOptions): Inspection {
-  const { elf: elfBytes, signature } = splitSignature(bytes, options.pool?.signers);
-  const elf = parseElf(elfBytes, options.decoder, options.limits, options.readRanges);
+function elfFacts(
+  bytes: Buffer,
+  compression: Compression | null,
+  options: InspectOptions,
+  setup: ParseSetup,
+): Inspection {
+  const build = setup.builder ?? PLAIN_FACTS;
+  const { elf: elfBytes, signature } = splitSignature(bytes, build.signers);
+  const elf = parseElf(elfBytes, setup.decoder, options.limits, setup.readRanges);
   if (elf.type !== ET_REL) {
     const what = elf.type === ET_EXEC ? "executable" : elf.type === ET_DYN ? "shared object" : `type ${elf.type}`;
     return { outcome: "skipped", reason: `ELF ${what}, not a relocatable module or object`, bytes: bytes.length };
@@ -109,30 +125,31 @@ function elfFacts(bytes: Buffer, compression: Compression | null, options: Inspe
   const modinfoSection = elf.sections.find((s) => s.name === ".modinfo") ?? vmkinfo;
   const dialect = modinfoSection !== undefined && modinfoSection === vmkinfo ? "vmkernel" : "linux";
   const symbols = symbolsOf(elf, findSymtab(elf), dialect);
-  const info = modinfoSection ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes, options.names) : { tags: [], stray: [] };
+  const info = modinfoSection
+    ? parseModinfo(sectionBytes(elf, modinfoSection), options.limits.maxStringBytes, build)
+    : { tags: [], stray: [] };
   const versionsSection = elf.sections.find((s) => s.name === "__versions");
   const single = (key: string) => tagValues(info, key)[0] ?? null;
   const dependsTag = single("depends");
   const exports = dialect === "vmkernel" ? readVmkExports(elf, symbols) : readExports(elf, symbols);
-  if (options.pool) for (const e of exports) e.symbol = options.pool.get(e.symbol);
-  const identity = { class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) };
+  for (const e of exports) e.symbol = build.name(e.symbol);
   const facts: ObjectFacts = {
     kind: modinfoSection ? "module" : "object",
     dialect,
     sha256: options.hash === false ? null : createHash("sha256").update(bytes).digest("hex"),
     compression,
-    elf: options.pool ? options.pool.elf(identity) : identity,
+    elf: build.elf({ class: elf.elfClass, endian: elf.endian, machine: machineName(elf.machine) }),
     modinfo: info.tags,
     modinfoStray: info.stray,
     licenses: tagValues(info, "license"),
     name: single("name"),
     vermagic: single("vermagic"),
-    depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== "").map((d) => options.pool?.get(d) ?? d),
+    depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== "").map((d) => build.name(d)),
     importNs: tagValues(info, "import_ns"),
-    signature: signature && options.pool ? options.pool.signature(signature) : signature,
+    signature: signature && build.signature(signature),
     exports,
-    imports: readImports(symbols, elf.machine, options.pool),
-    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, options.pool) : [],
+    imports: readImports(symbols, elf.machine, build),
+    versions: versionsSection ? readVersions(elf.view, versionsSection, elf.elfClass === 64, build) : [],
   };
   if (options.references) facts.exportReferences = exportReferencesOf(elf, exports);
   return { outcome: "facts", facts, bytes: bytes.length };

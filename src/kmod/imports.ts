@@ -1,7 +1,7 @@
 import { EM_PPC, EM_PPC64, EM_S390, SHN_UNDEF, STB_LOCAL, STB_WEAK } from "../elf/constants.js";
 import type { ElfSymbol } from "../elf/types.js";
-import type { FactPool } from "../engine/intern.js";
-import { type ImportedSymbol } from "../core/facts.js";
+import type { ImportedSymbol } from "../core/facts.js";
+import { type FactBuilder, PLAIN_FACTS } from "./fact-builder.js";
 
 /**
  * Undefined symbols that modpost never looks up (scripts/mod/modpost.c, ignore_undef_symbol):
@@ -17,9 +17,9 @@ function toolchainSymbol(name: string, machine: number): boolean {
 
 /**
  * A module's imports: its undefined, non-local, named symbols, as modpost and the loader see them,
- * sorted by name. A name is weak when every reference to it is. Objects come from `pool` when given.
+ * sorted by name. A name is weak when every reference to it is.
  */
-export function readImports(symbols: ElfSymbol[], machine: number, pool?: FactPool): ImportedSymbol[] {
+export function readImports(symbols: ElfSymbol[], machine: number, build: FactBuilder = PLAIN_FACTS): ImportedSymbol[] {
   const names: string[] = [];
   let weak: Set<string> | undefined;
   for (const s of symbols) {
@@ -34,9 +34,6 @@ export function readImports(symbols: ElfSymbol[], machine: number, pool?: FactPo
   let distinct = 0;
   for (let i = 0; i < names.length; i++) if (i === 0 || names[i] !== names[i - 1]) names[distinct++] = names[i]!;
   names.length = distinct;
-  // Made by map, at its length: it is kept with the facts (engine/intern.ts says why that matters).
-  return names.map((symbol) => {
-    const isWeak = weak?.has(symbol) ?? false;
-    return pool ? pool.import(symbol, isWeak) : { symbol, weak: isWeak };
-  });
+  // Made by map, at its length: it is kept with the facts (kmod/fact-builder.ts says why that matters).
+  return names.map((symbol) => build.import(symbol, weak?.has(symbol) ?? false));
 }

@@ -1,9 +1,9 @@
 import { archiveMembers, sniffArchive } from "../bytes/archive.js";
 import { decompress } from "../bytes/sniff.js";
-import { type OutputBuffer } from "../bytes/output-buffer.js";
+import type { OutputBuffer } from "../bytes/output-buffer.js";
+import type { Compression } from "../core/facts.js";
 import { FormatError } from "../core/errors.js";
-import { inspectDecompressed, type InspectOptions, type Inspection } from "./facts.js";
-import { type ObjectFacts } from "../core/facts.js";
+import { inspectDecompressed, type InspectOptions, type Inspection, type ParseSetup } from "./facts.js";
 import { type Outcome, type InputResult, errorOutcome } from "../core/outcome.js";
 
 export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { kind: "facts", facts: r.facts, bytes: r.bytes } : { kind: "skipped", reason: r.reason, bytes: r.bytes });
@@ -14,14 +14,24 @@ export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { 
  * A member's path is its provenance chain joined by "!/". A damaged archive is an error at its own
  * path; the members read before the damage stay.
  */
-export async function inspectInput(input: Buffer, options: InspectOptions, into?: OutputBuffer): Promise<InputResult> {
+export function inspectInput(input: Buffer, options: InspectOptions): Promise<InputResult> {
+  return inspectInputWith(input, options, {});
+}
+
+/** inspectInput, run as `setup` says; `into`: where the input's own decompressed bytes may go. */
+export async function inspectInputWith(
+  input: Buffer,
+  options: InspectOptions,
+  setup: ParseSetup,
+  into?: OutputBuffer,
+): Promise<InputResult> {
   const result: InputResult = { members: [] };
   let spare = into;
   let members = 0;
   const open = async (bytes: Buffer, path: string, depth: number): Promise<void> => {
     const report = (outcome: Outcome) => (path === "" ? (result.self = outcome) : result.members.push({ path, outcome }));
     let plain: Buffer;
-    let compression;
+    let compression: Compression | null;
     try {
       // Only the first decoding (the input itself) may use the caller's buffer: what is decoded
       // later — members, a cpio's next segment — are views of bytes that must stay intact meanwhile.
@@ -34,7 +44,7 @@ export async function inspectInput(input: Buffer, options: InspectOptions, into?
     const kind = sniffArchive(plain);
     if (!kind) {
       try {
-        return void report(toOutcome(inspectDecompressed(plain, compression, options)));
+        return void report(toOutcome(inspectDecompressed(plain, compression, options, setup)));
       } catch (e) {
         return void report(errorOutcome(e));
       }

@@ -1,6 +1,6 @@
 import { FormatError } from "../core/errors.js";
-import { decodeName, type NameTable } from "../engine/name-table.js";
-import { type StrayModinfoString } from "../core/facts.js";
+import type { StrayModinfoString } from "../core/facts.js";
+import { type FactBuilder, PLAIN_FACTS } from "./fact-builder.js";
 
 export interface Modinfo {
   /** Every `key=value` tag, in file order; keys may repeat. */
@@ -14,7 +14,11 @@ export interface Modinfo {
  * `"GPL\0for files in the \"GPL\" directory"` trick — and is kept so policy can flag it; kmod and
  * the kernel see only the part before the NUL.
  */
-export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE_INTEGER, names?: NameTable): Modinfo {
+export function parseModinfo(
+  bytes: Uint8Array,
+  maxStringBytes = Number.MAX_SAFE_INTEGER,
+  build: FactBuilder = PLAIN_FACTS,
+): Modinfo {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tags: [string, string][] = [];
   const stray: StrayModinfoString[] = [];
@@ -32,8 +36,8 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
       while (eq < nul && buf[eq] !== 0x3d) eq++; // bounded by this string: never quadratic
       if (eq === nul) eq = -1;
       if (eq > at) {
-        const key = decodeName(names, buf, at, eq, "utf8");
-        tags.push([key, decodeName(names, buf, eq + 1, nul, "utf8")]);
+        const key = build.modinfoText(buf, at, eq);
+        tags.push([key, build.modinfoText(buf, eq + 1, nul)]);
         prevKey = key;
       } else {
         stray.push({ text: buf.toString("utf8", at, nul), offset: at, follows: prevEnd === at - 1 ? prevKey : null });
@@ -43,7 +47,7 @@ export function parseModinfo(bytes: Uint8Array, maxStringBytes = Number.MAX_SAFE
     }
     at = nul + 1;
   }
-  // Copied to its length: the tags are kept with the facts (engine/intern.ts says why that matters).
+  // Copied to its length: the tags are kept with the facts (kmod/fact-builder.ts says why that matters).
   return { tags: tags.slice(), stray };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, inspectBytes, scan } from "../../src/index.js";
+import { DEFAULT_LIMITS, scan } from "../../src/index.js";
+import { inspectBytesWith } from "../../src/kmod/facts.js";
 import { inspectFile, readRegularFileSync, threadBuffers } from "../../src/engine/inspect-file.js";
 import { Scratch } from "../../src/engine/scratch.js";
 import { SignerMemo, splitSignature } from "../../src/kmod/signature.js";
@@ -24,7 +25,8 @@ async function facts(file: string, ranged: boolean) {
   expect(read.ranged !== undefined).toBe(ranged);
   // With the ranges it read, so that a fact needing any other byte fails here (UnreadBytes)
   // instead of falling back to a whole read, as the CLI would: real modules must not need it.
-  const r = await inspectBytes(read.bytes, { limits: DEFAULT_LIMITS, hash: false, decoder: ranged ? "direct" : "elfy", ...(read.ranged ? { readRanges: read.ranged } : {}) });
+  const setup = { decoder: ranged ? "direct" : "elfy", readRanges: read.ranged } as const;
+  const r = await inspectBytesWith(read.bytes, { limits: DEFAULT_LIMITS, hash: false }, setup);
   return r.outcome === "facts" ? r.facts : r;
 }
 

@@ -25,4 +25,4 @@ export function fuzz(options: {
   slowMs?: number;
   onProgress?: (stats: FuzzStats) => void;
 }): Promise<FuzzStats>;
-export function pipelineCheck(lib: unknown): (input: Buffer) => Promise<void>;
+export function pipelineCheck(lib: unknown, facts: unknown): (input: Buffer) => Promise<void>;

@@ -101,11 +101,12 @@ export async function fuzz({ seeds, iterations, seed = 1, check, isFormatError, 
 }
 
 /**
- * The whole pipeline on one input, from a library module (src/ under vitest, dist/ under node):
+ * The whole pipeline on one input, from a library module (src/ under vitest, dist/ under node) and
+ * the kmod/facts module beside it (`facts`: the library does not offer a choice of decoder):
  * facts with both section-header decoders, the relocation reader, resolution, rules, and both
  * reporters — every consumer of what a hostile file can put in the facts.
  */
-export function pipelineCheck(lib) {
+export function pipelineCheck(lib, facts) {
   const table = lib.mergeTables([]);
   const limits = { ...lib.DEFAULT_LIMITS, maxDecompressedBytes: 64 << 20 };
   let n = 0;
@@ -114,7 +115,7 @@ export function pipelineCheck(lib) {
     const opened = await lib.inspectInput(input, { limits: { ...limits, maxMembers: 4096 }, hash: true });
     for (const m of opened.members) if (m.outcome.kind === "error" && m.outcome.message.startsWith("internal error")) throw new Error(m.outcome.message);
     if (opened.self?.kind === "error" && opened.self.message.startsWith("internal error")) throw new Error(opened.self.message);
-    const r = await lib.inspectBytes(input, { limits, hash: true, decoder: n++ % 2 ? "direct" : "elfy" });
+    const r = await facts.inspectBytesWith(input, { limits, hash: true }, { decoder: n++ % 2 ? "direct" : "elfy" });
     if (r.outcome !== "facts") return;
     if (r.facts.exports.length) await lib.readExportReferences(input, limits);
     const out = await lib.audit([{ path: "fuzz.ko", facts: r.facts }], table);

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, inspectBytes, parseModinfo, type ObjectFacts } from "../../src/index.js";
 import { buildElf, FLAVOURS, miniModule, symbolTable } from "../helpers/elf-builder.mjs";
-import { readFileSync } from "node:fs";
-import { FactPool } from "../../src/engine/intern.js";
-import { NameTable } from "../../src/engine/name-table.js";
 import { NamePrefixes } from "../../src/elf/name-prefixes.js";
 
 async function factsOf(bytes: Buffer): Promise<ObjectFacts> {
@@ -101,23 +98,6 @@ describe("exports and imports", () => {
   it("keeps a name weak only when every reference to it is weak, and lists it once", async () => {
     const f = await factsOf(build([{ name: "both", bind: 2, shndx: 0 }, { name: "only_weak", bind: 2, shndx: 0 }, { name: "both", bind: 1, shndx: 0 }, { name: "only_weak", bind: 2, shndx: 0 }]));
     expect(f.imports).toEqual([{ symbol: "both", weak: false }, { symbol: "only_weak", weak: true }]);
-  });
-
-  it("gives modules read with one pool the same object for the same import and the same version", async () => {
-    const pool = new FactPool();
-    const read = async (file: string) => {
-      const r = await inspectBytes(readFileSync(file), { limits: DEFAULT_LIMITS, pool, names: new NameTable() });
-      if (r.outcome !== "facts") throw new Error(r.reason);
-      return r.facts;
-    };
-    const a = await read("samples/vendor_glue.ko");
-    const b = await read("samples/gpl_clean.ko");
-    const printk = (f: ObjectFacts) => f.imports.find((i) => i.symbol === "_printk");
-    expect(printk(a)).toBeDefined();
-    expect(printk(a)).toBe(printk(b));
-    const version = (f: ObjectFacts) => f.versions.find((v) => v.symbol === "_printk");
-    expect(version(a)).toBeDefined();
-    expect(version(a)).toBe(version(b));
   });
 
   it("skips the toolchain symbols modpost never resolves, per machine", async () => {

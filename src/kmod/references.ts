@@ -85,7 +85,11 @@ export function functionReferences(elf: ElfFile, symbols: readonly ElfSymbol[], 
         continue;
       }
       for (const s of f.imports) found.add(s);
-      for (const c of f.calls) if (!seen.has(c)) (seen.add(c), stack.push(c));
+      for (const c of f.calls) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        stack.push(c);
+      }
     }
     memo.set(root, found);
     return found;

@@ -9,6 +9,7 @@ import * as lib from "../src/index.js";
 import { UnreadBytes } from "../src/elf/byte-view.js";
 import { Scratch } from "../src/engine/scratch.js";
 import * as facts from "../src/kmod/facts.js";
+import { readRegularFileSync } from "../src/engine/inspect-file.js";
 import { FLAVOURS, miniModule } from "./helpers/elf-builder.mjs";
 import { fuzz, pipelineCheck, type Seed } from "./fuzz/fuzzer.mjs";
 import { corpusSet, skipCorpus } from "./helpers/corpus.js";
@@ -71,8 +72,8 @@ describe("fuzzing the whole pipeline", () => {
       check: async (input) => {
         writeFileSync(file, input);
         // Another file's bytes in the buffer first, where unread bytes of this one would be.
-        lib.readRegularFileSync(seeds[0]!.name, false, limits.maxDecompressedBytes, { scratch });
-        const read = lib.readRegularFileSync(file, false, limits.maxDecompressedBytes, { factsOnly: true, rangedFrom: 0, scratch });
+        readRegularFileSync(seeds[0]!.name, false, limits.maxDecompressedBytes, { scratch });
+        const read = readRegularFileSync(file, false, limits.maxDecompressedBytes, { factsOnly: true, rangedFrom: 0, scratch });
         if (!("bytes" in read) || !read.ranged) return;
         ranged++;
         const byRanges = await outcome(read.bytes, { decoder: "direct", readRanges: read.ranged });

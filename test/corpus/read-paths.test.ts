@@ -1,3 +1,5 @@
+// An internal corpus test on purpose: the scan engine's read paths (ranged reads, the direct section-header
+// decoder, a thread's reused buffer and signer memo) must give the facts of the library's plain path.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS, scan } from "../../src/index.js";
 import { inspectBytesWith } from "../../src/kmod/facts.js";

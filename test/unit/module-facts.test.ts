@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, inspectBytes, parseModinfo, type ObjectFacts } from "../../src/index.js";
+import { DEFAULT_LIMITS, inspectBytes, type ObjectFacts } from "../../src/index.js";
+import { parseModinfo } from "../../src/kmod/modinfo.js";
 import { buildElf, FLAVOURS, miniModule, symbolTable } from "../helpers/elf-builder.mjs";
 import { NamePrefixes } from "../../src/elf/name-prefixes.js";
 

@@ -9,8 +9,8 @@ import { runRules } from "../rules/index.js";
 import { canBeShim } from "../rules/gpl-shim-reexport.js";
 import { isGplCompatible, isNonGpl, licenseVerdicts, vmkLicenseVerdicts } from "../rules/license.js";
 import { declaredBlobLicense, type BlobLicenses } from "./blob-licenses.js";
-import { sortedUnique, type ModuleUnderAudit, type RuleContext } from "../rules/types.js";
-import { byCodeUnits } from "../core/order.js";
+import type { ModuleUnderAudit, RuleContext } from "../rules/types.js";
+import { byCodeUnits, sortedUnique } from "../core/order.js";
 
 export interface InspectedObject {
   path: string;

@@ -1,5 +1,5 @@
 import Bunzip from "seek-bzip";
-import { FormatError } from "../core/errors.js";
+import { asFormatError, FormatError } from "../core/errors.js";
 import { outputBudget, type DecodeLimits } from "../core/limits.js";
 
 /**
@@ -24,8 +24,7 @@ export async function decodeBzip2(bytes: Uint8Array, limits: DecodeLimits): Prom
   try {
     Bunzip.decode(bytes, out, true);
   } catch (e) {
-    if (e instanceof FormatError) throw e;
-    throw new FormatError("bzip2 stream", undefined, e instanceof Error ? e.message : String(e));
+    throw asFormatError("bzip2 stream", e);
   }
   return buf.subarray(0, pos);
 }

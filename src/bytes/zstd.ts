@@ -1,5 +1,5 @@
 import { Decompress } from "fzstd";
-import { FormatError } from "../core/errors.js";
+import { asFormatError, FormatError } from "../core/errors.js";
 import { outputBudget, type DecodeLimits } from "../core/limits.js";
 
 /** zstd through fzstd's streaming decoder, fed in slices so output can be cut off at the limit. */
@@ -21,8 +21,7 @@ export async function decodeZstd(bytes: Uint8Array, limits: DecodeLimits): Promi
       dec.push(bytes.subarray(at, end), end === bytes.length);
     }
   } catch (e) {
-    if (e instanceof FormatError) throw e;
-    throw new FormatError("zstd stream", undefined, e instanceof Error ? e.message : String(e));
+    throw asFormatError("zstd stream", e);
   }
   if (!ended) throw new FormatError("zstd stream", bytes.length, "truncated: the last frame does not end");
   return Buffer.concat(chunks, total);

@@ -19,3 +19,14 @@ export class FormatError extends Error {
 export function isFormatError(e: unknown): e is FormatError {
   return e instanceof FormatError;
 }
+
+/** What a thrown value says: an Error's message, anything else as a string. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/**
+ * A third-party decoder's failure as a FormatError of the structure it was decoding; a FormatError
+ * thrown from our own callbacks inside it (an output budget reached) passes through as it is.
+ */
+export function asFormatError(structure: string, e: unknown): FormatError {
+  return e instanceof FormatError ? e : new FormatError(structure, undefined, errorMessage(e));
+}

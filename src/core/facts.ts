@@ -29,6 +29,9 @@ export interface SymbolVersion {
   crc: number;
 }
 
+/** A modversions CRC as Module.symvers writes it: 0x and eight hex digits. */
+export const hexCrc = (crc: number): string => `0x${crc.toString(16).padStart(8, "0")}`;
+
 /** What the appended module signature says, as far as it can be read. */
 export interface ModuleSignature {
   present: true;

@@ -4,6 +4,17 @@ export type Severity = "error" | "warning" | "info";
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
+/** Orders findings the most severe first, as every report lists them. */
+export const mostSevereFirst = (a: { severity: Severity }, b: { severity: Severity }): number =>
+  SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity];
+
+/** The most severe of the findings' severities; null when there are none. */
+export function worstSeverity(findings: readonly { severity: Severity }[]): Severity | null {
+  let worst: Severity | null = null;
+  for (const f of findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
+  return worst;
+}
+
 /** Stable rule ids: used in JSON, SARIF, baselines and exit codes. Never rename one. */
 export type RuleId =
   | "gpl-only-symbol-use"

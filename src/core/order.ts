@@ -7,6 +7,11 @@ export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The distinct strings, in code-unit order. */
+export function sortedUnique(items: Iterable<string>): string[] {
+  return [...new Set(items)].sort(compareCodeUnits);
+}
+
 /** A comparator of objects by one string field, in code-unit order. */
 export function byCodeUnits<K extends string>(key: K): <T extends Record<K, string>>(a: T, b: T) => number {
   return (a, b) => compareCodeUnits(a[key], b[key]);

@@ -1,4 +1,4 @@
-import { FormatError } from "./errors.js";
+import { errorMessage, FormatError } from "./errors.js";
 import type { ObjectFacts } from "./facts.js";
 
 /* What became of an input as it was opened: facts, a reason it holds none, or the error that stopped it. */
@@ -19,7 +19,7 @@ export interface InputResult {
 export function errorOutcome(e: unknown): Extract<Outcome, { kind: "error" }> {
   if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
   // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
-  return { kind: "error", message: `internal error: ${e instanceof Error ? e.message : String(e)}` };
+  return { kind: "error", message: `internal error: ${errorMessage(e)}` };
 }
 
 /** Every facts an input yielded, its own and its members'. */

@@ -2,7 +2,7 @@ import { normalizeModuleName } from "../resolve/identity.js";
 import { RULES } from "../rules/meta.js";
 import { type RuleId } from "../core/findings.js";
 import { at, didYouMean, fail, nonEmptyString, object, onlyKeys, parseJsonText, stringArray, type Where } from "./validate.js";
-import { compareCodeUnits } from "../core/order.js";
+import { compareCodeUnits, sortedUnique } from "../core/order.js";
 
 /**
  * The baseline file: findings a team has accepted, each with the reason, reviewed in pull requests.
@@ -30,8 +30,6 @@ export interface BaselineEntry {
 export interface Baseline {
   entries: BaselineEntry[];
 }
-
-const sortedUnique = (xs: Iterable<string>) => [...new Set(xs)].sort(compareCodeUnits);
 
 function entryOrder(a: BaselineEntry, b: BaselineEntry): number {
   return compareCodeUnits(a.module, b.module) || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")) || compareCodeUnits(a.justification, b.justification);

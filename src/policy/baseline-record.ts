@@ -1,8 +1,7 @@
 import type { ScanResult } from "../core/results.js";
-import { normalizeModuleName } from "../resolve/identity.js";
 import type { RuleId } from "../core/findings.js";
 import { normalizeBaseline, type Baseline, type BaselineEntry } from "./baseline-file.js";
-import { baselineModuleName } from "./baseline.js";
+import { baselineKey, baselineModuleName } from "./baseline.js";
 import { PolicyError } from "./errors.js";
 
 export interface RecordOptions {
@@ -37,7 +36,7 @@ function foundByKey(result: ScanResult): Map<string, Found> {
   for (const m of result.modules) {
     const module = baselineModuleName(m);
     for (const f of m.findings) {
-      const k = `${f.rule}\0${module}`;
+      const k = baselineKey(f.rule, module);
       const x = out.get(k) ?? { rule: f.rule, module, symbols: new Set<string>(), bare: false };
       if (f.symbols.length === 0) x.bare = true;
       for (const s of f.symbols) x.symbols.add(s);
@@ -60,7 +59,7 @@ export function recordBaseline(result: ScanResult, options: RecordOptions = {}):
   const dropped: BaselineEntry[] = [];
   let kept = 0;
   for (const e of options.previous?.entries ?? []) {
-    const k = `${e.rule}\0${normalizeModuleName(e.module)}`;
+    const k = baselineKey(e.rule, e.module);
     const f = found.get(k);
     const still = e.symbols.filter((s) => f?.symbols.has(s));
     const gone = e.symbols.filter((s) => !f?.symbols.has(s));

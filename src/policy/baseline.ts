@@ -12,7 +12,8 @@ interface Accepted {
   bare: boolean;
 }
 
-const keyOf = (rule: string, module: string) => `${rule}\0${module}`;
+/** What a baseline entry and a finding are matched by: the rule and the module's normalised name. */
+export const baselineKey = (rule: RuleId, module: string): string => `${rule}\0${normalizeModuleName(module)}`;
 
 /** The identity a baseline knows a module by: its normalised name, whatever its path. */
 export const baselineModuleName = (m: Pick<AuditedModule, "name">): string => normalizeModuleName(m.name);
@@ -20,7 +21,7 @@ export const baselineModuleName = (m: Pick<AuditedModule, "name">): string => no
 function acceptedByKey(baseline: Baseline): Map<string, Accepted> {
   const out = new Map<string, Accepted>();
   for (const e of baseline.entries) {
-    const k = keyOf(e.rule, normalizeModuleName(e.module));
+    const k = baselineKey(e.rule, e.module);
     const a = out.get(k) ?? { symbols: new Set<string>(), bare: false };
     if (e.symbols.length === 0) a.bare = true;
     for (const s of e.symbols) a.symbols.add(s);
@@ -57,7 +58,7 @@ export function applyBaseline(result: ScanResult, baseline: Baseline, file: stri
     const name = baselineModuleName(m);
     const findings: Finding[] = [];
     for (const f of m.findings) {
-      const k = keyOf(f.rule, name);
+      const k = baselineKey(f.rule, name);
       const a = accepted.get(k);
       if (!a) {
         findings.push(f);
@@ -82,7 +83,7 @@ export function applyBaseline(result: ScanResult, baseline: Baseline, file: stri
   });
   const stale: StaleBaselineEntry[] = [];
   for (const e of baseline.entries) {
-    const k = keyOf(e.rule, normalizeModuleName(e.module));
+    const k = baselineKey(e.rule, e.module);
     const gone = e.symbols.filter((s) => !matched.has(`${k}\0${s}`));
     if (e.symbols.length === 0 ? !matched.has(`${k}\0`) : gone.length > 0) stale.push({ module: e.module, rule: e.rule, symbols: gone, justification: e.justification });
   }

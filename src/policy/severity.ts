@@ -1,6 +1,6 @@
 import type { ScanResult } from "../core/results.js";
 import { RULES } from "../rules/meta.js";
-import { type RuleId, type Severity } from "../core/findings.js";
+import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
 
 /** A rule's severity as a team sets it; "off" drops the rule's findings altogether. */
 export type RuleSetting = Severity | "off";
@@ -9,6 +9,14 @@ export type SeverityOverrides = Partial<Record<RuleId, RuleSetting>>;
 /** The severity a rule has in this result: the override when one was applied, else the rule's own. */
 export function effectiveSeverity(result: Pick<ScanResult, "ruleSeverity">, rule: RuleId): RuleSetting {
   return result.ruleSeverity?.[rule] ?? RULES[rule].severity;
+}
+
+/** The least severity that fails a run (--fail-on), or "none": nothing fails. */
+export type FailOn = Severity | "none";
+
+/** Whether a finding of this severity fails the run: the exit code, JUnit's failures, the Markdown verdict. */
+export function failsAt(severity: Severity, failOn: FailOn): boolean {
+  return failOn !== "none" && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { errorMessage } from "../core/errors.js";
 import { PolicyError } from "./errors.js";
 
 /** Strict readers for hand-written JSON: every complaint names the file and the key to fix. */
@@ -16,7 +17,7 @@ export function parseJsonText(text: string, file: string, what: string): unknown
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new PolicyError(file, "", `is not valid JSON (${e instanceof Error ? e.message : String(e)}): fix the syntax of this ${what}`);
+    throw new PolicyError(file, "", `is not valid JSON (${errorMessage(e)}): fix the syntax of this ${what}`);
   }
 }
 

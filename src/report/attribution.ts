@@ -1,5 +1,5 @@
 import type { BlobAttribution, ReachedSymbol } from "../audit/attribution.js";
-import { renderBoxTable, type Cell, type Column } from "./box-table.js";
+import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";
 import { notJudgedLines } from "./not-judged.js";
@@ -11,10 +11,7 @@ const COLUMNS: readonly Column[] = [
   { head: "Kernel exports its code reaches", min: 20, weight: 3 },
 ];
 
-export interface AttributionOptions {
-  /** Columns the table may take, borders included (default 120, at least 60). */
-  width?: number | undefined;
-}
+export type AttributionOptions = TableWidthOption;
 
 export function renderAttribution(a: BlobAttribution, options: AttributionOptions = {}): string {
   const lines: string[] = [];

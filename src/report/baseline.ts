@@ -1,7 +1,6 @@
 import type { BaselineReport } from "../core/results.js";
 import { escapeForTerminal as esc } from "./escape.js";
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+import { plural } from "./plural.js";
 
 /**
  * The table report's baseline lines: what was suppressed, and each stale entry with what to do.

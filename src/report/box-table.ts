@@ -12,6 +12,12 @@ import { elideMiddle, wrapText } from "./text-fit.js";
 /** Widths the tables are laid out for: the default when the caller gives none, and the least, below which columns would collapse. */
 export const TABLE_WIDTH = { default: 120, min: 60 } as const;
 
+/** The width option of every report drawn as box tables. */
+export interface TableWidthOption {
+  /** Columns the tables may take, borders included (TABLE_WIDTH's default when none, at least its least). */
+  width?: number | undefined;
+}
+
 /** The width a table is drawn at, from the caller's (any number, or none). */
 export function tableWidth(width: number | undefined): number {
   return width === undefined || !Number.isFinite(width) ? TABLE_WIDTH.default : Math.max(TABLE_WIDTH.min, Math.floor(width));

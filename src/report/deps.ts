@@ -1,6 +1,6 @@
 import type { DepsView } from "../audit/deps.js";
 import type { DependencyEdge } from "../core/graph.js";
-import { renderBoxTable, type Cell, type Column } from "./box-table.js";
+import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";
 
@@ -24,10 +24,7 @@ const COLUMNS: readonly Column[] = [
   { head: "GPL-only symbols", min: 16, weight: 6 },
 ];
 
-export interface DepsTableOptions {
-  /** Columns the table may take, borders included (default 120, at least 60). */
-  width?: number | undefined;
-}
+export type DepsTableOptions = TableWidthOption;
 
 export function renderDepsTable(view: DepsView, options: DepsTableOptions = {}): string {
   const nameOf = new Map(view.nodes.map((n) => [n.key, n.name]));

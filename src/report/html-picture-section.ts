@@ -1,9 +1,8 @@
 import type { Picture } from "./html-picture.js";
 import { renderPictureSvg } from "./html-svg.js";
+import { plural } from "./plural.js";
 
 /** The picture's section: a legend, what was drawn and what was left out, and the drawing itself. */
-
-const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 function legend(): string {
   const line = (cls: string, text: string) => `<li><svg width="46" height="12" aria-hidden="true"><g class="edge ${cls}"><path d="M2,6 L44,6"/></g></svg> ${text}</li>`;

@@ -1,6 +1,6 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { providerKey } from "../core/graph.js";
-import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
+import { SEVERITY_RANK, worstSeverity, type RuleId, type Severity } from "../core/findings.js";
 import { compareCodeUnits } from "../core/order.js";
 import { licenseStanding } from "../rules/license.js";
 import { inheritsTaintFrom } from "../rules/proprietary-taint.js";
@@ -85,12 +85,6 @@ const GRAPH_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
 const EDGE_RANK: Record<PictureEdgeKind, number> = { plain: 0, proprietary: 1, shim: 2, "gpl-only": 3 };
 
 
-export function worstSeverity(m: AuditedModule): Severity | null {
-  let worst: Severity | null = null;
-  for (const f of m.findings) if (worst === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[worst]) worst = f.severity;
-  return worst;
-}
-
 /**
  * Drawn as not GPL-compatible: what the rules call non-GPL, and a blob of unknown license too, which
  * the rules do not (it gets blob-uses-gpl-only, a warning): its box has the non-GPL border and its
@@ -101,7 +95,7 @@ const nonGpl = (m: AuditedModule) => licenseStanding(m) !== "gpl";
 /** Most serious first: graph-related findings, then severity, then number of findings; path breaks ties. */
 function priority(a: AuditedModule, b: AuditedModule): number {
   const graphy = (m: AuditedModule) => (m.findings.some((f) => GRAPH_RULES.has(f.rule)) ? 1 : 0);
-  const sev = (m: AuditedModule) => SEVERITY_RANK[worstSeverity(m) ?? "info"];
+  const sev = (m: AuditedModule) => SEVERITY_RANK[worstSeverity(m.findings) ?? "info"];
   return graphy(b) - graphy(a) || sev(b) - sev(a) || b.findings.length - a.findings.length || compareCodeUnits(a.path, b.path);
 }
 
@@ -146,7 +140,7 @@ class PictureBuilder {
     const m = this.byPath.get(key);
     if (m) {
       const license = m.assumedLicense ?? m.facts.licenses[0] ?? null;
-      this.nodes.set(key, { key, name: m.name, kind: m.kind, license, nonGpl: nonGpl(m), severity: worstSeverity(m) });
+      this.nodes.set(key, { key, name: m.name, kind: m.kind, license, nonGpl: nonGpl(m), severity: worstSeverity(m.findings) });
     } else if (key === KERNEL) {
       this.nodes.set(key, { key, name: KERNEL, kind: "kernel", license: null, nonGpl: false, severity: null });
     } else {

@@ -5,10 +5,9 @@ import { type RuleId, type Severity } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { summaryOf } from "./json.js";
 import { EXPORT_TYPES_UNKNOWN, tableNoticeGiven } from "./not-judged.js";
+import { plural } from "./plural.js";
 
 /** The HTML report's text sections: summary, errors, skipped files, baseline. */
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export function findingTotal(result: ScanResult): number {
   return Object.values(summaryOf(result).findings).reduce((a, b) => a + (b ?? 0), 0);

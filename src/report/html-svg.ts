@@ -1,6 +1,7 @@
 import { escapeHtml, escapeLabel, visible } from "./html-escape.js";
 import { layeredLayout, type Point } from "./html-layout.js";
 import type { Picture, PictureEdge, PictureNode } from "./html-picture.js";
+import { plural } from "./plural.js";
 
 /**
  * Draws the dependency picture as inline SVG: boxes coloured by their worst finding, edges by what
@@ -11,8 +12,6 @@ const CHAR_WIDTH = 7.3; // 12px monospace
 const SMALL_CHAR_WIDTH = 6.1; // 10px monospace
 const MAX_LABEL = 36;
 const BOX_HEIGHT = 40;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function secondLine(n: PictureNode): string {
   if (n.kind === "kernel") return "kernel";

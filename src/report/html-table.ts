@@ -1,8 +1,7 @@
 import type { AuditedModule } from "../core/results.js";
 import type { Finding } from "../core/findings.js";
-import { SEVERITY_RANK, type RuleId } from "../core/findings.js";
+import { mostSevereFirst, SEVERITY_RANK, worstSeverity, type RuleId } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
-import { worstSeverity } from "./html-picture.js";
 import { licenseCell } from "./license-cell.js";
 
 /**
@@ -46,11 +45,11 @@ function findingItem(f: Finding): string {
 export const TABLE_PAGE = 500;
 
 function row({ module: m, anchor }: TableRow, index: number): string {
-  const worst = worstSeverity(m);
+  const worst = worstSeverity(m.findings);
   const rules = [...new Set(m.findings.map((f) => f.rule))].sort();
   const gplOnly = m.imports.filter((i) => i.provider?.gplOnly);
   const license = licenseColumn(m);
-  const findings = [...m.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const findings = [...m.findings].sort(mostSevereFirst);
   const providers = [...new Set(gplOnly.map((i) => i.provider!.name))].sort();
   return (
     `<tr id="${anchor}" data-rules="${rules.join(" ")}" data-sev="${worst === null ? -1 : SEVERITY_RANK[worst]}"${index >= TABLE_PAGE ? " hidden" : ""}>` +

@@ -7,6 +7,7 @@ import { buildPicture, DEFAULT_PICTURE_LIMITS, type PictureLimits } from "./html
 import { pictureSection } from "./html-picture-section.js";
 import { baselineSection, errorsSection, findingTotal, skippedSection, summarySection } from "./html-sections.js";
 import { renderModuleTable, type TableRow } from "./html-table.js";
+import { plural } from "./plural.js";
 
 /**
  * One self-contained HTML page for people: summary, errors, a drawn dependency picture and a
@@ -21,8 +22,6 @@ export interface HtmlOptions {
   /** Bounds of the dependency picture. */
   picture?: PictureLimits;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const sha256 = (s: string) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
 

@@ -1,5 +1,5 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
-import type { SymbolVersion } from "../core/facts.js";
+import { hexCrc, type SymbolVersion } from "../core/facts.js";
 import { RULES } from "../rules/meta.js";
 import { type RuleId } from "../core/findings.js";
 import { VERSION } from "../version.js";
@@ -8,7 +8,7 @@ import { runningJson } from "./running.js";
 import { compareCodeUnits } from "../core/order.js";
 
 
-const hexCrc = (crc: number | null) => (crc === null ? null : `0x${crc.toString(16).padStart(8, "0")}`);
+const crcJson = (crc: number | null) => (crc === null ? null : hexCrc(crc));
 
 type VersionJson = { symbol: string; crc: string };
 
@@ -21,7 +21,7 @@ function versionEntries(): (v: SymbolVersion) => VersionJson {
   const made = new Map<SymbolVersion, VersionJson>();
   return (v) => {
     let e = made.get(v);
-    if (!e) made.set(v, (e = { symbol: v.symbol, crc: hexCrc(v.crc)! }));
+    if (!e) made.set(v, (e = { symbol: v.symbol, crc: hexCrc(v.crc) }));
     return e;
   };
 }
@@ -44,7 +44,7 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
     signature: f.signature,
     gplCompatible: m.gplCompatible,
     imports: f.imports.length,
-    exports: f.exports.map((e) => ({ symbol: e.symbol, gplOnly: e.gplOnly, namespace: e.namespace, type: e.type, crc: hexCrc(e.crc) })),
+    exports: f.exports.map((e) => ({ symbol: e.symbol, gplOnly: e.gplOnly, namespace: e.namespace, type: e.type, crc: crcJson(e.crc) })),
     gplOnlyImports: m.imports
       .filter((i) => i.provider?.gplOnly)
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))

@@ -1,7 +1,8 @@
 import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
 import type { Finding } from "../core/findings.js";
 import { RULES } from "../rules/meta.js";
-import { SEVERITY_RANK, type RuleId, type Severity } from "../core/findings.js";
+import { type RuleId, type Severity } from "../core/findings.js";
+import { failsAt, type FailOn } from "../policy/severity.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { counterparts } from "./fingerprint.js";
 import { ruleHelpUri } from "./links.js";
@@ -29,9 +30,7 @@ interface Suite {
   cases: TestCase[];
 }
 
-function fails(f: Finding, failOn: Severity | "none"): boolean {
-  return failOn !== "none" && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn];
-}
+const fails = (f: Finding, failOn: FailOn): boolean => failsAt(f.severity, failOn);
 
 /** What a reader needs to act on one finding, one fact a line; strings from binaries made visible. */
 function details(m: AuditedModule, f: Finding): string {

@@ -1,12 +1,14 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import type { Finding } from "../core/findings.js";
-import { SEVERITY_RANK, type Severity } from "../core/findings.js";
+import { mostSevereFirst, SEVERITY_RANK, worstSeverity, type Severity } from "../core/findings.js";
 import { auditIncomplete } from "../audit/not-judged.js";
+import { failsAt } from "../policy/severity.js";
 import { summaryOf } from "./json.js";
 import { EXPORT_TYPES_UNKNOWN, notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { ruleHelpUri } from "./links.js";
 import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
 import { compareCodeUnits } from "../core/order.js";
+import { plural } from "./plural.js";
 
 export interface MarkdownOptions {
   /** Findings at or above this severity fail the audit; the heading says whether any do. */
@@ -23,8 +25,6 @@ const MAX_SYMBOLS = 8;
 const MAX_STRING = 120;
 const MAX_MESSAGE = 400;
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
 const cell = (s: string) => codeSpan(truncate(s, MAX_STRING), true);
 
 function symbolsCell(f: Finding): string {
@@ -37,14 +37,14 @@ const severityCell = (s: Severity) => (s === "error" ? "**error**" : s);
 
 /** One row per finding; the module is named on its first row only, so rows read as a group. */
 function findingRows(m: AuditedModule): string[] {
-  const sorted = [...m.findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+  const sorted = [...m.findings].sort(mostSevereFirst);
   return sorted.map((f, i) => {
     const module = i === 0 ? `${cell(m.name)}<br>${cell(m.path)}` : "";
     return `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ${markdownText(truncate(f.message, MAX_MESSAGE))} |`;
   });
 }
 
-const worst = (m: AuditedModule) => Math.max(...m.findings.map((f) => SEVERITY_RANK[f.severity]));
+const worst = (m: AuditedModule) => SEVERITY_RANK[worstSeverity(m.findings) ?? "info"];
 
 /** Modules with errors first (then by path, as scanned), so that a report cut to size keeps what fails. */
 function byWorstFinding(modules: AuditedModule[]): AuditedModule[] {
@@ -57,7 +57,7 @@ function headline(scan: ScanResult, failOn: Severity | "none"): string {
   const bySeverity = (["error", "warning", "info"] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const tally = bySeverity.map(([s, n]) => (s === "info" ? `${n} info` : plural(n, s))).join(", ");
   const what = findings.length ? `${plural(findings.length, "finding")} in ${plural(withFindings, "module")} (${tally})` : "no findings";
-  const failing = failOn !== "none" && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+  const failing = findings.some((f) => failsAt(f.severity, failOn));
   const verdict = auditIncomplete(scan) ? "audit incomplete" : failing ? `fails --fail-on ${failOn}` : "passes";
   return `### kmodaudit: ${what} — ${verdict}`;
 }

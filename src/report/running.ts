@@ -1,19 +1,16 @@
 import type { AuditedModule } from "../core/results.js";
-import { SEVERITY_RANK, type Severity } from "../core/findings.js";
+import { mostSevereFirst } from "../core/findings.js";
 import type { RunningModule, RunningSystem } from "../core/running.js";
 import { explainModuleTaint, TAINT_FLAGS } from "../system/taint.js";
-import { renderBoxTable, type Cell, type Column } from "./box-table.js";
+import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { severityPainter } from "./severity-color.js";
 
-export interface RunningTableOptions {
+export interface RunningTableOptions extends TableWidthOption {
   /** Every loaded module, not only those that are tainted, missing from the tree, or have findings. */
   all?: boolean;
   color?: boolean;
-  /** Columns the table may take, borders included (default 120, at least 60). */
-  width?: number | undefined;
 }
-
-const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
 
 /** The running-system fields of the JSON report. */
 export function runningJson(r: RunningSystem) {
@@ -67,7 +64,7 @@ function kernelTaintLines(r: RunningSystem): string[] {
 
 /** The loaded-modules section of the table report. */
 export function renderRunningSection(r: RunningSystem, modules: readonly AuditedModule[], options: RunningTableOptions = {}): string {
-  const paint = (sev: Severity, s: string) => (options.color ? `${COLORS[sev]}${s}\x1b[0m` : s);
+  const paint = severityPainter(options.color);
   const byPath = new Map(modules.map((m) => [m.path, m]));
   const findingsOf = (m: RunningModule) => (m.path === null ? [] : (byPath.get(m.path)?.findings ?? []));
   const lines: string[] = [];
@@ -83,7 +80,7 @@ export function renderRunningSection(r: RunningSystem, modules: readonly Audited
         const state = m.permanent ? `${m.state}\npermanent` : m.state;
         const flags = explainModuleTaint(m.taint).map((t) => ({ fit: "wrap" as const, text: `${esc(t.letter)} ${t.meaning}` }));
         const file: Cell = m.path === null ? paint("warning", "not found: loaded from elsewhere, or the file was removed or renamed since") : [{ fit: "path", text: esc(m.path) }];
-        const findings = [...findingsOf(m)].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]).map((f) => ({ fit: "wrap" as const, text: paint(f.severity, `${f.severity} ${f.rule}`) }));
+        const findings = [...findingsOf(m)].sort(mostSevereFirst).map((f) => ({ fit: "wrap" as const, text: paint(f.severity, `${f.severity} ${f.rule}`) }));
         return [esc(m.name), state, flags.length ? flags : "—", file, findings.length ? findings : "—"];
       });
       lines.push(renderBoxTable(COLUMNS, cells, options.width));

@@ -1,7 +1,8 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
-import { SEVERITY_RANK, type Severity } from "../core/findings.js";
-import { renderBoxTable, tableWidth, type Cell, type Column } from "./box-table.js";
+import { mostSevereFirst } from "../core/findings.js";
+import { renderBoxTable, tableWidth, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { severityPainter } from "./severity-color.js";
 import { licenseCell } from "./license-cell.js";
 import { moreSymbols } from "./left-out.js";
 import { wrapText } from "./text-fit.js";
@@ -9,18 +10,13 @@ import { summaryOf } from "./json.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
 import { EXPORT_TYPES_UNKNOWN, notJudgedLines, tableNoticeGiven } from "./not-judged.js";
+import { plural } from "./plural.js";
 
-export interface TableOptions {
+export interface TableOptions extends TableWidthOption {
   /** Every module, not only those with findings. */
   all?: boolean;
   color?: boolean;
-  /** Columns the tables may take, borders included (default 120, at least 60). */
-  width?: number | undefined;
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-const COLORS: Record<Severity, string> = { error: "\x1b[31m", warning: "\x1b[33m", info: "\x1b[36m" };
 
 const COLUMNS: readonly Column[] = [
   { head: "Module", min: 12, weight: 3 },
@@ -45,13 +41,13 @@ function licenseColumn(m: AuditedModule): Cell {
 }
 
 export function renderTable(result: ScanResult, options: TableOptions = {}): string {
-  const paint = (sev: Severity, s: string) => (options.color ? `${COLORS[sev]}${s}\x1b[0m` : s);
+  const paint = severityPainter(options.color);
   const rows = result.modules.filter((m) => options.all || m.findings.length > 0);
   const lines: string[] = [];
   if (rows.length > 0) {
     const cells = rows.map((m): Cell[] => {
       const findings = [...m.findings]
-        .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity])
+        .sort(mostSevereFirst)
         .map((f) => ({ fit: "wrap" as const, text: `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`, leftOut: moreSymbols(f.symbols) }));
       return [moduleCell(m), licenseColumn(m), findings.length ? findings : "—"];
     });

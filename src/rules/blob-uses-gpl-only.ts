@@ -1,5 +1,6 @@
 import type { Rule } from "./types.js";
-import { listForMessage, sortedUnique } from "./types.js";
+import { sortedUnique } from "../core/order.js";
+import { listForMessage } from "./types.js";
 
 export const blobUsesGplOnly: Rule = {
   id: "blob-uses-gpl-only",

@@ -1,6 +1,6 @@
 import { normalizeModuleName } from "../resolve/identity.js";
 import type { Rule } from "./types.js";
-import { sortedUnique } from "./types.js";
+import { sortedUnique } from "../core/order.js";
 
 export const dependsMismatch: Rule = {
   id: "depends-mismatch",

@@ -1,6 +1,6 @@
 import type { Rule } from "./types.js";
 import { isNonGpl } from "./license.js";
-import { sortedUnique } from "./types.js";
+import { sortedUnique } from "../core/order.js";
 
 /** Imports that let a module find symbols at run time instead of importing them. */
 const LOOKUPS = new Set(["__symbol_get", "symbol_get", "kallsyms_lookup_name", "kallsyms_on_each_symbol", "module_kallsyms_lookup_name", "register_kprobe", "register_kprobes", "register_kretprobe"]);

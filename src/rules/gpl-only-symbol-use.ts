@@ -1,6 +1,7 @@
 import type { Rule } from "./types.js";
 import { isNonGpl } from "./license.js";
-import { listForMessage, sortedUnique } from "./types.js";
+import { sortedUnique } from "../core/order.js";
+import { listForMessage } from "./types.js";
 
 export const gplOnlySymbolUse: Rule = {
   id: "gpl-only-symbol-use",

@@ -1,6 +1,7 @@
 import type { FindingDraft, ModuleUnderAudit, Rule } from "./types.js";
 import { isNonGpl } from "./license.js";
-import { listForMessage, sortedUnique } from "./types.js";
+import { compareCodeUnits, sortedUnique } from "../core/order.js";
+import { listForMessage } from "./types.js";
 
 /** A module that can be a shim: GPL to the loader, so it may use GPL-only symbols and export them on. */
 export const canBeShim = (s: ModuleUnderAudit): boolean => s.kind === "module" && s.gplCompatible.loader === true;
@@ -26,7 +27,7 @@ export const gplShimReexport: Rule = {
       }
     }
     const drafts: FindingDraft[] = [];
-    for (const [importer, uses] of [...byImporter].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [importer, uses] of [...byImporter].sort(([a], [b]) => compareCodeUnits(a, b))) {
       const p = ctx.modules.get(importer)!;
       const chains = uses.flatMap((u) => u.gplOnly.map((g) => [p.name, s.name, u.exportName, g]));
       const described = uses.map((u) => `${u.exportName} → ${listForMessage(u.gplOnly, 3)}`);

@@ -1,5 +1,6 @@
 import type { Rule } from "./types.js";
-import { listForMessage, sortedUnique } from "./types.js";
+import { compareCodeUnits, sortedUnique } from "../core/order.js";
+import { listForMessage } from "./types.js";
 
 export const missingNamespaceImport: Rule = {
   id: "missing-namespace-import",
@@ -13,7 +14,7 @@ export const missingNamespaceImport: Rule = {
       byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), imp.symbol]);
     }
     if (byNamespace.size === 0) return [];
-    const parts = [...byNamespace].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, syms]) => `namespace ${ns} (${listForMessage(sortedUnique(syms), 3)})`);
+    const parts = [...byNamespace].sort(([a], [b]) => compareCodeUnits(a, b)).map(([ns, syms]) => `namespace ${ns} (${listForMessage(sortedUnique(syms), 3)})`);
     return [{ message: `uses symbols without importing their namespace: ${parts.join("; ")}`, symbols: sortedUnique([...byNamespace.values()].flat()) }];
   },
 };

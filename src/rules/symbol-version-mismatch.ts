@@ -1,7 +1,8 @@
+import { hexCrc } from "../core/facts.js";
 import type { Rule } from "./types.js";
-import { listForMessage, sortedUnique } from "./types.js";
+import { sortedUnique } from "../core/order.js";
+import { listForMessage } from "./types.js";
 
-const hex = (crc: number) => `0x${crc.toString(16).padStart(8, "0")}`;
 
 /**
  * Every __versions entry is checked, as the loader does: the imports, and `module_layout`, which is
@@ -20,7 +21,7 @@ export const symbolVersionMismatch: Rule = {
       // A zero CRC is what Module.symvers records for a kernel built without modversions.
       if (!provider || have === null || have === undefined || have === 0 || have === v.crc) continue;
       symbols.push(v.symbol);
-      details.push(`${v.symbol} (module ${hex(v.crc)}, ${provider.name} ${hex(have)})`);
+      details.push(`${v.symbol} (module ${hexCrc(v.crc)}, ${provider.name} ${hexCrc(have)})`);
     }
     if (symbols.length === 0) return [];
     return [{ message: `disagrees about the version of ${symbols.length} symbol${symbols.length === 1 ? "" : "s"}: ${listForMessage(details, 3)}`, symbols: sortedUnique(symbols) }];

@@ -2,7 +2,6 @@ import type { AuditedModule } from "../core/results.js";
 import type { DependencyGraph } from "../core/graph.js";
 import type { ProviderIndex } from "../resolve/providers.js";
 import type { RuleId } from "../core/findings.js";
-import { compareCodeUnits } from "../core/order.js";
 
 export type ModuleUnderAudit = Omit<AuditedModule, "findings">;
 
@@ -32,10 +31,6 @@ export interface Rule {
   /** The module dialects the rule speaks about; Linux only unless it says otherwise. */
   dialects?: readonly ("linux" | "vmkernel")[];
   check(module: ModuleUnderAudit, ctx: RuleContext): FindingDraft[];
-}
-
-export function sortedUnique(symbols: Iterable<string>): string[] {
-  return [...new Set(symbols)].sort((a, b) => compareCodeUnits(a, b));
 }
 
 /** "a, b, c" — or "a, b, c and 12 more" — for messages; the full list is in `symbols`. */

@@ -1,8 +1,8 @@
 /**
- * The system's own liblzma (Debian 12 ships 5.4), called through koffi. Its decoder is about twice
- * as fast as the liblzma 5.2 that lzma-native bundles — on Debian's 6.12 modules it decodes as fast
- * as `xz -dc` — and lzma_stream_buffer_decode writes into a buffer of a size we choose, so the
- * output can never pass it: the bound is the buffer, not a count kept on the side.
+ * The system's own liblzma (Debian 12 ships 5.4), called through koffi. Its decoder is faster than
+ * the liblzma 5.2 that lzma-native bundles — as fast as `xz -dc` on real modules — and
+ * lzma_stream_buffer_decode writes into a buffer of a size we choose, so the output can never pass
+ * it: the bound is the buffer, not a count kept on the side.
  *
  * Null where no liblzma 5 can be loaded (the caller then uses lzma-native for everything).
  */

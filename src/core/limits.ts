@@ -10,7 +10,7 @@ export interface DecodeLimits {
   /**
    * Largest output/input ratio of one decompression, once past 16 MiB of output. Modules compress
    * 3–10×; a bomb of zeros 1000× and more. Stopping there bounds the time a bomb costs, which the
-   * size limit alone does not (a pure-JS decoder takes a minute to write a gigabyte of zeros).
+   * size limit alone does not (a pure-JS decoder is slow to write a gigabyte of zeros).
    */
   maxExpansionRatio: number;
   /** Compression layers accepted around one file (a .ko.xz inside a .gz is still a module). */

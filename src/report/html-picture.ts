@@ -8,8 +8,8 @@ import { inheritsTaintFrom } from "../rules/proprietary-taint.js";
 /**
  * What the HTML report's dependency picture shows: the modules with findings and what they import
  * from or through — the providers of their GPL-only imports, shims and the modules that use them,
- * proprietary modules whose taint they inherit — within a node budget, so a 4,000-module tree still
- * gives a picture a person can read. Plain data; layout and drawing are elsewhere.
+ * proprietary modules whose taint they inherit — within a node budget, so that a tree of thousands
+ * of modules still gives a picture a person can read. Plain data; layout and drawing are elsewhere.
  */
 
 export type PictureNodeKind = "module" | "blob" | "unscanned" | "kernel";

@@ -41,7 +41,7 @@ function findingItem(f: Finding): string {
   return parts.join("");
 }
 
-/** Rows laid out at first (the page's script shows the rest on request): sorting thousands takes seconds. */
+/** Rows laid out at first (the page's script shows the rest on request): a browser is slow to sort thousands. */
 export const TABLE_PAGE = 500;
 
 function row({ module: m, anchor }: TableRow, index: number): string {

@@ -13,9 +13,9 @@ const crcJson = (crc: number | null) => (crc === null ? null : hexCrc(crc));
 type VersionJson = { symbol: string; crc: string };
 
 /**
- * One JSON entry per distinct `__versions` entry: modules share theirs (engine/intern.ts), and
- * Debian's 6.1 tree has ~190,000 of a few thousand distinct. Formatting every CRC anew took a
- * twentieth of a JSON scan.
+ * One JSON entry per distinct `__versions` entry: modules share theirs (engine/intern.ts), and a
+ * tree has many times more entries than distinct ones, so formatting every CRC anew was a part of
+ * a JSON scan worth saving.
  */
 function versionEntries(): (v: SymbolVersion) => VersionJson {
   const made = new Map<SymbolVersion, VersionJson>();

@@ -122,8 +122,8 @@ export type ExportDatabaseHeader = Pick<ExportDatabase, "releases" | "generated"
 
 /**
  * The header from the start of the compressed database: brotli decodes a prefix as far as it goes,
- * so a few KB give what --version says without decoding the whole (~80 ms). Null when `prefix`
- * ends before the header does: read more of the file.
+ * so a few KB give what --version says without decoding the whole, which takes far longer. Null
+ * when `prefix` ends before the header does: read more of the file.
  */
 export function decodeExportDatabaseHeader(prefix: Uint8Array): ExportDatabaseHeader | null {
   // A prefix ends mid-stream: flush what it decodes instead of demanding the stream's end.

@@ -52,8 +52,8 @@ export class ProviderIndex {
 
   /**
    * The provider of a `__versions` entry's symbol. Entries are shared objects across modules
-   * (engine/intern.ts), so each is looked up once: a tree has ~190,000 entries and a few thousand
-   * distinct ones.
+   * (engine/intern.ts), so each is looked up once: a tree has many times more entries than distinct
+   * ones.
    */
   versionProvider(v: SymbolVersion): Provider | undefined {
     let p = this.versionOf.get(v);

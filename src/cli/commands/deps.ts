@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { type Command, Option } from "commander";
+import { auditIncomplete, dependencyView, findModule, scan } from "../../index.js";
+import { DEPENDENCY_REPORTERS, type DependencyFormat } from "../../report/registry.js";
+import { EXIT } from "../exit-code.js";
+import { collect, scanOptions, type TableFlags, withProgress, withTableOptions } from "../options.js";
+import { checkWritable, emit, terminalContext, warnNotJudged } from "../output.js";
+import { UsageError } from "../usage-error.js";
+
+interface DepsFlags extends TableFlags {
+  tree: string[];
+  reverse?: boolean;
+  format: DependencyFormat;
+}
+
+const HELP = `
+Examples:
+  kmodaudit deps drm_kms_helper --tree /lib/modules/$(uname -r)
+  kmodaudit deps ./nvidia.ko --tree /lib/modules/$(uname -r) --format dot | dot -Tsvg > nvidia.svg
+  kmodaudit deps drm --reverse --tree /lib/modules/6.1.0-56-amd64 --format mermaid
+
+GPL-only edges are drawn red in dot and mermaid output.`;
+
+/** kmodaudit deps MODULE: what a module depends on, or what depends on it. */
+export function addDepsCommand(program: Command): void {
+  const command = program
+    .command("deps")
+    .description(
+      "Show what a module depends on (or, with --reverse, what depends on it), directly and transitively, " +
+        "with the symbols each edge carries",
+    )
+    .argument("<module>", "a module file, or a module name or path inside --tree");
+  withTableOptions(command)
+    .option(
+      "--tree <dir>",
+      "module tree to resolve against (repeatable; default /lib/modules/$(uname -r) when <module> is a name)",
+      collect,
+      [] as string[],
+    )
+    .option("--reverse", "list the modules that depend on <module>")
+    .addOption(
+      new Option("--format <format>", "output format").choices(Object.keys(DEPENDENCY_REPORTERS)).default("table"),
+    )
+    .addHelpText("after", HELP)
+    .action(showDeps);
+}
+
+async function showDeps(wanted: string, flags: DepsFlags): Promise<void> {
+  checkWritable(flags.output, "--output");
+  const trees = flags.tree.length ? flags.tree : existsSync(wanted) ? [] : [runningTree()];
+  const paths = existsSync(wanted) && !trees.some((t) => wanted.startsWith(t)) ? [wanted, ...trees] : trees;
+  const result = await withProgress(flags, (onProgress) => scan(paths, { ...scanOptions(flags), onProgress }));
+  const module = findModule(result, wanted);
+  if (!module) {
+    throw new UsageError(
+      `no module "${wanted}" in ${paths.join(", ")}: give a module file, or its name with --tree DIR`,
+    );
+  }
+  const view = dependencyView(result, module, flags.reverse ? "dependents" : "dependencies");
+  const reporter = DEPENDENCY_REPORTERS[flags.format];
+  emit(reporter.render(view, terminalContext(reporter, flags.output)), flags.output);
+  for (const e of result.errors) process.stderr.write(`kmodaudit: ${e.path}: ${e.message}\n`);
+  warnNotJudged(result);
+  process.exitCode = auditIncomplete(result) ? EXIT.incomplete : EXIT.ok;
+}
+
+function runningTree(): string {
+  const release = execFileSync("uname", ["-r"], { encoding: "utf8" }).trim();
+  return `/lib/modules/${release}`;
+}

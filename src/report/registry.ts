@@ -1,0 +1,162 @@
+import type { BlobAttribution } from "../audit/attribution.js";
+import type { DepsView } from "../audit/deps.js";
+import type { Severity } from "../core/findings.js";
+import type { ScanResult } from "../core/results.js";
+import { renderAttribution } from "./attribution.js";
+import { depsJson, renderDepsDot, renderDepsMermaid, renderDepsTable } from "./deps.js";
+import { renderHtml } from "./html.js";
+import { renderJson } from "./json.js";
+import { renderJunit } from "./junit.js";
+import { renderMarkdown } from "./markdown.js";
+import { renderSarif } from "./sarif.js";
+import { renderTable } from "./table.js";
+
+/**
+ * The report formats, each under the name `--format` gives it, with what its caller must know of
+ * it: what to ask of the terminal, what the scan must compute, what a file of it is called.
+ */
+
+/** What a caller tells a reporter besides the subject; each reporter reads what it uses. */
+export interface RenderContext {
+  /** Every module, not only those with findings. */
+  all?: boolean;
+  /** Archive members that are not modules are listed too. */
+  listSkipped?: boolean;
+  /** Findings at or above this severity fail the audit. */
+  failOn?: Severity | "none";
+  /** The one directory scanned, when that is what was scanned (see `relativeToRoot`). */
+  root?: string;
+  /** Colours for a terminal (see `paints`). */
+  color?: boolean;
+  /** Columns the report may take (see `fitsWidth`); undefined leaves the reporter's default. */
+  width?: number;
+}
+
+export interface Reporter<Subject> {
+  render(subject: Subject, context: RenderContext): string;
+  /** Fits its lines to `context.width`: the caller gives the terminal's columns when the report goes to one. */
+  fitsWidth: boolean;
+  /** Paints with colours when `context.color` says the reader's terminal wants them. */
+  paints: boolean;
+  /** The name ending a file of it takes. */
+  extension: string;
+  mediaType: string;
+}
+
+/** A reporter of a scan's audit (`kmodaudit scan`, `kmodaudit system`). */
+export interface AuditReporter extends Reporter<ScanResult> {
+  /** Gives each module's sha256: the scan must compute them (ScanOptions.hash). */
+  hashes: boolean;
+  /** Writes paths relative to the working directory, from `context.root`. */
+  relativeToRoot: boolean;
+  /** Lists the baseline's stale entries where a reader at the terminal sees them. */
+  showsStale: boolean;
+}
+
+/** The formats of `kmodaudit scan` and `kmodaudit system`, in the order the help lists them. */
+export const AUDIT_REPORTERS = {
+  table: {
+    render: (r, c) => renderTable(r, { all: c.all, color: c.color, width: c.width }),
+    fitsWidth: true,
+    paints: true,
+    hashes: false,
+    relativeToRoot: false,
+    showsStale: true,
+    extension: ".txt",
+    mediaType: "text/plain",
+  },
+  json: {
+    render: (r, c) => renderJson(r, { listSkipped: c.listSkipped }),
+    fitsWidth: false,
+    paints: false,
+    hashes: true,
+    relativeToRoot: false,
+    showsStale: false,
+    extension: ".json",
+    mediaType: "application/json",
+  },
+  html: {
+    render: (r, c) => renderHtml(r, { all: c.all }),
+    fitsWidth: false,
+    paints: false,
+    hashes: false,
+    relativeToRoot: false,
+    showsStale: false,
+    extension: ".html",
+    mediaType: "text/html",
+  },
+  sarif: {
+    render: (r, c) => renderSarif(r, { root: c.root }),
+    fitsWidth: false,
+    paints: false,
+    hashes: false,
+    relativeToRoot: true,
+    showsStale: false,
+    extension: ".sarif",
+    mediaType: "application/sarif+json",
+  },
+  junit: {
+    render: (r, c) => renderJunit(r, { failOn: c.failOn }),
+    fitsWidth: false,
+    paints: false,
+    hashes: false,
+    relativeToRoot: false,
+    showsStale: false,
+    extension: ".xml",
+    mediaType: "application/xml",
+  },
+  markdown: {
+    render: (r, c) => renderMarkdown(r, { failOn: c.failOn }),
+    fitsWidth: false,
+    paints: false,
+    hashes: false,
+    relativeToRoot: false,
+    showsStale: false,
+    extension: ".md",
+    mediaType: "text/markdown",
+  },
+} satisfies Record<string, AuditReporter>;
+
+export type AuditFormat = keyof typeof AUDIT_REPORTERS;
+
+/** The formats of `kmodaudit deps`. */
+export const DEPENDENCY_REPORTERS = {
+  table: {
+    render: (v, c) => renderDepsTable(v, { width: c.width }),
+    fitsWidth: true,
+    paints: false,
+    extension: ".txt",
+    mediaType: "text/plain",
+  },
+  json: {
+    render: (v) => JSON.stringify(depsJson(v), null, 2) + "\n",
+    fitsWidth: false,
+    paints: false,
+    extension: ".json",
+    mediaType: "application/json",
+  },
+  dot: { render: renderDepsDot, fitsWidth: false, paints: false, extension: ".dot", mediaType: "text/vnd.graphviz" },
+  mermaid: { render: renderDepsMermaid, fitsWidth: false, paints: false, extension: ".mmd", mediaType: "text/plain" },
+} satisfies Record<string, Reporter<DepsView>>;
+
+export type DependencyFormat = keyof typeof DEPENDENCY_REPORTERS;
+
+/** The formats of `kmodaudit blob`. */
+export const ATTRIBUTION_REPORTERS = {
+  table: {
+    render: (a, c) => renderAttribution(a, { width: c.width }),
+    fitsWidth: true,
+    paints: false,
+    extension: ".txt",
+    mediaType: "text/plain",
+  },
+  json: {
+    render: (a) => JSON.stringify({ schemaVersion: 1, ...a }, null, 2) + "\n",
+    fitsWidth: false,
+    paints: false,
+    extension: ".json",
+    mediaType: "application/json",
+  },
+} satisfies Record<string, Reporter<BlobAttribution>>;
+
+export type AttributionFormat = keyof typeof ATTRIBUTION_REPORTERS;

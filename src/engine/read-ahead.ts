@@ -5,11 +5,10 @@ import { readRegularFileSync, type FileRead, type FileTask } from "./inspect-fil
 /**
  * Reading and hashing files on one thread while another parses them. A report that gives each
  * module's SHA-256 (JSON; blob licenses declared by hash) reads every file whole and hashes it: a
- * quarter of a JSON scan of Debian's 6.1 tree, all of it on the thread that parses, as that thread
- * parses a plain tree alone (engine/pool.ts says why). A worker reads and hashes the next batch
- * meanwhile, into memory both threads see, so the bytes cross no wire and are not copied. Only ELF
- * files are hashed there: a compressed file's sha256 is of its decompressed bytes, hashed where it
- * is decompressed.
+ * good part of a JSON scan, all of it on the thread that parses, as that thread parses a plain tree
+ * alone (engine/pool.ts says why). A worker reads and hashes the next batch meanwhile, into memory
+ * both threads see, so the bytes cross no wire and are not copied. Only ELF files are hashed there:
+ * a compressed file's sha256 is of its decompressed bytes, hashed where it is decompressed.
  */
 
 /** Asks a worker to read `tasks` whole into `into`, as readRegularFileSync would. */
@@ -35,8 +34,8 @@ export interface ReadResponse {
 /** Regions the main thread lends the reader: one being parsed, one being filled, one spare. */
 const REGIONS = 3;
 /**
- * Room for a batch of Debian modules (32 of ~100 KB) several times over; a file that finds no room
- * gets its own buffer. Only the pages a read touches count towards memory.
+ * Room for a batch of typical modules several times over; a file that finds no room gets its own
+ * buffer. Only the pages a read touches count towards memory.
  */
 const REGION_BYTES = 8 << 20;
 

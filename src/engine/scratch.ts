@@ -1,8 +1,8 @@
 /**
  * One reusable read buffer per reading thread. A fresh buffer per file costs a page fault for every
- * page it touches (the kernel zero-fills them) and leaves garbage behind; on Debian's 6.1 tree that
- * was a third of the time spent reading. Whatever is read into it is parsed into plain data before
- * the next file is read, so nothing may keep a view of it — facts are strings and numbers.
+ * page it touches (the kernel zero-fills them) and leaves garbage behind, a good part of the time
+ * spent reading. Whatever is read into it is parsed into plain data before the next file is read,
+ * so nothing may keep a view of it — facts are strings and numbers.
  */
 export class Scratch {
   #buffer: Buffer = Buffer.alloc(0);

@@ -54,13 +54,13 @@ const child = (dir: string, name: string): string => (dir.endsWith("/") ? dir + 
 
 /**
  * Synchronous, like the listing itself: the scan takes entries as they come, and an async
- * generator cost a promise per entry at every level of the tree (a twentieth of a plain scan).
+ * generator cost a promise per entry at every level of the tree.
  */
 function* walkDir(abs: string, shown: string): Generator<WalkEntry> {
   let entries: Dirent[];
   try {
-    // One call per directory, not per entry, and synchronous: a directory listing takes tens of
-    // microseconds, and an awaited one left this thread idle for each (~0.1 s over Debian's tree).
+    // One call per directory, not per entry, and synchronous: a directory listing is quick, and an
+    // awaited one left this thread idle for each.
     entries = readdirSync(abs, { withFileTypes: true });
   } catch (e) {
     yield { type: "error", path: shown || ".", message: `cannot read directory: ${errnoMessage(e)}` };

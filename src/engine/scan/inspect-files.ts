@@ -22,10 +22,10 @@ export function inspectQueued(queue: FileQueue<QueuedFile>, pool: InspectPool, l
 }
 
 /** A file left unread once the scan has decompressed as much as it may. */
-const unread = (limits: DecodeLimits): FileOutcome => ({
+const unread = ({ maxTotalDecompressedBytes: limit }: DecodeLimits): FileOutcome => ({
   self: {
     kind: "error",
-    message: `not read: the scan's decompressed bytes passed the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)`,
+    message: `not read: the scan's decompressed bytes passed the limit of ${limit} (--max-total-decompressed)`,
   },
   members: [],
 });

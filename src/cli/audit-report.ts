@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { applyPolicy, type KmodauditConfig, parseBaseline, type ScanResult } from "../index.js";
 import { AUDIT_REPORTERS, type AuditFormat } from "../report/registry.js";
 import { exitCodeFor, type FailOn } from "./exit-code.js";
-import type { TableFlags } from "./options.js";
+import { formatOption, type TableFlags } from "./options.js";
 import { emit, terminalContext, warnNotJudged } from "./output.js";
 import { readText } from "./usage-error.js";
 
@@ -20,11 +20,7 @@ export interface ReportFlags extends TableFlags {
 /** Options of the commands that report an audit (scan, and system): format, gate, baseline. */
 export function withReportOptions(cmd: Command): Command {
   return cmd
-    .addOption(
-      new Option("--format <format>", "output format (html: one self-contained page, best with --output FILE)")
-        .choices(Object.keys(AUDIT_REPORTERS))
-        .default("table"),
-    )
+    .addOption(formatOption(AUDIT_REPORTERS, "output format (html: one self-contained page, best with --output FILE)"))
     .addOption(
       new Option("--fail-on <level>", "exit 1 when a finding is at or above this severity")
         .choices(["error", "warning", "info", "none"])

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type Command, InvalidArgumentError } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import {
   CONFIG_FILE_NAME,
   DEFAULT_LIMITS,
@@ -130,6 +130,10 @@ export function withTableOptions(cmd: Command): Command {
     )
     .option("--no-config", `ignore ./${CONFIG_FILE_NAME}`);
 }
+
+/** --format, its choices the formats of a registry of report/registry.ts, table first. */
+export const formatOption = (reporters: object, description: string): Option =>
+  new Option("--format <format>", description).choices(Object.keys(reporters)).default("table");
 
 /** --config FILE (which must exist), else ./kmodaudit.config.json when there is one. */
 export function configFor(flags: TableFlags): KmodauditConfig | null {

@@ -119,22 +119,28 @@ export const AUDIT_REPORTERS = {
 
 export type AuditFormat = keyof typeof AUDIT_REPORTERS;
 
+/** A text table, drawn to the width the caller gives. */
+const tableOf = <T>(render: (subject: T, options: { width?: number | undefined }) => string): Reporter<T> => ({
+  render: (subject, c) => render(subject, { width: c.width }),
+  fitsWidth: true,
+  paints: false,
+  extension: ".txt",
+  mediaType: "text/plain",
+});
+
+/** The object `toJson` makes of the subject, as indented JSON. */
+const jsonOf = <T>(toJson: (subject: T) => unknown): Reporter<T> => ({
+  render: (subject) => JSON.stringify(toJson(subject), null, 2) + "\n",
+  fitsWidth: false,
+  paints: false,
+  extension: ".json",
+  mediaType: "application/json",
+});
+
 /** The formats of `kmodaudit deps`. */
 export const DEPENDENCY_REPORTERS = {
-  table: {
-    render: (v, c) => renderDepsTable(v, { width: c.width }),
-    fitsWidth: true,
-    paints: false,
-    extension: ".txt",
-    mediaType: "text/plain",
-  },
-  json: {
-    render: (v) => JSON.stringify(depsJson(v), null, 2) + "\n",
-    fitsWidth: false,
-    paints: false,
-    extension: ".json",
-    mediaType: "application/json",
-  },
+  table: tableOf(renderDepsTable),
+  json: jsonOf(depsJson),
   dot: { render: renderDepsDot, fitsWidth: false, paints: false, extension: ".dot", mediaType: "text/vnd.graphviz" },
   mermaid: { render: renderDepsMermaid, fitsWidth: false, paints: false, extension: ".mmd", mediaType: "text/plain" },
 } satisfies Record<string, Reporter<DepsView>>;
@@ -143,20 +149,8 @@ export type DependencyFormat = keyof typeof DEPENDENCY_REPORTERS;
 
 /** The formats of `kmodaudit blob`. */
 export const ATTRIBUTION_REPORTERS = {
-  table: {
-    render: (a, c) => renderAttribution(a, { width: c.width }),
-    fitsWidth: true,
-    paints: false,
-    extension: ".txt",
-    mediaType: "text/plain",
-  },
-  json: {
-    render: (a) => JSON.stringify({ schemaVersion: 1, ...a }, null, 2) + "\n",
-    fitsWidth: false,
-    paints: false,
-    extension: ".json",
-    mediaType: "application/json",
-  },
+  table: tableOf(renderAttribution),
+  json: jsonOf((a: BlobAttribution) => ({ schemaVersion: 1, ...a })),
 } satisfies Record<string, Reporter<BlobAttribution>>;
 
 export type AttributionFormat = keyof typeof ATTRIBUTION_REPORTERS;

@@ -1,9 +1,9 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { readRegularFileSync } from "../../engine/inspect-file.js";
 import { attributeBlob, scan } from "../../index.js";
 import { ATTRIBUTION_REPORTERS, type AttributionFormat } from "../../report/registry.js";
 import { EXIT } from "../exit-code.js";
-import { limitsFrom, scanOptions, type TableFlags, withTableOptions } from "../options.js";
+import { formatOption, limitsFrom, scanOptions, type TableFlags, withTableOptions } from "../options.js";
 import { checkWritable, emit, terminalContext, warnNotJudged } from "../output.js";
 import { UsageError } from "../usage-error.js";
 
@@ -31,9 +31,7 @@ export function addBlobCommand(program: Command): void {
       "--glue <file>",
       "the glue module or object that links the blob (e.g. nvidia.ko, or the glue .o files linked with ld -r)",
     )
-    .addOption(
-      new Option("--format <format>", "output format").choices(Object.keys(ATTRIBUTION_REPORTERS)).default("table"),
-    )
+    .addOption(formatOption(ATTRIBUTION_REPORTERS, "output format"))
     .addHelpText("after", HELP)
     .action(attribute);
 }
@@ -43,7 +41,8 @@ async function attribute(blobPath: string, flags: BlobFlags): Promise<void> {
   const result = await scan([blobPath, flags.glue], { ...scanOptions(flags), blobs: [blobPath] });
   if (result.errors.length) {
     const errors = result.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
-    const hint = "give the blob and --glue as readable object files (kmodaudit scan FILE reports what is wrong with one)";
+    const hint =
+      "give the blob and --glue as readable object files (kmodaudit scan FILE reports what is wrong with one)";
     throw new UsageError(`${errors}: ${hint}`);
   }
   // The glue file is read as the scan engine reads modules: regular files only, bounded.

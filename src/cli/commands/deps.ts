@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import { auditIncomplete, dependencyView, findModule, scan } from "../../index.js";
 import { DEPENDENCY_REPORTERS, type DependencyFormat } from "../../report/registry.js";
 import { EXIT } from "../exit-code.js";
-import { collect, scanOptions, type TableFlags, withProgress, withTableOptions } from "../options.js";
+import { collect, formatOption, scanOptions, type TableFlags, withProgress, withTableOptions } from "../options.js";
 import { checkWritable, emit, terminalContext, warnNotJudged } from "../output.js";
 import { UsageError } from "../usage-error.js";
 
@@ -39,9 +39,7 @@ export function addDepsCommand(program: Command): void {
       [] as string[],
     )
     .option("--reverse", "list the modules that depend on <module>")
-    .addOption(
-      new Option("--format <format>", "output format").choices(Object.keys(DEPENDENCY_REPORTERS)).default("table"),
-    )
+    .addOption(formatOption(DEPENDENCY_REPORTERS, "output format"))
     .addHelpText("after", HELP)
     .action(showDeps);
 }

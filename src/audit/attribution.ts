@@ -29,7 +29,10 @@ export interface BlobAttribution {
   onlyThroughGlue: ReachedSymbol[];
   /** Blob imports neither the glue nor any table provides. */
   unprovided: string[];
-  /** What the scan of the blob and its glue could not judge (e.g. no kernel table): the attribution is then incomplete. */
+  /**
+   * What the scan of the blob and its glue could not judge (e.g. no kernel table): the attribution is
+   * then incomplete.
+   */
   notJudged: NotJudged[];
 }
 

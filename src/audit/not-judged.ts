@@ -18,7 +18,10 @@ export interface NotJudgedInput {
   skipped: readonly SkippedFile[];
   /** The tables given or found that loaded, in order of trust. */
   tables: readonly { source: TableSource; table: ExportTable }[];
-  /** Whether any table was given or found, loaded or not: the tables then answer for the kernel, not the embedded database. */
+  /**
+   * Whether any table was given or found, loaded or not: the tables then answer for the kernel, not the
+   * embedded database.
+   */
   tablesWanted: boolean;
   /** The embedded database: turned off, or tried and no object matched a release of it, or used. */
   embedded: "off" | "unmatched" | "used";
@@ -111,7 +114,8 @@ function tableNotices(input: NotJudgedInput): NotJudged[] {
       out.push({
         code: "table-without-export-types",
         path: source.file,
-        message: `${plural(untyped, "export")} without an export type (a Module.symvers of Linux before 2.6.18 has only three columns), so whether they are GPL-only is unknown and their use was not judged`,
+        message: `${plural(untyped, "export")} without an export type (a Module.symvers of Linux before 2.6.18 has ` +
+          `only three columns), so whether they are GPL-only is unknown and their use was not judged`,
       });
     }
   }
@@ -142,13 +146,17 @@ function noKernelTable(input: NotJudgedInput): NotJudged[] {
     const nameless = input.kernelRelease ? 0 : unjudged.filter((m) => !m.facts.vermagic).length;
     why = [
       ...(releases.length ? [`the embedded database of Debian kernels has none to stand in for ${some(releases)}`] : []),
-      ...(nameless ? [`${plural(nameless, "object")} name${nameless === 1 ? "s" : ""} no kernel release (no vermagic) to choose one by`] : []),
+      ...(nameless ? [`${plural(nameless, "object")} name${nameless === 1 ? "s" : ""} no kernel release (no vermagic) ` +
+              `to choose one by`] : []),
     ].join("; ");
   }
   return [
     {
       code: "no-kernel-table",
-      message: `no kernel export table: ${who} import ${plural(symbols.size, "symbol")} no scanned module exports (${some([...symbols].sort())}), so whether they are GPL-only, or exported at all, was not judged (${why}); pass --symvers FILE with the target kernel's Module.symvers, or --vmlinux FILE or --system-map FILE`,
+      message: `no kernel export table: ${who} import ${plural(symbols.size, "symbol")} no scanned module exports ` +
+        `(${some([...symbols].sort())}), so whether they are GPL-only, or exported at all, was not judged ` +
+        `(${why}); pass --symvers FILE with the target kernel's Module.symvers, or --vmlinux FILE or ` +
+        `--system-map FILE`,
     },
   ];
 }

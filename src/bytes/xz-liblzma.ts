@@ -26,7 +26,9 @@ export async function systemLiblzma(): Promise<BufferDecoder | null> {
     try {
       const lib = koffi.load(name);
       const decode = lib.func(
-        "int lzma_stream_buffer_decode(_Inout_ uint64_t *memlimit, uint32_t flags, void *allocator, const uint8_t *input, _Inout_ size_t *in_pos, size_t in_size, uint8_t *output, _Inout_ size_t *out_pos, size_t out_size)",
+        "int lzma_stream_buffer_decode(_Inout_ uint64_t *memlimit, uint32_t flags, void *allocator, const " +
+          "uint8_t *input, _Inout_ size_t *in_pos, size_t in_size, uint8_t *output, _Inout_ size_t *out_pos, " +
+          "size_t out_size)",
       );
       return (input, output, memlimit) => {
         const inPos = [0];

@@ -58,7 +58,8 @@ function parseEntry(v: unknown, w: Where): BaselineEntry {
   if (!("rule" in o)) fail(w, `has no "rule": give the rule id of the accepted finding, e.g. "gpl-only-symbol-use"`);
   if (!("module" in o)) fail(w, `has no "module": give the module's name (name= or its file name without extensions)`);
   if (!("justification" in o)) {
-    fail(w, `has no "justification": say why this finding is accepted (e.g. "vendor blob, license agreed with legal in TICKET-123"), or remove the entry`);
+    fail(w, `has no "justification": say why this finding is accepted (e.g. "vendor blob, license agreed with ` +
+        `legal in TICKET-123"), or remove the entry`);
   }
   if (typeof o.rule !== "string" || !(RULE_IDS as string[]).includes(o.rule)) {
     fail(at(w, "rule"), `is not a rule id${didYouMean(String(o.rule), RULE_IDS)}; known rules: ${RULE_IDS.join(", ")}`);
@@ -77,11 +78,13 @@ function parseEntry(v: unknown, w: Where): BaselineEntry {
 export function parseBaseline(text: string, file: string): Baseline {
   const top: Where = { file, key: "" };
   const o = object(parseJsonText(text, file, "baseline"), top);
-  if ("modules" in o && "summary" in o) fail(top, `is a kmodaudit report, not a baseline: create one with "kmodaudit baseline write ${file} PATH… --justification TEXT"`);
+  if ("modules" in o && "summary" in o) fail(top, `is a kmodaudit report, not a baseline: create one with "kmodaudit baseline write ${file} PATH… ` +
+        `--justification TEXT"`);
   onlyKeys(o, top, ["schemaVersion", "kind", "entries"]);
   if (o.kind !== BASELINE_KIND) fail(at(top, "kind"), `must be "${BASELINE_KIND}": this file is not a kmodaudit baseline`);
   if (o.schemaVersion !== BASELINE_SCHEMA_VERSION) {
-    fail(at(top, "schemaVersion"), `must be ${BASELINE_SCHEMA_VERSION} (this kmodaudit reads baseline schema ${BASELINE_SCHEMA_VERSION}), not ${JSON.stringify(o.schemaVersion)}`);
+    fail(at(top, "schemaVersion"), `must be ${BASELINE_SCHEMA_VERSION} (this kmodaudit reads baseline schema ${BASELINE_SCHEMA_VERSION}), ` +
+        `not ${JSON.stringify(o.schemaVersion)}`);
   }
   if (!Array.isArray(o.entries)) fail(at(top, "entries"), `must be an array of entries ({"module", "rule", "symbols", "justification"})`);
   return { entries: o.entries.map((e, i) => parseEntry(e, at(at(top, "entries"), i))) };

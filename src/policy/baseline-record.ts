@@ -83,8 +83,10 @@ export function recordBaseline(result: ScanResult, options: RecordOptions = {}):
     throw new PolicyError(
       options.file ?? "",
       "",
-      `no baseline written: ${added.length} finding${added.length === 1 ? " is" : "s are"} new and no justification was given (${list.join("; ")}${added.length > 5 ? "; …" : ""}). ` +
-        `Pass --justification TEXT saying why they are accepted; it is recorded with each new entry, and you can then edit each entry's "justification" by hand.`,
+      `no baseline written: ${added.length} finding${added.length === 1 ? " is" : "s are"} new and no ` +
+        `justification was given (${list.join("; ")}${added.length > 5 ? "; …" : ""}). ` +
+        `Pass --justification TEXT saying why they are accepted; it is recorded with each new entry, and you ` +
+          `can then edit each entry's "justification" by hand.`,
     );
   }
   for (const a of added) a.justification = justification;

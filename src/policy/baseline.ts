@@ -37,7 +37,8 @@ function narrowed(f: Finding, fresh: string[], accepted: string[]): Finding {
   const usable = chains && chains.length > 0 ? chains : undefined;
   return {
     ...f,
-    message: `${f.message} — not in the baseline: ${fresh.join(", ")} (${accepted.length} other symbol${accepted.length === 1 ? " is" : "s are"} baselined)`,
+    message: `${f.message} — not in the baseline: ${fresh.join(", ")} (${accepted.length} other ` +
+      `symbol${accepted.length === 1 ? " is" : "s are"} baselined)`,
     symbols: fresh,
     suppressedSymbols: accepted,
     ...(usable ? { chain: usable[0]!, chains: usable } : {}),

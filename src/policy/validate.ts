@@ -46,7 +46,8 @@ export function stringArray(v: unknown, w: Where, example: string): string[] {
 
 export function oneOf<T extends string>(v: unknown, w: Where, allowed: readonly T[]): T {
   if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
-    fail(w, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, not ${typeName(v)}${didYouMean(String(v), allowed)}`);
+    fail(w, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, not ` +
+        `${typeName(v)}${didYouMean(String(v), allowed)}`);
   }
   return v as T;
 }

@@ -17,10 +17,14 @@ export function renderAttribution(a: BlobAttribution, options: AttributionOption
   const lines: string[] = [];
   const gplDirect = a.direct.filter((r) => r.gplOnly);
   const gplThrough = a.onlyThroughGlue.filter((r) => r.gplOnly);
-  lines.push(`Blob ${esc(a.blob.name)} with glue ${esc(a.glue.name)} (license ${a.glue.licenses.map((l) => `"${esc(l)}"`).join(", ") || "none"}):`);
-  lines.push(`  reaches ${a.direct.length} exports directly (${gplDirect.length} GPL-only)${a.direct.length ? `: ${list(a.direct)}` : ""}`);
-  lines.push(`  reaches ${a.onlyThroughGlue.length} more only through ${a.viaGlue.length} glue functions (${gplThrough.length} GPL-only)${gplThrough.length ? `: GPL-only ${list(gplThrough)}` : ""}`);
-  if (a.unprovided.length) lines.push(`  ${a.unprovided.length} imports provided by neither the glue nor the kernel table: ${a.unprovided.map(esc).join(", ")}`);
+  const license = a.glue.licenses.map((l) => `"${esc(l)}"`).join(", ") || "none";
+  lines.push(`Blob ${esc(a.blob.name)} with glue ${esc(a.glue.name)} (license ${license}):`);
+  const direct = a.direct.length ? `: ${list(a.direct)}` : "";
+  lines.push(`  reaches ${a.direct.length} exports directly (${gplDirect.length} GPL-only)${direct}`);
+  lines.push(`  reaches ${a.onlyThroughGlue.length} more only through ${a.viaGlue.length} glue functions ` +
+      `(${gplThrough.length} GPL-only)${gplThrough.length ? `: GPL-only ${list(gplThrough)}` : ""}`);
+  if (a.unprovided.length) lines.push(`  ${a.unprovided.length} imports provided by neither the glue nor the kernel table: ` +
+        `${a.unprovided.map(esc).join(", ")}`);
   const rows = a.viaGlue
     .filter((v) => v.reaches.length)
     .map((v): Cell[] => [esc(v.glueFunction), [{ fit: "wrap", text: list(v.reaches), leftOut: moreSymbols(v.reaches.map((r) => r.symbol)) }]]);
@@ -28,6 +32,7 @@ export function renderAttribution(a: BlobAttribution, options: AttributionOption
   // Without a table "0 GPL-only" would read as a verdict: say what the counts were judged against.
   for (const line of notJudgedLines(a)) lines.push(`not judged: ${line}`);
   const tables = a.kernel.sources.filter((t) => t.kind !== "modules").map((t) => esc(t.file));
-  if (tables.length) lines.push(`Kernel export table: ${tables.join(", ")} — ${a.kernel.exports} exports known${a.kernel.gplOnlyKnown ? "" : ", which of them are GPL-only unknown"}.`);
+  const unknown = a.kernel.gplOnlyKnown ? "" : ", which of them are GPL-only unknown";
+  if (tables.length) lines.push(`Kernel export table: ${tables.join(", ")} — ${a.kernel.exports} exports known${unknown}.`);
   return lines.join("\n") + "\n";
 }

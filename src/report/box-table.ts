@@ -9,7 +9,10 @@ import { elideMiddle, wrapText } from "./text-fit.js";
  * so that what is drawn does not grow with the text behind it.
  */
 
-/** Widths the tables are laid out for: the default when the caller gives none, and the least, below which columns would collapse. */
+/**
+ * Widths the tables are laid out for: the default when the caller gives none, and the least, below
+ * which columns would collapse.
+ */
 export const TABLE_WIDTH = { default: 120, min: 60 } as const;
 
 /** The width option of every report drawn as box tables. */

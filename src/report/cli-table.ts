@@ -20,7 +20,10 @@ const BOX = {
   left: "│", "left-mid": "├", mid: "─", "mid-mid": "┼", right: "│", "right-mid": "┤", middle: "│",
 } as const;
 
-/** What cli-table3 is given: the vertical borders only, so that it draws no rule between the lines of a row (nor above or below). */
+/**
+ * What cli-table3 is given: the vertical borders only, so that it draws no rule between the lines of a
+ * row (nor above or below).
+ */
 const LINES_ONLY = {
   ...BOX,
   top: "", "top-mid": "", "top-left": "", "top-right": "",
@@ -36,7 +39,10 @@ const OPTIONS = {
   style: { "padding-left": 1, "padding-right": 1, head: [], border: [], compact: true },
 };
 
-/** Lines drawn by one cli-table3 table: enough to make its per-table cost nothing, few enough to keep its layout's quadratic cost small. */
+/**
+ * Lines drawn by one cli-table3 table: enough to make its per-table cost nothing, few enough to keep
+ * its layout's quadratic cost small.
+ */
 const ROWS_PER_TABLE = 32;
 
 /** A logical row: its cells, each as the lines it shows. */

@@ -3,6 +3,7 @@ import type { DependencyEdge } from "../core/graph.js";
 import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";
+import { plural } from "./plural.js";
 
 const gplCount = (e: DependencyEdge) => e.symbols.filter((s) => s.gplOnly).length;
 const edgeLabel = (e: DependencyEdge) => `${e.symbols.length} symbol${e.symbols.length === 1 ? "" : "s"}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
@@ -35,7 +36,9 @@ export function renderDepsTable(view: DepsView, options: DepsTableOptions = {}):
   });
   const what = view.direction === "dependencies" ? "depends on" : "is needed by";
   const others = view.nodes.slice(1).map((n) => `${esc(n.name)}${n.depth > 1 ? ` (via ${n.depth - 1})` : ""}`);
-  return `${esc(view.root.name)} ${what} ${others.length ? `${others.length} module${others.length === 1 ? "" : "s"}: ${others.join(", ")}` : "no module"}\n${rows.length ? renderBoxTable(COLUMNS, rows, options.width) + "\n" : ""}`;
+  const whom = others.length ? `${plural(others.length, "module")}: ${others.join(", ")}` : "no module";
+  const table = rows.length ? renderBoxTable(COLUMNS, rows, options.width) + "\n" : "";
+  return `${esc(view.root.name)} ${what} ${whom}\n${table}`;
 }
 
 const dotId = (s: string) => `"${s.replace(/["\\]/g, "\\$&").replace(/\n/g, "\\n")}"`;
@@ -43,11 +46,15 @@ const dotId = (s: string) => `"${s.replace(/["\\]/g, "\\$&").replace(/\n/g, "\\n
 /** Graphviz: GPL-only edges red and bold, the module asked about filled. */
 export function renderDepsDot(view: DepsView): string {
   const lines = ["digraph kmodaudit_deps {", "  rankdir=LR;", '  node [shape=box, fontname="sans-serif"];'];
-  for (const n of view.nodes) lines.push(`  ${dotId(n.key)} [label=${dotId(n.license ? `${n.name}\n${n.license}` : n.name)}${n.depth === 0 ? ', style=filled, fillcolor="#dde8ff"' : ""}];`);
+  for (const n of view.nodes) {
+    const label = dotId(n.license ? `${n.name}\n${n.license}` : n.name);
+    lines.push(`  ${dotId(n.key)} [label=${label}${n.depth === 0 ? ', style=filled, fillcolor="#dde8ff"' : ""}];`);
+  }
   if (view.edges.some((e) => e.to === "vmlinux")) lines.push('  "vmlinux" [label="vmlinux", shape=ellipse];');
   for (const e of view.edges) {
     const gpl = gplCount(e) > 0;
-    lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(edgeLabel(e))}${gpl ? ', color="#c00000", fontcolor="#c00000", penwidth=2' : ""}];`);
+    const red = gpl ? ', color="#c00000", fontcolor="#c00000", penwidth=2' : "";
+    lines.push(`  ${dotId(e.from)} -> ${dotId(e.to)} [label=${dotId(edgeLabel(e))}${red}];`);
   }
   lines.push("}");
   return lines.join("\n") + "\n";

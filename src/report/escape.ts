@@ -8,7 +8,10 @@ function shown(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
 }
 
-/** Replaces every character the global regex `pattern` matches (it should match backslashes too, so escapes stay unambiguous) with what `shown` gives. */
+/**
+ * Replaces every character the global regex `pattern` matches (it should match backslashes too, so
+ * escapes stay unambiguous) with what `shown` gives.
+ */
 export function escapeMatching(s: string, pattern: RegExp): string {
   return s.replace(pattern, shown);
 }
@@ -25,7 +28,10 @@ export function escapeForTerminal(s: string): string {
   return escapeMatching(s, TERMINAL_CONTROLS);
 }
 
-/** At most `max` characters (code points, not UTF-16 units), marking the cut. Binary strings can be 64 KiB long (--max-string). */
+/**
+ * At most `max` characters (code points, not UTF-16 units), marking the cut. Binary strings can be
+ * 64 KiB long (--max-string).
+ */
 export function truncate(s: string, max: number): string {
   const chars = [...s];
   return chars.length <= max ? s : `${chars.slice(0, max - 1).join("")}…`;

@@ -85,7 +85,10 @@ function backEdges(n: number, out: number[][]): Set<string> {
   return back;
 }
 
-/** Layer of each vertex: its longest path to a sink, counted from the right. Nodes without any edge go to the first layer. */
+/**
+ * Layer of each vertex: its longest path to a sink, counted from the right. Nodes without any edge go
+ * to the first layer.
+ */
 function rank(n: number, out: number[][], inDegree: number[]): number[] {
   const height = new Array<number>(n).fill(0);
   // Reverse topological order: every successor's height is final before its predecessors look at it.

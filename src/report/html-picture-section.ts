@@ -5,12 +5,19 @@ import { plural } from "./plural.js";
 /** The picture's section: a legend, what was drawn and what was left out, and the drawing itself. */
 
 function legend(): string {
-  const line = (cls: string, text: string) => `<li><svg width="46" height="12" aria-hidden="true"><g class="edge ${cls}"><path d="M2,6 L44,6"/></g></svg> ${text}</li>`;
+  const line = (cls: string, text: string) =>
+    `<li><svg width="46" height="12" aria-hidden="true">` +
+    `<g class="edge ${cls}"><path d="M2,6 L44,6"/></g></svg> ${text}</li>`;
   const box = (cls: string, text: string) =>
-    `<li><svg width="30" height="16" aria-hidden="true"><g class="node ${cls}"><rect x="1" y="1" width="28" height="14" rx="3"/></g></svg> ${text}</li>`;
+    `<li><svg width="30" height="16" aria-hidden="true">` +
+    `<g class="node ${cls}"><rect x="1" y="1" width="28" height="14" rx="3"/></g></svg> ${text}</li>`;
   return [
     '<ul class="legend">',
-    line("gpl-only violation", "GPL-only symbols used by a non-GPL module, or reached for one through a shim (VMkernel: any symbol of a GPL module)"),
+    line(
+      "gpl-only violation",
+      "GPL-only symbols used by a non-GPL module, or reached for one through a shim " +
+        "(VMkernel: any symbol of a GPL module)",
+    ),
     line("gpl-only", "GPL-only symbols used by a GPL module"),
     line("shim", "non-GPL module → GPL shim whose exports reach GPL-only code"),
     line("proprietary", "GPL module → proprietary module (taint inherited)"),
@@ -28,7 +35,10 @@ function legend(): string {
 }
 
 function note(p: Picture): string {
-  const drawn = `Drawn: ${plural(p.nodes.length, "box", "boxes")}: ${p.drawnWithFindings} of the ${plural(p.withFindings, "module")} with findings, most serious first, with the providers of their GPL-only imports, the shims they go through and the modules those chains start from.`;
+  const drawn =
+    `Drawn: ${plural(p.nodes.length, "box", "boxes")}: ${p.drawnWithFindings} of the ` +
+    `${plural(p.withFindings, "module")} with findings, most serious first, with the providers of their ` +
+    "GPL-only imports, the shims they go through and the modules those chains start from.";
   const left: string[] = [];
   if (p.withFindings > p.drawnWithFindings) left.push(`${plural(p.withFindings - p.drawnWithFindings, "module")} with findings (they are in the table below)`);
   if (p.omittedPlainEdges) left.push(`${plural(p.omittedPlainEdges, "plain dependency edge")} to modules without findings`);

@@ -169,7 +169,10 @@ class PictureBuilder {
   }
 }
 
-/** The shim chains of a gpl-shim-reexport finding on S: P → S carrying the exports, S → provider of the GPL-only symbol. */
+/**
+ * The shim chains of a gpl-shim-reexport finding on S: P → S carrying the exports, S → provider of the
+ * GPL-only symbol.
+ */
 function addShimChains(b: PictureBuilder, shim: AuditedModule, result: ScanResult, byPath: ReadonlyMap<string, AuditedModule>): void {
   for (const f of shim.findings) {
     if (f.rule !== "gpl-shim-reexport") continue;

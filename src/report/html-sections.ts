@@ -3,6 +3,7 @@ import type { BaselineReport } from "../core/results.js";
 import { RULES } from "../rules/meta.js";
 import { type RuleId, type Severity } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
+import { effectiveSeverity } from "../policy/severity.js";
 import { summaryOf } from "./json.js";
 import { EXPORT_TYPES_UNKNOWN, tableNoticeGiven } from "./not-judged.js";
 import { plural } from "./plural.js";
@@ -15,15 +16,16 @@ export function findingTotal(result: ScanResult): number {
 
 /** The severity a rule's findings carry in this report: a policy may have changed the default. */
 function severityOf(result: ScanResult, rule: RuleId): Severity {
-  const set = result.ruleSeverity?.[rule];
-  return set === undefined || set === "off" ? RULES[rule].severity : set;
+  const set = effectiveSeverity(result, rule);
+  return set === "off" ? RULES[rule].severity : set;
 }
 
 /** What could not be judged, first in the summary: the audit is incomplete however clean the rest reads. */
 function notJudgedNote(result: ScanResult): string[] {
   if (result.notJudged.length === 0) return [];
   const items = result.notJudged.map((n) => `<li>${n.path === undefined ? "" : `<code>${h(n.path)}</code>: `}${h(n.message)}</li>`);
-  return [`<p class="warn-note">The audit is incomplete: it could not judge the following.</p><ul id="not-judged">${items.join("")}</ul>`];
+  const note = '<p class="warn-note">The audit is incomplete: it could not judge the following.</p>';
+  return [`${note}<ul id="not-judged">${items.join("")}</ul>`];
 }
 
 export function summarySection(result: ScanResult): string {
@@ -36,14 +38,20 @@ export function summarySection(result: ScanResult): string {
     ["errors", s.errors],
     ["findings", findingTotal(result)],
   ];
-  const out = [...notJudgedNote(result), `<ul class="counts" id="counts">${counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("")}</ul>`];
+  const countItems = counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("");
+  const out = [...notJudgedNote(result), `<ul class="counts" id="counts">${countItems}</ul>`];
 
   const byRule = Object.entries(s.findings) as [RuleId, number][];
   if (byRule.length) {
-    out.push('<h3>Findings by rule</h3><table id="rules"><thead><tr><th>Rule</th><th>Severity</th><th>Findings</th><th>Meaning</th></tr></thead><tbody>');
+    out.push(
+      '<h3>Findings by rule</h3><table id="rules"><thead><tr>' +
+        "<th>Rule</th><th>Severity</th><th>Findings</th><th>Meaning</th></tr></thead><tbody>",
+    );
     for (const [rule, n] of byRule) {
       const severity = severityOf(result, rule);
-      out.push(`<tr><td><code>${rule}</code></td><td><span class="badge ${severity}">${severity}</span></td><td class="num">${n}</td><td>${h(RULES[rule].title)}<details><summary>more</summary>${h(RULES[rule].help)}</details></td></tr>`);
+      const meaning = `${h(RULES[rule].title)}<details><summary>more</summary>${h(RULES[rule].help)}</details>`;
+      const badge = `<span class="badge ${severity}">${severity}</span>`;
+      out.push(`<tr><td><code>${rule}</code></td><td>${badge}</td><td class="num">${n}</td><td>${meaning}</td></tr>`);
     }
     out.push("</tbody></table>");
   } else {
@@ -54,7 +62,10 @@ export function summarySection(result: ScanResult): string {
   const tables = k.sources.filter((t) => t.kind !== "modules");
   out.push("<h3>Kernel export tables</h3>");
   if (tables.length) {
-    out.push(`<ul id="tables">${tables.map((t) => `<li><code>${h(t.file)}</code> (${h(t.kind)}${t.origin === "detected" && t.kind !== "embedded" ? ", found beside the scan" : ""})</li>`).join("")}</ul>`);
+    const found = (t: (typeof tables)[number]) =>
+      t.origin === "detected" && t.kind !== "embedded" ? ", found beside the scan" : "";
+    const items = tables.map((t) => `<li><code>${h(t.file)}</code> (${h(t.kind)}${found(t)})</li>`);
+    out.push(`<ul id="tables">${items.join("")}</ul>`);
   }
   const facts = [`${k.exports} exports known (tables and scanned modules)`];
   if (k.release) facts.push(`target release <code>${h(k.release)}</code>`);
@@ -68,9 +79,14 @@ export function summarySection(result: ScanResult): string {
 export function errorsSection(result: ScanResult): string {
   if (result.errors.length === 0) return "<p>None: every file the scan reached was read.</p>";
   const rows = result.errors.map(
-    (e) => `<tr><td><code>${h(e.path)}</code></td><td>${e.structure ? h(e.structure) : "—"}</td><td class="num">${e.offset ?? "—"}</td><td>${h(e.message)}</td></tr>`,
+    (e) =>
+      `<tr><td><code>${h(e.path)}</code></td><td>${e.structure ? h(e.structure) : "—"}</td>` +
+      `<td class="num">${e.offset ?? "—"}</td><td>${h(e.message)}</td></tr>`,
   );
-  return `<p class="warn-note">The audit is incomplete: ${plural(result.errors.length, "file")} could not be read or parsed.</p><table id="errors"><thead><tr><th>Path</th><th>Structure</th><th>Offset</th><th>Message</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  const files = plural(result.errors.length, "file");
+  const note = `<p class="warn-note">The audit is incomplete: ${files} could not be read or parsed.</p>`;
+  const head = "<thead><tr><th>Path</th><th>Structure</th><th>Offset</th><th>Message</th></tr></thead>";
+  return `${note}<table id="errors">${head}<tbody>${rows.join("")}</tbody></table>`;
 }
 
 export function skippedSection(result: ScanResult): string {
@@ -79,7 +95,8 @@ export function skippedSection(result: ScanResult): string {
   const members = result.skipped.length - listed.length;
   const items = listed.map((s) => `<li><code>${h(s.path)}</code>: ${h(s.reason)}</li>`).join("");
   const memberNote = members ? ` ${plural(members, "archive member")} that are not modules are counted but not listed.` : "";
-  return `<details id="skipped"><summary>${plural(result.skipped.length, "file")} skipped: not modules.${memberNote}</summary><ul>${items}</ul></details>`;
+  const summary = `${plural(result.skipped.length, "file")} skipped: not modules.${memberNote}`;
+  return `<details id="skipped"><summary>${summary}</summary><ul>${items}</ul></details>`;
 }
 
 /** Stale entries are shown as warnings: left in place they would accept the finding if it came back. */
@@ -92,7 +109,9 @@ export function baselineSection(b: BaselineReport): string {
   if (!b.stale.length) return head;
   const items = b.stale.map((e) => {
     const what = e.symbols.length ? `${e.symbols.map((s) => `<code>${h(s)}</code>`).join(", ")} no longer found` : "finding no longer present";
-    return `<li><span class="badge warning">stale</span> <code>${h(e.rule)}</code> on <code>${h(e.module)}</code>: ${what} (justification: ${h(e.justification)})</li>`;
+    const entry = `<code>${h(e.rule)}</code> on <code>${h(e.module)}</code>`;
+    return `<li><span class="badge warning">stale</span> ${entry}: ${what} (justification: ${h(e.justification)})</li>`;
   });
-  return `${head}<ul id="stale">${items.join("")}</ul><p>Remove them from <code>${h(b.file)}</code>, or rerun <code>kmodaudit baseline write</code>.</p>`;
+  const advice = `<p>Remove them from <code>${h(b.file)}</code>, or rerun <code>kmodaudit baseline write</code>.</p>`;
+  return `${head}<ul id="stale">${items.join("")}</ul>${advice}`;
 }

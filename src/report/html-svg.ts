@@ -96,11 +96,20 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
   );
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="picture" width="${Math.ceil(layout.width)}" height="${Math.ceil(layout.height)}" viewBox="0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}" role="img" aria-labelledby="picture-title">`);
-  out.push(`<title id="picture-title">Dependency picture: ${plural(picture.nodes.length, "module")}, ${plural(picture.edges.length, "edge")}</title>`);
+  const [w, h] = [Math.ceil(layout.width), Math.ceil(layout.height)];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" id="picture" width="${w}" height="${h}" ` +
+      `viewBox="0 0 ${w} ${h}" role="img" aria-labelledby="picture-title">`,
+  );
+  const counted = `${plural(picture.nodes.length, "module")}, ${plural(picture.edges.length, "edge")}`;
+  out.push(`<title id="picture-title">Dependency picture: ${counted}</title>`);
   out.push("<defs>");
   for (const [kind, colour] of MARKERS) {
-    out.push(`<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="${colour}"/></marker>`);
+    out.push(
+      `<marker id="arrow-${kind}" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" ` +
+        `markerWidth="10" markerHeight="10" orient="auto-start-reverse">` +
+        `<path d="M0,0L10,5L0,10z" fill="${colour}"/></marker>`,
+    );
   }
   out.push("</defs>");
 
@@ -111,7 +120,8 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     const e = picture.edges[i]!;
     const points = layout.edges[i]!;
     const classes = ["edge", e.kind, ...(e.violation ? ["violation"] : [])].join(" ");
-    out.push(`<g class="${classes}" data-from="${ids.get(e.from)}" data-to="${ids.get(e.to)}"><title>${escapeHtml(edgeTitle(e, names))}</title>`);
+    const ends = `data-from="${ids.get(e.from)}" data-to="${ids.get(e.to)}"`;
+    out.push(`<g class="${classes}" ${ends}><title>${escapeHtml(edgeTitle(e, names))}</title>`);
     out.push(`<path d="${pathData(points)}" marker-end="url(#arrow-${e.kind})"/>`);
     const label = edgeLabel(e);
     if (label && points.length >= 2) out.push(`<text x="${Math.round(points[0]!.x + 8)}" y="${Math.round(points[0]!.y - 4)}">${escapeHtml(label)}</text>`);
@@ -129,12 +139,15 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     const open = anchor ? `<a href="#${anchor}">` : "";
     const close = anchor ? "</a>" : "";
     // The kernel is a pill rather than an ellipse: edges end on the box's straight left side.
-    const shape = `<rect x="${p.x}" y="${p.y}" width="${width}" height="${height}" rx="${n.kind === "kernel" ? 18 : 5}"/>`;
-    const mid = p.y + height / 2;
+    const rx = n.kind === "kernel" ? 18 : 5;
+    const shape = `<rect x="${p.x}" y="${p.y}" width="${width}" height="${height}" rx="${rx}"/>`;
+    const [x, mid] = [p.x + width / 2, p.y + height / 2];
+    const name = escapeLabel(n.name, MAX_LABEL);
+    const sub = escapeLabel(secondLine(n), MAX_LABEL + 6);
     out.push(
       `${open}<g class="${classes}" id="${ids.get(n.key)}"><title>${escapeHtml(title)}</title>${shape}` +
-        `<text class="name" x="${p.x + width / 2}" y="${Math.round(mid - 3)}">${escapeLabel(n.name, MAX_LABEL)}</text>` +
-        `<text class="sub" x="${p.x + width / 2}" y="${Math.round(mid + 11)}">${escapeLabel(secondLine(n), MAX_LABEL + 6)}</text></g>${close}`,
+        `<text class="name" x="${x}" y="${Math.round(mid - 3)}">${name}</text>` +
+        `<text class="sub" x="${x}" y="${Math.round(mid + 11)}">${sub}</text></g>${close}`,
     );
   }
   out.push("</g></svg>");

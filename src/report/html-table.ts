@@ -25,17 +25,23 @@ function licenseColumn(m: AuditedModule): { text: string; html: string } {
   return { text: tags.join(" + "), html: `${tagsHtml}<br><span class="verdict ${cls}">${verdict}</span>` };
 }
 
+/** Symbols behind a summary line that opens them. */
+const symbolList = (summary: string, symbols: readonly string[]) =>
+  `<details><summary>${summary}</summary><code class="symbols">${symbols.map(h).join(" ")}</code></details>`;
+
 function findingItem(f: Finding): string {
-  const parts = [`<li class="finding sev-${f.severity}"><span class="badge ${f.severity}">${f.severity}</span> <code class="rule">${f.rule}</code> ${h(f.message)}`];
+  const badge = `<span class="badge ${f.severity}">${f.severity}</span>`;
+  const parts = [`<li class="finding sev-${f.severity}">${badge} <code class="rule">${f.rule}</code> ${h(f.message)}`];
   const chains = f.chains ?? (f.chain.length ? [f.chain] : []);
   if (chains.length) {
-    parts.push(`<ul class="chains">${chains.map((c) => `<li>${c.map((x) => `<code>${h(x)}</code>`).join(" → ")}</li>`).join("")}</ul>`);
+    const chainItem = (c: string[]) => `<li>${c.map((x) => `<code>${h(x)}</code>`).join(" → ")}</li>`;
+    parts.push(`<ul class="chains">${chains.map(chainItem).join("")}</ul>`);
   }
   if (f.symbols.length) {
-    parts.push(`<details><summary>${f.symbols.length} symbol${f.symbols.length === 1 ? "" : "s"}</summary><code class="symbols">${f.symbols.map(h).join(" ")}</code></details>`);
+    parts.push(symbolList(`${f.symbols.length} symbol${f.symbols.length === 1 ? "" : "s"}`, f.symbols));
   }
   if (f.suppressedSymbols?.length) {
-    parts.push(`<details><summary>${f.suppressedSymbols.length} more accepted by the baseline</summary><code class="symbols">${f.suppressedSymbols.map(h).join(" ")}</code></details>`);
+    parts.push(symbolList(`${f.suppressedSymbols.length} more accepted by the baseline`, f.suppressedSymbols));
   }
   parts.push("</li>");
   return parts.join("");
@@ -51,12 +57,18 @@ function row({ module: m, anchor }: TableRow, index: number): string {
   const license = licenseColumn(m);
   const findings = [...m.findings].sort(mostSevereFirst);
   const providers = [...new Set(gplOnly.map((i) => i.provider!.name))].sort();
+  const sev = worst === null ? -1 : SEVERITY_RANK[worst];
+  const tags =
+    (m.kind === "blob" ? ' <span class="tag">blob</span>' : "") +
+    (m.facts.dialect === "vmkernel" ? ' <span class="tag">VMkernel</span>' : "");
+  const from = providers.length ? ` title="from ${h(providers.join(", "))}"` : "";
   return (
-    `<tr id="${anchor}" data-rules="${rules.join(" ")}" data-sev="${worst === null ? -1 : SEVERITY_RANK[worst]}"${index >= TABLE_PAGE ? " hidden" : ""}>` +
-    `<td data-sort="${h(m.name.toLowerCase())}"><strong>${h(m.name)}</strong><br><span class="path">${h(m.path)}</span>${m.kind === "blob" ? ' <span class="tag">blob</span>' : ""}${m.facts.dialect === "vmkernel" ? ' <span class="tag">VMkernel</span>' : ""}</td>` +
+    `<tr id="${anchor}" data-rules="${rules.join(" ")}" data-sev="${sev}"${index >= TABLE_PAGE ? " hidden" : ""}>` +
+    `<td data-sort="${h(m.name.toLowerCase())}"><strong>${h(m.name)}</strong><br>` +
+    `<span class="path">${h(m.path)}</span>${tags}</td>` +
     `<td data-sort="${h(license.text.toLowerCase())}">${license.html}</td>` +
-    `<td data-sort="${worst === null ? -1 : SEVERITY_RANK[worst]}">${worst ? `<span class="badge ${worst}">${worst}</span>` : "—"}</td>` +
-    `<td data-sort="${gplOnly.length}" class="num"${providers.length ? ` title="from ${h(providers.join(", "))}"` : ""}>${gplOnly.length}</td>` +
+    `<td data-sort="${sev}">${worst ? `<span class="badge ${worst}">${worst}</span>` : "—"}</td>` +
+    `<td data-sort="${gplOnly.length}" class="num"${from}>${gplOnly.length}</td>` +
     `<td data-sort="${m.findings.length}" class="num">${m.findings.length}</td>` +
     `<td>${findings.length ? `<ul class="findings">${findings.map(findingItem).join("")}</ul>` : "—"}</td>` +
     "</tr>"
@@ -72,17 +84,27 @@ const COLUMNS: { label: string; type: "text" | "number" }[] = [
 ];
 
 export function renderModuleTable(rows: readonly TableRow[], rulesPresent: readonly RuleId[]): string {
-  const head = COLUMNS.map((c, i) => `<th scope="col" aria-sort="none"><button type="button" data-col="${i}" data-type="${c.type}">${c.label}</button></th>`).join("") + '<th scope="col">Details</th>';
+  const button = (c: (typeof COLUMNS)[number], i: number) =>
+    `<button type="button" data-col="${i}" data-type="${c.type}">${c.label}</button>`;
+  const head =
+    COLUMNS.map((c, i) => `<th scope="col" aria-sort="none">${button(c, i)}</th>`).join("") + '<th scope="col">Details</th>';
   const ruleOptions = rulesPresent.map((r) => `<option value="${r}">${r}</option>`).join("");
+  const shown =
+    rows.length > TABLE_PAGE ? `first ${TABLE_PAGE} of ${rows.length} matching` : `${rows.length} of ${rows.length} shown`;
+  const columns =
+    '<col class="c-module"><col class="c-license"><col class="c-num"><col class="c-num"><col class="c-num">' +
+    '<col class="c-details">';
   return [
     '<div class="filters">',
     '<label>Rule <select id="filter-rule"><option value="">any</option>' + ruleOptions + "</select></label>",
-    '<label>Severity at least <select id="filter-severity"><option value="-1">any</option><option value="0">info</option><option value="1">warning</option><option value="2">error</option></select></label>',
+    '<label>Severity at least <select id="filter-severity"><option value="-1">any</option>' +
+      '<option value="0">info</option><option value="1">warning</option><option value="2">error</option>' +
+      "</select></label>",
     '<label>Name or path <input id="filter-text" type="search" placeholder="filter"></label>',
-    `<span id="filter-count" aria-live="polite">${rows.length > TABLE_PAGE ? `first ${TABLE_PAGE} of ${rows.length} matching` : `${rows.length} of ${rows.length} shown`}</span>`,
+    `<span id="filter-count" aria-live="polite">${shown}</span>`,
     `<button type="button" id="show-all"${rows.length > TABLE_PAGE ? "" : " hidden"}>Show all ${rows.length}</button>`,
     "</div>",
-    `<table id="modules" data-page="${TABLE_PAGE}"><colgroup><col class="c-module"><col class="c-license"><col class="c-num"><col class="c-num"><col class="c-num"><col class="c-details"></colgroup>`,
+    `<table id="modules" data-page="${TABLE_PAGE}"><colgroup>${columns}</colgroup>`,
     `<thead><tr>${head}</tr></thead><tbody>`,
     ...rows.map((r, i) => row(r, i)),
     "</tbody></table>",

@@ -38,11 +38,13 @@ export function renderHtml(result: ScanResult, options: HtmlOptions = {}): strin
   const title = `kmodaudit report: ${plural(scanned, "module")}, ${plural(findingTotal(result), "finding")}`;
   const tableIntro = options.all
     ? `<p>Every module and blob scanned (${rows.length}). Click a column header to sort.</p>`
-    : `<p>The ${plural(rows.length, "module")} with findings, out of ${scanned} scanned (all of them with <code>--all</code>). Click a column header to sort.</p>`;
+    : `<p>The ${plural(rows.length, "module")} with findings, out of ${scanned} scanned (all of them with ` +
+      `<code>--all</code>). Click a column header to sort.</p>`;
 
   const body = [
     `<h1>${h(title)}</h1>`,
-    `<p class="note">kmodaudit ${h(VERSION)}. Strings read from binaries are shown with invisible and control characters escaped (<code>\\xNN</code>, <code>\\uNNNN</code>).</p>`,
+    `<p class="note">kmodaudit ${h(VERSION)}. Strings read from binaries are shown with invisible and ` +
+      `control characters escaped (<code>\\xNN</code>, <code>\\uNNNN</code>).</p>`,
     '<section id="summary"><h2>Summary</h2>',
     summarySection(result),
     ...(result.baseline ? ["<h3>Baseline</h3>", baselineSection(result.baseline)] : []),

@@ -1,7 +1,6 @@
 import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
-import type { Finding } from "../core/findings.js";
 import { RULES } from "../rules/meta.js";
-import { type RuleId, type Severity } from "../core/findings.js";
+import type { Finding, RuleId } from "../core/findings.js";
 import { failsAt, type FailOn } from "../policy/severity.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { counterparts } from "./fingerprint.js";
@@ -10,8 +9,11 @@ import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { xmlAttr, xmlText } from "./xml.js";
 
 export interface JunitOptions {
-  /** Findings at or above this severity are failures; the rest are reported on passing test cases ("none": nothing fails). */
-  failOn?: Severity | "none";
+  /**
+   * Findings at or above this severity are failures; the rest are reported on passing test cases
+   * ("none": nothing fails).
+   */
+  failOn?: FailOn;
 }
 
 /** Symbols listed in one failure; the JSON and SARIF reports carry them all. */
@@ -44,13 +46,16 @@ function details(m: AuditedModule, f: Finding): string {
   return lines.join("\n");
 }
 
-/** The module's path, and the other modules involved, so that two findings of one rule on one module stay two test cases. */
+/**
+ * The module's path, and the other modules involved, so that two findings of one rule on one module
+ * stay two test cases.
+ */
 function caseName(m: AuditedModule, f: Finding): string {
   const others = counterparts(m, f);
   return others.length ? `${m.path} (with ${others.join(", ")})` : m.path;
 }
 
-function findingCase(m: AuditedModule, f: Finding, failOn: Severity | "none"): TestCase {
+function findingCase(m: AuditedModule, f: Finding, failOn: FailOn): TestCase {
   const text = details(m, f);
   const name = caseName(m, f);
   if (fails(f, failOn)) {
@@ -62,7 +67,8 @@ function findingCase(m: AuditedModule, f: Finding, failOn: Severity | "none"): T
 
 function errorCase(e: FileError): TestCase {
   const detail = [esc(e.message), ...(e.structure ? [`Structure: ${esc(e.structure)}`] : []), ...(e.offset === undefined ? [] : [`Offset: ${e.offset}`]), "The file was not audited: the audit is incomplete."];
-  return { classname: "unreadable-file", name: e.path, outcome: "error", body: `<error type="${xmlAttr(e.structure ?? "read")}" message="${xmlAttr(esc(e.message))}">${xmlText(detail.join("\n"))}</error>` };
+  return { classname: "unreadable-file", name: e.path, outcome: "error", body: `<error type="${xmlAttr(e.structure ?? "read")}" ` +
+      `message="${xmlAttr(esc(e.message))}">${xmlText(detail.join("\n"))}</error>` };
 }
 
 /** Something asked for that could not be judged: an error, as an unreadable file is, since the audit is incomplete. */
@@ -75,7 +81,8 @@ function tableCase(scan: ScanResult): TestCase {
   const name = "GPL-only kernel exports known";
   if (!scan.kernel.gplOnlyKnown) {
     const advice = tableNoticeGiven(scan) ? "The not-judged test cases say why." : "Pass --symvers FILE.";
-    const why = `No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports are unknown and were not checked. ${advice}`;
+    const why = `No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports ` +
+      `are unknown and were not checked. ${advice}`;
     return { classname: "kernel-export-table", name, outcome: "skipped", body: `<skipped message="${xmlAttr(why)}"/>` };
   }
   const tables = scan.kernel.sources.filter((s) => s.kind !== "modules").map((s) => esc(s.file));
@@ -88,7 +95,7 @@ function tableCase(scan: ScanResult): TestCase {
  * findings, the files that could not be read and what could not be judged (as errors), and whether
  * GPL-only exports were known.
  */
-function suitesOf(scan: ScanResult, failOn: Severity | "none"): Suite[] {
+function suitesOf(scan: ScanResult, failOn: FailOn): Suite[] {
   const byRule = new Map<RuleId, TestCase[]>((Object.keys(RULES) as RuleId[]).map((id) => [id, []]));
   for (const m of scan.modules) for (const f of m.findings) byRule.get(f.rule)!.push(findingCase(m, f, failOn));
   const clean = scan.modules.filter((m) => m.findings.length === 0).map((m): TestCase => ({ classname: "no-findings", name: m.path, outcome: "passed", body: "" }));
@@ -103,14 +110,18 @@ function suitesOf(scan: ScanResult, failOn: Severity | "none"): Suite[] {
 
 const count = (cases: TestCase[], outcome: TestCase["outcome"]) => cases.filter((c) => c.outcome === outcome).length;
 
-const counts = (cases: TestCase[]) => `tests="${cases.length}" failures="${count(cases, "failed")}" errors="${count(cases, "error")}" skipped="${count(cases, "skipped")}"`;
+const counts = (cases: TestCase[]) => `tests="${cases.length}" failures="${count(cases, "failed")}" errors="${count(cases, "error")}" ` +
+    `skipped="${count(cases, "skipped")}"`;
 
 function renderCase(c: TestCase): string {
   const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}"`;
   return c.body ? `${open}>\n      ${c.body}\n    </testcase>` : `${open}/>`;
 }
 
-/** JUnit XML as GitLab, Jenkins and GitHub test reporters read it. No timestamps or durations: the same scan gives the same bytes. */
+/**
+ * JUnit XML as GitLab, Jenkins and GitHub test reporters read it. No timestamps or durations: the same
+ * scan gives the same bytes.
+ */
 export function renderJunit(scan: ScanResult, options: JunitOptions = {}): string {
   const suites = suitesOf(scan, options.failOn ?? "error");
   const all = suites.flatMap((s) => s.cases);

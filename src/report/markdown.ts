@@ -40,7 +40,8 @@ function findingRows(m: AuditedModule): string[] {
   const sorted = [...m.findings].sort(mostSevereFirst);
   return sorted.map((f, i) => {
     const module = i === 0 ? `${cell(m.name)}<br>${cell(m.path)}` : "";
-    return `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ${markdownText(truncate(f.message, MAX_MESSAGE))} |`;
+    return `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ` +
+      `${markdownText(truncate(f.message, MAX_MESSAGE))} |`;
   });
 }
 
@@ -62,17 +63,22 @@ function headline(scan: ScanResult, failOn: Severity | "none"): string {
   return `### kmodaudit: ${what} — ${verdict}`;
 }
 
-/** What a baseline did: stale entries are worth a reviewer's attention, since they would hide the finding if it came back. */
+/**
+ * What a baseline did: stale entries are worth a reviewer's attention, since they would hide the
+ * finding if it came back.
+ */
 function baselineNote(scan: ScanResult): string {
   const b = scan.baseline;
   if (!b) return "";
   const stale = b.stale.length ? `, ${b.stale.length} stale ${b.stale.length === 1 ? "entry" : "entries"} to remove` : "";
-  return ` Baseline ${codeSpan(truncate(b.file, MAX_STRING), false)}: ${plural(b.suppressed, "finding")} accepted, ${b.narrowed} reported with only new symbols${stale}.`;
+  return ` Baseline ${codeSpan(truncate(b.file, MAX_STRING), false)}: ${plural(b.suppressed, "finding")} accepted, ` +
+    `${b.narrowed} reported with only new symbols${stale}.`;
 }
 
 function scope(scan: ScanResult): string {
   const s = summaryOf(scan);
-  const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${s.errors} unreadable.${baselineNote(scan)}`;
+  const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} ` +
+    `skipped, ${s.errors} unreadable.${baselineNote(scan)}`;
   const notJudged = scan.notJudged.map((n) => ` **Not judged:** ${markdownText(truncate(notJudgedText(n), MAX_MESSAGE))}`).join("");
   if (!scan.kernel.gplOnlyKnown) {
     return tableNoticeGiven(scan) ? `${files}${notJudged}` : `${files}${notJudged} ${EXPORT_TYPES_UNKNOWN} (pass \`--symvers FILE\`).`;

@@ -4,6 +4,7 @@ import type { RunningModule, RunningSystem } from "../core/running.js";
 import { explainModuleTaint, TAINT_FLAGS } from "../system/taint.js";
 import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { plural } from "./plural.js";
 import { severityPainter } from "./severity-color.js";
 
 export interface RunningTableOptions extends TableWidthOption {
@@ -72,7 +73,8 @@ export function renderRunningSection(r: RunningSystem, modules: readonly Audited
   else {
     const tainted = r.loaded.filter((m) => m.taint !== "").length;
     const missing = r.loaded.filter((m) => m.path === null).length;
-    lines.push(`Running kernel ${esc(r.release)}: ${r.loaded.length} module${r.loaded.length === 1 ? "" : "s"} loaded, ${tainted} tainted, ${missing} not found in ${esc(r.tree)}.`);
+    const counts = `${plural(r.loaded.length, "module")} loaded, ${tainted} tainted, ${missing} not found`;
+    lines.push(`Running kernel ${esc(r.release)}: ${counts} in ${esc(r.tree)}.`);
     const rows = r.loaded.filter((m) => options.all || m.taint !== "" || m.path === null || m.state !== "live" || findingsOf(m).length > 0);
     if (rows.length > 0) {
       const cells = rows.map((m): Cell[] => {
@@ -85,7 +87,8 @@ export function renderRunningSection(r: RunningSystem, modules: readonly Audited
       });
       lines.push(renderBoxTable(COLUMNS, cells, options.width));
     } else {
-      lines.push("No loaded module is tainted, missing from the tree, changing state or has findings (--all lists every loaded module).");
+      lines.push("No loaded module is tainted, missing from the tree, changing state or has findings (--all lists " +
+          "every loaded module).");
     }
   }
   lines.push(...kernelTaintLines(r), ...r.notes.map(esc));

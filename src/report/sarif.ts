@@ -53,21 +53,26 @@ const NOTIFICATIONS = [
     id: "file-error",
     name: "FileError",
     shortDescription: { text: "A file could not be read or parsed" },
-    fullDescription: { text: "A file or archive member could not be read, decompressed or parsed as ELF. It was not audited, so the audit is incomplete (exit code 2)." },
+    fullDescription: { text: "A file or archive member could not be read, decompressed or parsed as ELF. It was not audited, so the " +
+        "audit is incomplete (exit code 2)." },
     defaultConfiguration: { level: "error" },
   },
   {
     id: "gpl-only-exports-unknown",
     name: "GplOnlyExportsUnknown",
     shortDescription: { text: "No kernel export table with export types" },
-    fullDescription: { text: "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only (none was given or found, or those given list no exports or no export types), so only the scanned modules' own exports were checked. Pass --symvers FILE for the target kernel." },
+    fullDescription: { text: "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only (none was given or " +
+        "found, or those given list no exports or no export types), so only the scanned modules' own exports " +
+        "were checked. Pass --symvers FILE for the target kernel." },
     defaultConfiguration: { level: "warning" },
   },
   {
     id: "not-judged",
     name: "NotJudged",
     shortDescription: { text: "Something asked for could not be judged" },
-    fullDescription: { text: "A path given held no module or blob, or a kernel export table listed no exports or no export types, or modules imported the kernel's exports with no kernel table to judge them against. The audit is incomplete (exit code 2)." },
+    fullDescription: { text: "A path given held no module or blob, or a kernel export table listed no exports or no export types, " +
+        "or modules imported the kernel's exports with no kernel table to judge them against. The audit is " +
+        "incomplete (exit code 2)." },
     defaultConfiguration: { level: "error" },
   },
 ] as const;

@@ -62,7 +62,8 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   const counts = Object.entries(s.findings).map(([rule, n]) => `${rule} ${n}`);
   lines.push(
     fit(
-      `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} skipped, ${plural(s.errors, "error")}; ` +
+      `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} ` +
+        `skipped, ${plural(s.errors, "error")}; ` +
         (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
     ),
   );

@@ -18,7 +18,10 @@ export function xmlText(s: string): string {
     .replace(/[&<>]|\r/g, (c) => ENTITY[c]!);
 }
 
-/** An attribute value in double quotes; line breaks and tabs as references, which attribute-value normalisation would otherwise turn into spaces. */
+/**
+ * An attribute value in double quotes; line breaks and tabs as references, which attribute-value
+ * normalisation would otherwise turn into spaces.
+ */
 export function xmlAttr(s: string): string {
   return wellFormed(s)
     .replace(NOT_XML, visible)

@@ -24,7 +24,10 @@ export interface EmbeddedRelease {
 
 export interface ExportDatabase {
   releases: readonly EmbeddedRelease[];
-  /** The UTC day it was generated ("2026-12-04"): Debian's kernels as of then. Null in databases made before the field existed. */
+  /**
+   * The UTC day it was generated ("2026-12-04"): Debian's kernels as of then. Null in databases made
+   * before the field existed.
+   */
   generated: string | null;
   /** Whether rows carry CRCs; without them symbol-version-mismatch cannot be judged. */
   crcs: boolean;

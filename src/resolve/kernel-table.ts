@@ -5,7 +5,10 @@ import { type TableSource } from "../core/kernel.js";
 export interface KernelTable {
   sources: TableSource[];
   bySymbol: Map<string, KernelExport>;
-  /** Whether the tables say which exports are GPL-only (false with no table, only 3-column ones, or only empty ones). */
+  /**
+   * Whether the tables say which exports are GPL-only (false with no table, only 3-column ones, or only
+   * empty ones).
+   */
   gplOnlyKnown: boolean;
   /** The target kernel's release, when known: vermagic is compared against it. */
   release: string | null;

@@ -37,7 +37,9 @@ export function parseSystemMap(text: string, file: string): ExportTable {
     return {
       exports: [],
       hasExportTypes: false,
-      emptyBecause: "every address in it is 0, as kernel.kptr_restrict makes /proc/kallsyms show them to an unprivileged reader, so no export can be told GPL-only or plain (read it as root, or pass the kernel's System.map or Module.symvers)",
+      emptyBecause: "every address in it is 0, as kernel.kptr_restrict makes /proc/kallsyms show them to an unprivileged " +
+          "reader, so no export can be told GPL-only or plain (read it as root, or pass the kernel's " +
+          "System.map or Module.symvers)",
     };
   }
   const inRange = (r: readonly [bigint, bigint] | undefined, a: bigint) => r !== undefined && a >= r[0] && a < r[1];

@@ -12,6 +12,7 @@ export const dynamicSymbolLookup: Rule = {
     const used = sortedUnique(m.imports.map((i) => i.symbol).filter((s) => LOOKUPS.has(s)));
     if (used.length === 0) return [];
     const kprobes = used.some((s) => s.includes("kprobe"));
-    return [{ message: `imports ${used.join(", ")}${kprobes ? " (kprobes are a known way to find unexported symbols' addresses)" : ""}: it can reach symbols the loader never checks`, symbols: used }];
+    const how = kprobes ? " (kprobes are a known way to find unexported symbols' addresses)" : "";
+    return [{ message: `imports ${used.join(", ")}${how}: it can reach symbols the loader never checks`, symbols: used }];
   },
 };

@@ -23,7 +23,8 @@ export const gplOnlySymbolUse: Rule = {
           : `license tags ${m.facts.licenses.map((l) => `"${l}"`).join(", ")} are not all GPL-compatible (modpost)`;
     return [
       {
-        message: `${why}, yet it imports ${symbols.length} GPL-only symbol${symbols.length === 1 ? "" : "s"} from ${providers.join(", ")}: ${listForMessage(symbols)}`,
+        message: `${why}, yet it imports ${symbols.length} GPL-only symbol${symbols.length === 1 ? "" : "s"} from ` +
+          `${providers.join(", ")}: ${listForMessage(symbols)}`,
         symbols,
       },
     ];

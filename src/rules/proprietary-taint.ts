@@ -33,7 +33,9 @@ function drafts(m: ModuleUnderAudit, ctx: RuleContext, wantGplOnly: boolean): Fi
     const from = `${e.toName} (license ${license === undefined ? "unspecified" : `"${license}"`})`;
     return {
       message: wantGplOnly
-        ? `uses ${listForMessage(symbols, 3)} from proprietary module ${from} and ${gpl.length} GPL-only symbol${gpl.length === 1 ? "" : "s"} (${listForMessage(gpl.sort(), 3)}): the kernel refuses to load it`
+        ? `uses ${listForMessage(symbols, 3)} from proprietary module ${from} and ${gpl.length} GPL-only ` +
+          `symbol${gpl.length === 1 ? "" : "s"} (${listForMessage(gpl.sort(), 3)}): ` +
+          "the kernel refuses to load it"
         : `uses ${listForMessage(symbols, 3)} from proprietary module ${from}, so it inherits the proprietary taint`,
       symbols,
       chain: [m.name, e.toName],

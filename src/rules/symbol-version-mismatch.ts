@@ -24,6 +24,7 @@ export const symbolVersionMismatch: Rule = {
       details.push(`${v.symbol} (module ${hexCrc(v.crc)}, ${provider.name} ${hexCrc(have)})`);
     }
     if (symbols.length === 0) return [];
-    return [{ message: `disagrees about the version of ${symbols.length} symbol${symbols.length === 1 ? "" : "s"}: ${listForMessage(details, 3)}`, symbols: sortedUnique(symbols) }];
+    return [{ message: `disagrees about the version of ${symbols.length} symbol${symbols.length === 1 ? "" : "s"}: ` +
+          `${listForMessage(details, 3)}`, symbols: sortedUnique(symbols) }];
   },
 };

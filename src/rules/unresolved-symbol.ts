@@ -6,6 +6,7 @@ export const unresolvedSymbol: Rule = {
   check(m) {
     const symbols = m.unresolved; // empty for blobs and when no kernel table is known
     if (symbols.length === 0) return [];
-    return [{ message: `${symbols.length} import${symbols.length === 1 ? "" : "s"} provided by neither the kernel table nor any scanned module ("Unknown symbol" at load): ${listForMessage(symbols)}`, symbols }];
+    return [{ message: `${symbols.length} import${symbols.length === 1 ? "" : "s"} provided by neither the kernel table nor ` +
+          `any scanned module ("Unknown symbol" at load): ${listForMessage(symbols)}`, symbols }];
   },
 };

@@ -63,7 +63,7 @@ export class DependencyGraph {
       const sorted = [...edges.values()].sort((a, b) => compareCodeUnits(a.toName, b.toName));
       this.out.set(n.path, sorted);
       for (const e of sorted) {
-        // Copied to its length, as facts' arrays are (engine/intern.ts says why): the graph keeps it.
+        // Copied to its length, as facts' arrays are (kmod/fact-builder.ts says why): the graph keeps it.
         e.symbols = e.symbols.slice();
         const list = this.in.get(e.to) ?? [];
         list.push(e);

@@ -106,7 +106,7 @@ type SignerFacts = Pick<ModuleSignature, "signer" | "keyId" | "hashAlgo">;
  * blob, which nothing here reads, while every length, the issuer, serial and digest algorithm
  * precede it. A blob of the same length whose bytes before the value are the same therefore has
  * the same facts, told by one comparison instead of a DER walk, which is a large part of a plain
- * module's parse. One per reading thread (engine/intern.ts).
+ * module's parse. One per reading thread (FactBuilder.signers, kmod/fact-builder.ts).
  */
 export class SignerMemo {
   #last: { prefix: Buffer; length: number; facts: SignerFacts } | undefined;

@@ -1,6 +1,7 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import type { DependencyEdge } from "../core/graph.js";
 import { normalizeModuleName } from "../resolve/identity.js";
+import { loaderLicense } from "../rules/license.js";
 
 export interface DepsNode {
   /** A scanned module's path, `table:<name>` for a module only a table names, or "vmlinux". */
@@ -44,7 +45,7 @@ export function dependencyView(result: ScanResult, module: AuditedModule, direct
   const byPath = new Map(result.modules.map((m) => [m.path, m]));
   const node = (key: string, name: string, depth: number): DepsNode => {
     const m = byPath.get(key);
-    return { key, name, path: m ? m.path : null, depth, license: m ? (m.assumedLicense ?? m.facts.licenses[0] ?? null) : null };
+    return { key, name, path: m ? m.path : null, depth, license: m ? loaderLicense(m) : null };
   };
   const root = node(module.path, module.name, 0);
   const nodes: DepsNode[] = [root];

@@ -7,7 +7,7 @@ import { mergeTables, type KernelTable } from "../resolve/kernel-table.js";
 import { type TableSource } from "../core/kernel.js";
 import { ProviderIndex } from "../resolve/providers.js";
 import { releaseOfVermagic } from "../resolve/release.js";
-import { byCodeUnits, compareCodeUnits } from "../core/order.js";
+import { byCodeUnits, compareCodeUnits, sortedUnique } from "../core/order.js";
 
 export interface EmbeddedOutcome extends AuditOutcome {
   /** The embedded tables used, one source per release. */
@@ -23,7 +23,7 @@ function wantedRelease(o: InspectedObject): string | null {
 }
 
 function sourceFor(release: string, choices: readonly EmbeddedChoice[]): TableSource {
-  const nearest = [...new Set(choices.filter((c) => !c.exact).map((c) => c.wanted))].sort(compareCodeUnits);
+  const nearest = sortedUnique(choices.filter((c) => !c.exact).map((c) => c.wanted));
   const note = nearest.length ? `, nearest to ${nearest.join(", ")}` : "";
   return { kind: "embedded", file: `${release} (kmodaudit embedded export database${note})`, origin: "detected" };
 }

@@ -3,7 +3,8 @@ import type { AuditedModule, FileError, NotJudged, NotJudgedCode, ScanResult, Sk
 import type { TableSource } from "../core/kernel.js";
 import { releaseOfVermagic } from "../resolve/release.js";
 import type { ExportTable } from "../resolve/symvers.js";
-import { compareCodeUnits } from "../core/order.js";
+import { compareCodeUnits, sortedUnique } from "../core/order.js";
+import { plural } from "../core/plural.js";
 
 /**
  * What a scan was asked to judge and could not, though no file failed: a path given from which not
@@ -37,7 +38,6 @@ export function auditIncomplete(result: Pick<ScanResult, "errors" | "notJudged">
   return result.errors.length > 0 || result.notJudged.length > 0;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** At most three of `items`, then how many more. */
 function some(items: readonly string[]): string {
@@ -142,7 +142,7 @@ function noKernelTable(input: NotJudgedInput): NotJudged[] {
   let why: string;
   if (input.embedded === "off") why = "the embedded database was turned off with --no-embedded";
   else {
-    const releases = input.kernelRelease ? [input.kernelRelease] : [...new Set(unjudged.map((m) => (m.facts.vermagic ? releaseOfVermagic(m.facts.vermagic) : "")).filter(Boolean))].sort();
+    const releases = input.kernelRelease ? [input.kernelRelease] : sortedUnique(unjudged.map((m) => (m.facts.vermagic ? releaseOfVermagic(m.facts.vermagic) : "")).filter(Boolean));
     const nameless = input.kernelRelease ? 0 : unjudged.filter((m) => !m.facts.vermagic).length;
     why = [
       ...(releases.length ? [`the embedded database of Debian kernels has none to stand in for ${some(releases)}`] : []),

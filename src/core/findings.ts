@@ -46,3 +46,8 @@ export interface Finding {
   /** Symbols of this finding a baseline accepts; `symbols` then holds only the new ones. */
   suppressedSymbols?: string[];
 }
+
+/** Every chain of a finding: its `chains` when it has several, else its one `chain`, else none. */
+export function chainsOf(f: Pick<Finding, "chain" | "chains">): string[][] {
+  return f.chains ?? (f.chain.length ? [f.chain] : []);
+}

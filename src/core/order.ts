@@ -8,7 +8,7 @@ export function compareCodeUnits(a: string, b: string): number {
 }
 
 /** The distinct strings, in code-unit order. */
-export function sortedUnique(items: Iterable<string>): string[] {
+export function sortedUnique<T extends string>(items: Iterable<T>): T[] {
   return [...new Set(items)].sort(compareCodeUnits);
 }
 

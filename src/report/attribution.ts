@@ -3,6 +3,7 @@ import { renderBoxTable, type Cell, type Column, type TableWidthOption } from ".
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";
 import { notJudgedLines } from "./not-judged.js";
+import { kernelTables } from "./kernel-tables.js";
 
 const list = (rs: readonly ReachedSymbol[]) => rs.map((r) => `${esc(r.symbol)}${r.gplOnly ? " (GPL-only)" : ""}`).join(", ");
 
@@ -31,7 +32,7 @@ export function renderAttribution(a: BlobAttribution, options: AttributionOption
   if (rows.length) lines.push(renderBoxTable(COLUMNS, rows, options.width));
   // Without a table "0 GPL-only" would read as a verdict: say what the counts were judged against.
   for (const line of notJudgedLines(a)) lines.push(`not judged: ${line}`);
-  const tables = a.kernel.sources.filter((t) => t.kind !== "modules").map((t) => esc(t.file));
+  const tables = kernelTables(a.kernel).map((t) => esc(t.file));
   const unknown = a.kernel.gplOnlyKnown ? "" : ", which of them are GPL-only unknown";
   if (tables.length) lines.push(`Kernel export table: ${tables.join(", ")} — ${a.kernel.exports} exports known${unknown}.`);
   return lines.join("\n") + "\n";

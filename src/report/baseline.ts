@@ -1,6 +1,6 @@
 import type { BaselineReport } from "../core/results.js";
 import { escapeForTerminal as esc } from "./escape.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
 
 /**
  * The table report's baseline lines: what was suppressed, and each stale entry with what to do.

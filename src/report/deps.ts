@@ -3,10 +3,10 @@ import type { DependencyEdge } from "../core/graph.js";
 import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { moreSymbols } from "./left-out.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
 
 const gplCount = (e: DependencyEdge) => e.symbols.filter((s) => s.gplOnly).length;
-const edgeLabel = (e: DependencyEdge) => `${e.symbols.length} symbol${e.symbols.length === 1 ? "" : "s"}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
+const edgeLabel = (e: DependencyEdge) => `${plural(e.symbols.length, "symbol")}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
 
 export function depsJson(view: DepsView) {
   return {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AuditedModule } from "../core/results.js";
-import type { Finding } from "../core/findings.js";
-import { compareCodeUnits } from "../core/order.js";
+import { chainsOf, type Finding } from "../core/findings.js";
+import { sortedUnique } from "../core/order.js";
 
 
 /**
@@ -9,8 +9,7 @@ import { compareCodeUnits } from "../core/order.js";
  * and the proprietary provider, or the non-GPL importer and the shim), then names symbols.
  */
 export function counterparts(module: AuditedModule, finding: Finding): string[] {
-  const chains = finding.chains ?? (finding.chain.length ? [finding.chain] : []);
-  return [...new Set(chains.flatMap((c) => c.slice(0, 2)))].filter((x) => x !== module.name).sort(compareCodeUnits);
+  return sortedUnique(chainsOf(finding).flatMap((c) => c.slice(0, 2))).filter((x) => x !== module.name);
 }
 
 /**

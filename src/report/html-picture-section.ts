@@ -1,6 +1,6 @@
 import type { Picture } from "./html-picture.js";
 import { renderPictureSvg } from "./html-svg.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
 
 /** The picture's section: a legend, what was drawn and what was left out, and the drawing itself. */
 

@@ -1,8 +1,8 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { providerKey } from "../core/graph.js";
-import { SEVERITY_RANK, worstSeverity, type RuleId, type Severity } from "../core/findings.js";
-import { compareCodeUnits } from "../core/order.js";
-import { licenseStanding } from "../rules/license.js";
+import { chainsOf, SEVERITY_RANK, worstSeverity, type RuleId, type Severity } from "../core/findings.js";
+import { compareCodeUnits, sortedUnique } from "../core/order.js";
+import { licenseStanding, loaderLicense } from "../rules/license.js";
 import { inheritsTaintFrom } from "../rules/proprietary-taint.js";
 
 /**
@@ -139,7 +139,7 @@ class PictureBuilder {
     if (this.nodes.has(key)) return;
     const m = this.byPath.get(key);
     if (m) {
-      const license = m.assumedLicense ?? m.facts.licenses[0] ?? null;
+      const license = loaderLicense(m);
       this.nodes.set(key, { key, name: m.name, kind: m.kind, license, nonGpl: nonGpl(m), severity: worstSeverity(m.findings) });
     } else if (key === KERNEL) {
       this.nodes.set(key, { key, name: KERNEL, kind: "kernel", license: null, nonGpl: false, severity: null });
@@ -159,7 +159,7 @@ class PictureBuilder {
       this.edges.set(id, e);
       return;
     }
-    const marked = [...new Set([...had.marked, ...e.marked])].sort(compareCodeUnits);
+    const marked = sortedUnique([...had.marked, ...e.marked]);
     const kind = EDGE_RANK[e.kind] > EDGE_RANK[had.kind] ? e.kind : had.kind;
     this.edges.set(id, { ...had, kind, marked, violation: had.violation || e.violation });
   }
@@ -176,7 +176,7 @@ class PictureBuilder {
 function addShimChains(b: PictureBuilder, shim: AuditedModule, result: ScanResult, byPath: ReadonlyMap<string, AuditedModule>): void {
   for (const f of shim.findings) {
     if (f.rule !== "gpl-shim-reexport") continue;
-    for (const [user, , exported, gplSymbol] of f.chains ?? [f.chain]) {
+    for (const [user, , exported, gplSymbol] of chainsOf(f)) {
       if (exported === undefined || gplSymbol === undefined) continue;
       for (const importer of result.graph.importersOf(shim.path, exported)) {
         const p = byPath.get(importer);

@@ -6,7 +6,9 @@ import { escapeHtml as h } from "./html-escape.js";
 import { effectiveSeverity } from "../policy/severity.js";
 import { summaryOf } from "./json.js";
 import { EXPORT_TYPES_UNKNOWN, tableNoticeGiven } from "./not-judged.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
+import { foundBesideScan, kernelTables } from "./kernel-tables.js";
+import type { TableSource } from "../core/kernel.js";
 
 /** The HTML report's text sections: summary, errors, skipped files, baseline. */
 
@@ -59,11 +61,10 @@ export function summarySection(result: ScanResult): string {
   }
 
   const k = result.kernel;
-  const tables = k.sources.filter((t) => t.kind !== "modules");
+  const tables = kernelTables(k);
   out.push("<h3>Kernel export tables</h3>");
   if (tables.length) {
-    const found = (t: (typeof tables)[number]) =>
-      t.origin === "detected" && t.kind !== "embedded" ? ", found beside the scan" : "";
+    const found = (t: TableSource) => (foundBesideScan(t) ? ", found beside the scan" : "");
     const items = tables.map((t) => `<li><code>${h(t.file)}</code> (${h(t.kind)}${found(t)})</li>`);
     out.push(`<ul id="tables">${items.join("")}</ul>`);
   }

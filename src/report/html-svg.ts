@@ -1,7 +1,7 @@
 import { escapeHtml, escapeLabel, visible } from "./html-escape.js";
 import { layeredLayout, type Point } from "./html-layout.js";
 import type { Picture, PictureEdge, PictureNode } from "./html-picture.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
 
 /**
  * Draws the dependency picture as inline SVG: boxes coloured by their worst finding, edges by what

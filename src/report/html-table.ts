@@ -1,8 +1,9 @@
 import type { AuditedModule } from "../core/results.js";
-import type { Finding } from "../core/findings.js";
-import { mostSevereFirst, SEVERITY_RANK, worstSeverity, type RuleId } from "../core/findings.js";
+import { chainsOf, type Finding, mostSevereFirst, SEVERITY_RANK, worstSeverity, type RuleId } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { licenseCell } from "./license-cell.js";
+import { plural } from "../core/plural.js";
+import { sortedUnique } from "../core/order.js";
 
 /**
  * The module table: rendered complete on the server side (readable without script), with the sort
@@ -32,13 +33,13 @@ const symbolList = (summary: string, symbols: readonly string[]) =>
 function findingItem(f: Finding): string {
   const badge = `<span class="badge ${f.severity}">${f.severity}</span>`;
   const parts = [`<li class="finding sev-${f.severity}">${badge} <code class="rule">${f.rule}</code> ${h(f.message)}`];
-  const chains = f.chains ?? (f.chain.length ? [f.chain] : []);
+  const chains = chainsOf(f);
   if (chains.length) {
     const chainItem = (c: string[]) => `<li>${c.map((x) => `<code>${h(x)}</code>`).join(" → ")}</li>`;
     parts.push(`<ul class="chains">${chains.map(chainItem).join("")}</ul>`);
   }
   if (f.symbols.length) {
-    parts.push(symbolList(`${f.symbols.length} symbol${f.symbols.length === 1 ? "" : "s"}`, f.symbols));
+    parts.push(symbolList(plural(f.symbols.length, "symbol"), f.symbols));
   }
   if (f.suppressedSymbols?.length) {
     parts.push(symbolList(`${f.suppressedSymbols.length} more accepted by the baseline`, f.suppressedSymbols));
@@ -52,11 +53,11 @@ export const TABLE_PAGE = 500;
 
 function row({ module: m, anchor }: TableRow, index: number): string {
   const worst = worstSeverity(m.findings);
-  const rules = [...new Set(m.findings.map((f) => f.rule))].sort();
+  const rules = sortedUnique(m.findings.map((f) => f.rule));
   const gplOnly = m.imports.filter((i) => i.provider?.gplOnly);
   const license = licenseColumn(m);
   const findings = [...m.findings].sort(mostSevereFirst);
-  const providers = [...new Set(gplOnly.map((i) => i.provider!.name))].sort();
+  const providers = sortedUnique(gplOnly.map((i) => i.provider!.name));
   const sev = worst === null ? -1 : SEVERITY_RANK[worst];
   const tags =
     (m.kind === "blob" ? ' <span class="tag">blob</span>' : "") +

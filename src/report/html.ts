@@ -7,7 +7,8 @@ import { buildPicture, DEFAULT_PICTURE_LIMITS, type PictureLimits } from "./html
 import { pictureSection } from "./html-picture-section.js";
 import { baselineSection, errorsSection, findingTotal, skippedSection, summarySection } from "./html-sections.js";
 import { renderModuleTable, type TableRow } from "./html-table.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
+import { sortedUnique } from "../core/order.js";
 
 /**
  * One self-contained HTML page for people: summary, errors, a drawn dependency picture and a
@@ -33,7 +34,7 @@ function contentSecurityPolicy(): string {
 export function renderHtml(result: ScanResult, options: HtmlOptions = {}): string {
   const rows: TableRow[] = result.modules.map((m, i) => ({ module: m, anchor: `m-${i}` })).filter((r) => options.all || r.module.findings.length > 0);
   const anchors = new Map(rows.map((r) => [r.module.path, r.anchor]));
-  const rulesPresent = [...new Set(result.modules.flatMap((m) => m.findings.map((f) => f.rule)))].sort();
+  const rulesPresent = sortedUnique(result.modules.flatMap((m) => m.findings.map((f) => f.rule)));
   const scanned = result.modules.length;
   const title = `kmodaudit report: ${plural(scanned, "module")}, ${plural(findingTotal(result), "finding")}`;
   const tableIntro = options.all

@@ -1,12 +1,13 @@
 import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
 import { RULES } from "../rules/meta.js";
-import type { Finding, RuleId } from "../core/findings.js";
+import { chainsOf, type Finding, type RuleId } from "../core/findings.js";
 import { failsAt, type FailOn } from "../policy/severity.js";
 import { escapeForTerminal as esc } from "./escape.js";
 import { counterparts } from "./fingerprint.js";
 import { ruleHelpUri } from "./links.js";
 import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { xmlAttr, xmlText } from "./xml.js";
+import { kernelTables } from "./kernel-tables.js";
 
 export interface JunitOptions {
   /**
@@ -41,7 +42,7 @@ function details(m: AuditedModule, f: Finding): string {
     const shown = f.symbols.slice(0, MAX_SYMBOLS).map(esc).join(", ");
     lines.push(`Symbols: ${shown}${f.symbols.length > MAX_SYMBOLS ? ` and ${f.symbols.length - MAX_SYMBOLS} more` : ""}`);
   }
-  for (const chain of f.chains ?? (f.chain.length ? [f.chain] : [])) lines.push(`Chain: ${chain.map(esc).join(" → ")}`);
+  for (const chain of chainsOf(f)) lines.push(`Chain: ${chain.map(esc).join(" → ")}`);
   lines.push(`Rule: ${RULES[f.rule].title}. ${ruleHelpUri(f.rule)}`);
   return lines.join("\n");
 }
@@ -85,7 +86,7 @@ function tableCase(scan: ScanResult): TestCase {
       `are unknown and were not checked. ${advice}`;
     return { classname: "kernel-export-table", name, outcome: "skipped", body: `<skipped message="${xmlAttr(why)}"/>` };
   }
-  const tables = scan.kernel.sources.filter((s) => s.kind !== "modules").map((s) => esc(s.file));
+  const tables = kernelTables(scan.kernel).map((s) => esc(s.file));
   return { classname: "kernel-export-table", name, outcome: "passed", body: `<system-out>${xmlText(`${tables.join("\n")}\n${scan.kernel.exports} exports known.`)}</system-out>` };
 }
 

@@ -8,7 +8,8 @@ import { EXPORT_TYPES_UNKNOWN, notJudgedText, tableNoticeGiven } from "./not-jud
 import { ruleHelpUri } from "./links.js";
 import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
 import { compareCodeUnits } from "../core/order.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
+import { kernelTables } from "./kernel-tables.js";
 
 export interface MarkdownOptions {
   /** Findings at or above this severity fail the audit; the heading says whether any do. */
@@ -83,7 +84,7 @@ function scope(scan: ScanResult): string {
   if (!scan.kernel.gplOnlyKnown) {
     return tableNoticeGiven(scan) ? `${files}${notJudged}` : `${files}${notJudged} ${EXPORT_TYPES_UNKNOWN} (pass \`--symvers FILE\`).`;
   }
-  const tables = scan.kernel.sources.filter((t) => t.kind !== "modules").map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
+  const tables = kernelTables(scan.kernel).map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
   return `${files}${notJudged} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
 }
 

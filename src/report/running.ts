@@ -4,7 +4,7 @@ import type { RunningModule, RunningSystem } from "../core/running.js";
 import { explainModuleTaint, TAINT_FLAGS } from "../system/taint.js";
 import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
 import { severityPainter } from "./severity-color.js";
 
 export interface RunningTableOptions extends TableWidthOption {

@@ -1,5 +1,5 @@
 import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
-import type { Finding } from "../core/findings.js";
+import { chainsOf, type Finding } from "../core/findings.js";
 import { auditIncomplete } from "../audit/not-judged.js";
 import { RULES } from "../rules/meta.js";
 import { type RuleId, type Severity } from "../core/findings.js";
@@ -85,6 +85,7 @@ const NOTIFICATIONS = [
 const MODULE_START = { byteOffset: 0 };
 
 function result(m: AuditedModule, f: Finding, root: string | undefined) {
+  const chains = chainsOf(f);
   return {
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
@@ -92,7 +93,11 @@ function result(m: AuditedModule, f: Finding, root: string | undefined) {
     message: { text: esc(`${m.name}: ${f.message}`) },
     locations: [{ physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START }, logicalLocations: [{ name: m.name, kind: "module" }] }],
     partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(m, f) },
-    properties: { symbols: f.symbols, ...(f.chain.length ? { chains: f.chains ?? [f.chain] } : {}), ...(f.suppressedSymbols ? { suppressedSymbols: f.suppressedSymbols } : {}) },
+    properties: {
+      symbols: f.symbols,
+      ...(chains.length ? { chains } : {}),
+      ...(f.suppressedSymbols ? { suppressedSymbols: f.suppressedSymbols } : {}),
+    },
   };
 }
 

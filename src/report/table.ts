@@ -10,7 +10,9 @@ import { summaryOf } from "./json.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
 import { EXPORT_TYPES_UNKNOWN, notJudgedLines, tableNoticeGiven } from "./not-judged.js";
-import { plural } from "./plural.js";
+import { plural } from "../core/plural.js";
+import { foundBesideScan, kernelTables } from "./kernel-tables.js";
+import type { TableSource } from "../core/kernel.js";
 
 export interface TableOptions extends TableWidthOption {
   /** Every module, not only those with findings. */
@@ -71,7 +73,8 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   if (!result.kernel.gplOnlyKnown) {
     if (!tableNoticeGiven(result)) lines.push(fit(`${EXPORT_TYPES_UNKNOWN} (pass --symvers FILE).`));
   } else {
-    const tables = result.kernel.sources.filter((t) => t.kind !== "modules").map((t) => `${esc(t.file)}${t.origin === "detected" && t.kind !== "embedded" ? " (found beside the scan)" : ""}`);
+    const found = (t: TableSource) => (foundBesideScan(t) ? " (found beside the scan)" : "");
+    const tables = kernelTables(result.kernel).map((t) => `${esc(t.file)}${found(t)}`);
     // The embedded database keeps no CRCs, so symbol-version-mismatch had nothing to compare.
     const crcs = result.kernel.sources.some((t) => t.kind === "embedded") ? " Symbol versions (CRCs) were not checked: the embedded database has none (pass --symvers FILE to check them)." : "";
     lines.push(fit(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.${crcs}`));

@@ -1,7 +1,8 @@
 import type { Rule } from "./types.js";
-import { isNonGpl } from "./license.js";
+import { isNonGpl, loaderLicense } from "./license.js";
 import { sortedUnique } from "../core/order.js";
 import { listForMessage } from "./types.js";
+import { plural } from "../core/plural.js";
 
 export const gplOnlySymbolUse: Rule = {
   id: "gpl-only-symbol-use",
@@ -12,18 +13,18 @@ export const gplOnlySymbolUse: Rule = {
     if (gpl.length === 0) return [];
     const symbols = sortedUnique(gpl.map((i) => i.symbol));
     const providers = sortedUnique(gpl.map((i) => i.provider!.name));
-    const license = m.assumedLicense ?? m.facts.licenses[0];
+    const license = loaderLicense(m);
     const why =
       m.assumedLicense !== null
         ? `assumed license "${m.assumedLicense}" is not GPL-compatible`
         : loader === false
-          ? license === undefined
+          ? license === null
             ? "no license (the loader treats it as proprietary)"
             : `license "${license}" is not GPL-compatible`
           : `license tags ${m.facts.licenses.map((l) => `"${l}"`).join(", ")} are not all GPL-compatible (modpost)`;
     return [
       {
-        message: `${why}, yet it imports ${symbols.length} GPL-only symbol${symbols.length === 1 ? "" : "s"} from ` +
+        message: `${why}, yet it imports ${plural(symbols.length, "GPL-only symbol")} from ` +
           `${providers.join(", ")}: ${listForMessage(symbols)}`,
         symbols,
       },

@@ -2,6 +2,7 @@ import type { FindingDraft, ModuleUnderAudit, Rule } from "./types.js";
 import { isNonGpl } from "./license.js";
 import { compareCodeUnits, sortedUnique } from "../core/order.js";
 import { listForMessage } from "./types.js";
+import { plural } from "../core/plural.js";
 
 /** A module that can be a shim: GPL to the loader, so it may use GPL-only symbols and export them on. */
 export const canBeShim = (s: ModuleUnderAudit): boolean => s.kind === "module" && s.gplCompatible.loader === true;
@@ -32,7 +33,7 @@ export const gplShimReexport: Rule = {
       const chains = uses.flatMap((u) => u.gplOnly.map((g) => [p.name, s.name, u.exportName, g]));
       const described = uses.map((u) => `${u.exportName} → ${listForMessage(u.gplOnly, 3)}`);
       drafts.push({
-        message: `non-GPL module ${p.name} imports ${uses.length} export${uses.length === 1 ? "" : "s"} whose code ` +
+        message: `non-GPL module ${p.name} imports ${plural(uses.length, "export")} whose code ` +
           `calls GPL-only symbols: ${listForMessage(described, 3)}`,
         symbols: sortedUnique(uses.map((u) => u.exportName)),
         chain: chains[0]!,

@@ -1,3 +1,5 @@
+import type { AuditedModule } from "../core/results.js";
+
 /** The kernel's list (include/linux/license.h, license_is_gpl_compatible): exact strcmp, nothing else. */
 export const GPL_COMPATIBLE_LICENSES: readonly string[] = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
 
@@ -28,14 +30,17 @@ export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
  */
 export type LicenseStanding = "gpl" | "non-gpl" | "unknown";
 
-export interface JudgedLicense {
-  gplCompatible: { loader: boolean | null; modpost: boolean | null };
-}
+type JudgedLicense = Pick<AuditedModule, "gplCompatible">;
 
 export function licenseStanding(m: JudgedLicense): LicenseStanding {
   const { loader, modpost } = m.gplCompatible;
   if (loader === false || modpost === false) return "non-gpl";
   return loader === true && modpost === true ? "gpl" : "unknown";
+}
+
+/** The license a module goes by, as the loader reads it: its first tag, or the one assumed for a blob. */
+export function loaderLicense(m: Pick<AuditedModule, "assumedLicense" | "facts">): string | null {
+  return m.assumedLicense ?? m.facts.licenses[0] ?? null;
 }
 
 /** Not GPL-compatible by either verdict: a module with such a license, or a blob with an assumed one. */

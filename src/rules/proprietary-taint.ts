@@ -1,6 +1,8 @@
 import type { DependencyEdge } from "../core/graph.js";
 import type { FindingDraft, ModuleUnderAudit, Rule, RuleContext } from "./types.js";
 import { listForMessage } from "./types.js";
+import { plural } from "../core/plural.js";
+import { loaderLicense } from "./license.js";
 
 /** A module the loader takes as GPL, which inherits the taint of a proprietary module whose symbols it uses. */
 const canInheritTaint = (m: ModuleUnderAudit): boolean => m.kind === "module" && m.gplCompatible.loader === true;
@@ -29,12 +31,12 @@ function drafts(m: ModuleUnderAudit, ctx: RuleContext, wantGplOnly: boolean): Fi
   if (wantGplOnly !== gpl.length > 0) return [];
   return providers.map((e) => {
     const symbols = e.symbols.map((s) => s.symbol).sort();
-    const license = ctx.modules.get(e.to)!.facts.licenses[0];
-    const from = `${e.toName} (license ${license === undefined ? "unspecified" : `"${license}"`})`;
+    const license = loaderLicense(ctx.modules.get(e.to)!);
+    const from = `${e.toName} (license ${license === null ? "unspecified" : `"${license}"`})`;
     return {
       message: wantGplOnly
-        ? `uses ${listForMessage(symbols, 3)} from proprietary module ${from} and ${gpl.length} GPL-only ` +
-          `symbol${gpl.length === 1 ? "" : "s"} (${listForMessage(gpl.sort(), 3)}): ` +
+        ? `uses ${listForMessage(symbols, 3)} from proprietary module ${from} and ` +
+          `${plural(gpl.length, "GPL-only symbol")} (${listForMessage(gpl.sort(), 3)}): ` +
           "the kernel refuses to load it"
         : `uses ${listForMessage(symbols, 3)} from proprietary module ${from}, so it inherits the proprietary taint`,
       symbols,

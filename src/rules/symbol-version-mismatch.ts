@@ -2,6 +2,7 @@ import { hexCrc } from "../core/facts.js";
 import type { Rule } from "./types.js";
 import { sortedUnique } from "../core/order.js";
 import { listForMessage } from "./types.js";
+import { plural } from "../core/plural.js";
 
 
 /**
@@ -24,7 +25,7 @@ export const symbolVersionMismatch: Rule = {
       details.push(`${v.symbol} (module ${hexCrc(v.crc)}, ${provider.name} ${hexCrc(have)})`);
     }
     if (symbols.length === 0) return [];
-    return [{ message: `disagrees about the version of ${symbols.length} symbol${symbols.length === 1 ? "" : "s"}: ` +
+    return [{ message: `disagrees about the version of ${plural(symbols.length, "symbol")}: ` +
           `${listForMessage(details, 3)}`, symbols: sortedUnique(symbols) }];
   },
 };

@@ -1,7 +1,7 @@
 import { auditIncomplete, type ScanResult } from "../index.js";
-import { SEVERITY_RANK, type Severity } from "../core/findings.js";
+import { failsAt, type FailOn } from "../policy/severity.js";
 
-export type FailOn = Severity | "none";
+export type { FailOn };
 
 export const EXIT = { ok: 0, findings: 1, incomplete: 2 } as const;
 
@@ -11,8 +11,6 @@ export const EXIT = { ok: 0, findings: 1, incomplete: 2 } as const;
  */
 export function exitCodeFor(result: ScanResult, failOn: FailOn): number {
   if (auditIncomplete(result)) return EXIT.incomplete;
-  if (failOn === "none") return EXIT.ok;
-  const threshold = SEVERITY_RANK[failOn];
-  const hit = result.modules.some((m) => m.findings.some((f) => SEVERITY_RANK[f.severity] >= threshold));
+  const hit = result.modules.some((m) => m.findings.some((f) => failsAt(f.severity, failOn)));
   return hit ? EXIT.findings : EXIT.ok;
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from "../core/errors.js";
 import { Command, CommanderError } from "commander";
 import { addBaselineCommand } from "./commands/baseline.js";
 import { addBlobCommand } from "./commands/blob.js";
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here with code 0; usage errors get the contract's exit 2, not commander's 1.
       return e.exitCode === 0 ? EXIT.ok : EXIT.incomplete;
     }
-    process.stderr.write(`kmodaudit: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(`kmodaudit: ${errorMessage(e)}\n`);
     return EXIT.incomplete;
   }
 }

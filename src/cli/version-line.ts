@@ -1,3 +1,4 @@
+import { errorMessage } from "../core/errors.js";
 import { parseRelease, readExportDatabaseHeader, VERSION, type EmbeddedRelease } from "../index.js";
 import { compareCodeUnits } from "../core/order.js";
 
@@ -37,6 +38,6 @@ export function versionLine(): string {
     const { releases, generated } = readExportDatabaseHeader();
     return `kmodaudit ${VERSION} (embedded export database${generated ? ` of ${generated}` : ""}: ${describe(releases)})`;
   } catch (e) {
-    return `kmodaudit ${VERSION} (embedded export database unreadable: ${e instanceof Error ? e.message : String(e)})`;
+    return `kmodaudit ${VERSION} (embedded export database unreadable: ${errorMessage(e)})`;
   }
 }

@@ -1,5 +1,5 @@
 import elfy from "elfy";
-import { FormatError } from "../core/errors.js";
+import { errorMessage, FormatError } from "../core/errors.js";
 import type { ByteView } from "./byte-view.js";
 import { DirectSectionHeaders, SHDR_SIZE, type SectionHeader, type SectionHeaderDecoder } from "./section-headers.js";
 
@@ -34,7 +34,7 @@ function viaElfy<T>(structure: string, offset: number, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw new FormatError(structure, offset, `unreadable (${e instanceof Error ? e.message : String(e)})`);
+    throw new FormatError(structure, offset, `unreadable (${errorMessage(e)})`);
   }
 }
 

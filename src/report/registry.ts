@@ -13,7 +13,7 @@ import { renderTable } from "./table.js";
 
 /**
  * The report formats, each under the name `--format` gives it, with what its caller must know of
- * it: what to ask of the terminal, what the scan must compute, what a file of it is called.
+ * it: what to ask of the terminal and what the scan must compute.
  */
 
 /** What a caller tells a reporter besides the subject; each reporter reads what it uses. */
@@ -38,9 +38,6 @@ export interface Reporter<Subject> {
   fitsWidth: boolean;
   /** Paints with colours when `context.color` says the reader's terminal wants them. */
   paints: boolean;
-  /** The name ending a file of it takes. */
-  extension: string;
-  mediaType: string;
 }
 
 /** A reporter of a scan's audit (`kmodaudit scan`, `kmodaudit system`). */
@@ -62,8 +59,6 @@ export const AUDIT_REPORTERS = {
     hashes: false,
     relativeToRoot: false,
     showsStale: true,
-    extension: ".txt",
-    mediaType: "text/plain",
   },
   json: {
     render: (r, c) => renderJson(r, { listSkipped: c.listSkipped }),
@@ -72,8 +67,6 @@ export const AUDIT_REPORTERS = {
     hashes: true,
     relativeToRoot: false,
     showsStale: false,
-    extension: ".json",
-    mediaType: "application/json",
   },
   html: {
     render: (r, c) => renderHtml(r, { all: c.all }),
@@ -82,8 +75,6 @@ export const AUDIT_REPORTERS = {
     hashes: false,
     relativeToRoot: false,
     showsStale: false,
-    extension: ".html",
-    mediaType: "text/html",
   },
   sarif: {
     render: (r, c) => renderSarif(r, { root: c.root }),
@@ -92,8 +83,6 @@ export const AUDIT_REPORTERS = {
     hashes: false,
     relativeToRoot: true,
     showsStale: false,
-    extension: ".sarif",
-    mediaType: "application/sarif+json",
   },
   junit: {
     render: (r, c) => renderJunit(r, { failOn: c.failOn }),
@@ -102,8 +91,6 @@ export const AUDIT_REPORTERS = {
     hashes: false,
     relativeToRoot: false,
     showsStale: false,
-    extension: ".xml",
-    mediaType: "application/xml",
   },
   markdown: {
     render: (r, c) => renderMarkdown(r, { failOn: c.failOn }),
@@ -112,8 +99,6 @@ export const AUDIT_REPORTERS = {
     hashes: false,
     relativeToRoot: false,
     showsStale: false,
-    extension: ".md",
-    mediaType: "text/markdown",
   },
 } satisfies Record<string, AuditReporter>;
 
@@ -124,8 +109,6 @@ const tableOf = <T>(render: (subject: T, options: { width?: number | undefined }
   render: (subject, c) => render(subject, { width: c.width }),
   fitsWidth: true,
   paints: false,
-  extension: ".txt",
-  mediaType: "text/plain",
 });
 
 /** The object `toJson` makes of the subject, as indented JSON. */
@@ -133,16 +116,14 @@ const jsonOf = <T>(toJson: (subject: T) => unknown): Reporter<T> => ({
   render: (subject) => JSON.stringify(toJson(subject), null, 2) + "\n",
   fitsWidth: false,
   paints: false,
-  extension: ".json",
-  mediaType: "application/json",
 });
 
 /** The formats of `kmodaudit deps`. */
 export const DEPENDENCY_REPORTERS = {
   table: tableOf(renderDepsTable),
   json: jsonOf(depsJson),
-  dot: { render: renderDepsDot, fitsWidth: false, paints: false, extension: ".dot", mediaType: "text/vnd.graphviz" },
-  mermaid: { render: renderDepsMermaid, fitsWidth: false, paints: false, extension: ".mmd", mediaType: "text/plain" },
+  dot: { render: renderDepsDot, fitsWidth: false, paints: false },
+  mermaid: { render: renderDepsMermaid, fitsWidth: false, paints: false },
 } satisfies Record<string, Reporter<DepsView>>;
 
 export type DependencyFormat = keyof typeof DEPENDENCY_REPORTERS;

@@ -15,7 +15,14 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
-const GPL_COMPATIBLE = new Set(["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"]);
+const GPL_COMPATIBLE = new Set([
+  "GPL",
+  "GPL v2",
+  "GPL and additional rights",
+  "Dual BSD/GPL",
+  "Dual MIT/GPL",
+  "Dual MPL/GPL",
+]);
 
 let buf = Buffer.allocUnsafeSlow(1 << 20);
 function fill(fd, at, length) {
@@ -33,13 +40,19 @@ function readModule(file) {
   if (size > buf.length) buf = Buffer.allocUnsafeSlow(2 * size);
   const ranged = size >= 64 << 10;
   if (!ranged) fill(fd, 0, size);
-  else fill(fd, 0, 64), fill(fd, size - (16 << 10), 16 << 10);
+  else {
+    fill(fd, 0, 64);
+    fill(fd, size - (16 << 10), 16 << 10);
+  }
   const shoff = Number(buf.readBigUInt64LE(40));
   const shnum = buf.readUInt16LE(60);
   if (ranged && shoff < size - (16 << 10)) fill(fd, shoff, shnum * 64);
   const field = (i, at) => Number(buf.readBigUInt64LE(shoff + i * 64 + at));
   const shstr = field(buf.readUInt16LE(62), 24);
-  let symtab = -1, modinfo = -1, versions = -1, gplLabels = -1;
+  let symtab = -1,
+    modinfo = -1,
+    versions = -1,
+    gplLabels = -1;
   for (let i = 0; i < shnum; i++) {
     const name = shstr + buf.readUInt32LE(shoff + i * 64);
     if (buf.readUInt32LE(shoff + i * 64 + 4) === 2) symtab = i;
@@ -53,21 +66,31 @@ function readModule(file) {
 
   const m = { license: [], imports: [], exports: new Map(), versions: [] };
   if (symtab >= 0) {
-    const at = field(symtab, 24), count = field(symtab, 32) / 24, strings = field(strtab, 24);
+    const at = field(symtab, 24),
+      count = field(symtab, 32) / 24,
+      strings = field(strtab, 24);
     for (let i = 1; i < count; i++) {
-      const e = at + i * 24, name = strings + buf.readUInt32LE(e), shndx = buf.readUInt16LE(e + 6);
+      const e = at + i * 24,
+        name = strings + buf.readUInt32LE(e),
+        shndx = buf.readUInt16LE(e + 6);
       if (shndx === 0) {
         if (name > strings) m.imports.push(buf.toString("latin1", name, buf.indexOf(0, name)));
-      } else if (buf[name] === 0x5f && buf[name + 2] === 0x6b && buf.toString("latin1", name, name + 10) === "__ksymtab_") {
+      } else if (
+        buf[name] === 0x5f &&
+        buf[name + 2] === 0x6b &&
+        buf.toString("latin1", name, name + 10) === "__ksymtab_"
+      ) {
         m.exports.set(buf.toString("latin1", name + 10, buf.indexOf(0, name)), shndx === gplLabels);
       }
     }
   }
   if (modinfo >= 0) {
-    for (const tag of buf.toString("utf8", field(modinfo, 24), field(modinfo, 24) + field(modinfo, 32)).split("\0")) if (tag.startsWith("license=")) m.license.push(tag.slice(8));
+    for (const tag of buf.toString("utf8", field(modinfo, 24), field(modinfo, 24) + field(modinfo, 32)).split("\0"))
+      if (tag.startsWith("license=")) m.license.push(tag.slice(8));
   }
   if (versions >= 0) {
-    for (let e = field(versions, 24), end = e + field(versions, 32); e < end; e += 64) m.versions.push(buf.readUInt32LE(e), buf.toString("latin1", e + 8, buf.indexOf(0, e + 8)));
+    for (let e = field(versions, 24), end = e + field(versions, 32); e < end; e += 64)
+      m.versions.push(buf.readUInt32LE(e), buf.toString("latin1", e + 8, buf.indexOf(0, e + 8)));
   }
   return m;
 }
@@ -93,13 +116,21 @@ if (!isMainThread) {
   }
 
   const share = (t) => files.filter((_, i) => i % threads === t);
-  const workers = Array.from({ length: threads - 1 }, (_, t) => new Promise((done, fail) => new Worker(new URL(import.meta.url), { workerData: share(t + 1) }).once("message", done).once("error", fail)));
+  const workers = Array.from(
+    { length: threads - 1 },
+    (_, t) =>
+      new Promise((done, fail) =>
+        new Worker(new URL(import.meta.url), { workerData: share(t + 1) }).once("message", done).once("error", fail),
+      ),
+  );
   const modules = share(0).map(readModule);
   for (const w of workers) modules.push(...(await w));
 
   const fromModules = new Map();
-  for (const m of modules) for (const [symbol, gplOnly] of m.exports) if (!fromModules.has(symbol)) fromModules.set(symbol, gplOnly);
-  let offenders = 0, unresolved = 0;
+  for (const m of modules)
+    for (const [symbol, gplOnly] of m.exports) if (!fromModules.has(symbol)) fromModules.set(symbol, gplOnly);
+  let offenders = 0,
+    unresolved = 0;
   for (const m of modules) {
     const gpl = m.license.length > 0 && m.license.every((l) => GPL_COMPATIBLE.has(l));
     let uses = 0;
@@ -111,5 +142,7 @@ if (!isMainThread) {
     }
     if (uses > 0) offenders++;
   }
-  console.log(`${modules.length} modules, ${unresolved} unresolved imports, ${offenders} non-GPL modules importing GPL-only exports`);
+  console.log(
+    `${modules.length} modules, ${unresolved} unresolved imports, ${offenders} non-GPL modules importing GPL-only exports`,
+  );
 }

@@ -9,14 +9,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CORPUS = process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
+const CORPUS =
+  process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
 const RUNS = Number(process.env.KMODAUDIT_BENCH_RUNS ?? 5);
 const BIN = join(ROOT, "bin/kmodaudit");
 
 function timed(label, cmd, args, runs = RUNS) {
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     // A command that failed took however long failing took: its time would make a nonsense ratio.
     if (r.status !== 0) throw new Error(`${label}: ${cmd} exited with status ${r.status}\n${r.stderr}`);
     const last = r.stderr.trim().split("\n").pop();
@@ -25,7 +30,9 @@ function timed(label, cmd, args, runs = RUNS) {
   }
   const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const result = { label, secs: med(samples.map((s) => s.secs)), mb: med(samples.map((s) => s.mb)), runs };
-  console.log(`  ${label.padEnd(48)} ${result.secs.toFixed(2).padStart(7)} s   ${result.mb.toFixed(0).padStart(5)} MB   (median of ${runs})`);
+  console.log(
+    `  ${label.padEnd(48)} ${result.secs.toFixed(2).padStart(7)} s   ${result.mb.toFixed(0).padStart(5)} MB   (median of ${runs})`,
+  );
   return result;
 }
 
@@ -40,18 +47,57 @@ const root = dirname(dirname(dirname(realpathSync(amd64.modules))));
 const version = readdirSync(join(root, "lib/modules"))[0];
 const list = (dir, pattern) => `find ${dir} -type f -name '${pattern}' -print0`;
 
-console.log(`\nDebian 6.1 amd64 tree (${execFileSync("bash", sh(`${list(amd64.modules, "*.ko")} | tr -cd '\\0' | wc -c`)).toString().trim()} modules), warm page cache`);
+console.log(
+  `\nDebian 6.1 amd64 tree (${execFileSync("bash", sh(`${list(amd64.modules, "*.ko")} | tr -cd '\\0' | wc -c`))
+    .toString()
+    .trim()} modules), warm page cache`,
+);
 timed("warm-up", "bash", sh(`${list(amd64.modules, "*.ko")} | xargs -0 cat > /dev/null`), 1);
-const cat = timed("cat all modules > /dev/null", "bash", sh(`${list(amd64.modules, "*.ko")} | xargs -0 cat > /dev/null`));
+const cat = timed(
+  "cat all modules > /dev/null",
+  "bash",
+  sh(`${list(amd64.modules, "*.ko")} | xargs -0 cat > /dev/null`),
+);
 const depmod = timed(`depmod -b ROOT -n ${version}`, "depmod", ["-b", root, "-n", version]);
-const ours = timed("kmodaudit scan --symvers (table)", BIN, ["scan", amd64.modules, "--symvers", amd64.symvers, "--fail-on", "none"]);
-const oursJson = timed("kmodaudit scan --symvers --format json", BIN, ["scan", amd64.modules, "--symvers", amd64.symvers, "--format", "json", "--fail-on", "none"]);
-const floor = timed("least JavaScript (bench/js-floor.mjs)", process.execPath, [join(ROOT, "bench/js-floor.mjs"), amd64.symvers, amd64.modules]);
-const floor2 = timed("least JavaScript, 2 threads (--threads 2)", process.execPath, [join(ROOT, "bench/js-floor.mjs"), "--threads", "2", amd64.symvers, amd64.modules]);
+const ours = timed("kmodaudit scan --symvers (table)", BIN, [
+  "scan",
+  amd64.modules,
+  "--symvers",
+  amd64.symvers,
+  "--fail-on",
+  "none",
+]);
+const oursJson = timed("kmodaudit scan --symvers --format json", BIN, [
+  "scan",
+  amd64.modules,
+  "--symvers",
+  amd64.symvers,
+  "--format",
+  "json",
+  "--fail-on",
+  "none",
+]);
+const floor = timed("least JavaScript (bench/js-floor.mjs)", process.execPath, [
+  join(ROOT, "bench/js-floor.mjs"),
+  amd64.symvers,
+  amd64.modules,
+]);
+const floor2 = timed("least JavaScript, 2 threads (--threads 2)", process.execPath, [
+  join(ROOT, "bench/js-floor.mjs"),
+  "--threads",
+  "2",
+  amd64.symvers,
+  amd64.modules,
+]);
 // The baseline needs Debian's python3-pyelftools; without it there is no baseline to compare with.
 const hasPyelftools = spawnSync("/usr/bin/python3", ["-c", "import elftools"], { stdio: "ignore" }).status === 0;
 const py = hasPyelftools
-  ? timed("pyelftools audit (bench/pyelftools_audit.py)", "/usr/bin/python3", [join(ROOT, "bench/pyelftools_audit.py"), amd64.symvers, amd64.modules], 1)
+  ? timed(
+      "pyelftools audit (bench/pyelftools_audit.py)",
+      "/usr/bin/python3",
+      [join(ROOT, "bench/pyelftools_audit.py"), amd64.symvers, amd64.modules],
+      1,
+    )
   : null;
 if (!py) console.log("  pyelftools baseline skipped: python3-pyelftools not installed");
 ratio(ours, depmod, "kmodaudit / depmod (target < 1)");
@@ -64,22 +110,54 @@ ratio(oursJson, ours, "json / table (sha256 of every module, all facts serialise
 
 console.log(`\nDebian 6.12 amd64 tree (.ko.xz)`);
 timed("warm-up", "bash", sh(`${list(xz.modules, "*.ko.xz")} | xargs -0 cat > /dev/null`), 1);
-const xzdc = timed("xz -dc all modules > /dev/null (one process)", "bash", sh(`${list(xz.modules, "*.ko.xz")} | xargs -0 xz -dc > /dev/null`));
-const oursXz = timed("kmodaudit scan --symvers (table)", BIN, ["scan", xz.modules, "--symvers", xz.symvers, "--fail-on", "none"]);
+const xzdc = timed(
+  "xz -dc all modules > /dev/null (one process)",
+  "bash",
+  sh(`${list(xz.modules, "*.ko.xz")} | xargs -0 xz -dc > /dev/null`),
+);
+const oursXz = timed("kmodaudit scan --symvers (table)", BIN, [
+  "scan",
+  xz.modules,
+  "--symvers",
+  xz.symvers,
+  "--fail-on",
+  "none",
+]);
 ratio(oursXz, xzdc, "kmodaudit / serial xz -dc (target ≤ 0.8)");
 
 console.log(`\nPeak memory as the tree grows (the same tree given 1, 4 and 16 times through directory links)`);
 const links = mkdtempSync(join(tmpdir(), "kmodaudit-bench-"));
 for (let i = 0; i < 16; i++) symlinkSync(realpathSync(amd64.modules), join(links, `copy${i}`));
 for (const n of [1, 4, 16]) {
-  timed(`kmodaudit scan ×${n}`, BIN, ["scan", ...Array.from({ length: n }, (_, i) => join(links, `copy${i}`)), "--symvers", amd64.symvers, "--fail-on", "none"], n === 16 ? 1 : 3);
+  timed(
+    `kmodaudit scan ×${n}`,
+    BIN,
+    [
+      "scan",
+      ...Array.from({ length: n }, (_, i) => join(links, `copy${i}`)),
+      "--symvers",
+      amd64.symvers,
+      "--fail-on",
+      "none",
+    ],
+    n === 16 ? 1 : 3,
+  );
 }
 
 const nv = join(CORPUS, "blobs", "nv-kernel.o_binary");
-console.log(`\nOne large vendor object (${(Number(execFileSync("stat", ["-c", "%s", nv]).toString()) / 1e6).toFixed(0)} MB, NVIDIA nv-kernel.o_binary)`);
+console.log(
+  `\nOne large vendor object (${(Number(execFileSync("stat", ["-c", "%s", nv]).toString()) / 1e6).toFixed(0)} MB, NVIDIA nv-kernel.o_binary)`,
+);
 const catNv = timed("cat > /dev/null", "bash", sh(`cat ${nv} > /dev/null`));
 const node0 = timed("node -e 0 (start-up alone)", process.execPath, ["-e", "0"]);
-const oursNv = timed("kmodaudit scan --symvers (table)", BIN, ["scan", nv, "--symvers", amd64.symvers, "--fail-on", "none"]);
+const oursNv = timed("kmodaudit scan --symvers (table)", BIN, [
+  "scan",
+  nv,
+  "--symvers",
+  amd64.symvers,
+  "--fail-on",
+  "none",
+]);
 ratio(oursNv, catNv, "kmodaudit / cat");
 console.log(`  → kmodaudit minus Node start-up: ${(oursNv.secs - node0.secs).toFixed(2)} s`);
 

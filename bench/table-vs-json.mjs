@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { miniModule } from "../test/helpers/elf-builder.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CORPUS = process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
+const CORPUS =
+  process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
 const RUNS = Number(process.env.KMODAUDIT_BENCH_RUNS ?? 3);
 const TIMEOUT_S = Number(process.env.KMODAUDIT_BENCH_TIMEOUT ?? 600);
 const BIN = process.env.KMODAUDIT_BIN ?? join(ROOT, "bin/kmodaudit");
@@ -50,11 +51,27 @@ function compare(label, args) {
 function tenThousandSymbols() {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-bench-table-"));
   const symbols = Array.from({ length: 10_000 }, (_, i) => `gpl_only_fn_${String(i).padStart(5, "0")}`);
-  writeFileSync(join(dir, "Module.symvers"), symbols.map((s, i) => `0x${i.toString(16).padStart(8, "0")}\t${s}\tvmlinux\tEXPORT_SYMBOL_GPL\n`).join(""));
+  writeFileSync(
+    join(dir, "Module.symvers"),
+    symbols.map((s, i) => `0x${i.toString(16).padStart(8, "0")}\t${s}\tvmlinux\tEXPORT_SYMBOL_GPL\n`).join(""),
+  );
   const mod = join(dir, "vendor.ko");
   const baseline = join(dir, "baseline.json");
   writeFileSync(mod, miniModule(64, "little", ["license=Proprietary", "name=vendor"], symbols.slice(0, 1)).bytes);
-  const wrote = spawnSync(BIN, ["baseline", "write", baseline, mod, "--symvers", join(dir, "Module.symvers"), "--justification", "bench: one accepted symbol"], { encoding: "utf8" });
+  const wrote = spawnSync(
+    BIN,
+    [
+      "baseline",
+      "write",
+      baseline,
+      mod,
+      "--symvers",
+      join(dir, "Module.symvers"),
+      "--justification",
+      "bench: one accepted symbol",
+    ],
+    { encoding: "utf8" },
+  );
   if (wrote.status !== 0) throw new Error(`baseline write failed: ${wrote.stderr}`);
   writeFileSync(mod, miniModule(64, "little", ["license=Proprietary", "name=vendor"], symbols).bytes);
   return [mod, "--symvers", join(dir, "Module.symvers"), "--baseline", baseline];

@@ -61,7 +61,8 @@ if (!dir || !out || args.length !== 2 || baseDir === undefined) {
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 const epoch = process.env.SOURCE_DATE_EPOCH;
-if (epoch !== undefined && !/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH=${epoch}: expected seconds since 1970`);
+if (epoch !== undefined && !/^\d+$/.test(epoch))
+  throw new Error(`SOURCE_DATE_EPOCH=${epoch}: expected seconds since 1970`);
 const generated = new Date(epoch === undefined ? Date.now() : Number(epoch) * 1000).toISOString().slice(0, 10);
 
 /** Module.symvers rows in the 5.6+ layout: CRC, symbol, module, type, [namespace]. */
@@ -70,7 +71,8 @@ function parseSymvers(text, file) {
   text.split("\n").forEach((line, i) => {
     if (line === "") return;
     const [, symbol, module, type, namespace = ""] = line.split("\t");
-    if (!symbol || !module || !TYPES.includes(type)) throw new Error(`${file} line ${i + 1}: not a 5.6+ Module.symvers row: ${line.slice(0, 120)}`);
+    if (!symbol || !module || !TYPES.includes(type))
+      throw new Error(`${file} line ${i + 1}: not a 5.6+ Module.symvers row: ${line.slice(0, 120)}`);
     rows.push({ symbol, module, type: TYPES.indexOf(type), namespace });
   });
   return rows;
@@ -78,7 +80,9 @@ function parseSymvers(text, file) {
 
 /** The sources list's data lines by release: [release, package, version, arch, exports, sha256]. */
 function readSources(file) {
-  const lines = readFileSync(file, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l !== "" && !l.startsWith("#"));
   return new Map(lines.map((l) => l.split("\t")).map((f) => [f[0], f]));
 }
 
@@ -91,10 +95,21 @@ async function baseReleases(base) {
   const sources = readSources(join(base, "export-db.sources.tsv"));
   return db.releases.map((r) => {
     const line = sources.get(r.release);
-    if (!line || line[1] !== r.package || line[2] !== r.version || line[3] !== r.arch || Number(line[4]) !== r.exports) {
+    if (
+      !line ||
+      line[1] !== r.package ||
+      line[2] !== r.version ||
+      line[3] !== r.arch ||
+      Number(line[4]) !== r.exports
+    ) {
       throw new Error(`${base}: export-db.sources.tsv does not list ${r.release} as the database has it`);
     }
-    const rows = embeddedTable(db, r.release).exports.map((e) => ({ symbol: e.symbol, module: e.module, type: TYPES.indexOf(e.type), namespace: e.namespace ?? "" }));
+    const rows = embeddedTable(db, r.release).exports.map((e) => ({
+      symbol: e.symbol,
+      module: e.module,
+      type: TYPES.indexOf(e.type),
+      namespace: e.namespace ?? "",
+    }));
     return { release: r.release, package: r.package, version: r.version, arch: r.arch, sha256: line[5], rows };
   });
 }
@@ -103,17 +118,28 @@ const fetched = readdirSync(dir)
   .filter((f) => f.endsWith(".symvers"))
   .map((f) => f.slice(0, -".symvers".length))
   .map((release) => {
-    const [rel, pkg, version, arch] = readFileSync(join(dir, `${release}.package`), "utf8").trim().split("\t");
-    if (rel !== release || !pkg || !version || !arch) throw new Error(`${release}.package: expected "release TAB package TAB version TAB arch"`);
+    const [rel, pkg, version, arch] = readFileSync(join(dir, `${release}.package`), "utf8")
+      .trim()
+      .split("\t");
+    if (rel !== release || !pkg || !version || !arch)
+      throw new Error(`${release}.package: expected "release TAB package TAB version TAB arch"`);
     const bytes = readFileSync(join(dir, `${release}.symvers`));
-    return { release, package: pkg, version, arch, sha256: createHash("sha256").update(bytes).digest("hex"), rows: parseSymvers(bytes.toString("utf8"), `${release}.symvers`) };
+    return {
+      release,
+      package: pkg,
+      version,
+      arch,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      rows: parseSymvers(bytes.toString("utf8"), `${release}.symvers`),
+    };
   });
 const base = baseDir === null ? [] : await baseReleases(baseDir);
 const fetchedNames = new Set(fetched.map((r) => r.release));
 const kept = base.filter((r) => !fetchedNames.has(r.release));
 const added = fetched.filter((r) => !base.some((b) => b.release === r.release));
 const releases = [...fetched, ...kept].sort((a, b) => cmp(a.release, b.release));
-if (releases.length === 0) throw new Error(`no *.symvers in ${dir}${baseDir === null ? "" : `, and no releases in ${baseDir}`}`);
+if (releases.length === 0)
+  throw new Error(`no *.symvers in ${dir}${baseDir === null ? "" : `, and no releases in ${baseDir}`}`);
 
 const keyOf = (r) => `${r.symbol}\t${r.module}\t${r.type}\t${r.namespace}`;
 // Debian keeps a package's exports stable within its ABI: a release fetched again that exports
@@ -123,10 +149,15 @@ const changed = fetched.filter((r) => {
   const was = base.find((b) => b.release === r.release);
   return was !== undefined && rowKeys(was) !== rowKeys(r);
 });
-if (changed.length > 0) console.warn(`export-db: fetched again with other exports than the base had: ${changed.map((r) => r.release).join(" ")}`);
+if (changed.length > 0)
+  console.warn(
+    `export-db: fetched again with other exports than the base had: ${changed.map((r) => r.release).join(" ")}`,
+  );
 const distinct = new Map();
 for (const rel of releases) for (const r of rel.rows) if (!distinct.has(keyOf(r))) distinct.set(keyOf(r), r);
-const rows = [...distinct.values()].sort((a, b) => cmp(a.symbol, b.symbol) || cmp(a.module, b.module) || a.type - b.type || cmp(a.namespace, b.namespace));
+const rows = [...distinct.values()].sort(
+  (a, b) => cmp(a.symbol, b.symbol) || cmp(a.module, b.module) || a.type - b.type || cmp(a.namespace, b.namespace),
+);
 const rowIndex = new Map(rows.map((r, i) => [keyOf(r), i]));
 const symbols = [...new Set(rows.map((r) => r.symbol))];
 const modules = [...new Set(rows.map((r) => r.module))].sort(cmp);
@@ -167,7 +198,13 @@ for (const rel of releases) {
   const bits = Buffer.alloc(Math.ceil(rows.length / 8));
   for (const i of list) bits[i >> 3] |= 1 << (i & 7);
   membership.push(bits);
-  header.releases.push({ release: rel.release, package: rel.package, version: rel.version, arch: rel.arch, exports: list.length });
+  header.releases.push({
+    release: rel.release,
+    package: rel.package,
+    version: rel.version,
+    arch: rel.arch,
+    exports: list.length,
+  });
 }
 
 const section = (buf) => {
@@ -188,14 +225,26 @@ const raw = Buffer.concat([
   ...section(Buffer.concat(membership)),
 ]);
 const packed = brotliCompressSync(raw, {
-  params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  params: {
+    [constants.BROTLI_PARAM_QUALITY]: 11,
+    [constants.BROTLI_PARAM_LGWIN]: 24,
+    [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+  },
 });
 writeFileSync(join(out, "export-db.bin.br"), packed);
 const sources = releases.map((r) => [r.release, r.package, r.version, r.arch, r.rows.length, r.sha256].join("\t"));
 writeFileSync(
   join(out, "export-db.sources.tsv"),
-  [`# kmodaudit embedded export database, generated ${generated}`, "# release\tpackage\tversion\tarch\texports\tsha256 of Module.symvers", ...sources].join("\n") + "\n",
+  [
+    `# kmodaudit embedded export database, generated ${generated}`,
+    "# release\tpackage\tversion\tarch\texports\tsha256 of Module.symvers",
+    ...sources,
+  ].join("\n") + "\n",
 );
-console.log(`export-db: ${releases.length} releases (${added.length} added, ${fetched.length - added.length} fetched again, ${kept.length} kept from the base), generated ${generated}`);
+console.log(
+  `export-db: ${releases.length} releases (${added.length} added, ${fetched.length - added.length} fetched again, ${kept.length} kept from the base), generated ${generated}`,
+);
 if (added.length > 0) console.log(`  added: ${added.map((r) => r.release).join(" ")}`);
-console.log(`  ${symbols.length} symbols, ${rows.length} rows, ${modules.length} modules, ${namespaces.length} namespaces; ${raw.length} bytes raw, ${packed.length} bytes brotli`);
+console.log(
+  `  ${symbols.length} symbols, ${rows.length} rows, ${modules.length} modules, ${namespaces.length} namespaces; ${raw.length} bytes raw, ${packed.length} bytes brotli`,
+);

@@ -23,70 +23,94 @@ describe("fuzzing the whole pipeline", () => {
     const seeds: Seed[] = readdirSync(SAMPLES)
       .filter((f) => f.endsWith(".ko"))
       .map((f) => ({ name: f, bytes: readFileSync(`${SAMPLES}/${f}`) }));
-    for (const { elfClass, endian } of FLAVOURS) seeds.push({ name: `mini-${elfClass}-${endian}`, bytes: miniModule(elfClass, endian, ["license=GPL", "name=mini"]).bytes });
+    for (const { elfClass, endian } of FLAVOURS)
+      seeds.push({
+        name: `mini-${elfClass}-${endian}`,
+        bytes: miniModule(elfClass, endian, ["license=GPL", "name=mini"]).bytes,
+      });
     seeds.push({ name: "gpl_clean.ko.gz", bytes: gzipSync(seeds[0]!.bytes) });
     // archives of real modules: tar, cpio, ar, an ISO image
     const sh = (cmd: string) => execFileSync("bash", ["-c", cmd], { cwd: SAMPLES, maxBuffer: 1 << 26 });
     seeds.push({ name: "samples.tar", bytes: sh("tar -cf - gpl_clean.ko nul_trick.ko") });
     seeds.push({ name: "samples.cpio", bytes: sh("ls gpl_clean.ko nul_trick.ko | cpio -o -H newc --quiet") });
-    seeds.push({ name: "samples.a", bytes: sh("t=$(mktemp -u) && ar rc $t gpl_clean.ko nul_trick.ko && cat $t && rm $t") });
-    seeds.push({ name: "samples.iso", bytes: sh("t=$(mktemp -d) && cp gpl_clean.ko $t/ && xorriso -as mkisofs -R -J -quiet -o - $t 2>/dev/null") });
+    seeds.push({
+      name: "samples.a",
+      bytes: sh("t=$(mktemp -u) && ar rc $t gpl_clean.ko nul_trick.ko && cat $t && rm $t"),
+    });
+    seeds.push({
+      name: "samples.iso",
+      bytes: sh("t=$(mktemp -d) && cp gpl_clean.ko $t/ && xorriso -as mkisofs -R -J -quiet -o - $t 2>/dev/null"),
+    });
     expect(seeds.length).toBeGreaterThan(8);
-    const stats = await fuzz({ seeds, iterations: 3000, seed: 20261124, check: pipelineCheck(lib, facts), isFormatError: (e) => e instanceof lib.FormatError });
+    const stats = await fuzz({
+      seeds,
+      iterations: 3000,
+      seed: 20261124,
+      check: pipelineCheck(lib, facts),
+      isFormatError: (e) => e instanceof lib.FormatError,
+    });
     expect(stats.crashes.map((c) => `${c.seed} #${c.iteration}: ${c.error}`)).toEqual([]);
     expect(stats.slow.map((c) => `${c.seed} #${c.iteration}: ${c.ms} ms`)).toEqual([]);
     expect(stats.formatErrors).toBeGreaterThan(100); // the mutations do reach the parsers' checks
     expect(stats.facts).toBeGreaterThan(100);
   }, 300_000);
 
-  it.skipIf(skipCorpus)("gives the facts of a whole read when a mutated module is read by ranges", async () => {
-    // Differential: the bulk path reads only some byte ranges into a reused buffer. Whatever a
-    // mutation does, its facts (or its error) must be the whole read's, or the parse must stop
-    // at bytes it was not given (UnreadBytes, on which the scan reads the file whole). Real
-    // modules of three flavours, large enough that their sections lie far apart: in a small one
-    // the ranges' joined neighbours take in nearly every byte, and nothing would be left unread.
-    const seeds: Seed[] = [];
-    for (const set of ["amd64", "i386", "s390x"] as const) {
-      const files = (await listFiles(corpusSet(set).modules, "*.ko")).filter((f) => statSync(f).size >= 128 << 10);
-      for (let i = 0; i < files.length; i += Math.ceil(files.length / 12)) seeds.push({ name: files[i]!, bytes: readFileSync(files[i]!) });
-    }
-    const file = join(mkdtempSync(join(tmpdir(), "kmodaudit-fuzz-")), "m.ko");
-    const scratch = new Scratch();
-    const limits = lib.DEFAULT_LIMITS;
-    const outcome = async (bytes: Buffer, setup: facts.ParseSetup) => {
-      try {
-        return JSON.stringify(await facts.inspectBytesWith(bytes, { limits, hash: false }, setup));
-      } catch (e) {
-        if (e instanceof UnreadBytes) return "unread";
-        if (e instanceof lib.FormatError) return `FormatError: ${e.message}`;
-        throw e;
+  it.skipIf(skipCorpus)(
+    "gives the facts of a whole read when a mutated module is read by ranges",
+    async () => {
+      // Differential: the bulk path reads only some byte ranges into a reused buffer. Whatever a
+      // mutation does, its facts (or its error) must be the whole read's, or the parse must stop
+      // at bytes it was not given (UnreadBytes, on which the scan reads the file whole). Real
+      // modules of three flavours, large enough that their sections lie far apart: in a small one
+      // the ranges' joined neighbours take in nearly every byte, and nothing would be left unread.
+      const seeds: Seed[] = [];
+      for (const set of ["amd64", "i386", "s390x"] as const) {
+        const files = (await listFiles(corpusSet(set).modules, "*.ko")).filter((f) => statSync(f).size >= 128 << 10);
+        for (let i = 0; i < files.length; i += Math.ceil(files.length / 12))
+          seeds.push({ name: files[i]!, bytes: readFileSync(files[i]!) });
       }
-    };
-    const differ: string[] = [];
-    let ranged = 0;
-    const stats = await fuzz({
-      seeds,
-      iterations: 1500,
-      seed: 20261125,
-      isFormatError: () => false,
-      check: async (input) => {
-        writeFileSync(file, input);
-        // Another file's bytes in the buffer first, where unread bytes of this one would be.
-        readRegularFileSync(seeds[0]!.name, false, limits.maxDecompressedBytes, { scratch });
-        const read = readRegularFileSync(file, false, limits.maxDecompressedBytes, { factsOnly: true, rangedFrom: 0, scratch });
-        if (!("bytes" in read) || !read.ranged) return;
-        ranged++;
-        const byRanges = await outcome(read.bytes, { decoder: "direct", readRanges: read.ranged });
-        if (byRanges === "unread") return;
-        const whole = await outcome(input, { decoder: "elfy" });
-        if (byRanges !== whole) differ.push(`${byRanges.slice(0, 300)}\n  whole: ${whole.slice(0, 300)}`);
-      },
-    });
-    expect(stats.crashes.map((c) => `${c.seed} #${c.iteration}: ${c.error}`)).toEqual([]);
-    expect(differ).toEqual([]);
-    expect(ranged).toBeGreaterThan(500); // most mutations still leave a table to read by ranges
-  }, 300_000);
-
+      const file = join(mkdtempSync(join(tmpdir(), "kmodaudit-fuzz-")), "m.ko");
+      const scratch = new Scratch();
+      const limits = lib.DEFAULT_LIMITS;
+      const outcome = async (bytes: Buffer, setup: facts.ParseSetup) => {
+        try {
+          return JSON.stringify(await facts.inspectBytesWith(bytes, { limits, hash: false }, setup));
+        } catch (e) {
+          if (e instanceof UnreadBytes) return "unread";
+          if (e instanceof lib.FormatError) return `FormatError: ${e.message}`;
+          throw e;
+        }
+      };
+      const differ: string[] = [];
+      let ranged = 0;
+      const stats = await fuzz({
+        seeds,
+        iterations: 1500,
+        seed: 20261125,
+        isFormatError: () => false,
+        check: async (input) => {
+          writeFileSync(file, input);
+          // Another file's bytes in the buffer first, where unread bytes of this one would be.
+          readRegularFileSync(seeds[0]!.name, false, limits.maxDecompressedBytes, { scratch });
+          const read = readRegularFileSync(file, false, limits.maxDecompressedBytes, {
+            factsOnly: true,
+            rangedFrom: 0,
+            scratch,
+          });
+          if (!("bytes" in read) || !read.ranged) return;
+          ranged++;
+          const byRanges = await outcome(read.bytes, { decoder: "direct", readRanges: read.ranged });
+          if (byRanges === "unread") return;
+          const whole = await outcome(input, { decoder: "elfy" });
+          if (byRanges !== whole) differ.push(`${byRanges.slice(0, 300)}\n  whole: ${whole.slice(0, 300)}`);
+        },
+      });
+      expect(stats.crashes.map((c) => `${c.seed} #${c.iteration}: ${c.error}`)).toEqual([]);
+      expect(differ).toEqual([]);
+      expect(ranged).toBeGreaterThan(500); // most mutations still leave a table to read by ranges
+    },
+    300_000,
+  );
 });
 
 /*

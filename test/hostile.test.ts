@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, FormatError, inspectBytes, inspectInput, renderJson, renderTable, scan } from "../src/index.js";
+import {
+  DEFAULT_LIMITS,
+  FormatError,
+  inspectBytes,
+  inspectInput,
+  renderJson,
+  renderTable,
+  scan,
+} from "../src/index.js";
 // The one internal on purpose: which of the two entry points a file is meant for, as its plain
 // bytes say (an archive goes to inspectInput, anything else, compressed archives too, to inspectBytes).
 import { sniffArchive } from "../src/bytes/archive.js";
@@ -9,7 +17,9 @@ import { runCli } from "./helpers/cli.js";
 
 const DIR = fileURLToPath(new URL("./hostile/files", import.meta.url));
 type Expect = { error: string } | { outcome: "facts" | "skipped" | "container" } | { either: true };
-const MANIFEST: { file: string; expect: Expect; why: string }[] = JSON.parse(readFileSync(new URL("./hostile/manifest.json", import.meta.url), "utf8"));
+const MANIFEST: { file: string; expect: Expect; why: string }[] = JSON.parse(
+  readFileSync(new URL("./hostile/manifest.json", import.meta.url), "utf8"),
+);
 
 /*
  * One regression test per hand-made hostile file (test/hostile/make.mjs writes them): each ends in
@@ -43,7 +53,9 @@ describe("hostile inputs", () => {
   it("all together: every file accounted for once, exit 2, and the report stays valid", async () => {
     const result = await scan([DIR], { threads: 1 });
     // Archives are not listed themselves: their members are (as path!/member) or their damage is.
-    const seen = [...new Set([...result.modules, ...result.skipped, ...result.errors].map((x) => x.path.split("!/")[0]!))].sort();
+    const seen = [
+      ...new Set([...result.modules, ...result.skipped, ...result.errors].map((x) => x.path.split("!/")[0]!)),
+    ].sort();
     expect(seen).toEqual(MANIFEST.map((m) => m.file).sort());
     const errored = new Set(result.errors.map((e) => e.path.split("!/")[0]!));
     for (const m of MANIFEST) if ("error" in m.expect) expect([m.file, errored.has(m.file)]).toEqual([m.file, true]);

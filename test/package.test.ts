@@ -93,19 +93,28 @@ describe("the packed tarball", () => {
   });
 
   it("runs as a library from the install", () => {
-    writeFileSync(join(app("11"), "use.mjs"), `import { scan } from "kmodaudit";\nconst r = await scan([${JSON.stringify(join(SAMPLES, "gpl_clean.ko"))}]);\nconsole.log(r.modules[0].name);\n`);
+    writeFileSync(
+      join(app("11"), "use.mjs"),
+      `import { scan } from "kmodaudit";\nconst r = await scan([${JSON.stringify(join(SAMPLES, "gpl_clean.ko"))}]);\nconsole.log(r.modules[0].name);\n`,
+    );
     expect(execFileSync(process.execPath, ["use.mjs"], { cwd: app("11"), encoding: "utf8" }).trim()).toBe("gpl_clean");
   });
 
   it("ships the MIT license its package.json names", () => {
     const pkg = join(app("11"), "node_modules/kmodaudit");
     expect(JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")).license).toBe("MIT");
-    expect(readFileSync(join(pkg, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the kmodaudit authors\n/);
+    expect(readFileSync(join(pkg, "LICENSE"), "utf8")).toMatch(
+      /^MIT License\n\nCopyright \(c\) \d{4} the kmodaudit authors\n/,
+    );
   });
 
   it("loads its native dependencies (koffi, lzma-native) although no install script ran", () => {
     const probe = `const need = require("node:module").createRequire(process.argv[1]);\nconsole.log(typeof need("koffi").load, need("lzma-native").versionString());`;
-    const out = execFileSync(process.execPath, ["-e", probe, join(app("no-scripts"), "node_modules/kmodaudit/package.json")], { encoding: "utf8" });
+    const out = execFileSync(
+      process.execPath,
+      ["-e", probe, join(app("no-scripts"), "node_modules/kmodaudit/package.json")],
+      { encoding: "utf8" },
+    );
     expect(out.trim()).toMatch(/^function \d+\.\d+\.\d+/);
   });
 
@@ -113,7 +122,10 @@ describe("the packed tarball", () => {
     const xz = join(work, "gpl_clean.ko.xz");
     // As Kbuild compresses modules (CONFIG_MODULE_COMPRESS_XZ).
     writeFileSync(xz, execFileSync("xz", ["--check=crc32", "--lzma2=dict=1MiB", "-c", join(SAMPLES, "gpl_clean.ko")]));
-    const r = run([join(app("no-scripts"), "node_modules/.bin/kmodaudit"), "scan", xz, "--format", "json"], app("no-scripts"));
+    const r = run(
+      [join(app("no-scripts"), "node_modules/.bin/kmodaudit"), "scan", xz, "--format", "json"],
+      app("no-scripts"),
+    );
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout).modules.map((m: { name: string }) => m.name)).toEqual(["gpl_clean"]);
   });
@@ -122,14 +134,24 @@ describe("the packed tarball", () => {
   // type-checks against the installed package, declarations included, and a misuse does not.
   const tsc = (source: string) => {
     const dir = app("11");
-    const compilerOptions = { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"] };
+    const compilerOptions = {
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      target: "ES2022",
+      strict: true,
+      noEmit: true,
+      typeRoots: [join(ROOT, "node_modules/@types")],
+      types: ["node"],
+    };
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }));
     writeFileSync(join(dir, "use.ts"), source);
     return run([process.execPath, join(ROOT, "node_modules/typescript/bin/tsc"), "-p", dir], dir);
   };
 
   it("type-checks a TypeScript user's code against the shipped declarations", () => {
-    const r = tsc(`import { scan, renderSarif, type ScanResult, type Finding } from "kmodaudit";\nconst r: ScanResult = await scan(["x.ko"], { threads: 1 });\nconst f: Finding[] = r.modules.flatMap((m) => m.findings);\nconst sarif: string = renderSarif(r, {});\nexport { f, sarif };\n`);
+    const r = tsc(
+      `import { scan, renderSarif, type ScanResult, type Finding } from "kmodaudit";\nconst r: ScanResult = await scan(["x.ko"], { threads: 1 });\nconst f: Finding[] = r.modules.flatMap((m) => m.findings);\nconst sarif: string = renderSarif(r, {});\nexport { f, sarif };\n`,
+    );
     expect(r.stdout).toBe("");
     expect(r.status).toBe(0);
   });

@@ -28,10 +28,13 @@ describe("README examples", () => {
     expect(examples.length).toBeGreaterThanOrEqual(3);
   });
 
-  it.each(examples.map((e) => [`line ${e.line}: $ ${e.command}`, e] as const))("%s prints what the README shows", (_, example) => {
-    const actual = run(example.command);
-    const problem = matchExample(example.expected, actual.replace(/\n$/, "").split("\n"));
-    // On a mismatch, the whole output, ready to paste over the block.
-    expect(problem, problem === null ? "" : `${problem}\n--- the command printed:\n${actual}`).toBeNull();
-  });
+  it.each(examples.map((e) => [`line ${e.line}: $ ${e.command}`, e] as const))(
+    "%s prints what the README shows",
+    (_, example) => {
+      const actual = run(example.command);
+      const problem = matchExample(example.expected, actual.replace(/\n$/, "").split("\n"));
+      // On a mismatch, the whole output, ready to paste over the block.
+      expect(problem, problem === null ? "" : `${problem}\n--- the command printed:\n${actual}`).toBeNull();
+    },
+  );
 });

@@ -47,22 +47,30 @@ describe("dependency rules on the samples", () => {
 
   it("proprietary-taint-inherited: a GPL module using GPL-only symbols and a proprietary module's symbols", () => {
     const f = findings("taint/gpl_taint_user.ko", "proprietary-taint-inherited");
-    expect(f.map((x) => [x.symbols, x.chain, x.severity])).toEqual([[["prop_lib_value"], ["gpl_taint_user", "proprietary_lib"], "error"]]);
+    expect(f.map((x) => [x.symbols, x.chain, x.severity])).toEqual([
+      [["prop_lib_value"], ["gpl_taint_user", "proprietary_lib"], "error"],
+    ]);
     expect(findings("taint/gpl_taint_user.ko", "inherits-proprietary-taint")).toEqual([]);
   });
 
   it("inherits-proprietary-taint: a GPL module using only a proprietary module's plain symbols", () => {
     const f = findings("taint/gpl_taint_info.ko", "inherits-proprietary-taint");
-    expect(f.map((x) => [x.symbols, x.chain, x.severity])).toEqual([[["prop_lib_value"], ["gpl_taint_info", "proprietary_lib"], "info"]]);
+    expect(f.map((x) => [x.symbols, x.chain, x.severity])).toEqual([
+      [["prop_lib_value"], ["gpl_taint_info", "proprietary_lib"], "info"],
+    ]);
     expect(mod("taint/proprietary_lib.ko").findings).toEqual([]);
   });
 
   it("dynamic-symbol-lookup: a proprietary module importing __symbol_get and register_kprobe", () => {
-    expect(findings("dynamic/dyn_lookup.ko", "dynamic-symbol-lookup").map((f) => f.symbols)).toEqual([["__symbol_get", "register_kprobe"]]);
+    expect(findings("dynamic/dyn_lookup.ko", "dynamic-symbol-lookup").map((f) => f.symbols)).toEqual([
+      ["__symbol_get", "register_kprobe"],
+    ]);
   });
 
   it("missing-namespace-import: a namespaced symbol used without import_ns, and not when imported", () => {
-    expect(findings("namespace/ns_missing_import.ko", "missing-namespace-import").map((f) => f.symbols)).toEqual([["kmodaudit_sample_ns_negate"]]);
+    expect(findings("namespace/ns_missing_import.ko", "missing-namespace-import").map((f) => f.symbols)).toEqual([
+      ["kmodaudit_sample_ns_negate"],
+    ]);
     expect(mod("namespace/ns_ok_import.ko").findings).toEqual([]);
   });
 
@@ -79,14 +87,23 @@ describe("kmodaudit deps on the samples", () => {
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.module).toMatchObject({ name: "gpl_taint_user", path: "taint/gpl_taint_user.ko", license: "GPL" });
-    const edges = j.edges.map((e: { toName: string; gplOnly: boolean; symbols: { symbol: string }[] }) => [e.toName, e.gplOnly, e.symbols.map((s) => s.symbol)]);
+    const edges = j.edges.map((e: { toName: string; gplOnly: boolean; symbols: { symbol: string }[] }) => [
+      e.toName,
+      e.gplOnly,
+      e.symbols.map((s) => s.symbol),
+    ]);
     expect(edges).toContainEqual(["proprietary_lib", false, ["prop_lib_value"]]);
     expect(edges.find((e: [string]) => e[0] === "vmlinux")[1]).toBe(true);
   });
 
   it("--reverse lists who depends on a module, transitively", () => {
     const j = JSON.parse(runCli(["deps", "gpl_clean", "--tree", SAMPLES, "--reverse", "--format", "json"]).stdout);
-    expect(j.nodes.map((n: { name: string }) => n.name).sort()).toEqual(["depends_edited", "gpl_clean", "ns_missing_import", "ns_ok_import"]);
+    expect(j.nodes.map((n: { name: string }) => n.name).sort()).toEqual([
+      "depends_edited",
+      "gpl_clean",
+      "ns_missing_import",
+      "ns_ok_import",
+    ]);
   });
 
   it("accepts a module file and resolves it against --tree", () => {
@@ -118,9 +135,22 @@ describe("kmodaudit deps on the samples", () => {
 
 describe("kmodaudit blob on the samples", () => {
   it("attributes the vendor blob's GPL-only use to the blob itself, not the glue", () => {
-    const r = runCli(["blob", `${SAMPLES}/vendor_blob.o_binary`, "--glue", `${SAMPLES}/vendor_glue.ko`, "--symvers", `${SAMPLES}/symvers-6.1.0-56-amd64.gz`, "--format", "json"]);
+    const r = runCli([
+      "blob",
+      `${SAMPLES}/vendor_blob.o_binary`,
+      "--glue",
+      `${SAMPLES}/vendor_glue.ko`,
+      "--symvers",
+      `${SAMPLES}/symvers-6.1.0-56-amd64.gz`,
+      "--format",
+      "json",
+    ]);
     const j = JSON.parse(r.stdout);
-    expect(j.direct.filter((d: { gplOnly: boolean }) => d.gplOnly).map((d: { symbol: string }) => d.symbol)).toEqual(["debugfs_create_dir", "debugfs_remove", "ktime_get"]);
+    expect(j.direct.filter((d: { gplOnly: boolean }) => d.gplOnly).map((d: { symbol: string }) => d.symbol)).toEqual([
+      "debugfs_create_dir",
+      "debugfs_remove",
+      "ktime_get",
+    ]);
     expect(j.glue.licenses).toEqual(["Proprietary"]);
   });
 });

@@ -34,7 +34,9 @@ describe("VMkernel (VMware ESX) modules", () => {
   });
 
   it("vmk-binds-gpl-module: a non-GPL module binding to any symbol of a GPLv2 module", () => {
-    expect(mod("vmk_vendor_driver.o").findings.map((f) => [f.rule, f.severity, f.symbols, f.chain])).toEqual([["vmk-binds-gpl-module", "error", ["vmk_gpl_helper"], ["vmk_vendor_driver", "vmk_gpl_lib"]]]);
+    expect(mod("vmk_vendor_driver.o").findings.map((f) => [f.rule, f.severity, f.symbols, f.chain])).toEqual([
+      ["vmk-binds-gpl-module", "error", ["vmk_gpl_helper"], ["vmk_vendor_driver", "vmk_gpl_lib"]],
+    ]);
   });
 
   it("lets a GPLv2 module bind to GPL and non-GPL modules alike, and a non-GPL one to non-GPL modules", () => {
@@ -43,6 +45,11 @@ describe("VMkernel (VMware ESX) modules", () => {
   });
 
   it("resolves the set against itself", () => {
-    expect(result.graph.dependencies("vmk_vendor_driver.o").map((e) => e.toName).sort()).toEqual(["vmk_gpl_lib", "vmk_vendor_lib"]);
+    expect(
+      result.graph
+        .dependencies("vmk_vendor_driver.o")
+        .map((e) => e.toName)
+        .sort(),
+    ).toEqual(["vmk_gpl_lib", "vmk_vendor_lib"]);
   });
 });

@@ -18,7 +18,10 @@ describe("the bundled samples", () => {
     if (!m) throw new Error(`${path} not scanned`);
     return m;
   };
-  const rules = (path: string) => mod(path).findings.map((f) => f.rule).sort();
+  const rules = (path: string) =>
+    mod(path)
+      .findings.map((f) => f.rule)
+      .sort();
   const finding = (path: string, rule: string) => mod(path).findings.find((f) => f.rule === rule);
 
   beforeAll(async () => {
@@ -26,7 +29,11 @@ describe("the bundled samples", () => {
   });
 
   it("uses the export table that sits beside them", () => {
-    expect(result.kernel.sources[0]).toMatchObject({ kind: "symvers", origin: "detected", file: expect.stringMatching(/symvers-6\.1\.0-\d+-amd64\.gz$/) });
+    expect(result.kernel.sources[0]).toMatchObject({
+      kind: "symvers",
+      origin: "detected",
+      file: expect.stringMatching(/symvers-6\.1\.0-\d+-amd64\.gz$/),
+    });
     expect(result.kernel.gplOnlyKnown).toBe(true);
     expect(result.errors).toEqual([]);
   });
@@ -47,7 +54,11 @@ describe("the bundled samples", () => {
 
   it("gpl-only-symbol-use: a proprietary module importing GPL-only symbols, naming each", () => {
     expect(rules("proprietary_gpl_use.ko")).toEqual(["gpl-only-symbol-use"]);
-    expect(finding("proprietary_gpl_use.ko", "gpl-only-symbol-use")!.symbols).toEqual(["debugfs_create_dir", "debugfs_create_u32", "debugfs_remove"]);
+    expect(finding("proprietary_gpl_use.ko", "gpl-only-symbol-use")!.symbols).toEqual([
+      "debugfs_create_dir",
+      "debugfs_create_u32",
+      "debugfs_remove",
+    ]);
   });
 
   it("missing-license: no license tag, which is also proprietary to the loader", () => {
@@ -62,7 +73,7 @@ describe("the bundled samples", () => {
     expect(finding("tags_disagree.ko", "gpl-only-symbol-use")!.symbols).toEqual(["kobject_create_and_add"]);
   });
 
-  it("suspicious-license-string: the \"GPL\\0for files in the GPL directory\" trick", () => {
+  it('suspicious-license-string: the "GPL\\0for files in the GPL directory" trick', () => {
     expect(mod("nul_trick.ko").facts.licenses).toEqual(["GPL"]);
     expect(rules("nul_trick.ko")).toEqual(["suspicious-license-string"]);
     expect(finding("nul_trick.ko", "suspicious-license-string")!.message).toContain('for files in the "GPL" directory');
@@ -71,7 +82,11 @@ describe("the bundled samples", () => {
   it("blob-uses-gpl-only: a vendor object without .modinfo calling GPL-only symbols", () => {
     expect(mod("vendor_blob.o_binary").kind).toBe("blob");
     expect(rules("vendor_blob.o_binary")).toEqual(["blob-uses-gpl-only"]);
-    expect(finding("vendor_blob.o_binary", "blob-uses-gpl-only")!.symbols).toEqual(["debugfs_create_dir", "debugfs_remove", "ktime_get"]);
+    expect(finding("vendor_blob.o_binary", "blob-uses-gpl-only")!.symbols).toEqual([
+      "debugfs_create_dir",
+      "debugfs_remove",
+      "ktime_get",
+    ]);
     expect(rules("vendor_glue.ko")).toEqual(["gpl-only-symbol-use"]);
   });
 
@@ -81,13 +96,17 @@ describe("the bundled samples", () => {
     const asGpl = await scan([blob], { symvers, assumeLicense: "GPL" });
     expect(asGpl.modules[0]!.findings).toEqual([]);
     const asNvidia = await scan([blob], { symvers, assumeLicense: "NVIDIA" });
-    expect(asNvidia.modules[0]!.findings.map((f) => [f.rule, f.symbols])).toEqual([["gpl-only-symbol-use", ["debugfs_create_dir", "debugfs_remove", "ktime_get"]]]);
+    expect(asNvidia.modules[0]!.findings.map((f) => [f.rule, f.symbols])).toEqual([
+      ["gpl-only-symbol-use", ["debugfs_create_dir", "debugfs_remove", "ktime_get"]],
+    ]);
   });
 
   it("reads the signature and its signer as modinfo does", () => {
     const sig = mod("signed_gpl.ko").facts.signature;
     const signer = execFileSync("modinfo", ["-F", "signer", `${SAMPLES}/signed_gpl.ko`], { encoding: "utf8" }).trim();
-    const hash = execFileSync("modinfo", ["-F", "sig_hashalgo", `${SAMPLES}/signed_gpl.ko`], { encoding: "utf8" }).trim();
+    const hash = execFileSync("modinfo", ["-F", "sig_hashalgo", `${SAMPLES}/signed_gpl.ko`], {
+      encoding: "utf8",
+    }).trim();
     const key = execFileSync("modinfo", ["-F", "sig_key", `${SAMPLES}/signed_gpl.ko`], { encoding: "utf8" }).trim();
     expect(sig).toEqual({ present: true, idType: "PKCS#7", signer, hashAlgo: hash, keyId: key });
     expect(mod("gpl_clean.ko").facts.signature).toBeNull();

@@ -36,13 +36,18 @@ export interface BlobAttribution {
   notJudged: NotJudged[];
 }
 
-
 /**
  * Which kernel interfaces a vendor blob reaches directly, and which only through the glue module
  * built around it: every blob import the glue defines is followed through the relocations of the
  * glue's code to the exports it ends up calling.
  */
-export async function attributeBlob(result: ScanResult, blobPath: string, gluePath: string, glueFile: Buffer, limits: DecodeLimits): Promise<BlobAttribution> {
+export async function attributeBlob(
+  result: ScanResult,
+  blobPath: string,
+  gluePath: string,
+  glueFile: Buffer,
+  limits: DecodeLimits,
+): Promise<BlobAttribution> {
   const blob = result.modules.find((m) => m.path === blobPath);
   const glue = result.modules.find((m) => m.path === gluePath);
   if (!blob) throw new FormatError(blobPath, undefined, "not read as a blob or module");
@@ -52,12 +57,15 @@ export async function attributeBlob(result: ScanResult, blobPath: string, gluePa
   const symtab = findSymtab(elf);
   if (!symtab) throw new FormatError(gluePath, undefined, "the glue has no symbol table to attribute through");
   const symbols = readSymbols(elf, symtab);
-  const defined = new Set(symbols.filter((s) => s.shndx !== SHN_UNDEF && s.bind !== STB_LOCAL && s.name).map((s) => s.name));
+  const defined = new Set(
+    symbols.filter((s) => s.shndx !== SHN_UNDEF && s.bind !== STB_LOCAL && s.name).map((s) => s.name),
+  );
   const wanted = new Set(blob.facts.imports.map((i) => i.symbol).filter((s) => defined.has(s)));
   const references = functionReferences(elf, symbols, (s) => s.type === STT_FUNC && wanted.has(s.name));
 
   const providers = new Map<string, Provider | null>();
-  for (const m of [glue, blob] as AuditedModule[]) for (const i of m.imports) if (!providers.has(i.symbol) || i.provider) providers.set(i.symbol, i.provider);
+  for (const m of [glue, blob] as AuditedModule[])
+    for (const i of m.imports) if (!providers.has(i.symbol) || i.provider) providers.set(i.symbol, i.provider);
   const reached = (symbol: string): ReachedSymbol => {
     const p = providers.get(symbol) ?? null;
     return { symbol, provider: p?.name ?? null, gplOnly: p?.gplOnly ?? false };
@@ -68,7 +76,10 @@ export async function attributeBlob(result: ScanResult, blobPath: string, gluePa
   const unprovided: string[] = [];
   for (const imp of blob.facts.imports) {
     if (wanted.has(imp.symbol)) {
-      const reaches = (references.get(imp.symbol) ?? []).filter((s) => !defined.has(s)).map(reached).filter((r) => r.provider !== null);
+      const reaches = (references.get(imp.symbol) ?? [])
+        .filter((s) => !defined.has(s))
+        .map(reached)
+        .filter((r) => r.provider !== null);
       viaGlue.push({ glueFunction: imp.symbol, reaches });
     } else if (providers.get(imp.symbol)) direct.push(reached(imp.symbol));
     else unprovided.push(imp.symbol);

@@ -4,7 +4,7 @@ import { DependencyGraph } from "../core/graph.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import type { KernelTable } from "../resolve/kernel-table.js";
 import { ProviderIndex, resolveImports } from "../resolve/providers.js";
-import { type ResolvedImport } from "../core/kernel.js";
+import type { ResolvedImport } from "../core/kernel.js";
 import { runRules } from "../rules/index.js";
 import { canBeShim } from "../rules/gpl-shim-reexport.js";
 import { isGplCompatible, isNonGpl, licenseVerdicts, vmkLicenseVerdicts } from "../rules/license.js";
@@ -66,36 +66,74 @@ const byPath = byCodeUnits("path");
  * table); modules resolve against each other first and the kernel table second; then every rule
  * runs on every module with the whole scan as context.
  */
-export async function audit(objects: readonly InspectedObject[], table: KernelTable, options: AuditOptions = {}): Promise<AuditOutcome> {
+export async function audit(
+  objects: readonly InspectedObject[],
+  table: KernelTable,
+  options: AuditOptions = {},
+): Promise<AuditOutcome> {
   const tableKnown = table.bySymbol.size > 0;
   const modules: InspectedObject[] = [];
   const blobs: InspectedObject[] = [];
   const skipped: SkippedFile[] = [];
   for (const o of objects) {
     if (o.facts.kind === "module") modules.push(o);
-    else if (!tableKnown || options.blobs?.includes(o.path) || o.facts.imports.some((i) => table.bySymbol.has(i.symbol))) blobs.push(o);
-    else skipped.push({ path: o.path, reason: "ELF relocatable object without .modinfo that imports no kernel export" });
+    else if (
+      !tableKnown ||
+      options.blobs?.includes(o.path) ||
+      o.facts.imports.some((i) => table.bySymbol.has(i.symbol))
+    )
+      blobs.push(o);
+    else
+      skipped.push({ path: o.path, reason: "ELF relocatable object without .modinfo that imports no kernel export" });
   }
   const named = modules.map((m) => ({ ...m, name: m.facts.name ?? normalizeModuleName(m.path) }));
   const index = new ProviderIndex(named, table);
   const assumed = options.assumeLicense ?? null;
   // A VMkernel module's imports come from the VMkernel, which no Linux table describes.
-  const unresolved = (imports: ResolvedImport[], dialect: string) => (tableKnown && dialect === "linux" ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol)) : []);
+  const unresolved = (imports: ResolvedImport[], dialect: string) =>
+    tableKnown && dialect === "linux"
+      ? sortedUnique(imports.filter((i) => !i.provider && !i.weak).map((i) => i.symbol))
+      : [];
 
   const bases: ModuleUnderAudit[] = [];
   for (const m of named) {
     const imports = resolveImports(m.facts, index);
-    bases.push({ path: m.path, kind: "module", name: m.name, facts: m.facts, gplCompatible: m.facts.dialect === "vmkernel" ? vmkLicenseVerdicts(m.facts.licenses) : licenseVerdicts(m.facts.licenses), assumedLicense: null, imports, unresolved: unresolved(imports, m.facts.dialect) });
+    bases.push({
+      path: m.path,
+      kind: "module",
+      name: m.name,
+      facts: m.facts,
+      gplCompatible:
+        m.facts.dialect === "vmkernel" ? vmkLicenseVerdicts(m.facts.licenses) : licenseVerdicts(m.facts.licenses),
+      assumedLicense: null,
+      imports,
+      unresolved: unresolved(imports, m.facts.dialect),
+    });
   }
   for (const b of blobs) {
     const license = declaredBlobLicense(b.path, b.facts.sha256, options.blobLicenses) ?? assumed;
     const verdict = license === null ? null : isGplCompatible(license);
     // A blob's imports are resolved by its glue at link time: none is "unresolved".
-    bases.push({ path: b.path, kind: "blob", name: normalizeModuleName(b.path), facts: b.facts, gplCompatible: { loader: verdict, modpost: verdict }, assumedLicense: license, imports: resolveImports(b.facts, index), unresolved: [] });
+    bases.push({
+      path: b.path,
+      kind: "blob",
+      name: normalizeModuleName(b.path),
+      facts: b.facts,
+      gplCompatible: { loader: verdict, modpost: verdict },
+      assumedLicense: license,
+      imports: resolveImports(b.facts, index),
+      unresolved: [],
+    });
   }
   await attachShimReferences(bases, options);
   const graph = new DependencyGraph(bases);
-  const ctx: RuleContext = { kernelTableKnown: tableKnown, targetRelease: table.release, index, graph, modules: new Map(bases.map((b) => [b.path, b])) };
+  const ctx: RuleContext = {
+    kernelTableKnown: tableKnown,
+    targetRelease: table.release,
+    index,
+    graph,
+    modules: new Map(bases.map((b) => [b.path, b])),
+  };
   const audited: AuditedModule[] = bases.map((b) => ({ ...b, findings: runRules(b, ctx) }));
   return { modules: audited.sort(byPath), skipped: skipped.sort(byPath), index, graph };
 }

@@ -12,10 +12,15 @@ const SHA256 = /^[0-9a-f]{64}$/i;
 export const isSha256Key = (key: string): boolean => SHA256.test(key);
 
 /** Whether matching needs each object's sha256, which a scan computes only on request. */
-export const needsSha256 = (licenses: BlobLicenses | undefined): boolean => Object.keys(licenses ?? {}).some(isSha256Key);
+export const needsSha256 = (licenses: BlobLicenses | undefined): boolean =>
+  Object.keys(licenses ?? {}).some(isSha256Key);
 
 /** The license declared for the blob at `path` (a provenance path: a!/b/c), or null when none is. */
-export function declaredBlobLicense(path: string, sha256: string | null, licenses: BlobLicenses | undefined): string | null {
+export function declaredBlobLicense(
+  path: string,
+  sha256: string | null,
+  licenses: BlobLicenses | undefined,
+): string | null {
   if (!licenses) return null;
   const own: Record<string, string> = {};
   for (const [k, v] of Object.entries(licenses)) own[isSha256Key(k) ? k.toLowerCase() : k] = v;
@@ -24,6 +29,7 @@ export function declaredBlobLicense(path: string, sha256: string | null, license
   if (Object.hasOwn(own, fileName)) return own[fileName]!;
   const name = normalizeModuleName(fileName);
   // Only a key without a dot is a name: "wlc_hybrid.o_i386" must not match wlc_hybrid.o_amd64.
-  for (const [k, v] of Object.entries(own)) if (!k.includes(".") && !isSha256Key(k) && normalizeModuleName(k) === name) return v;
+  for (const [k, v] of Object.entries(own))
+    if (!k.includes(".") && !isSha256Key(k) && normalizeModuleName(k) === name) return v;
   return null;
 }

@@ -29,11 +29,16 @@ export function findModule(result: ScanResult, wanted: string): AuditedModule | 
   const exact = result.modules.find((m) => m.path === wanted || m.path.endsWith(`/${wanted}`));
   if (exact) return exact;
   const name = normalizeModuleName(wanted);
-  return result.modules.find((m) => normalizeModuleName(m.name) === name) ?? result.modules.find((m) => normalizeModuleName(m.path) === name);
+  return (
+    result.modules.find((m) => normalizeModuleName(m.name) === name) ??
+    result.modules.find((m) => normalizeModuleName(m.path) === name)
+  );
 }
 
 function kernelEdge(m: AuditedModule): DependencyEdge | undefined {
-  const symbols = m.imports.filter((i) => i.provider?.kernel).map((i) => ({ symbol: i.symbol, gplOnly: i.provider!.gplOnly, weak: i.weak }));
+  const symbols = m.imports
+    .filter((i) => i.provider?.kernel)
+    .map((i) => ({ symbol: i.symbol, gplOnly: i.provider!.gplOnly, weak: i.weak }));
   return symbols.length ? { from: m.path, to: KERNEL, toName: KERNEL, inScan: false, symbols } : undefined;
 }
 
@@ -41,7 +46,11 @@ function kernelEdge(m: AuditedModule): DependencyEdge | undefined {
  * What a module needs (or, with "dependents", who needs it), directly and transitively, each edge
  * with the symbols it carries and whether they are GPL-only.
  */
-export function dependencyView(result: ScanResult, module: AuditedModule, direction: DepsView["direction"] = "dependencies"): DepsView {
+export function dependencyView(
+  result: ScanResult,
+  module: AuditedModule,
+  direction: DepsView["direction"] = "dependencies",
+): DepsView {
   const byPath = new Map(result.modules.map((m) => [m.path, m]));
   const node = (key: string, name: string, depth: number): DepsNode => {
     const m = byPath.get(key);
@@ -54,13 +63,18 @@ export function dependencyView(result: ScanResult, module: AuditedModule, direct
   const queue: DepsNode[] = [root];
   while (queue.length) {
     const current = queue.shift()!;
-    const next = direction === "dependencies" ? result.graph.dependencies(current.key) : result.graph.dependents(current.key);
+    const next =
+      direction === "dependencies" ? result.graph.dependencies(current.key) : result.graph.dependents(current.key);
     for (const e of next) {
       edges.push(e);
       const key = direction === "dependencies" ? e.to : e.from;
       if (seen.has(key)) continue;
       seen.add(key);
-      const n = node(key, direction === "dependencies" ? e.toName : (result.graph.names.get(e.from) ?? e.from), current.depth + 1);
+      const n = node(
+        key,
+        direction === "dependencies" ? e.toName : (result.graph.names.get(e.from) ?? e.from),
+        current.depth + 1,
+      );
       nodes.push(n);
       queue.push(n);
     }

@@ -4,7 +4,7 @@ import { embeddedTable, type ExportDatabase } from "../resolve/embedded-db.js";
 import { chooseRelease, type EmbeddedChoice } from "../resolve/embedded-select.js";
 import { DependencyGraph } from "../core/graph.js";
 import { mergeTables, type KernelTable } from "../resolve/kernel-table.js";
-import { type TableSource } from "../core/kernel.js";
+import type { TableSource } from "../core/kernel.js";
 import { ProviderIndex } from "../resolve/providers.js";
 import { releaseOfVermagic } from "../resolve/release.js";
 import { byCodeUnits, compareCodeUnits, sortedUnique } from "../core/order.js";
@@ -73,12 +73,17 @@ export async function auditWithEmbedded(
     g.objects.push(o);
     if (choice && !g.choices.includes(choice)) g.choices.push(choice);
   });
-  const matched = [...groups.values()].filter((g) => g.release !== null).sort((a, b) => b.objects.length - a.objects.length || compareCodeUnits(a.release!, b.release!));
+  const matched = [...groups.values()]
+    .filter((g) => g.release !== null)
+    .sort((a, b) => b.objects.length - a.objects.length || compareCodeUnits(a.release!, b.release!));
   if (matched.length === 0) return null;
   matched[0]!.objects.push(...floating);
 
   const run = async (g: Group) => {
-    const kernel = mergeTables(g.release === null ? [] : [{ source: sourceFor(g.release, g.choices), table: embeddedTable(db, g.release) }], targetRelease);
+    const kernel = mergeTables(
+      g.release === null ? [] : [{ source: sourceFor(g.release, g.choices), table: embeddedTable(db, g.release) }],
+      targetRelease,
+    );
     return { kernel, outcome: await audit(objects, kernel, options), paths: new Set(g.objects.map((o) => o.path)) };
   };
   const all = [...matched, ...(groups.has(null) ? [groups.get(null)!] : [])];
@@ -104,7 +109,10 @@ export async function auditWithEmbedded(
   return {
     modules,
     skipped: skipped.sort(byPath),
-    index: new ProviderIndex(modules.filter((m) => m.kind === "module"), kernel),
+    index: new ProviderIndex(
+      modules.filter((m) => m.kind === "module"),
+      kernel,
+    ),
     graph: new DependencyGraph(modules),
     kernel,
   };

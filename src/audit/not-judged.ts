@@ -31,13 +31,16 @@ export interface NotJudgedInput {
 }
 
 /** Codes that say the kernel's exports were not known: reporters then leave out their generic "pass --symvers" hint. */
-export const TABLE_CODES: ReadonlySet<NotJudgedCode> = new Set(["empty-table", "table-without-export-types", "no-kernel-table"]);
+export const TABLE_CODES: ReadonlySet<NotJudgedCode> = new Set([
+  "empty-table",
+  "table-without-export-types",
+  "no-kernel-table",
+]);
 
 /** Incomplete: a file could not be read, or something asked for could not be judged (exit code 2). */
 export function auditIncomplete(result: Pick<ScanResult, "errors" | "notJudged">): boolean {
   return result.errors.length > 0 || result.notJudged.length > 0;
 }
-
 
 /** At most three of `items`, then how many more. */
 function some(items: readonly string[]): string {
@@ -66,7 +69,8 @@ function coveredPaths(paths: Iterable<string>): Set<string> {
   for (const p of paths) {
     const file = p.split("!/", 1)[0]!;
     covered.add(file);
-    for (let i = file.lastIndexOf("/"); i >= 0; i = i === 0 ? -1 : file.lastIndexOf("/", i - 1)) covered.add(i === 0 ? "/" : file.slice(0, i));
+    for (let i = file.lastIndexOf("/"); i >= 0; i = i === 0 ? -1 : file.lastIndexOf("/", i - 1))
+      covered.add(i === 0 ? "/" : file.slice(0, i));
   }
   return covered;
 }
@@ -87,18 +91,27 @@ function unaudited(input: NotJudgedInput): NotJudged[] {
     const mine = fromPath(root, paths.length === 1);
     const own = skippedAt.get(root);
     if (own) {
-      out.push({ code: "not-a-module", path: root, message: `not a module or blob: ${own.reason}; nothing was audited` });
+      out.push({
+        code: "not-a-module",
+        path: root,
+        message: `not a module or blob: ${own.reason}; nothing was audited`,
+      });
       continue;
     }
     const passed = skipped.filter((s) => mine(s.path));
     const members = passed.filter((s) => s.member).length;
     const files = passed.length - members;
-    const what = [...(files ? [plural(files, "file")] : []), ...(members ? [plural(members, "archive member")] : [])].join(" and ");
+    const what = [
+      ...(files ? [plural(files, "file")] : []),
+      ...(members ? [plural(members, "archive member")] : []),
+    ].join(" and ");
     const first = passed.find((s) => !s.member) ?? passed[0];
     out.push({
       code: "nothing-to-audit",
       path: root,
-      message: first ? `no module or blob among its ${what}, all skipped (e.g. ${first.path}: ${first.reason}); nothing was audited` : "no files in it; nothing was audited",
+      message: first
+        ? `no module or blob among its ${what}, all skipped (e.g. ${first.path}: ${first.reason}); nothing was audited`
+        : "no files in it; nothing was audited",
     });
   }
   return out;
@@ -108,13 +121,18 @@ function tableNotices(input: NotJudgedInput): NotJudged[] {
   const out: NotJudged[] = [];
   for (const { source, table } of input.tables) {
     if (table.exports.length === 0) {
-      out.push({ code: "empty-table", path: source.file, message: `${table.emptyBecause ?? "this export table lists no exports"}; nothing was judged against it` });
+      out.push({
+        code: "empty-table",
+        path: source.file,
+        message: `${table.emptyBecause ?? "this export table lists no exports"}; nothing was judged against it`,
+      });
     } else if (!table.hasExportTypes) {
       const untyped = table.exports.filter((e) => e.type === null).length;
       out.push({
         code: "table-without-export-types",
         path: source.file,
-        message: `${plural(untyped, "export")} without an export type (a Module.symvers of Linux before 2.6.18 has ` +
+        message:
+          `${plural(untyped, "export")} without an export type (a Module.symvers of Linux before 2.6.18 has ` +
           `only three columns), so whether they are GPL-only is unknown and their use was not judged`,
       });
     }
@@ -133,7 +151,12 @@ const unprovided = (m: AuditedModule) => m.imports.filter((i) => !i.provider && 
  */
 function noKernelTable(input: NotJudgedInput): NotJudged[] {
   if (input.tablesWanted) return [];
-  const unjudged = input.modules.filter((m) => m.facts.dialect === "linux" && unprovided(m).length > 0 && (input.embedded !== "used" || (m.kind === "module" && m.unresolved.length === 0)));
+  const unjudged = input.modules.filter(
+    (m) =>
+      m.facts.dialect === "linux" &&
+      unprovided(m).length > 0 &&
+      (input.embedded !== "used" || (m.kind === "module" && m.unresolved.length === 0)),
+  );
   if (unjudged.length === 0) return [];
   const symbols = new Set(unjudged.flatMap(unprovided));
   const mods = unjudged.filter((m) => m.kind === "module").length;
@@ -142,18 +165,29 @@ function noKernelTable(input: NotJudgedInput): NotJudged[] {
   let why: string;
   if (input.embedded === "off") why = "the embedded database was turned off with --no-embedded";
   else {
-    const releases = input.kernelRelease ? [input.kernelRelease] : sortedUnique(unjudged.map((m) => (m.facts.vermagic ? releaseOfVermagic(m.facts.vermagic) : "")).filter(Boolean));
+    const releases = input.kernelRelease
+      ? [input.kernelRelease]
+      : sortedUnique(
+          unjudged.map((m) => (m.facts.vermagic ? releaseOfVermagic(m.facts.vermagic) : "")).filter(Boolean),
+        );
     const nameless = input.kernelRelease ? 0 : unjudged.filter((m) => !m.facts.vermagic).length;
     why = [
-      ...(releases.length ? [`the embedded database of Debian kernels has none to stand in for ${some(releases)}`] : []),
-      ...(nameless ? [`${plural(nameless, "object")} name${nameless === 1 ? "s" : ""} no kernel release (no vermagic) ` +
-              `to choose one by`] : []),
+      ...(releases.length
+        ? [`the embedded database of Debian kernels has none to stand in for ${some(releases)}`]
+        : []),
+      ...(nameless
+        ? [
+            `${plural(nameless, "object")} name${nameless === 1 ? "s" : ""} no kernel release (no vermagic) ` +
+              `to choose one by`,
+          ]
+        : []),
     ].join("; ");
   }
   return [
     {
       code: "no-kernel-table",
-      message: `no kernel export table: ${who} import ${plural(symbols.size, "symbol")} no scanned module exports ` +
+      message:
+        `no kernel export table: ${who} import ${plural(symbols.size, "symbol")} no scanned module exports ` +
         `(${some([...symbols].sort())}), so whether they are GPL-only, or exported at all, was not judged ` +
         `(${why}); pass --symvers FILE with the target kernel's Module.symvers, or --vmlinux FILE or ` +
         `--system-map FILE`,
@@ -161,8 +195,9 @@ function noKernelTable(input: NotJudgedInput): NotJudged[] {
   ];
 }
 
-
 /** Every notice for one scan, sorted by path (notices about the whole scan first), then code. */
 export function notJudgedOf(input: NotJudgedInput): NotJudged[] {
-  return [...unaudited(input), ...tableNotices(input), ...noKernelTable(input)].sort((a, b) => compareCodeUnits(a.path ?? "", b.path ?? "") || compareCodeUnits(a.code, b.code));
+  return [...unaudited(input), ...tableNotices(input), ...noKernelTable(input)].sort(
+    (a, b) => compareCodeUnits(a.path ?? "", b.path ?? "") || compareCodeUnits(a.code, b.code),
+  );
 }

@@ -12,7 +12,8 @@ export function* arMembers(b: Buffer): Generator<ArchiveMember> {
     const size = Number(b.toString("latin1", at + 48, at + 58).trim());
     if (!Number.isSafeInteger(size) || size < 0) throw new FormatError("ar header", at, "size is not a number");
     let dataAt = at + 60;
-    if (dataAt + size > b.length) throw new FormatError("ar header", at, `member of ${size} bytes runs past the end of the archive`);
+    if (dataAt + size > b.length)
+      throw new FormatError("ar header", at, `member of ${size} bytes runs past the end of the archive`);
     let data = b.subarray(dataAt, dataAt + size);
     const next = dataAt + size + (size & 1);
     if (name.startsWith("#1/")) {

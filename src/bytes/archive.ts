@@ -4,7 +4,7 @@ import { isIso9660, isoMembers } from "./iso9660.js";
 import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
 import { isVmtar, vmtarMembers } from "./vmtar.js";
-import { type ArchiveMember } from "./member.js";
+import type { ArchiveMember } from "./member.js";
 
 export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660" | "vmtar";
 
@@ -12,7 +12,8 @@ export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660" | "vmtar";
 export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   if (b.length >= 8 && b.toString("latin1", 0, 8) === "!<arch>\n") return "ar";
   if (isRpm(b)) return "rpm";
-  if (b.length >= 6 && (b.toString("latin1", 0, 6) === "070701" || b.toString("latin1", 0, 6) === "070702")) return "cpio";
+  if (b.length >= 6 && (b.toString("latin1", 0, 6) === "070701" || b.toString("latin1", 0, 6) === "070702"))
+    return "cpio";
   if (b.length >= 512 && b.toString("latin1", 257, 262) === "ustar") return "tar";
   if (isVmtar(b)) return "vmtar";
   if (isIso9660(b)) return "iso9660";

@@ -29,13 +29,20 @@ export function cpioMembers(b: Buffer): { members: ArchiveMember[]; rest: Buffer
     const size = hex(6);
     const nameSize = hex(11);
     const nameAt = at + HEADER;
-    if (nameSize === 0 || nameAt + nameSize > b.length) throw new FormatError("cpio header", at, "name runs past the end of the archive");
+    if (nameSize === 0 || nameAt + nameSize > b.length)
+      throw new FormatError("cpio header", at, "name runs past the end of the archive");
     const name = b.toString("utf8", nameAt, nameAt + nameSize - 1);
     const dataAt = pad4(nameAt + nameSize);
-    if (dataAt + size > b.length) throw new FormatError("cpio header", at, `member of ${size} bytes runs past the end of the archive`);
+    if (dataAt + size > b.length)
+      throw new FormatError("cpio header", at, `member of ${size} bytes runs past the end of the archive`);
     at = pad4(dataAt + size);
     if (name === "TRAILER!!!") break;
-    members.push({ name, data: b.subarray(dataAt, dataAt + size), regular: (mode & S_IFMT) === S_IFREG, offset: nameAt - HEADER });
+    members.push({
+      name,
+      data: b.subarray(dataAt, dataAt + size),
+      regular: (mode & S_IFMT) === S_IFREG,
+      offset: nameAt - HEADER,
+    });
   }
   while (at < b.length && b[at] === 0) at++;
   return { members, rest: at < b.length ? b.subarray(at) : undefined };

@@ -5,7 +5,10 @@ const SECTOR = 2048;
 const FIRST_DESCRIPTOR = 16 * SECTOR;
 
 export function isIso9660(b: Buffer): boolean {
-  return b.length >= FIRST_DESCRIPTOR + SECTOR && b.toString("latin1", FIRST_DESCRIPTOR + 1, FIRST_DESCRIPTOR + 6) === "CD001";
+  return (
+    b.length >= FIRST_DESCRIPTOR + SECTOR &&
+    b.toString("latin1", FIRST_DESCRIPTOR + 1, FIRST_DESCRIPTOR + 6) === "CD001"
+  );
 }
 
 interface Record {
@@ -36,7 +39,8 @@ function rockRidgeName(b: Buffer, at: number, end: number): string | undefined {
 function readRecord(b: Buffer, at: number, joliet: boolean, where: number): Record | undefined {
   const len = b[at]!;
   if (len === 0) return undefined;
-  if (len < 34 || at + len > b.length) throw new FormatError("ISO 9660 directory record", where, `record of ${len} bytes does not fit`);
+  if (len < 34 || at + len > b.length)
+    throw new FormatError("ISO 9660 directory record", where, `record of ${len} bytes does not fit`);
   const nameLen = b[at + 32]!;
   if (33 + nameLen > len) throw new FormatError("ISO 9660 directory record", where, "name runs past its record");
   const raw = b.subarray(at + 33, at + 33 + nameLen);
@@ -62,14 +66,18 @@ export function* isoMembers(b: Buffer): Generator<ArchiveMember> {
   let joliet: number | undefined;
   for (let at = FIRST_DESCRIPTOR; at + SECTOR <= b.length; at += SECTOR) {
     const type = b[at]!;
-    if (b.toString("latin1", at + 1, at + 6) !== "CD001") throw new FormatError("ISO 9660 volume descriptor", at, "bad identifier");
+    if (b.toString("latin1", at + 1, at + 6) !== "CD001")
+      throw new FormatError("ISO 9660 volume descriptor", at, "bad identifier");
     if (type === 255) break;
     if (type === 1) primary ??= at;
-    if (type === 2 && b[at + 88] === 0x25 && b[at + 89] === 0x2f && [0x40, 0x43, 0x45].includes(b[at + 90]!)) joliet ??= at;
+    if (type === 2 && b[at + 88] === 0x25 && b[at + 89] === 0x2f && [0x40, 0x43, 0x45].includes(b[at + 90]!))
+      joliet ??= at;
   }
-  if (primary === undefined) throw new FormatError("ISO 9660 volume descriptor", FIRST_DESCRIPTOR, "no primary volume descriptor");
+  if (primary === undefined)
+    throw new FormatError("ISO 9660 volume descriptor", FIRST_DESCRIPTOR, "no primary volume descriptor");
   const blockSize = b.readUInt16LE(primary + 128);
-  if (blockSize !== 2048 && blockSize !== 1024 && blockSize !== 512) throw new FormatError("ISO 9660 volume descriptor", primary + 128, `logical block size ${blockSize}`);
+  if (blockSize !== 2048 && blockSize !== 1024 && blockSize !== 512)
+    throw new FormatError("ISO 9660 volume descriptor", primary + 128, `logical block size ${blockSize}`);
   const rootOf = (d: number, isJoliet: boolean) => readRecord(b, d + 156, isJoliet, d + 156)!;
   const root = rootOf(primary, false);
   // Rock Ridge marks itself in the root's "." record (SUSP "SP"); without it, prefer Joliet names.
@@ -82,7 +90,12 @@ export function* isoMembers(b: Buffer): Generator<ArchiveMember> {
     if (seen.has(rec.extent)) continue;
     seen.add(rec.extent);
     const from = rec.extent * blockSize;
-    if (from + rec.size > b.length) throw new FormatError("ISO 9660 directory", from, `directory of ${rec.size} bytes runs past the end of the image`);
+    if (from + rec.size > b.length)
+      throw new FormatError(
+        "ISO 9660 directory",
+        from,
+        `directory of ${rec.size} bytes runs past the end of the image`,
+      );
     const children: { rec: Record; path: string }[] = [];
     for (let at = from; at < from + rec.size; ) {
       const r = readRecord(b, at, useJoliet, at);
@@ -96,7 +109,8 @@ export function* isoMembers(b: Buffer): Generator<ArchiveMember> {
       if (r.directory) children.push({ rec: r, path: childPath });
       else {
         const dataAt = r.extent * blockSize;
-        if (dataAt + r.size > b.length) throw new FormatError("ISO 9660 file", dataAt, `${childPath}: ${r.size} bytes run past the end of the image`);
+        if (dataAt + r.size > b.length)
+          throw new FormatError("ISO 9660 file", dataAt, `${childPath}: ${r.size} bytes run past the end of the image`);
         yield { name: childPath, data: b.subarray(dataAt, dataAt + r.size), regular: true, offset: dataAt };
       }
     }

@@ -5,11 +5,17 @@ const HEADER_MAGIC = [0x8e, 0xad, 0xe8, 0x01];
 
 /** Size of one RPM header structure (magic, counts, index entries, data store) starting at `at`. */
 function headerSize(b: Buffer, at: number, what: string): number {
-  if (at + 16 > b.length || !HEADER_MAGIC.every((m, i) => b[at + i] === m)) throw new FormatError(`rpm ${what}`, at, "bad header magic");
+  if (at + 16 > b.length || !HEADER_MAGIC.every((m, i) => b[at + i] === m))
+    throw new FormatError(`rpm ${what}`, at, "bad header magic");
   const entries = b.readUInt32BE(at + 8);
   const store = b.readUInt32BE(at + 12);
   const size = 16 + entries * 16 + store;
-  if (at + size > b.length) throw new FormatError(`rpm ${what}`, at, `${entries} entries and ${store} bytes of data run past the end of the package`);
+  if (at + size > b.length)
+    throw new FormatError(
+      `rpm ${what}`,
+      at,
+      `${entries} entries and ${store} bytes of data run past the end of the package`,
+    );
   return size;
 }
 

@@ -4,8 +4,8 @@ import { decodeBzip2 } from "./bzip2.js";
 import { decodeGzip } from "./gzip.js";
 import { decodeXz } from "./xz.js";
 import { decodeZstd } from "./zstd.js";
-import { type Compression } from "../core/facts.js";
-import { type OutputBuffer } from "./output-buffer.js";
+import type { Compression } from "../core/facts.js";
+import type { OutputBuffer } from "./output-buffer.js";
 
 interface Codec {
   kind: Compression;
@@ -33,13 +33,22 @@ export function sniffCompression(bytes: Uint8Array): Codec | undefined {
  * Undoes any compression recognised by content, up to limits.maxCompressionDepth layers. `into`
  * takes the first layer's output only: a second layer reads from it, so must write elsewhere.
  */
-export async function decompress(input: Buffer, limits: DecodeLimits, into?: OutputBuffer): Promise<{ bytes: Buffer; compression: Compression | null }> {
+export async function decompress(
+  input: Buffer,
+  limits: DecodeLimits,
+  into?: OutputBuffer,
+): Promise<{ bytes: Buffer; compression: Compression | null }> {
   let bytes = input;
   let compression: Compression | null = null;
   for (let depth = 0; ; depth++) {
     const codec = sniffCompression(bytes);
     if (!codec) return { bytes, compression };
-    if (depth === limits.maxCompressionDepth) throw new FormatError(`${codec.kind} stream`, 0, `compressed more than ${limits.maxCompressionDepth} times over (--max-depth)`);
+    if (depth === limits.maxCompressionDepth)
+      throw new FormatError(
+        `${codec.kind} stream`,
+        0,
+        `compressed more than ${limits.maxCompressionDepth} times over (--max-depth)`,
+      );
     compression ??= codec.kind;
     bytes = await codec.decode(bytes, limits, depth === 0 ? into : undefined);
   }

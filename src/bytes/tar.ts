@@ -16,7 +16,10 @@ function number(b: Buffer, at: number, len: number, where: number): number {
     if (!Number.isSafeInteger(v)) throw new FormatError("tar header", where, "base-256 size too large");
     return v;
   }
-  const s = b.toString("latin1", at, at + len).replace(/[\0 ]+$/, "").trim();
+  const s = b
+    .toString("latin1", at, at + len)
+    .replace(/[\0 ]+$/, "")
+    .trim();
   if (s === "") return 0;
   if (!/^[0-7]+$/.test(s)) throw new FormatError("tar header", where, `size field "${s}" is not octal`);
   return Number.parseInt(s, 8);
@@ -65,7 +68,8 @@ export function* tarMembers(b: Buffer): Generator<ArchiveMember> {
     const paxSize = pax.get("size") ?? global.get("size");
     if (paxSize !== undefined && type !== "x" && type !== "g") size = Number(paxSize);
     const dataAt = at + BLOCK;
-    if (!Number.isSafeInteger(size) || dataAt + size > b.length) throw new FormatError("tar header", at, `member of ${size} bytes runs past the end of the archive`);
+    if (!Number.isSafeInteger(size) || dataAt + size > b.length)
+      throw new FormatError("tar header", at, `member of ${size} bytes runs past the end of the archive`);
     const data = b.subarray(dataAt, dataAt + size);
     const next = dataAt + Math.ceil(size / BLOCK) * BLOCK;
     if (type === "L") longName = data.toString("utf8").replace(/\0+$/, "");
@@ -73,7 +77,11 @@ export function* tarMembers(b: Buffer): Generator<ArchiveMember> {
     else if (type === "g") for (const [k, v] of paxRecords(data)) global.set(k, v);
     else {
       const prefix = b.toString("latin1", at + 257, at + 263).startsWith("ustar") ? field(b, at + 345, 155) : "";
-      const name = longName ?? pax.get("path") ?? global.get("path") ?? (prefix ? `${prefix}/${field(b, at, 100)}` : field(b, at, 100));
+      const name =
+        longName ??
+        pax.get("path") ??
+        global.get("path") ??
+        (prefix ? `${prefix}/${field(b, at, 100)}` : field(b, at, 100));
       yield { name, data, regular: type === "0" || type === "\0" || type === "7", offset: at };
       longName = undefined;
       pax = new Map();

@@ -18,13 +18,21 @@ export function* vmtarMembers(b: Buffer): Generator<ArchiveMember> {
     if (b.toString("latin1", at + 257, at + 263) !== "visor ") throw new FormatError("vmtar header", at, "bad magic");
     const end = b.indexOf(0, at);
     const name = b.toString("utf8", at, end >= 0 && end < at + 100 ? end : at + 100);
-    const sizeText = b.toString("latin1", at + 124, at + 136).replace(/[\0 ]+$/, "").trim();
+    const sizeText = b
+      .toString("latin1", at + 124, at + 136)
+      .replace(/[\0 ]+$/, "")
+      .trim();
     if (!/^[0-7]*$/.test(sizeText)) throw new FormatError("vmtar header", at, `size field "${sizeText}" is not octal`);
     const size = sizeText ? Number.parseInt(sizeText, 8) : 0;
     const type = String.fromCharCode(b[at + 156]!) || "0";
     const offset = b.readUInt32LE(at + 496);
     if (type === "0" || type === "\0") {
-      if (offset + size > b.length) throw new FormatError("vmtar header", at, `${name}: ${size} bytes at ${offset} run past the end of the archive`);
+      if (offset + size > b.length)
+        throw new FormatError(
+          "vmtar header",
+          at,
+          `${name}: ${size} bytes at ${offset} run past the end of the archive`,
+        );
       yield { name, data: b.subarray(offset, offset + size), regular: true, offset: at };
     }
   }

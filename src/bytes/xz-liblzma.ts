@@ -6,7 +6,11 @@
  *
  * Null where no liblzma 5 can be loaded (the caller then uses lzma-native for everything).
  */
-export type BufferDecoder = (input: Uint8Array, output: Buffer, memlimit: number) => { ok: true } | { ok: false; code: number };
+export type BufferDecoder = (
+  input: Uint8Array,
+  output: Buffer,
+  memlimit: number,
+) => { ok: true } | { ok: false; code: number };
 
 const LZMA_OK = 0;
 const LZMA_STREAM_END = 1;
@@ -33,9 +37,20 @@ export async function systemLiblzma(): Promise<BufferDecoder | null> {
       return (input, output, memlimit) => {
         const inPos = [0];
         const outPos = [0];
-        const code = decode([BigInt(memlimit)], LZMA_CONCATENATED, null, input, inPos, input.length, output, outPos, output.length) as number;
+        const code = decode(
+          [BigInt(memlimit)],
+          LZMA_CONCATENATED,
+          null,
+          input,
+          inPos,
+          input.length,
+          output,
+          outPos,
+          output.length,
+        ) as number;
         // Whole input consumed and the buffer exactly filled: anything else is left to the caller.
-        if ((code === LZMA_OK || code === LZMA_STREAM_END) && inPos[0] === input.length && outPos[0] === output.length) return { ok: true };
+        if ((code === LZMA_OK || code === LZMA_STREAM_END) && inPos[0] === input.length && outPos[0] === output.length)
+          return { ok: true };
         return { ok: false, code };
       };
     } catch {

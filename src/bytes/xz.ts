@@ -24,7 +24,8 @@ export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits, into?: O
   const budget = outputBudget(bytes.length, limits);
   // A stream whose own index declares more than the budget is refused before decoding a byte.
   const declared = xzDeclaredSize(bytes);
-  if (declared !== undefined && declared > budget.bytes) throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
+  if (declared !== undefined && declared > budget.bytes)
+    throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
   if (declared !== undefined) {
     const decode = await liblzma();
     if (decode) {
@@ -36,7 +37,12 @@ export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits, into?: O
 }
 
 /** The general path alone (lzma-native); exported so tests can hold the fast path to it. */
-export async function decodeStreaming(bytes: Uint8Array, limits: DecodeLimits, declared = xzDeclaredSize(bytes), budget = outputBudget(bytes.length, limits)): Promise<Buffer> {
+export async function decodeStreaming(
+  bytes: Uint8Array,
+  limits: DecodeLimits,
+  declared = xzDeclaredSize(bytes),
+  budget = outputBudget(bytes.length, limits),
+): Promise<Buffer> {
   const lzma = await lzmaNative();
   return new Promise((resolve, reject) => {
     const stream = lzma.createStream("autoDecoder", { memlimit: limits.xzMemlimit });
@@ -63,7 +69,10 @@ export async function decodeStreaming(bytes: Uint8Array, limits: DecodeLimits, d
       if (done) return;
       done = true;
       if (whole && total === whole.length && chunks.length === 0) return resolve(whole);
-      if (whole) return reject(new FormatError("xz stream", undefined, `decoded ${total} bytes where its index declares ${whole.length}`));
+      if (whole)
+        return reject(
+          new FormatError("xz stream", undefined, `decoded ${total} bytes where its index declares ${whole.length}`),
+        );
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total));
     });
     stream.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -26,7 +26,10 @@ function tail(s: string, n: number): string {
 export function formatProgressLine(s: ProgressState, columns: number, color: boolean): string {
   const room = Math.max(columns - 1, 0);
   const rate = s.elapsedMs > 0 ? Math.round((s.done * 1000) / s.elapsedMs) : 0;
-  const counts = s.total === null ? `${s.done} files, listing…` : `${s.done}/${s.total}  ${Math.floor((100 * s.done) / Math.max(s.total, 1))}%`;
+  const counts =
+    s.total === null
+      ? `${s.done} files, listing…`
+      : `${s.done}/${s.total}  ${Math.floor((100 * s.done) / Math.max(s.total, 1))}%`;
   const stats = `${counts}  ${rate} files/s`;
   const barWidth = s.total === null ? 0 : room >= 80 ? 24 : room >= 50 ? 12 : 0;
   let bar = "";
@@ -85,7 +88,11 @@ export function createProgress(options: ProgressOptions): Progress {
       drawnAt = t;
       drawn = true;
       finished ||= last;
-      const line = formatProgressLine({ done, total, path, elapsedMs: t - start }, options.stream.columns || 80, options.color);
+      const line = formatProgressLine(
+        { done, total, path, elapsedMs: t - start },
+        options.stream.columns || 80,
+        options.color,
+      );
       options.stream.write(`\r${line}\x1b[K`);
     },
     clear() {

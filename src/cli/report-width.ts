@@ -9,7 +9,10 @@ export interface ReportStream {
  * when it holds a plain number (1 to 4 digits); otherwise undefined, which leaves the report's own
  * default: a pipe, a file or a CI log has no width to ask.
  */
-export function reportWidth(stream: ReportStream | null, env: Readonly<Record<string, string | undefined>>): number | undefined {
+export function reportWidth(
+  stream: ReportStream | null,
+  env: Readonly<Record<string, string | undefined>>,
+): number | undefined {
   if (stream?.isTTY && stream.columns !== undefined && stream.columns > 0) return stream.columns;
   const columns = env.COLUMNS?.trim() ?? "";
   if (!/^\d{1,4}$/.test(columns)) return undefined;

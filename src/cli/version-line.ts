@@ -15,7 +15,8 @@ function age(release: string): number[] {
 
 function older(a: string, b: string): number {
   const [x, y] = [age(a), age(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
   return compareCodeUnits(a, b);
 }
 
@@ -36,7 +37,8 @@ function describe(releases: readonly EmbeddedRelease[]): string {
 export function versionLine(): string {
   try {
     const { releases, generated } = readExportDatabaseHeader();
-    return `kmodaudit ${VERSION} (embedded export database${generated ? ` of ${generated}` : ""}: ${describe(releases)})`;
+    const database = `embedded export database${generated ? ` of ${generated}` : ""}`;
+    return `kmodaudit ${VERSION} (${database}: ${describe(releases)})`;
   } catch (e) {
     return `kmodaudit ${VERSION} (embedded export database unreadable: ${errorMessage(e)})`;
   }

@@ -17,13 +17,16 @@ export type ExportType = (typeof EXPORT_TYPES)[number];
  * The section a `__ksymtab_<sym>` entry lives in, in a module or in vmlinux → the macro that put it
  * there. Without a prototype: section names come from the file, and "constructor" must not be a type.
  */
-export const KSYMTAB_SECTION_TYPES: Readonly<Record<string, ExportType | undefined>> = Object.assign(Object.create(null), {
-  __ksymtab: "EXPORT_SYMBOL",
-  __ksymtab_gpl: "EXPORT_SYMBOL_GPL",
-  __ksymtab_gpl_future: "EXPORT_SYMBOL_GPL_FUTURE",
-  __ksymtab_unused: "EXPORT_UNUSED_SYMBOL",
-  __ksymtab_unused_gpl: "EXPORT_UNUSED_SYMBOL_GPL",
-});
+export const KSYMTAB_SECTION_TYPES: Readonly<Record<string, ExportType | undefined>> = Object.assign(
+  Object.create(null),
+  {
+    __ksymtab: "EXPORT_SYMBOL",
+    __ksymtab_gpl: "EXPORT_SYMBOL_GPL",
+    __ksymtab_gpl_future: "EXPORT_SYMBOL_GPL_FUTURE",
+    __ksymtab_unused: "EXPORT_UNUSED_SYMBOL",
+    __ksymtab_unused_gpl: "EXPORT_UNUSED_SYMBOL_GPL",
+  },
+);
 
 const KNOWN = new Set<string>(EXPORT_TYPES);
 

@@ -8,7 +8,6 @@ export type Endian = "little" | "big";
 
 export type Compression = "gzip" | "xz" | "zstd" | "bzip2";
 
-
 export interface ExportedSymbol {
   symbol: string;
   type: ExportType;

@@ -27,7 +27,6 @@ export function providerKey(p: Provider): string {
   return p.path ?? `table:${p.name}`;
 }
 
-
 /**
  * The module dependency graph that depmod computes: an edge from each module to every module (not
  * vmlinux) that provides one of its imports, weak ones included, carrying those symbols.

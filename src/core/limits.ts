@@ -52,7 +52,14 @@ const RATIO_FLOOR = 16 << 20;
 export function outputBudget(inputBytes: number, limits: DecodeLimits): { bytes: number; why: string } {
   const byRatio = Math.max(RATIO_FLOOR, inputBytes * limits.maxExpansionRatio);
   return byRatio < limits.maxDecompressedBytes
-    ? { bytes: byRatio, why: `expands more than ${limits.maxExpansionRatio}× its ${inputBytes} bytes, a decompression bomb ` +
-          `(--max-ratio)` }
-    : { bytes: limits.maxDecompressedBytes, why: `expands past the limit of ${limits.maxDecompressedBytes} bytes (--max-decompressed)` };
+    ? {
+        bytes: byRatio,
+        why:
+          `expands more than ${limits.maxExpansionRatio}× its ${inputBytes} bytes, a decompression bomb ` +
+          `(--max-ratio)`,
+      }
+    : {
+        bytes: limits.maxDecompressedBytes,
+        why: `expands past the limit of ${limits.maxDecompressedBytes} bytes (--max-decompressed)`,
+      };
 }

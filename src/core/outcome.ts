@@ -17,7 +17,13 @@ export interface InputResult {
 }
 
 export function errorOutcome(e: unknown): Extract<Outcome, { kind: "error" }> {
-  if (e instanceof FormatError) return { kind: "error", message: e.message, structure: e.structure, ...(e.offset === undefined ? {} : { offset: e.offset }) };
+  if (e instanceof FormatError)
+    return {
+      kind: "error",
+      message: e.message,
+      structure: e.structure,
+      ...(e.offset === undefined ? {} : { offset: e.offset }),
+    };
   // Not a property of the input: a defect in kmodaudit. Still a per-file error, never a crash.
   return { kind: "error", message: `internal error: ${errorMessage(e)}` };
 }

@@ -45,7 +45,12 @@ export interface SkippedFile {
  * was audited, or a kernel export table that says nothing about what the modules import. The
  * audit is then incomplete, as with an unreadable file (exit code 2), though nothing failed.
  */
-export type NotJudgedCode = "nothing-to-audit" | "not-a-module" | "empty-table" | "table-without-export-types" | "no-kernel-table";
+export type NotJudgedCode =
+  | "nothing-to-audit"
+  | "not-a-module"
+  | "empty-table"
+  | "table-without-export-types"
+  | "no-kernel-table";
 
 export interface NotJudged {
   code: NotJudgedCode;

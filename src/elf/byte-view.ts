@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import { type Endian } from "../core/facts.js";
+import type { Endian } from "../core/facts.js";
 
 /** Which parts of a buffer hold the file's bytes, when it was read in parts (engine/ranged-read.ts). */
 export interface ReadRanges {
@@ -67,11 +67,19 @@ export class ByteView {
       return fast;
     }
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size < 0) {
-      throw new FormatError(structure, Number.isSafeInteger(offset) ? offset : undefined, `invalid range (offset ${offset}, size ${size})`);
+      throw new FormatError(
+        structure,
+        Number.isSafeInteger(offset) ? offset : undefined,
+        `invalid range (offset ${offset}, size ${size})`,
+      );
     }
     const end = offset + size;
     if (end > this.bytes.length) {
-      throw new FormatError(structure, offset, `${size} bytes run past the end of the file (${this.bytes.length} bytes)`);
+      throw new FormatError(
+        structure,
+        offset,
+        `${size} bytes run past the end of the file (${this.bytes.length} bytes)`,
+      );
     }
     if (this.read !== undefined) this.#checkRead(offset, size);
     return end;
@@ -116,7 +124,12 @@ export class ByteView {
     this.range(offset, 8, structure);
     const hi = this.dv.getUint32(offset + (this.little ? 4 : 0), this.little);
     const lo = this.dv.getUint32(offset + (this.little ? 0 : 4), this.little);
-    if (hi >= 0x200000) throw new FormatError(structure, offset, `64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")} is too large`);
+    if (hi >= 0x200000)
+      throw new FormatError(
+        structure,
+        offset,
+        `64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")} is too large`,
+      );
     return hi * 0x100000000 + lo;
   }
 
@@ -133,7 +146,8 @@ export class ByteView {
     if (offset < 0 || offset >= limit || limit > this.bytes.length) {
       throw new FormatError(structure, offset, `string offset outside its table (table ends at ${limit})`);
     }
-    if (this.read !== undefined && (offset < this.#readFrom || limit > this.#readTo)) this.#checkRead(offset, limit - offset);
+    if (this.read !== undefined && (offset < this.#readFrom || limit > this.#readTo))
+      this.#checkRead(offset, limit - offset);
     const nul = this.bytes.indexOf(0, offset);
     if (nul < 0 || nul >= limit) return undefined;
     return this.bytes.toString("latin1", offset, nul);

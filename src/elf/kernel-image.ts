@@ -14,21 +14,37 @@ export async function kernelElf(bytes: Buffer, limits: DecodeLimits): Promise<Bu
   const payload = hasElfMagic(data) ? undefined : bzImagePayload(data);
   if (payload) {
     const inner = await decompress(payload, limits);
-    if (!inner.compression) throw new FormatError("bzImage payload", 0, "compressed with a method kmodaudit does not decode (only gzip, xz, zstd and bzip2)");
+    if (!inner.compression)
+      throw new FormatError(
+        "bzImage payload",
+        0,
+        "compressed with a method kmodaudit does not decode (only gzip, xz, zstd and bzip2)",
+      );
     data = inner.bytes;
   }
-  if (!hasElfMagic(data)) throw new FormatError("kernel image", 0, "neither a vmlinux ELF nor an x86 bzImage with an ELF payload");
+  if (!hasElfMagic(data))
+    throw new FormatError("kernel image", 0, "neither a vmlinux ELF nor an x86 bzImage with an ELF payload");
   return data;
 }
 
 function bzImagePayload(b: Buffer): Buffer | undefined {
   if (b.length < 0x250 || b.toString("latin1", 0x202, 0x206) !== "HdrS") return undefined;
   const version = b.readUInt16LE(0x206);
-  if (version < 0x208) throw new FormatError("bzImage header", 0x206, `boot protocol ${version >> 8}.${version & 0xff} predates payload_offset (2.08)`);
+  if (version < 0x208)
+    throw new FormatError(
+      "bzImage header",
+      0x206,
+      `boot protocol ${version >> 8}.${version & 0xff} predates payload_offset (2.08)`,
+    );
   const setupSects = b[0x1f1] || 4;
   const start = (setupSects + 1) * 512 + b.readUInt32LE(0x248);
   const length = b.readUInt32LE(0x24c);
-  if (start + length > b.length) throw new FormatError("bzImage header", 0x248, `payload (${length} bytes at ${start}) runs past the end of the file`);
+  if (start + length > b.length)
+    throw new FormatError(
+      "bzImage header",
+      0x248,
+      `payload (${length} bytes at ${start}) runs past the end of the file`,
+    );
   // The kernel's build appends the uncompressed size (4 bytes, little-endian) after the stream;
   // an xz stream must end with its footer magic "YZ", so the size is cut off where it follows one.
   const end = start + length;

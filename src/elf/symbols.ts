@@ -39,9 +39,14 @@ function decodeSymbols(elf: ElfFile, symtab: ElfSection, definedPrefixes: NamePr
   const where = `symbol table ${symtab.name}`;
   const entsize = SYM_SIZE[elf.elfClass];
   if (symtab.entsize !== entsize && symtab.entsize !== 0) {
-    throw new FormatError(where, symtab.offset, `sh_entsize ${symtab.entsize} is not the ELF${elf.elfClass} symbol size ${entsize}`);
+    throw new FormatError(
+      where,
+      symtab.offset,
+      `sh_entsize ${symtab.entsize} is not the ELF${elf.elfClass} symbol size ${entsize}`,
+    );
   }
-  if (symtab.size % entsize !== 0) throw new FormatError(where, symtab.offset, `size ${symtab.size} is not a multiple of ${entsize}`);
+  if (symtab.size % entsize !== 0)
+    throw new FormatError(where, symtab.offset, `size ${symtab.size} is not a multiple of ${entsize}`);
   const strtab = elf.sections[symtab.link];
   if (!strtab || strtab.type !== SHT_STRTAB) {
     throw new FormatError(where, symtab.offset, `sh_link ${symtab.link} is not a string table`);
@@ -55,7 +60,12 @@ function decodeSymbols(elf: ElfFile, symtab: ElfSection, definedPrefixes: NamePr
   const shndxBytes = shndxSection ? sectionBytes(elf, shndxSection) : undefined;
 
   const count = symtab.size / entsize;
-  if (count > elf.limits.maxSymbols) throw new FormatError(where, symtab.offset, `${count} symbols exceed the limit of ${elf.limits.maxSymbols} (--max-symbols)`);
+  if (count > elf.limits.maxSymbols)
+    throw new FormatError(
+      where,
+      symtab.offset,
+      `${count} symbols exceed the limit of ${elf.limits.maxSymbols} (--max-symbols)`,
+    );
   const is64 = elf.elfClass === 64;
   const little = elf.endian === "little";
   const bytes = view.bytes;
@@ -90,16 +100,33 @@ function decodeSymbols(elf: ElfFile, symtab: ElfSection, definedPrefixes: NamePr
       const lo = dv.getUint32(rel + (little ? 8 : 12), little);
       value = hi < 0x200000 ? hi * 0x100000000 + lo : dv.getBigUint64(rel + 8, little);
       // st_size as a number (approximate past 2^53, which no symbol's size comes near).
-      size = dv.getUint32(rel + (little ? 20 : 16), little) * 0x100000000 + dv.getUint32(rel + (little ? 16 : 20), little);
+      size =
+        dv.getUint32(rel + (little ? 20 : 16), little) * 0x100000000 + dv.getUint32(rel + (little ? 16 : 20), little);
     } else {
       value = dv.getUint32(rel + 4, little);
       size = dv.getUint32(rel + 8, little);
     }
     let name = "";
     if (nameOff !== 0) {
-      if (nameOff >= strtab.size) throw new FormatError(where, at, `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`);
-      const s = view.cstring(strStart + nameOff, Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1), strWhere);
-      if (s === undefined) throw new FormatError(strWhere, strStart + nameOff, `name of symbol ${i} has no terminating NUL within ${Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff)} bytes`);
+      if (nameOff >= strtab.size)
+        throw new FormatError(
+          where,
+          at,
+          `name of symbol ${i} at string offset ${nameOff} is past the string table (${strtab.size} bytes)`,
+        );
+      const s = view.cstring(
+        strStart + nameOff,
+        Math.min(strEnd, strStart + nameOff + elf.limits.maxStringBytes + 1),
+        strWhere,
+      );
+      if (s === undefined) {
+        const within = Math.min(elf.limits.maxStringBytes, strEnd - strStart - nameOff);
+        throw new FormatError(
+          strWhere,
+          strStart + nameOff,
+          `name of symbol ${i} has no terminating NUL within ${within} bytes`,
+        );
+      }
       name = s;
     }
     const section = shndx < SHN_LORESERVE || shndx > SHN_HIRESERVE ? elf.sections[shndx] : undefined;

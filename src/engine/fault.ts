@@ -5,4 +5,5 @@
  */
 export const FAULT = process.env.KMODAUDIT_TEST_WORKER_EXIT_ON;
 
-export const hitsFault = (tasks: readonly { abs: string }[]): boolean => FAULT !== undefined && tasks.some((t) => t.abs.endsWith(FAULT));
+export const hitsFault = (tasks: readonly { abs: string }[]): boolean =>
+  FAULT !== undefined && tasks.some((t) => t.abs.endsWith(FAULT));

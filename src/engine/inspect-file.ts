@@ -28,7 +28,10 @@ export interface ReadOptions {
   /** Only module facts are wanted (no hash, no relocations): large plain files may be read by ranges. */
   factsOnly?: boolean;
   rangedFrom?: number;
-  /** Where the bytes go (Scratch: this thread's reusable buffer; the caller must be done with the bytes before the next read). */
+  /**
+   * Where the bytes go (Scratch: this thread's reusable buffer; the caller must be done with the
+   * bytes before the next read).
+   */
   scratch?: { take(size: number): Buffer };
 }
 
@@ -50,7 +53,12 @@ function errnoText(e: unknown): string {
  * reading is reported instead of blocking, and a swapped-in symlink is refused where links are
  * not to be followed.
  */
-export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes: number, options: ReadOptions = {}): FileRead {
+export function readRegularFileSync(
+  abs: string,
+  followLinks: boolean,
+  maxBytes: number,
+  options: ReadOptions = {},
+): FileRead {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
@@ -63,7 +71,8 @@ export function readRegularFileSync(abs: string, followLinks: boolean, maxBytes:
     if (!st.isFile()) return { skip: "not a regular file (changed while scanning)" };
     if (st.size > maxBytes) return { error: `file of ${st.size} bytes exceeds the ${maxBytes}-byte limit per file` };
     const bytes = options.scratch ? options.scratch.take(st.size) : Buffer.allocUnsafe(st.size);
-    const ranged = options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) ? readFactRanges(fd, bytes) : null;
+    const ranged =
+      options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) ? readFactRanges(fd, bytes) : null;
     if (ranged) return { bytes, ranged };
     let got = 0;
     while (got < st.size) {
@@ -102,14 +111,24 @@ export const threadBuffers = (pool?: FactPool): ThreadBuffers => ({
 });
 
 /** The outcome of a file that could not be read. */
-const unread = (read: { skip: string } | { error: string }): FileOutcome => ({ self: "skip" in read ? { kind: "skipped", reason: read.skip } : { kind: "error", message: read.error }, members: [] });
+const unread = (read: { skip: string } | { error: string }): FileOutcome => ({
+  self: "skip" in read ? { kind: "skipped", reason: read.skip } : { kind: "error", message: read.error },
+  members: [],
+});
 
 /** `given`: the file as another thread already read it, whole (engine/read-ahead.ts). */
-export async function inspectFile(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers, given?: FileRead): Promise<FileOutcome> {
+export async function inspectFile(
+  task: FileTask,
+  options: InspectOptions,
+  buffers?: ThreadBuffers,
+  given?: FileRead,
+): Promise<FileOutcome> {
   // Without a hash to compute, a plain module needs only the sections its facts come from.
   const factsOnly = options.hash === false && !options.references;
   const scratch = buffers ? { scratch: buffers.read } : {};
-  let read = given ?? readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
+  let read =
+    given ??
+    readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
   if (!("bytes" in read)) return unread(read);
   try {
     // A scan decodes section headers directly, for speed, whatever its report (elf/elfy-adapter.ts);

@@ -75,7 +75,8 @@ export class NameTable {
       this.#hashes = grown(this.#hashes, this.#hashes.length * 2);
       this.#starts = grown(this.#starts, this.#starts.length * 2);
     }
-    if (this.#used + (end - start) > this.#arena.length) this.#arena = grown(this.#arena, Math.max(this.#arena.length * 2, this.#used + (end - start)));
+    if (this.#used + (end - start) > this.#arena.length)
+      this.#arena = grown(this.#arena, Math.max(this.#arena.length * 2, this.#used + (end - start)));
     this.#arena.set(bytes.subarray(start, end), this.#used);
     this.#starts[e] = this.#used;
     this.#used += end - start;
@@ -102,4 +103,3 @@ function grown<T extends Int32Array | Uint8Array>(a: T, length: number): T {
   b.set(a);
   return b;
 }
-

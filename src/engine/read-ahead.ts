@@ -24,7 +24,10 @@ export interface ReadRequest {
  * own for a file the region had no room left for (sent along, not copied). `sha256` when the file
  * is ELF as it is: its bytes are the ones a module's sha256 is of.
  */
-export type PlacedRead = { at: number; size: number; own?: ArrayBuffer; sha256?: string } | { skip: string } | { error: string };
+export type PlacedRead =
+  | { at: number; size: number; own?: ArrayBuffer; sha256?: string }
+  | { skip: string }
+  | { error: string };
 
 export interface ReadResponse {
   id: number;
@@ -51,7 +54,9 @@ class Placement {
   take(size: number): Buffer {
     // Eight-byte aligned, as a buffer of its own would be.
     const at = (this.#used + 7) & ~7;
-    return at + size <= this.#region.length ? this.#region.subarray(at, (this.#used = at + size)) : Buffer.allocUnsafeSlow(size);
+    return at + size <= this.#region.length
+      ? this.#region.subarray(at, (this.#used = at + size))
+      : Buffer.allocUnsafeSlow(size);
   }
 
   /** Where the last file read went. */
@@ -71,7 +76,9 @@ class Placement {
 /** On the reading thread: reads a batch into the region it was lent. */
 export function readBatch(req: ReadRequest): { reads: PlacedRead[]; transfer: ArrayBuffer[] } {
   const placement = new Placement(req.into);
-  const reads = req.read.map((t) => placement.placed(readRegularFileSync(t.abs, t.followLinks, req.maxBytes, { scratch: placement })));
+  const reads = req.read.map((t) =>
+    placement.placed(readRegularFileSync(t.abs, t.followLinks, req.maxBytes, { scratch: placement })),
+  );
   const transfer = reads.flatMap((r) => ("own" in r && r.own ? [r.own] : []));
   return { reads, transfer };
 }
@@ -97,7 +104,11 @@ export class Regions {
   ) {}
 
   acquire(): Promise<SharedArrayBuffer> {
-    const r = this.#free.pop() ?? (this.#made < this.count ? (this.#made++, new SharedArrayBuffer(this.bytes)) : undefined);
+    let r = this.#free.pop();
+    if (!r && this.#made < this.count) {
+      this.#made++;
+      r = new SharedArrayBuffer(this.bytes);
+    }
     return r ? Promise.resolve(r) : new Promise((resolve) => this.#waiting.push(resolve));
   }
 

@@ -5,10 +5,8 @@ import type { AuditedModule, ScanResult } from "../core/results.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import { scan, type ScanOptions } from "./scan.js";
 import { parseProcModules } from "../system/proc-modules.js";
-import { type LoadedModule } from "../core/running.js";
 import { decodeKernelTaint } from "../system/taint.js";
-import { type KernelTaint } from "../core/running.js";
-import { type RunningSystem } from "../core/running.js";
+import type { RunningSystem } from "../core/running.js";
 import { compareCodeUnits } from "../core/order.js";
 
 export interface RunningSystemOptions extends ScanOptions {
@@ -50,7 +48,10 @@ async function readText(file: string): Promise<string | NodeJS.ErrnoException> {
 const reason = (e: NodeJS.ErrnoException) => e.code ?? e.message;
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /**
@@ -73,7 +74,9 @@ function filesByName(modules: readonly AuditedModule[]): Map<string, string> {
  * scan finds for it), and the modules it has loaded, each matched to its file by normalised name,
  * with the module and kernel taint explained. Throws NoModuleTreeError when the tree is absent.
  */
-export async function auditRunningSystem(options: RunningSystemOptions = {}): Promise<ScanResult & { running: RunningSystem }> {
+export async function auditRunningSystem(
+  options: RunningSystemOptions = {},
+): Promise<ScanResult & { running: RunningSystem }> {
   const { root = "/", proc = "/proc", release: given, ...scanOptions } = options;
   const osrelease = await readText(join(proc, "sys/kernel/osrelease"));
   const runningRelease = typeof osrelease === "string" ? osrelease.trim() : "";
@@ -89,16 +92,24 @@ export async function auditRunningSystem(options: RunningSystemOptions = {}): Pr
 
   const notes: string[] = [];
   if (given !== undefined && runningRelease !== "" && given !== runningRelease) {
-    notes.push(`${given} is not the kernel running here (${runningRelease}): the loaded modules and taint shown are the running kernel's.`);
+    notes.push(
+      `${given} is not the kernel running here (${runningRelease}): ` +
+        "the loaded modules and taint shown are the running kernel's.",
+    );
   }
   const procModules = join(proc, "modules");
   const modulesText = await readText(procModules);
   const parsed = typeof modulesText === "string" ? parseProcModules(modulesText) : null;
-  if (parsed === null) notes.push(`${procModules} cannot be read (${reason(modulesText as NodeJS.ErrnoException)}): the kernel has no loadable-module support, or proc is not mounted there; loaded modules are not listed.`);
+  if (parsed === null)
+    notes.push(
+      `${procModules} cannot be read (${reason(modulesText as NodeJS.ErrnoException)}): ` +
+        "the kernel has no loadable-module support, or proc is not mounted there; loaded modules are not listed.",
+    );
   const taintFile = join(proc, "sys/kernel/tainted");
   const taintText = await readText(taintFile);
   const tainted = typeof taintText === "string" ? decodeKernelTaint(taintText) : null;
-  if (typeof taintText !== "string") notes.push(`${taintFile} cannot be read (${reason(taintText)}): the kernel's taint is unknown.`);
+  if (typeof taintText !== "string")
+    notes.push(`${taintFile} cannot be read (${reason(taintText)}): the kernel's taint is unknown.`);
   else if (tainted === null) notes.push(`${taintFile} does not hold a number: the kernel's taint is unknown.`);
 
   const result = await scan([tree], { ...scanOptions, kernelRelease: scanOptions.kernelRelease ?? release });

@@ -13,7 +13,8 @@ export class Scratch {
   /** A buffer of exactly `size` bytes, whose contents are whatever the last file left there. */
   take(size: number): Buffer {
     if (size > this.cap) return Buffer.allocUnsafeSlow(size);
-    if (this.#buffer.length < size) this.#buffer = Buffer.allocUnsafeSlow(Math.min(this.cap, Math.max(size, 2 * this.#buffer.length, 64 << 10)));
+    if (this.#buffer.length < size)
+      this.#buffer = Buffer.allocUnsafeSlow(Math.min(this.cap, Math.max(size, 2 * this.#buffer.length, 64 << 10)));
     return this.#buffer.subarray(0, size);
   }
 }

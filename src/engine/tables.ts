@@ -6,7 +6,12 @@ import { kernelElf } from "../elf/kernel-image.js";
 import type { DecodeLimits } from "../core/limits.js";
 import { decompress } from "../bytes/sniff.js";
 import { FormatError } from "../core/errors.js";
-import { decodeExportDatabase, decodeExportDatabaseHeader, type ExportDatabase, type ExportDatabaseHeader } from "../resolve/embedded-db.js";
+import {
+  decodeExportDatabase,
+  decodeExportDatabaseHeader,
+  type ExportDatabase,
+  type ExportDatabaseHeader,
+} from "../resolve/embedded-db.js";
 import type { TableKind, TableSource } from "../core/kernel.js";
 import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
 import { parseSymvers, type ExportTable } from "../resolve/symvers.js";
@@ -27,7 +32,12 @@ export interface LoadedTable {
  * Reads one export table: a Module.symvers (plain or compressed, as /boot/symvers-<ver>.gz), a
  * System.map or /proc/kallsyms, or a kernel image (vmlinux, or a vmlinuz it is extracted from).
  */
-export async function loadTable(kind: Exclude<TableKind, "modules" | "embedded">, file: string, origin: TableSource["origin"], limits: DecodeLimits): Promise<LoadedTable> {
+export async function loadTable(
+  kind: Exclude<TableKind, "modules" | "embedded">,
+  file: string,
+  origin: TableSource["origin"],
+  limits: DecodeLimits,
+): Promise<LoadedTable> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -45,7 +55,12 @@ export async function loadTable(kind: Exclude<TableKind, "modules" | "embedded">
   } else {
     const text = (await decompress(bytes, limits)).bytes.toString("utf8");
     if (kind === "symvers") table = parseSymvers(text, file);
-    else if (/^f+ B The real System\.map is in/.test(text)) throw new FormatError(file, 0, "Debian's placeholder System.map: the real one is in the linux-image-<version>-dbg package");
+    else if (/^f+ B The real System\.map is in/.test(text))
+      throw new FormatError(
+        file,
+        0,
+        "Debian's placeholder System.map: the real one is in the linux-image-<version>-dbg package",
+      );
     else table = parseSystemMap(text, file);
   }
   return { source: { kind, file, origin }, table, real, release };
@@ -65,7 +80,10 @@ export async function detectTables(dir: string): Promise<string[]> {
   } catch {
     return []; // the walk reports an unreadable root
   }
-  const found = names.filter(isTableName).sort().map((n) => join(dir, n));
+  const found = names
+    .filter(isTableName)
+    .sort()
+    .map((n) => join(dir, n));
   if (found.length === 0 && names.includes("build") && (names.includes("modules.order") || names.includes("kernel"))) {
     const candidate = join(dir, "build", "Module.symvers");
     try {
@@ -95,7 +113,11 @@ export async function loadExportDatabase(file: string | URL = EXPORT_DATABASE_FI
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new FormatError("embedded export database", undefined, `${cannotRead(file, e)} (reinstall kmodaudit, or pass --no-embedded)`);
+    throw new FormatError(
+      "embedded export database",
+      undefined,
+      `${cannotRead(file, e)} (reinstall kmodaudit, or pass --no-embedded)`,
+    );
   }
   return decodeExportDatabase(bytes);
 }

@@ -44,8 +44,7 @@ export function* walk(roots: readonly string[]): Generator<WalkEntry> {
     else if (st.isDirectory()) {
       const dir = normalize(root);
       yield* walkDir(dir, relativeToRoot ? "" : dir);
-    }
-    else yield { type: "skip", path: root, reason: `${kindOf(st)}, not a regular file` };
+    } else yield { type: "skip", path: root, reason: `${kindOf(st)}, not a regular file` };
   }
 }
 
@@ -71,7 +70,15 @@ function* walkDir(abs: string, shown: string): Generator<WalkEntry> {
     const childAbs = child(abs, d.name);
     const childShown = shown ? child(shown, d.name) : d.name;
     let kind: Dirent | Stats = d;
-    if (!d.isFile() && !d.isDirectory() && !d.isSymbolicLink() && !d.isFIFO() && !d.isSocket() && !d.isBlockDevice() && !d.isCharacterDevice()) {
+    if (
+      !d.isFile() &&
+      !d.isDirectory() &&
+      !d.isSymbolicLink() &&
+      !d.isFIFO() &&
+      !d.isSocket() &&
+      !d.isBlockDevice() &&
+      !d.isCharacterDevice()
+    ) {
       try {
         kind = lstatSync(childAbs); // file systems that do not report d_type
       } catch (e) {
@@ -81,6 +88,11 @@ function* walkDir(abs: string, shown: string): Generator<WalkEntry> {
     }
     if (kind.isDirectory()) yield* walkDir(childAbs, childShown);
     else if (kind.isFile()) yield { type: "file", path: childShown, abs: childAbs, followLinks: false };
-    else yield { type: "skip", path: childShown, reason: kind.isSymbolicLink() ? "symbolic link, not followed" : `${kindOf(kind)}, not a regular file` };
+    else
+      yield {
+        type: "skip",
+        path: childShown,
+        reason: kind.isSymbolicLink() ? "symbolic link, not followed" : `${kindOf(kind)}, not a regular file`,
+      };
   }
 }

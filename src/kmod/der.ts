@@ -15,7 +15,8 @@ export function readDer(buf: Uint8Array, at: number, limit: number): Der {
   let start = at + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new FormatError("PKCS#7 signature", at, `unsupported DER length form (${n} length bytes)`);
+    if (n === 0 || n > 4)
+      throw new FormatError("PKCS#7 signature", at, `unsupported DER length form (${n} length bytes)`);
     if (start + n > limit) throw new FormatError("PKCS#7 signature", at, "DER length runs past its container");
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[start + i]!;

@@ -14,17 +14,29 @@ export const EXPORT_LABEL_PREFIXES = new NamePrefixes(["__ksymtab_", "__kstrtabn
 function crcAtSymbol(elf: ElfFile, sym: ElfSymbol): number {
   if (sym.shndx === SHN_ABS) return sym.value >>> 0;
   const section = elf.sections[sym.shndx];
-  if (!section) throw new FormatError("export CRC", undefined, `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`);
-  if (sym.offset < 0 || sym.offset + 4 > section.size) throw new FormatError("export CRC", section.offset, `symbol ${sym.name} points outside its section ${section.name}`);
+  if (!section)
+    throw new FormatError(
+      "export CRC",
+      undefined,
+      `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`,
+    );
+  if (sym.offset < 0 || sym.offset + 4 > section.size)
+    throw new FormatError(
+      "export CRC",
+      section.offset,
+      `symbol ${sym.name} points outside its section ${section.name}`,
+    );
   return elf.view.u32(section.offset + sym.offset, `section ${section.name}`);
 }
 
 /** Reads the NUL-terminated string a label points at inside its section. */
 function stringAtSymbol(elf: ElfFile, sym: ElfSymbol, what: string): string {
   const section = elf.sections[sym.shndx];
-  if (!section) throw new FormatError(what, undefined, `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`);
+  if (!section)
+    throw new FormatError(what, undefined, `symbol ${sym.name} is in section ${sym.shndx}, which does not exist`);
   const bytes = sectionBytes(elf, section);
-  if (sym.offset < 0 || sym.offset >= bytes.length) throw new FormatError(what, section.offset, `symbol ${sym.name} points outside its section ${section.name}`);
+  if (sym.offset < 0 || sym.offset >= bytes.length)
+    throw new FormatError(what, section.offset, `symbol ${sym.name} points outside its section ${section.name}`);
   const nul = bytes.indexOf(0, sym.offset);
   if (nul < 0) throw new FormatError(what, section.offset + sym.offset, `string of ${sym.name} has no terminating NUL`);
   return bytes.toString("utf8", sym.offset, nul);
@@ -47,7 +59,14 @@ export function readExports(elf: ElfFile, symbols: ElfSymbol[]): ExportedSymbol[
     if (name.charCodeAt(0) !== 0x5f || name.charCodeAt(1) !== 0x5f) continue;
     if (name.startsWith("__ksymtab_")) {
       const type = KSYMTAB_SECTIONS[elf.sections[sym.shndx]?.name ?? ""];
-      if (type) found.set(name.slice(10), { symbol: name.slice(10), type, gplOnly: isGplOnly(type), namespace: null, crc: null });
+      if (type)
+        found.set(name.slice(10), {
+          symbol: name.slice(10),
+          type,
+          gplOnly: isGplOnly(type),
+          namespace: null,
+          crc: null,
+        });
     } else if (name.startsWith("__kstrtabns_")) {
       namespaces.set(name.slice(12), stringAtSymbol(elf, sym, "export namespace"));
     } else if (name.startsWith("__crc_")) {

@@ -42,7 +42,9 @@ export interface ParseSetup {
 }
 
 /** `bytes`: how many bytes the input came to after decompression (counted against the scan's total). */
-export type Inspection = { outcome: "facts"; facts: ObjectFacts; bytes: number } | { outcome: "skipped"; reason: string; bytes: number };
+export type Inspection =
+  | { outcome: "facts"; facts: ObjectFacts; bytes: number }
+  | { outcome: "skipped"; reason: string; bytes: number };
 
 function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return "empty file";
@@ -51,7 +53,11 @@ function describeStart(bytes: Uint8Array): string {
 }
 
 /** `symbols`: the whole symbol table (relocations name symbols by index), read here when not given. */
-function exportReferencesOf(elf: ElfFile, exports: readonly ExportedSymbol[], symbols?: ElfSymbol[]): Record<string, string[]> {
+function exportReferencesOf(
+  elf: ElfFile,
+  exports: readonly ExportedSymbol[],
+  symbols?: ElfSymbol[],
+): Record<string, string[]> {
   const symtab = findSymtab(elf);
   if (!symtab || exports.length === 0) return {};
   const exported = new Set(exports.map((e) => e.symbol));
@@ -144,7 +150,13 @@ function elfFacts(
     licenses: tagValues(info, "license"),
     name: single("name"),
     vermagic: single("vermagic"),
-    depends: dependsTag === null ? null : dependsTag.split(",").filter((d) => d !== "").map((d) => build.name(d)),
+    depends:
+      dependsTag === null
+        ? null
+        : dependsTag
+            .split(",")
+            .filter((d) => d !== "")
+            .map((d) => build.name(d)),
     importNs: tagValues(info, "import_ns"),
     signature: signature && build.signature(signature),
     exports,

@@ -29,7 +29,9 @@ export function readImports(symbols: ElfSymbol[], machine: number, build: FactBu
     if (s.bind === STB_WEAK) (weak ??= new Set()).add(s.name);
   }
   // Weak references are rare: only then is it worth asking which names also have a strong one.
-  if (weak) for (const s of symbols) if (s.shndx === SHN_UNDEF && s.bind !== STB_LOCAL && s.bind !== STB_WEAK) weak.delete(s.name);
+  if (weak)
+    for (const s of symbols)
+      if (s.shndx === SHN_UNDEF && s.bind !== STB_LOCAL && s.bind !== STB_WEAK) weak.delete(s.name);
   names.sort(); // by UTF-16 code unit, as everywhere else names are ordered
   let distinct = 0;
   for (let i = 0; i < names.length; i++) if (i === 0 || names[i] !== names[i - 1]) names[distinct++] = names[i]!;

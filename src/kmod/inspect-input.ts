@@ -6,7 +6,10 @@ import { FormatError } from "../core/errors.js";
 import { inspectDecompressed, type InspectOptions, type Inspection, type ParseSetup } from "./facts.js";
 import { type Outcome, type InputResult, errorOutcome } from "../core/outcome.js";
 
-export const toOutcome = (r: Inspection): Outcome => (r.outcome === "facts" ? { kind: "facts", facts: r.facts, bytes: r.bytes } : { kind: "skipped", reason: r.reason, bytes: r.bytes });
+export const toOutcome = (r: Inspection): Outcome =>
+  r.outcome === "facts"
+    ? { kind: "facts", facts: r.facts, bytes: r.bytes }
+    : { kind: "skipped", reason: r.reason, bytes: r.bytes };
 
 /**
  * Opens one input by content, all the way down: compression, then archives (tar, cpio including
@@ -29,7 +32,8 @@ export async function inspectInputWith(
   let spare = into;
   let members = 0;
   const open = async (bytes: Buffer, path: string, depth: number): Promise<void> => {
-    const report = (outcome: Outcome) => (path === "" ? (result.self = outcome) : result.members.push({ path, outcome }));
+    const report = (outcome: Outcome) =>
+      path === "" ? (result.self = outcome) : result.members.push({ path, outcome });
     let plain: Buffer;
     let compression: Compression | null;
     try {
@@ -49,13 +53,22 @@ export async function inspectInputWith(
         return void report(errorOutcome(e));
       }
     }
-    if (depth >= options.limits.maxContainerDepth) return void report({ kind: "error", message: `${kind} archive nested more than ${options.limits.maxContainerDepth} deep (--max-container-depth)` });
+    if (depth >= options.limits.maxContainerDepth)
+      return void report({
+        kind: "error",
+        message: `${kind} archive nested more than ${options.limits.maxContainerDepth} deep (--max-container-depth)`,
+      });
     const before = result.members.length + (result.self ? 1 : 0);
     try {
       const { members: list, rest } = archiveMembers(kind, plain);
       for (const m of list) {
         if (!m.regular) continue; // directories, links and devices hold no module
-        if (++members > options.limits.maxMembers) throw new FormatError(`${kind} archive`, m.offset, `more than ${options.limits.maxMembers} members (--max-members)`);
+        if (++members > options.limits.maxMembers)
+          throw new FormatError(
+            `${kind} archive`,
+            m.offset,
+            `more than ${options.limits.maxMembers} members (--max-members)`,
+          );
         const name = m.name.replace(/^(\.\/|\/)+/, "");
         await open(m.data, path === "" ? name : `${path}!/${name}`, depth + 1);
       }
@@ -64,7 +77,8 @@ export async function inspectInputWith(
       report(errorOutcome(e));
     }
     // An archive that holds no file at all is still a file the scan reached.
-    if (result.members.length + (result.self ? 1 : 0) === before) report({ kind: "skipped", reason: `${kind} archive holding no files`, bytes: plain.length });
+    if (result.members.length + (result.self ? 1 : 0) === before)
+      report({ kind: "skipped", reason: `${kind} archive holding no files`, bytes: plain.length });
   };
   await open(input, "", 0);
   return result;

@@ -27,7 +27,12 @@ export function parseModinfo(
   for (let at = 0; at < buf.length; ) {
     let nul = buf.indexOf(0, at);
     if (nul < 0) nul = buf.length; // an unterminated last string still counts, as kmod reads it
-    if (nul - at > maxStringBytes) throw new FormatError(".modinfo", at, `a string of ${nul - at} bytes exceeds the limit of ${maxStringBytes} (--max-string)`);
+    if (nul - at > maxStringBytes)
+      throw new FormatError(
+        ".modinfo",
+        at,
+        `a string of ${nul - at} bytes exceeds the limit of ${maxStringBytes} (--max-string)`,
+      );
     if (nul > at) {
       // Key and value are decoded on their own rather than sliced from one string: a slice keeps
       // the whole `key=value` string alive for as long as the facts are kept. ('=' is one byte

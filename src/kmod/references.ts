@@ -19,7 +19,11 @@ interface Fn {
  * assembler resolved without a relocation (a static function in the same section) are invisible
  * here: this is what the relocations say, not a disassembly.
  */
-export function functionReferences(elf: ElfFile, symbols: readonly ElfSymbol[], wanted: (sym: ElfSymbol) => boolean): Map<string, string[]> {
+export function functionReferences(
+  elf: ElfFile,
+  symbols: readonly ElfSymbol[],
+  wanted: (sym: ElfSymbol) => boolean,
+): Map<string, string[]> {
   const bySection = new Map<number, Fn[]>();
   for (const sym of symbols) {
     if (sym.type !== STT_FUNC || sym.shndx === SHN_UNDEF || sym.shndx >= elf.sections.length) continue;

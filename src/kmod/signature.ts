@@ -69,7 +69,10 @@ export function splitSignature(bytes: Buffer, memo?: SignerMemo): SplitResult {
   const { info, hash, signerLen, keyIdLen, sigLen, total } = trailer;
   const idType = ID_TYPES[trailer.idType] ?? (`unknown(${trailer.idType})` as const);
   if (total > info) {
-    return { elf: bytes, signature: { present: true, idType, damaged: `signature lengths (${total} bytes) exceed the file` } };
+    return {
+      elf: bytes,
+      signature: { present: true, idType, damaged: `signature lengths (${total} bytes) exceed the file` },
+    };
   }
   const sigStart = info - sigLen;
   const elf = bytes.subarray(0, info - total);
@@ -114,7 +117,12 @@ export class SignerMemo {
   /** The facts are shared with later calls: copy them, never change them (splitSignature copies). */
   read(p7: Buffer): Readonly<SignerFacts> {
     const last = this.#last;
-    if (last && p7.length === last.length && p7.compare(last.prefix, 0, last.prefix.length, 0, last.prefix.length) === 0) return last.facts;
+    if (
+      last &&
+      p7.length === last.length &&
+      p7.compare(last.prefix, 0, last.prefix.length, 0, last.prefix.length) === 0
+    )
+      return last.facts;
     const { facts, opaqueFrom } = readPkcs7Signer(p7);
     // Copied: p7 may be a view of a buffer the next file is read into.
     if (opaqueFrom !== null) this.#last = { prefix: Buffer.from(p7.subarray(0, opaqueFrom)), length: p7.length, facts };
@@ -132,7 +140,8 @@ function readPkcs7Signer(p7: Buffer): { facts: SignerFacts; opaqueFrom: number |
   const fail = (what: string): never => {
     throw new FormatError("PKCS#7 signature", undefined, what);
   };
-  const seq = (el: Der | undefined, what: string): Der[] => (el && (el.tag === 0x30 || el.tag === 0x31 || el.tag === 0xa0) ? derChildren(p7, el) : fail(`expected ${what}`));
+  const seq = (el: Der | undefined, what: string): Der[] =>
+    el && (el.tag === 0x30 || el.tag === 0x31 || el.tag === 0xa0) ? derChildren(p7, el) : fail(`expected ${what}`);
   const contentInfo = seq(readDer(p7, 0, p7.length), "ContentInfo");
   const signedData = seq(seq(contentInfo[1], "[0] content")[0], "SignedData");
   const signerInfos = signedData.find((el, i) => i > 0 && el.tag === 0x31 && i === signedData.length - 1);

@@ -15,7 +15,8 @@ export function readVersions(
   build: FactBuilder = PLAIN_FACTS,
 ): SymbolVersion[] {
   const where = "__versions";
-  if (section.size % ENTRY_SIZE !== 0) throw new FormatError(where, section.offset, `size ${section.size} is not a multiple of ${ENTRY_SIZE}`);
+  if (section.size % ENTRY_SIZE !== 0)
+    throw new FormatError(where, section.offset, `size ${section.size} is not a multiple of ${ENTRY_SIZE}`);
   view.range(section.offset, section.size, where);
   const crcSize = is64 ? 8 : 4;
   // Sized up front: it is kept with the facts (kmod/fact-builder.ts says why that matters).

@@ -22,11 +22,21 @@ export function readVmkExports(elf: ElfFile, symbols: readonly ElfSymbol[]): Exp
       if (r.offset % entry !== 0) continue; // only the name word of each entry
       const sym = symbols[r.symbol];
       const section = sym ? elf.sections[sym.shndx] : undefined;
-      if (!sym || !section) throw new FormatError(".vmksymbolexports", table.offset + r.offset, `relocation names symbol ${r.symbol}, which has no section`);
+      if (!sym || !section)
+        throw new FormatError(
+          ".vmksymbolexports",
+          table.offset + r.offset,
+          `relocation names symbol ${r.symbol}, which has no section`,
+        );
       const bytes = sectionBytes(elf, section);
       const at = sym.offset + r.addend;
       const nul = at >= 0 && at < bytes.length ? bytes.indexOf(0, at) : -1;
-      if (nul < 0) throw new FormatError(".vmksymbolexports", table.offset + r.offset, `export name at ${section.name}+${at} is not a terminated string`);
+      if (nul < 0)
+        throw new FormatError(
+          ".vmksymbolexports",
+          table.offset + r.offset,
+          `export name at ${section.name}+${at} is not a terminated string`,
+        );
       const name = bytes.toString("utf8", at, nul);
       out.set(name, { symbol: name, type: "EXPORT_SYMBOL", gplOnly: false, namespace: null, crc: null });
     }

@@ -1,7 +1,17 @@
 import { normalizeModuleName } from "../resolve/identity.js";
 import { RULES } from "../rules/meta.js";
-import { type RuleId } from "../core/findings.js";
-import { at, didYouMean, fail, nonEmptyString, object, onlyKeys, parseJsonText, stringArray, type Where } from "./validate.js";
+import type { RuleId } from "../core/findings.js";
+import {
+  at,
+  didYouMean,
+  fail,
+  nonEmptyString,
+  object,
+  onlyKeys,
+  parseJsonText,
+  stringArray,
+  type Where,
+} from "./validate.js";
 import { compareCodeUnits, sortedUnique } from "../core/order.js";
 
 /**
@@ -32,14 +42,24 @@ export interface Baseline {
 }
 
 function entryOrder(a: BaselineEntry, b: BaselineEntry): number {
-  return compareCodeUnits(a.module, b.module) || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")) || compareCodeUnits(a.justification, b.justification);
+  return (
+    compareCodeUnits(a.module, b.module) ||
+    compareCodeUnits(a.rule, b.rule) ||
+    compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")) ||
+    compareCodeUnits(a.justification, b.justification)
+  );
 }
 
 /** Sorted entries, sorted symbols, fixed key order: regenerating an unchanged baseline changes no byte. */
 export function normalizeBaseline(b: Baseline): Baseline {
   return {
     entries: b.entries
-      .map((e) => ({ module: normalizeModuleName(e.module), rule: e.rule, symbols: sortedUnique(e.symbols), justification: e.justification }))
+      .map((e) => ({
+        module: normalizeModuleName(e.module),
+        rule: e.rule,
+        symbols: sortedUnique(e.symbols),
+        justification: e.justification,
+      }))
       .sort(entryOrder),
   };
 }
@@ -58,8 +78,11 @@ function parseEntry(v: unknown, w: Where): BaselineEntry {
   if (!("rule" in o)) fail(w, `has no "rule": give the rule id of the accepted finding, e.g. "gpl-only-symbol-use"`);
   if (!("module" in o)) fail(w, `has no "module": give the module's name (name= or its file name without extensions)`);
   if (!("justification" in o)) {
-    fail(w, `has no "justification": say why this finding is accepted (e.g. "vendor blob, license agreed with ` +
-        `legal in TICKET-123"), or remove the entry`);
+    fail(
+      w,
+      `has no "justification": say why this finding is accepted (e.g. "vendor blob, license agreed with ` +
+        `legal in TICKET-123"), or remove the entry`,
+    );
   }
   if (typeof o.rule !== "string" || !(RULE_IDS as string[]).includes(o.rule)) {
     fail(at(w, "rule"), `is not a rule id${didYouMean(String(o.rule), RULE_IDS)}; known rules: ${RULE_IDS.join(", ")}`);
@@ -70,7 +93,11 @@ function parseEntry(v: unknown, w: Where): BaselineEntry {
     rule: o.rule as RuleId,
     // Omitted symbols mean a symbol-less finding, the natural way to write one by hand.
     symbols: "symbols" in o ? sortedUnique(stringArray(o.symbols, at(w, "symbols"), `["ktime_get"]`)) : [],
-    justification: nonEmptyString(o.justification, at(w, "justification"), "say why this finding is accepted, or remove the entry"),
+    justification: nonEmptyString(
+      o.justification,
+      at(w, "justification"),
+      "say why this finding is accepted, or remove the entry",
+    ),
   };
 }
 
@@ -78,14 +105,23 @@ function parseEntry(v: unknown, w: Where): BaselineEntry {
 export function parseBaseline(text: string, file: string): Baseline {
   const top: Where = { file, key: "" };
   const o = object(parseJsonText(text, file, "baseline"), top);
-  if ("modules" in o && "summary" in o) fail(top, `is a kmodaudit report, not a baseline: create one with "kmodaudit baseline write ${file} PATH… ` +
-        `--justification TEXT"`);
+  if ("modules" in o && "summary" in o)
+    fail(
+      top,
+      `is a kmodaudit report, not a baseline: create one with "kmodaudit baseline write ${file} PATH… ` +
+        `--justification TEXT"`,
+    );
   onlyKeys(o, top, ["schemaVersion", "kind", "entries"]);
-  if (o.kind !== BASELINE_KIND) fail(at(top, "kind"), `must be "${BASELINE_KIND}": this file is not a kmodaudit baseline`);
+  if (o.kind !== BASELINE_KIND)
+    fail(at(top, "kind"), `must be "${BASELINE_KIND}": this file is not a kmodaudit baseline`);
   if (o.schemaVersion !== BASELINE_SCHEMA_VERSION) {
-    fail(at(top, "schemaVersion"), `must be ${BASELINE_SCHEMA_VERSION} (this kmodaudit reads baseline schema ${BASELINE_SCHEMA_VERSION}), ` +
-        `not ${JSON.stringify(o.schemaVersion)}`);
+    fail(
+      at(top, "schemaVersion"),
+      `must be ${BASELINE_SCHEMA_VERSION} (this kmodaudit reads baseline schema ${BASELINE_SCHEMA_VERSION}), ` +
+        `not ${JSON.stringify(o.schemaVersion)}`,
+    );
   }
-  if (!Array.isArray(o.entries)) fail(at(top, "entries"), `must be an array of entries ({"module", "rule", "symbols", "justification"})`);
+  if (!Array.isArray(o.entries))
+    fail(at(top, "entries"), `must be an array of entries ({"module", "rule", "symbols", "justification"})`);
   return { entries: o.entries.map((e, i) => parseEntry(e, at(at(top, "entries"), i))) };
 }

@@ -75,21 +75,29 @@ export function recordBaseline(result: ScanResult, options: RecordOptions = {}):
   for (const [k, f] of found) {
     const fresh = [...f.symbols].filter((s) => !covered.has(`${k}\0${s}`));
     if (fresh.length > 0) added.push({ module: f.module, rule: f.rule, symbols: fresh, justification: "" });
-    if (f.bare && !covered.has(`${k}\0`)) added.push({ module: f.module, rule: f.rule, symbols: [], justification: "" });
+    if (f.bare && !covered.has(`${k}\0`))
+      added.push({ module: f.module, rule: f.rule, symbols: [], justification: "" });
   }
   const justification = options.justification?.trim() ?? "";
   if (added.length > 0 && justification === "") {
-    const list = normalizeBaseline({ entries: added }).entries.slice(0, 5).map((e) => `${e.rule} on ${e.module}${e.symbols.length ? ` (${e.symbols.join(", ")})` : ""}`);
+    const list = normalizeBaseline({ entries: added })
+      .entries.slice(0, 5)
+      .map((e) => `${e.rule} on ${e.module}${e.symbols.length ? ` (${e.symbols.join(", ")})` : ""}`);
     throw new PolicyError(
       options.file ?? "",
       "",
       `no baseline written: ${added.length} finding${added.length === 1 ? " is" : "s are"} new and no ` +
         `justification was given (${list.join("; ")}${added.length > 5 ? "; …" : ""}). ` +
         `Pass --justification TEXT saying why they are accepted; it is recorded with each new entry, and you ` +
-          `can then edit each entry's "justification" by hand.`,
+        `can then edit each entry's "justification" by hand.`,
     );
   }
   for (const a of added) a.justification = justification;
   const baseline = normalizeBaseline({ entries: [...entries, ...added] });
-  return { baseline, added: normalizeBaseline({ entries: added }).entries, kept, dropped: normalizeBaseline({ entries: dropped }).entries };
+  return {
+    baseline,
+    added: normalizeBaseline({ entries: added }).entries,
+    kept,
+    dropped: normalizeBaseline({ entries: dropped }).entries,
+  };
 }

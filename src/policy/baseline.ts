@@ -3,7 +3,7 @@ import type { Finding } from "../core/findings.js";
 import { normalizeModuleName } from "../resolve/identity.js";
 import type { RuleId } from "../core/findings.js";
 import type { Baseline } from "./baseline-file.js";
-import { type StaleBaselineEntry } from "../core/results.js";
+import type { StaleBaselineEntry } from "../core/results.js";
 import { compareCodeUnits } from "../core/order.js";
 
 /** The triples of a baseline, by (rule, module); `bare` holds the symbol-less acceptances. */
@@ -37,7 +37,8 @@ function narrowed(f: Finding, fresh: string[], accepted: string[]): Finding {
   const usable = chains && chains.length > 0 ? chains : undefined;
   return {
     ...f,
-    message: `${f.message} — not in the baseline: ${fresh.join(", ")} (${accepted.length} other ` +
+    message:
+      `${f.message} — not in the baseline: ${fresh.join(", ")} (${accepted.length} other ` +
       `symbol${accepted.length === 1 ? " is" : "s are"} baselined)`,
     symbols: fresh,
     suppressedSymbols: accepted,
@@ -86,8 +87,14 @@ export function applyBaseline(result: ScanResult, baseline: Baseline, file: stri
   for (const e of baseline.entries) {
     const k = baselineKey(e.rule, e.module);
     const gone = e.symbols.filter((s) => !matched.has(`${k}\0${s}`));
-    if (e.symbols.length === 0 ? !matched.has(`${k}\0`) : gone.length > 0) stale.push({ module: e.module, rule: e.rule, symbols: gone, justification: e.justification });
+    if (e.symbols.length === 0 ? !matched.has(`${k}\0`) : gone.length > 0)
+      stale.push({ module: e.module, rule: e.rule, symbols: gone, justification: e.justification });
   }
-  stale.sort((a, b) => compareCodeUnits(a.module, b.module) || compareCodeUnits(a.rule, b.rule) || compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")));
+  stale.sort(
+    (a, b) =>
+      compareCodeUnits(a.module, b.module) ||
+      compareCodeUnits(a.rule, b.rule) ||
+      compareCodeUnits(a.symbols.join("\n"), b.symbols.join("\n")),
+  );
   return { ...result, modules, baseline: { file, suppressed, narrowed: narrowedCount, stale } };
 }

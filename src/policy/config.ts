@@ -1,10 +1,21 @@
 import { dirname, isAbsolute, join } from "node:path";
 import { RULES } from "../rules/meta.js";
-import { type RuleId, type Severity } from "../core/findings.js";
+import type { RuleId, Severity } from "../core/findings.js";
 import type { BlobLicenses } from "../audit/blob-licenses.js";
 import { isSha256Key } from "../audit/blob-licenses.js";
 import type { RuleSetting, SeverityOverrides } from "./severity.js";
-import { at, didYouMean, fail, nonEmptyString, object, oneOf, onlyKeys, parseJsonText, stringArray, type Where } from "./validate.js";
+import {
+  at,
+  didYouMean,
+  fail,
+  nonEmptyString,
+  object,
+  oneOf,
+  onlyKeys,
+  parseJsonText,
+  stringArray,
+  type Where,
+} from "./validate.js";
 
 /** Looked for in the current directory when no --config is given. */
 export const CONFIG_FILE_NAME = "kmodaudit.config.json";
@@ -34,15 +45,21 @@ const FAIL_ON = ["error", "warning", "info", "none"] as const;
 function tables(v: unknown, w: Where, resolve: (p: string) => string): KmodauditConfig["tables"] {
   const o = object(v, w);
   onlyKeys(o, w, TABLE_KEYS);
-  const list = (k: (typeof TABLE_KEYS)[number], example: string) => (k in o ? stringArray(o[k], at(w, k), example).map(resolve) : []);
-  return { symvers: list("symvers", `["build/Module.symvers"]`), vmlinux: list("vmlinux", `["build/vmlinux"]`), systemMap: list("systemMap", `["build/System.map"]`) };
+  const list = (k: (typeof TABLE_KEYS)[number], example: string) =>
+    k in o ? stringArray(o[k], at(w, k), example).map(resolve) : [];
+  return {
+    symvers: list("symvers", `["build/Module.symvers"]`),
+    vmlinux: list("vmlinux", `["build/vmlinux"]`),
+    systemMap: list("systemMap", `["build/System.map"]`),
+  };
 }
 
 function rules(v: unknown, w: Where): SeverityOverrides {
   const o = object(v, w);
   const out: SeverityOverrides = {};
   for (const [id, setting] of Object.entries(o)) {
-    if (!(RULE_IDS as string[]).includes(id)) fail(at(w, id), `is not a rule id${didYouMean(id, RULE_IDS)}; known rules: ${RULE_IDS.join(", ")}`);
+    if (!(RULE_IDS as string[]).includes(id))
+      fail(at(w, id), `is not a rule id${didYouMean(id, RULE_IDS)}; known rules: ${RULE_IDS.join(", ")}`);
     out[id as RuleId] = oneOf(setting, at(w, id), SETTINGS);
   }
   return out;
@@ -71,7 +88,13 @@ export function parseConfig(text: string, file: string): KmodauditConfig {
     file,
     tables: "tables" in o ? tables(o.tables, at(top, "tables"), resolve) : { symvers: [], vmlinux: [], systemMap: [] },
     ...("failOn" in o ? { failOn: oneOf(o.failOn, at(top, "failOn"), FAIL_ON) } : {}),
-    ...("baseline" in o ? { baseline: resolve(nonEmptyString(o.baseline, at(top, "baseline"), "give the baseline file's path, or remove the key")) } : {}),
+    ...("baseline" in o
+      ? {
+          baseline: resolve(
+            nonEmptyString(o.baseline, at(top, "baseline"), "give the baseline file's path, or remove the key"),
+          ),
+        }
+      : {}),
     rules: "rules" in o ? rules(o.rules, at(top, "rules")) : {},
     blobLicenses: "blobLicenses" in o ? blobLicenses(o.blobLicenses, at(top, "blobLicenses")) : {},
   };

@@ -19,8 +19,16 @@ export function applyPolicy(result: ScanResult, policy: Policy): ScanResult {
 }
 
 export { applyBaseline, baselineModuleName } from "./baseline.js";
-export { type BaselineReport, type StaleBaselineEntry } from "../core/results.js";
-export { BASELINE_KIND, BASELINE_SCHEMA_VERSION, normalizeBaseline, parseBaseline, serializeBaseline, type Baseline, type BaselineEntry } from "./baseline-file.js";
+export type { BaselineReport, StaleBaselineEntry } from "../core/results.js";
+export {
+  BASELINE_KIND,
+  BASELINE_SCHEMA_VERSION,
+  normalizeBaseline,
+  parseBaseline,
+  serializeBaseline,
+  type Baseline,
+  type BaselineEntry,
+} from "./baseline-file.js";
 export { recordBaseline, type RecordOptions, type RecordOutcome } from "./baseline-record.js";
 export { declaredBlobLicense, needsSha256, type BlobLicenses } from "../audit/blob-licenses.js";
 export { CONFIG_FILE_NAME, parseConfig, type KmodauditConfig } from "./config.js";

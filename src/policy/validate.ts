@@ -7,7 +7,10 @@ export interface Where {
   key: string;
 }
 
-export const at = (w: Where, key: string | number): Where => ({ file: w.file, key: typeof key === "number" ? `${w.key}[${key}]` : w.key ? `${w.key}.${key}` : key });
+export const at = (w: Where, key: string | number): Where => ({
+  file: w.file,
+  key: typeof key === "number" ? `${w.key}[${key}]` : w.key ? `${w.key}.${key}` : key,
+});
 
 export function fail(w: Where, message: string): never {
   throw new PolicyError(w.file, w.key, message);
@@ -21,7 +24,14 @@ export function parseJsonText(text: string, file: string, what: string): unknown
   }
 }
 
-const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `${typeof v} ${JSON.stringify(v)}`);
+const typeName = (v: unknown) =>
+  v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "an array"
+      : typeof v === "object"
+        ? "an object"
+        : `${typeof v} ${JSON.stringify(v)}`;
 
 export function object(v: unknown, w: Where): Record<string, unknown> {
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail(w, `must be a JSON object, not ${typeName(v)}`);
@@ -46,8 +56,11 @@ export function stringArray(v: unknown, w: Where, example: string): string[] {
 
 export function oneOf<T extends string>(v: unknown, w: Where, allowed: readonly T[]): T {
   if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
-    fail(w, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, not ` +
-        `${typeName(v)}${didYouMean(String(v), allowed)}`);
+    fail(
+      w,
+      `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, not ` +
+        `${typeName(v)}${didYouMean(String(v), allowed)}`,
+    );
   }
   return v as T;
 }
@@ -55,7 +68,8 @@ export function oneOf<T extends string>(v: unknown, w: Where, allowed: readonly 
 /** Rejects keys the format does not define: a typo would otherwise be silently ignored. */
 export function onlyKeys(o: Record<string, unknown>, w: Where, allowed: readonly string[]): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) fail(at(w, k), `is not a known key${didYouMean(k, allowed)}; allowed here: ${allowed.join(", ")}`);
+    if (!allowed.includes(k))
+      fail(at(w, k), `is not a known key${didYouMean(k, allowed)}; allowed here: ${allowed.join(", ")}`);
   }
 }
 
@@ -74,7 +88,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    for (let j = 1; j <= b.length; j++)
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
     prev = row;
   }
   return prev[b.length]!;

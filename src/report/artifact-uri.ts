@@ -17,7 +17,11 @@ function segment(name: string, inContainer: boolean): string {
   return encodeURIComponent(wellFormed(name));
 }
 
-const encodePath = (path: string, inContainer: boolean) => path.split("/").map((s) => segment(s, inContainer)).join("/");
+const encodePath = (path: string, inContainer: boolean) =>
+  path
+    .split("/")
+    .map((s) => segment(s, inContainer))
+    .join("/");
 
 /**
  * A report path (`dir/a.deb!/data.tar.xz!/x.ko`) as a SARIF artifact location. The file part is

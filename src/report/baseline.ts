@@ -15,8 +15,10 @@ export function renderBaselineSection(b: BaselineReport, paint: (s: string) => s
   ];
   for (const e of b.stale) {
     const what = e.symbols.length ? `${e.symbols.map(esc).join(", ")} no longer found` : "finding no longer present";
-    lines.push(`${paint("warning")} stale baseline entry ${esc(e.rule)} on ${esc(e.module)}: ${what}; remove it from ` +
-        `${esc(b.file)} (or rerun kmodaudit baseline write)`);
+    lines.push(
+      `${paint("warning")} stale baseline entry ${esc(e.rule)} on ${esc(e.module)}: ${what}; remove it from ` +
+        `${esc(b.file)} (or rerun kmodaudit baseline write)`,
+    );
   }
   return lines.join("\n");
 }

@@ -23,7 +23,9 @@ export interface TableWidthOption {
 
 /** The width a table is drawn at, from the caller's (any number, or none). */
 export function tableWidth(width: number | undefined): number {
-  return width === undefined || !Number.isFinite(width) ? TABLE_WIDTH.default : Math.max(TABLE_WIDTH.min, Math.floor(width));
+  return width === undefined || !Number.isFinite(width)
+    ? TABLE_WIDTH.default
+    : Math.max(TABLE_WIDTH.min, Math.floor(width));
 }
 
 /**
@@ -108,7 +110,9 @@ export function shareWidths(columns: readonly Column[], needs: readonly number[]
   const exact = at(low);
   const give = exact.map(Math.floor);
   // What rounding down left: a column each to those that want more, the largest fractions first.
-  const order = columns.map((_, i) => i).sort((a, b) => exact[b]! - give[b]! - (exact[a]! - give[a]!) || columns[b]!.weight - columns[a]!.weight);
+  const order = columns
+    .map((_, i) => i)
+    .sort((a, b) => exact[b]! - give[b]! - (exact[a]! - give[a]!) || columns[b]!.weight - columns[a]!.weight);
   for (let left = inner - sum(give); left > 0; ) {
     const open = order.filter((i) => give[i]! < want[i]!);
     if (open.length === 0) break;
@@ -122,7 +126,9 @@ export function shareWidths(columns: readonly Column[], needs: readonly number[]
 export function renderBoxTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], width?: number): string {
   // Each column: a border, a space, its text, a space; and one border closing the line.
   const inner = tableWidth(width) - 3 * columns.length - 1;
-  const needs = columns.map((c, i) => rows.reduce((n, row) => Math.max(n, naturalWidth(row[i] ?? "")), displayWidth(c.head)));
+  const needs = columns.map((c, i) =>
+    rows.reduce((n, row) => Math.max(n, naturalWidth(row[i] ?? "")), displayWidth(c.head)),
+  );
   const widths = shareWidths(columns, needs, inner);
   const fit = (cells: readonly Cell[]) => widths.map((w, i) => fitCell(cells[i] ?? "", w));
   return drawTable(widths, [fit(columns.map((c) => c.head)), ...rows.map(fit)]);

@@ -15,9 +15,21 @@ import Table from "cli-table3";
 
 /** The box characters, by cli-table3's names (its defaults). */
 const BOX = {
-  top: "─", "top-mid": "┬", "top-left": "┌", "top-right": "┐",
-  bottom: "─", "bottom-mid": "┴", "bottom-left": "└", "bottom-right": "┘",
-  left: "│", "left-mid": "├", mid: "─", "mid-mid": "┼", right: "│", "right-mid": "┤", middle: "│",
+  top: "─",
+  "top-mid": "┬",
+  "top-left": "┌",
+  "top-right": "┐",
+  bottom: "─",
+  "bottom-mid": "┴",
+  "bottom-left": "└",
+  "bottom-right": "┘",
+  left: "│",
+  "left-mid": "├",
+  mid: "─",
+  "mid-mid": "┼",
+  right: "│",
+  "right-mid": "┤",
+  middle: "│",
 } as const;
 
 /**
@@ -26,9 +38,18 @@ const BOX = {
  */
 const LINES_ONLY = {
   ...BOX,
-  top: "", "top-mid": "", "top-left": "", "top-right": "",
-  bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "",
-  "left-mid": "", mid: "", "mid-mid": "", "right-mid": "",
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  "right-mid": "",
 };
 
 const OPTIONS = {
@@ -55,7 +76,8 @@ export type DrawnRow = readonly (readonly string[])[];
 export function drawTable(widths: readonly number[], rows: readonly DrawnRow[]): string {
   // cli-table3 counts the padding in a column's width.
   const colWidths = widths.map((w) => w + 2);
-  const rule = (line: "top" | "mid" | "bottom", left: string, join: string, right: string) => left + widths.map((w) => BOX[line].repeat(w + 2)).join(join) + right;
+  const rule = (line: "top" | "mid" | "bottom", left: string, join: string, right: string) =>
+    left + widths.map((w) => BOX[line].repeat(w + 2)).join(join) + right;
   const between = rule("mid", BOX["left-mid"], BOX["mid-mid"], BOX["right-mid"]);
   const out = [rule("top", BOX["top-left"], BOX["top-mid"], BOX["top-right"])];
   rows.forEach((row, r) => {

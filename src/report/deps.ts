@@ -6,7 +6,8 @@ import { moreSymbols } from "./left-out.js";
 import { plural } from "../core/plural.js";
 
 const gplCount = (e: DependencyEdge) => e.symbols.filter((s) => s.gplOnly).length;
-const edgeLabel = (e: DependencyEdge) => `${plural(e.symbols.length, "symbol")}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
+const edgeLabel = (e: DependencyEdge) =>
+  `${plural(e.symbols.length, "symbol")}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
 
 export function depsJson(view: DepsView) {
   return {
@@ -14,7 +15,14 @@ export function depsJson(view: DepsView) {
     module: { name: view.root.name, path: view.root.path, license: view.root.license },
     direction: view.direction,
     nodes: view.nodes,
-    edges: view.edges.map((e) => ({ from: e.from, to: e.to, toName: e.toName, inScan: e.inScan, symbols: e.symbols, gplOnly: gplCount(e) > 0 })),
+    edges: view.edges.map((e) => ({
+      from: e.from,
+      to: e.to,
+      toName: e.toName,
+      inScan: e.inScan,
+      symbols: e.symbols,
+      gplOnly: gplCount(e) > 0,
+    })),
   };
 }
 
@@ -32,7 +40,12 @@ export function renderDepsTable(view: DepsView, options: DepsTableOptions = {}):
   const rows = view.edges.map((e): Cell[] => {
     const gpl = e.symbols.filter((s) => s.gplOnly).map((s) => s.symbol);
     const to = esc(e.toName) + (e.inScan || e.to === "vmlinux" ? "" : " (not scanned)");
-    return [esc(nameOf.get(e.from) ?? e.from), to, String(e.symbols.length), gpl.length ? [{ fit: "wrap", text: esc(gpl.join(", ")), leftOut: moreSymbols(gpl) }] : "—"];
+    return [
+      esc(nameOf.get(e.from) ?? e.from),
+      to,
+      String(e.symbols.length),
+      gpl.length ? [{ fit: "wrap", text: esc(gpl.join(", ")), leftOut: moreSymbols(gpl) }] : "—",
+    ];
   });
   const what = view.direction === "dependencies" ? "depends on" : "is needed by";
   const others = view.nodes.slice(1).map((n) => `${esc(n.name)}${n.depth > 1 ? ` (via ${n.depth - 1})` : ""}`);
@@ -69,7 +82,8 @@ export function renderDepsMermaid(view: DepsView): string {
   };
   const label = (s: string) => s.replace(/"/g, "#quot;");
   const lines = ["flowchart LR"];
-  for (const n of view.nodes) lines.push(`  ${id(n.key)}["${label(n.license ? `${n.name}<br/>${n.license}` : n.name)}"]`);
+  for (const n of view.nodes)
+    lines.push(`  ${id(n.key)}["${label(n.license ? `${n.name}<br/>${n.license}` : n.name)}"]`);
   if (view.edges.some((e) => e.to === "vmlinux")) lines.push(`  ${id("vmlinux")}(["vmlinux"])`);
   const red: number[] = [];
   view.edges.forEach((e, i) => {

@@ -3,7 +3,6 @@ import type { AuditedModule } from "../core/results.js";
 import { chainsOf, type Finding } from "../core/findings.js";
 import { sortedUnique } from "../core/order.js";
 
-
 /**
  * The other modules a finding is about. A chain starts with the two modules involved (the user
  * and the proprietary provider, or the non-GPL importer and the shim), then names symbols.

@@ -71,7 +71,7 @@ a:hover .node rect, .node.hl rect { stroke-width: 3; }
  * Plain ES2020 for the browser: sorting the module table by a header, filtering it by rule,
  * severity and text, and highlighting a box's edges in the picture while the pointer is on it.
  */
-export const SCRIPT = String.raw`
+export const SCRIPT = `
 "use strict";
 (function () {
   var table = document.getElementById("modules");

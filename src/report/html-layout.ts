@@ -92,7 +92,8 @@ function backEdges(n: number, out: number[][]): Set<string> {
 function rank(n: number, out: number[][], inDegree: number[]): number[] {
   const height = new Array<number>(n).fill(0);
   // Reverse topological order: every successor's height is final before its predecessors look at it.
-  for (const v of topologicalOrder(n, out).reverse()) for (const w of out[v]!) height[v] = Math.max(height[v]!, height[w]! + 1);
+  for (const v of topologicalOrder(n, out).reverse())
+    for (const w of out[v]!) height[v] = Math.max(height[v]!, height[w]! + 1);
   const max = Math.max(0, ...height);
   return height.map((h, v) => (out[v]!.length === 0 && inDegree[v] === 0 ? 0 : max - h));
 }
@@ -211,7 +212,11 @@ function placeVertically(layers: number[][], vs: Vertex[], gap: number): void {
   }
 }
 
-export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], spacing: LayoutSpacing = DEFAULT_SPACING): Layout {
+export function layeredLayout(
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
+  spacing: LayoutSpacing = DEFAULT_SPACING,
+): Layout {
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const n = nodes.length;
   const out: number[][] = nodes.map(() => []);
@@ -230,7 +235,15 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   for (const ws of dag) for (const w of ws) inDegree[w]!++;
   const layerOf = rank(n, dag, inDegree);
 
-  const vs: Vertex[] = nodes.map((node, i) => ({ width: node.width, height: node.height, layer: layerOf[i]!, order: 0, y: 0, up: [], down: [] }));
+  const vs: Vertex[] = nodes.map((node, i) => ({
+    width: node.width,
+    height: node.height,
+    layer: layerOf[i]!,
+    order: 0,
+    y: 0,
+    up: [],
+    down: [],
+  }));
   // Each DAG edge becomes a path of vertices, one per layer it crosses.
   const routes = new Map<string, number[]>();
   for (let s = 0; s < n; s++) {
@@ -292,7 +305,12 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   spreadPorts(routed, pairs, nodes, positions);
   const width = x - spacing.layerGap + spacing.margin;
   const height = vs.reduce((m, v, i) => Math.max(m, py(i) + v.height), 0) + spacing.margin;
-  return { nodes: positions, edges: routed, width: Math.max(width, 2 * spacing.margin), height: Math.max(height, 2 * spacing.margin) };
+  return {
+    nodes: positions,
+    edges: routed,
+    width: Math.max(width, 2 * spacing.margin),
+    height: Math.max(height, 2 * spacing.margin),
+  };
 }
 
 /**
@@ -300,14 +318,20 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
  * them over the middle of that side in the order of where they go, so they neither cross at the
  * box nor hide each other's labels.
  */
-function spreadPorts(routed: Point[][], pairs: readonly (readonly [number | undefined, number | undefined])[], nodes: readonly LayoutNode[], positions: Map<string, Point>): void {
+function spreadPorts(
+  routed: Point[][],
+  pairs: readonly (readonly [number | undefined, number | undefined])[],
+  nodes: readonly LayoutNode[],
+  positions: Map<string, Point>,
+): void {
   const ends = new Map<string, { point: Point; toward: number }[]>();
   routed.forEach((points, i) => {
     const [a, b] = pairs[i]!;
     if (points.length < 2 || a === undefined || b === undefined) return;
     const first = points[0]!;
     const last = points[points.length - 1]!;
-    const add = (key: string, point: Point, toward: number) => ends.set(key, [...(ends.get(key) ?? []), { point, toward }]);
+    const add = (key: string, point: Point, toward: number) =>
+      ends.set(key, [...(ends.get(key) ?? []), { point, toward }]);
     // The side is told by which end of the box the point lies on: a reversed edge leaves from the left.
     add(`${a}:${first.x}`, first, points[1]!.y);
     add(`${b}:${last.x}`, last, points[points.length - 2]!.y);

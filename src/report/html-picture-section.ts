@@ -40,11 +40,15 @@ function note(p: Picture): string {
     `${plural(p.withFindings, "module")} with findings, most serious first, with the providers of their ` +
     "GPL-only imports, the shims they go through and the modules those chains start from.";
   const left: string[] = [];
-  if (p.withFindings > p.drawnWithFindings) left.push(`${plural(p.withFindings - p.drawnWithFindings, "module")} with findings (they are in the table below)`);
-  if (p.omittedPlainEdges) left.push(`${plural(p.omittedPlainEdges, "plain dependency edge")} to modules without findings`);
-  if (p.plainKernelImporters) left.push(`the plain (not GPL-only) imports from vmlinux of ${plural(p.plainKernelImporters, "drawn module")}`);
+  if (p.withFindings > p.drawnWithFindings)
+    left.push(`${plural(p.withFindings - p.drawnWithFindings, "module")} with findings (they are in the table below)`);
+  if (p.omittedPlainEdges)
+    left.push(`${plural(p.omittedPlainEdges, "plain dependency edge")} to modules without findings`);
+  if (p.plainKernelImporters)
+    left.push(`the plain (not GPL-only) imports from vmlinux of ${plural(p.plainKernelImporters, "drawn module")}`);
   left.push("modules without findings that are in no chain");
-  const how = "Point at a box to highlight its edges; click it to go to its row in the table; point at an edge for its symbols.";
+  const how =
+    "Point at a box to highlight its edges; click it to go to its row in the table; point at an edge for its symbols.";
   return `<p class="note" id="picture-note">${drawn} Left out: ${left.join("; ")}. ${how}</p>`;
 }
 

@@ -84,7 +84,6 @@ const GRAPH_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
 
 const EDGE_RANK: Record<PictureEdgeKind, number> = { plain: 0, proprietary: 1, shim: 2, "gpl-only": 3 };
 
-
 /**
  * Drawn as not GPL-compatible: what the rules call non-GPL, and a blob of unknown license too, which
  * the rules do not (it gets blob-uses-gpl-only, a warning): its box has the non-GPL border and its
@@ -96,7 +95,12 @@ const nonGpl = (m: AuditedModule) => licenseStanding(m) !== "gpl";
 function priority(a: AuditedModule, b: AuditedModule): number {
   const graphy = (m: AuditedModule) => (m.findings.some((f) => GRAPH_RULES.has(f.rule)) ? 1 : 0);
   const sev = (m: AuditedModule) => SEVERITY_RANK[worstSeverity(m.findings) ?? "info"];
-  return graphy(b) - graphy(a) || sev(b) - sev(a) || b.findings.length - a.findings.length || compareCodeUnits(a.path, b.path);
+  return (
+    graphy(b) - graphy(a) ||
+    sev(b) - sev(a) ||
+    b.findings.length - a.findings.length ||
+    compareCodeUnits(a.path, b.path)
+  );
 }
 
 /** One module's imports grouped by provider, as the edges they would draw. */
@@ -116,7 +120,14 @@ function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule
     const symbols = [...g.symbols].sort(compareCodeUnits);
     const provider = byPath.get(to);
     if (g.gplOnly.length) {
-      edges.push({ from: m.path, to, kind: "gpl-only", symbols, marked: [...g.gplOnly].sort(compareCodeUnits), violation: nonGpl(m) });
+      edges.push({
+        from: m.path,
+        to,
+        kind: "gpl-only",
+        symbols,
+        marked: [...g.gplOnly].sort(compareCodeUnits),
+        violation: nonGpl(m),
+      });
     } else if (provider && inheritsTaintFrom(m, provider)) {
       edges.push({ from: m.path, to, kind: "proprietary", symbols, marked: symbols, violation: false });
     } else if (to !== KERNEL) {
@@ -140,7 +151,14 @@ class PictureBuilder {
     const m = this.byPath.get(key);
     if (m) {
       const license = loaderLicense(m);
-      this.nodes.set(key, { key, name: m.name, kind: m.kind, license, nonGpl: nonGpl(m), severity: worstSeverity(m.findings) });
+      this.nodes.set(key, {
+        key,
+        name: m.name,
+        kind: m.kind,
+        license,
+        nonGpl: nonGpl(m),
+        severity: worstSeverity(m.findings),
+      });
     } else if (key === KERNEL) {
       this.nodes.set(key, { key, name: KERNEL, kind: "kernel", license: null, nonGpl: false, severity: null });
     } else {
@@ -173,7 +191,12 @@ class PictureBuilder {
  * The shim chains of a gpl-shim-reexport finding on S: P → S carrying the exports, S → provider of the
  * GPL-only symbol.
  */
-function addShimChains(b: PictureBuilder, shim: AuditedModule, result: ScanResult, byPath: ReadonlyMap<string, AuditedModule>): void {
+function addShimChains(
+  b: PictureBuilder,
+  shim: AuditedModule,
+  result: ScanResult,
+  byPath: ReadonlyMap<string, AuditedModule>,
+): void {
   for (const f of shim.findings) {
     if (f.rule !== "gpl-shim-reexport") continue;
     for (const [user, , exported, gplSymbol] of chainsOf(f)) {
@@ -181,7 +204,9 @@ function addShimChains(b: PictureBuilder, shim: AuditedModule, result: ScanResul
       for (const importer of result.graph.importersOf(shim.path, exported)) {
         const p = byPath.get(importer);
         if (!p || p.name !== user) continue;
-        const symbols = (result.graph.dependencies(importer).find((e) => e.to === shim.path)?.symbols ?? []).map((s) => s.symbol).sort(compareCodeUnits);
+        const symbols = (result.graph.dependencies(importer).find((e) => e.to === shim.path)?.symbols ?? [])
+          .map((s) => s.symbol)
+          .sort(compareCodeUnits);
         b.addEdge({ from: importer, to: shim.path, kind: "shim", symbols, marked: [exported], violation: false });
       }
       const imp = shim.imports.find((i) => i.symbol === gplSymbol && i.provider);
@@ -199,7 +224,14 @@ function addVmkBindings(b: PictureBuilder, m: AuditedModule, result: ScanResult)
     if (f.rule !== "vmk-binds-gpl-module") continue;
     for (const e of result.graph.dependencies(m.path)) {
       if (e.toName !== f.chain[1]) continue;
-      b.addEdge({ from: m.path, to: e.to, kind: "gpl-only", symbols: e.symbols.map((s) => s.symbol).sort(compareCodeUnits), marked: f.symbols, violation: true });
+      b.addEdge({
+        from: m.path,
+        to: e.to,
+        kind: "gpl-only",
+        symbols: e.symbols.map((s) => s.symbol).sort(compareCodeUnits),
+        marked: f.symbols,
+        violation: true,
+      });
     }
   }
 }
@@ -232,7 +264,7 @@ export function buildPicture(result: ScanResult, limits: PictureLimits = DEFAULT
   const drawnWithFindings = withFindings.filter((m) => b.nodes.has(m.path)).length;
   const plainKernelImporters = [...b.nodes.values()].filter((n) => {
     const m = byPath.get(n.key);
-    return m && m.imports.some((i) => i.provider?.kernel && !i.provider.gplOnly);
+    return m?.imports.some((i) => i.provider?.kernel && !i.provider.gplOnly);
   }).length;
   return {
     nodes: [...b.nodes.values()],

@@ -1,7 +1,7 @@
 import type { ScanResult } from "../core/results.js";
 import type { BaselineReport } from "../core/results.js";
 import { RULES } from "../rules/meta.js";
-import { type RuleId, type Severity } from "../core/findings.js";
+import type { RuleId, Severity } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { effectiveSeverity } from "../policy/severity.js";
 import { summaryOf } from "./json.js";
@@ -25,7 +25,9 @@ function severityOf(result: ScanResult, rule: RuleId): Severity {
 /** What could not be judged, first in the summary: the audit is incomplete however clean the rest reads. */
 function notJudgedNote(result: ScanResult): string[] {
   if (result.notJudged.length === 0) return [];
-  const items = result.notJudged.map((n) => `<li>${n.path === undefined ? "" : `<code>${h(n.path)}</code>: `}${h(n.message)}</li>`);
+  const items = result.notJudged.map(
+    (n) => `<li>${n.path === undefined ? "" : `<code>${h(n.path)}</code>: `}${h(n.message)}</li>`,
+  );
   const note = '<p class="warn-note">The audit is incomplete: it could not judge the following.</p>';
   return [`${note}<ul id="not-judged">${items.join("")}</ul>`];
 }
@@ -95,7 +97,9 @@ export function skippedSection(result: ScanResult): string {
   const listed = result.skipped.filter((s) => !s.member);
   const members = result.skipped.length - listed.length;
   const items = listed.map((s) => `<li><code>${h(s.path)}</code>: ${h(s.reason)}</li>`).join("");
-  const memberNote = members ? ` ${plural(members, "archive member")} that are not modules are counted but not listed.` : "";
+  const memberNote = members
+    ? ` ${plural(members, "archive member")} that are not modules are counted but not listed.`
+    : "";
   const summary = `${plural(result.skipped.length, "file")} skipped: not modules.${memberNote}`;
   return `<details id="skipped"><summary>${summary}</summary><ul>${items}</ul></details>`;
 }
@@ -109,7 +113,9 @@ export function baselineSection(b: BaselineReport): string {
     "</p>";
   if (!b.stale.length) return head;
   const items = b.stale.map((e) => {
-    const what = e.symbols.length ? `${e.symbols.map((s) => `<code>${h(s)}</code>`).join(", ")} no longer found` : "finding no longer present";
+    const what = e.symbols.length
+      ? `${e.symbols.map((s) => `<code>${h(s)}</code>`).join(", ")} no longer found`
+      : "finding no longer present";
     const entry = `<code>${h(e.rule)}</code> on <code>${h(e.module)}</code>`;
     return `<li><span class="badge warning">stale</span> ${entry}: ${what} (justification: ${h(e.justification)})</li>`;
   });

@@ -87,7 +87,10 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
   const sizes = new Map(
     picture.nodes.map((n) => {
       const d = degree.get(n.key)!;
-      return [n.key, { width: boxWidth(n), height: Math.max(BOX_HEIGHT, 7 * d.in, 16 * d.labelled + 7 * (d.out - d.labelled) + 12) }];
+      return [
+        n.key,
+        { width: boxWidth(n), height: Math.max(BOX_HEIGHT, 7 * d.in, 16 * d.labelled + 7 * (d.out - d.labelled) + 12) },
+      ];
     }),
   );
   const layout = layeredLayout(
@@ -114,7 +117,9 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
   out.push("</defs>");
 
   // Edges first, so boxes are drawn over their ends; plain ones first, so marked ones stay on top.
-  const order = picture.edges.map((e, i) => i).sort((a, b) => Number(picture.edges[a]!.kind !== "plain") - Number(picture.edges[b]!.kind !== "plain") || a - b);
+  const order = picture.edges
+    .map((_e, i) => i)
+    .sort((a, b) => Number(picture.edges[a]!.kind !== "plain") - Number(picture.edges[b]!.kind !== "plain") || a - b);
   out.push('<g class="edges">');
   for (const i of order) {
     const e = picture.edges[i]!;
@@ -124,7 +129,10 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     out.push(`<g class="${classes}" ${ends}><title>${escapeHtml(edgeTitle(e, names))}</title>`);
     out.push(`<path d="${pathData(points)}" marker-end="url(#arrow-${e.kind})"/>`);
     const label = edgeLabel(e);
-    if (label && points.length >= 2) out.push(`<text x="${Math.round(points[0]!.x + 8)}" y="${Math.round(points[0]!.y - 4)}">${escapeHtml(label)}</text>`);
+    if (label && points.length >= 2)
+      out.push(
+        `<text x="${Math.round(points[0]!.x + 8)}" y="${Math.round(points[0]!.y - 4)}">${escapeHtml(label)}</text>`,
+      );
     out.push("</g>");
   }
   out.push("</g>");
@@ -133,8 +141,24 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
   for (const n of picture.nodes) {
     const p = layout.nodes.get(n.key)!;
     const { width, height } = sizes.get(n.key)!;
-    const classes = ["node", n.kind, n.severity ? `sev-${n.severity}` : "no-findings", ...(n.nonGpl ? ["nongpl"] : [])].join(" ");
-    const title = [n.name, secondLine(n), n.kind === "unscanned" ? n.key.replace(/^table:/, "named by a kernel table, not scanned: ") : n.kind === "kernel" ? "" : n.key, n.severity ? `worst finding: ${n.severity}` : "no findings"].filter(Boolean).join("\n");
+    const classes = [
+      "node",
+      n.kind,
+      n.severity ? `sev-${n.severity}` : "no-findings",
+      ...(n.nonGpl ? ["nongpl"] : []),
+    ].join(" ");
+    const title = [
+      n.name,
+      secondLine(n),
+      n.kind === "unscanned"
+        ? n.key.replace(/^table:/, "named by a kernel table, not scanned: ")
+        : n.kind === "kernel"
+          ? ""
+          : n.key,
+      n.severity ? `worst finding: ${n.severity}` : "no findings",
+    ]
+      .filter(Boolean)
+      .join("\n");
     const anchor = anchors.get(n.key);
     const open = anchor ? `<a href="#${anchor}">` : "";
     const close = anchor ? "</a>" : "";

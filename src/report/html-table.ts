@@ -1,5 +1,12 @@
 import type { AuditedModule } from "../core/results.js";
-import { chainsOf, type Finding, mostSevereFirst, SEVERITY_RANK, worstSeverity, type RuleId } from "../core/findings.js";
+import {
+  chainsOf,
+  type Finding,
+  mostSevereFirst,
+  SEVERITY_RANK,
+  worstSeverity,
+  type RuleId,
+} from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
 import { licenseCell } from "./license-cell.js";
 import { plural } from "../core/plural.js";
@@ -88,10 +95,13 @@ export function renderModuleTable(rows: readonly TableRow[], rulesPresent: reado
   const button = (c: (typeof COLUMNS)[number], i: number) =>
     `<button type="button" data-col="${i}" data-type="${c.type}">${c.label}</button>`;
   const head =
-    COLUMNS.map((c, i) => `<th scope="col" aria-sort="none">${button(c, i)}</th>`).join("") + '<th scope="col">Details</th>';
+    COLUMNS.map((c, i) => `<th scope="col" aria-sort="none">${button(c, i)}</th>`).join("") +
+    '<th scope="col">Details</th>';
   const ruleOptions = rulesPresent.map((r) => `<option value="${r}">${r}</option>`).join("");
   const shown =
-    rows.length > TABLE_PAGE ? `first ${TABLE_PAGE} of ${rows.length} matching` : `${rows.length} of ${rows.length} shown`;
+    rows.length > TABLE_PAGE
+      ? `first ${TABLE_PAGE} of ${rows.length} matching`
+      : `${rows.length} of ${rows.length} shown`;
   const columns =
     '<col class="c-module"><col class="c-license"><col class="c-num"><col class="c-num"><col class="c-num">' +
     '<col class="c-details">';

@@ -28,11 +28,19 @@ const sha256 = (s: string) => `'sha256-${createHash("sha256").update(s, "utf8").
 
 /** Nothing may be fetched; only the page's own style sheet and script, by hash, apply. */
 function contentSecurityPolicy(): string {
-  return [`default-src 'none'`, `style-src ${sha256(STYLE)}`, `script-src ${sha256(SCRIPT)}`, `base-uri 'none'`, `form-action 'none'`].join("; ");
+  return [
+    `default-src 'none'`,
+    `style-src ${sha256(STYLE)}`,
+    `script-src ${sha256(SCRIPT)}`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+  ].join("; ");
 }
 
 export function renderHtml(result: ScanResult, options: HtmlOptions = {}): string {
-  const rows: TableRow[] = result.modules.map((m, i) => ({ module: m, anchor: `m-${i}` })).filter((r) => options.all || r.module.findings.length > 0);
+  const rows: TableRow[] = result.modules
+    .map((m, i) => ({ module: m, anchor: `m-${i}` }))
+    .filter((r) => options.all || r.module.findings.length > 0);
   const anchors = new Map(rows.map((r) => [r.module.path, r.anchor]));
   const rulesPresent = sortedUnique(result.modules.flatMap((m) => m.findings.map((f) => f.rule)));
   const scanned = result.modules.length;

@@ -1,12 +1,11 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { hexCrc, type SymbolVersion } from "../core/facts.js";
 import { RULES } from "../rules/meta.js";
-import { type RuleId } from "../core/findings.js";
+import type { RuleId } from "../core/findings.js";
 import { VERSION } from "../version.js";
 import { effectiveSeverity } from "../policy/severity.js";
 import { runningJson } from "./running.js";
 import { compareCodeUnits } from "../core/order.js";
-
 
 const crcJson = (crc: number | null) => (crc === null ? null : hexCrc(crc));
 
@@ -44,14 +43,28 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
     signature: f.signature,
     gplCompatible: m.gplCompatible,
     imports: f.imports.length,
-    exports: f.exports.map((e) => ({ symbol: e.symbol, gplOnly: e.gplOnly, namespace: e.namespace, type: e.type, crc: crcJson(e.crc) })),
+    exports: f.exports.map((e) => ({
+      symbol: e.symbol,
+      gplOnly: e.gplOnly,
+      namespace: e.namespace,
+      type: e.type,
+      crc: crcJson(e.crc),
+    })),
     gplOnlyImports: m.imports
       .filter((i) => i.provider?.gplOnly)
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
       .sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
     unresolved: m.unresolved,
     versions: f.versions.map(versionJson).sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
-    findings: m.findings.map((x) => ({ rule: x.rule, severity: x.severity, message: x.message, symbols: x.symbols, chain: x.chain, ...(x.chains ? { chains: x.chains } : {}), ...(x.suppressedSymbols ? { suppressedSymbols: x.suppressedSymbols } : {}) })),
+    findings: m.findings.map((x) => ({
+      rule: x.rule,
+      severity: x.severity,
+      message: x.message,
+      symbols: x.symbols,
+      chain: x.chain,
+      ...(x.chains ? { chains: x.chains } : {}),
+      ...(x.suppressedSymbols ? { suppressedSymbols: x.suppressedSymbols } : {}),
+    })),
   };
 }
 
@@ -87,13 +100,29 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
       release: result.kernel.release,
     },
     modules: result.modules.map((m) => moduleJson(m, versionJson)),
-    errors: result.errors.map((e) => ({ path: e.path, message: e.message, ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) })),
-    skipped: result.skipped.filter((s) => options.listSkipped || !s.member).map((s) => ({ path: s.path, reason: s.reason })),
-    notJudged: result.notJudged.map((n) => ({ code: n.code, ...(n.path === undefined ? {} : { path: n.path }), message: n.message })),
+    errors: result.errors.map((e) => ({
+      path: e.path,
+      message: e.message,
+      ...(e.structure ? { structure: e.structure } : {}),
+      ...(e.offset === undefined ? {} : { offset: e.offset }),
+    })),
+    skipped: result.skipped
+      .filter((s) => options.listSkipped || !s.member)
+      .map((s) => ({ path: s.path, reason: s.reason })),
+    notJudged: result.notJudged.map((n) => ({
+      code: n.code,
+      ...(n.path === undefined ? {} : { path: n.path }),
+      message: n.message,
+    })),
     summary: summaryOf(result),
     ...(result.running ? { running: runningJson(result.running) } : {}),
     ...(result.baseline ? { baseline: result.baseline } : {}),
-    rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, { severity: effectiveSeverity(result, id as RuleId), title: r.title }])),
+    rules: Object.fromEntries(
+      Object.entries(RULES).map(([id, r]) => [
+        id,
+        { severity: effectiveSeverity(result, id as RuleId), title: r.title },
+      ]),
+    ),
   };
 }
 

@@ -40,7 +40,9 @@ function details(m: AuditedModule, f: Finding): string {
   const lines = [`${f.severity} ${f.rule} in ${esc(m.name)} (${esc(m.path)})`, esc(f.message)];
   if (f.symbols.length) {
     const shown = f.symbols.slice(0, MAX_SYMBOLS).map(esc).join(", ");
-    lines.push(`Symbols: ${shown}${f.symbols.length > MAX_SYMBOLS ? ` and ${f.symbols.length - MAX_SYMBOLS} more` : ""}`);
+    lines.push(
+      `Symbols: ${shown}${f.symbols.length > MAX_SYMBOLS ? ` and ${f.symbols.length - MAX_SYMBOLS} more` : ""}`,
+    );
   }
   for (const chain of chainsOf(f)) lines.push(`Chain: ${chain.map(esc).join(" → ")}`);
   lines.push(`Rule: ${RULES[f.rule].title}. ${ruleHelpUri(f.rule)}`);
@@ -60,34 +62,61 @@ function findingCase(m: AuditedModule, f: Finding, failOn: FailOn): TestCase {
   const text = details(m, f);
   const name = caseName(m, f);
   if (fails(f, failOn)) {
-    return { classname: f.rule, name, outcome: "failed", body: `<failure type="${f.severity}" message="${xmlAttr(esc(f.message))}">${xmlText(text)}</failure>` };
+    return {
+      classname: f.rule,
+      name,
+      outcome: "failed",
+      body: `<failure type="${f.severity}" message="${xmlAttr(esc(f.message))}">${xmlText(text)}</failure>`,
+    };
   }
   const why = failOn === "none" ? "(--fail-on none)" : `(below --fail-on ${failOn})`;
   return { classname: f.rule, name, outcome: "passed", body: `<system-out>${xmlText(`${text}\n${why}`)}</system-out>` };
 }
 
 function errorCase(e: FileError): TestCase {
-  const detail = [esc(e.message), ...(e.structure ? [`Structure: ${esc(e.structure)}`] : []), ...(e.offset === undefined ? [] : [`Offset: ${e.offset}`]), "The file was not audited: the audit is incomplete."];
-  return { classname: "unreadable-file", name: e.path, outcome: "error", body: `<error type="${xmlAttr(e.structure ?? "read")}" ` +
-      `message="${xmlAttr(esc(e.message))}">${xmlText(detail.join("\n"))}</error>` };
+  const detail = [
+    esc(e.message),
+    ...(e.structure ? [`Structure: ${esc(e.structure)}`] : []),
+    ...(e.offset === undefined ? [] : [`Offset: ${e.offset}`]),
+    "The file was not audited: the audit is incomplete.",
+  ];
+  return {
+    classname: "unreadable-file",
+    name: e.path,
+    outcome: "error",
+    body:
+      `<error type="${xmlAttr(e.structure ?? "read")}" ` +
+      `message="${xmlAttr(esc(e.message))}">${xmlText(detail.join("\n"))}</error>`,
+  };
 }
 
 /** Something asked for that could not be judged: an error, as an unreadable file is, since the audit is incomplete. */
 function notJudgedCase(n: NotJudged): TestCase {
   const text = esc(notJudgedText(n));
-  return { classname: "not-judged", name: n.path ?? n.code, outcome: "error", body: `<error type="${n.code}" message="${xmlAttr(text)}">${xmlText(`${text}\nThe audit is incomplete.`)}</error>` };
+  return {
+    classname: "not-judged",
+    name: n.path ?? n.code,
+    outcome: "error",
+    body: `<error type="${n.code}" message="${xmlAttr(text)}">${xmlText(`${text}\nThe audit is incomplete.`)}</error>`,
+  };
 }
 
 function tableCase(scan: ScanResult): TestCase {
   const name = "GPL-only kernel exports known";
   if (!scan.kernel.gplOnlyKnown) {
     const advice = tableNoticeGiven(scan) ? "The not-judged test cases say why." : "Pass --symvers FILE.";
-    const why = `No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports ` +
+    const why =
+      `No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports ` +
       `are unknown and were not checked. ${advice}`;
     return { classname: "kernel-export-table", name, outcome: "skipped", body: `<skipped message="${xmlAttr(why)}"/>` };
   }
   const tables = kernelTables(scan.kernel).map((s) => esc(s.file));
-  return { classname: "kernel-export-table", name, outcome: "passed", body: `<system-out>${xmlText(`${tables.join("\n")}\n${scan.kernel.exports} exports known.`)}</system-out>` };
+  return {
+    classname: "kernel-export-table",
+    name,
+    outcome: "passed",
+    body: `<system-out>${xmlText(`${tables.join("\n")}\n${scan.kernel.exports} exports known.`)}</system-out>`,
+  };
 }
 
 /**
@@ -99,7 +128,9 @@ function tableCase(scan: ScanResult): TestCase {
 function suitesOf(scan: ScanResult, failOn: FailOn): Suite[] {
   const byRule = new Map<RuleId, TestCase[]>((Object.keys(RULES) as RuleId[]).map((id) => [id, []]));
   for (const m of scan.modules) for (const f of m.findings) byRule.get(f.rule)!.push(findingCase(m, f, failOn));
-  const clean = scan.modules.filter((m) => m.findings.length === 0).map((m): TestCase => ({ classname: "no-findings", name: m.path, outcome: "passed", body: "" }));
+  const clean = scan.modules
+    .filter((m) => m.findings.length === 0)
+    .map((m): TestCase => ({ classname: "no-findings", name: m.path, outcome: "passed", body: "" }));
   return [
     ...[...byRule].map(([rule, cases]) => ({ name: rule, cases })),
     { name: "modules without findings", cases: clean },
@@ -111,8 +142,9 @@ function suitesOf(scan: ScanResult, failOn: FailOn): Suite[] {
 
 const count = (cases: TestCase[], outcome: TestCase["outcome"]) => cases.filter((c) => c.outcome === outcome).length;
 
-const counts = (cases: TestCase[]) => `tests="${cases.length}" failures="${count(cases, "failed")}" errors="${count(cases, "error")}" ` +
-    `skipped="${count(cases, "skipped")}"`;
+const counts = (cases: TestCase[]) =>
+  `tests="${cases.length}" failures="${count(cases, "failed")}" errors="${count(cases, "error")}" ` +
+  `skipped="${count(cases, "skipped")}"`;
 
 function renderCase(c: TestCase): string {
   const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}"`;
@@ -127,7 +159,12 @@ export function renderJunit(scan: ScanResult, options: JunitOptions = {}): strin
   const suites = suitesOf(scan, options.failOn ?? "error");
   const all = suites.flatMap((s) => s.cases);
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="kmodaudit" ${counts(all)}>`];
-  for (const s of suites) lines.push(`  <testsuite name="${xmlAttr(s.name)}" ${counts(s.cases)}>`, ...s.cases.map(renderCase), "  </testsuite>");
+  for (const s of suites)
+    lines.push(
+      `  <testsuite name="${xmlAttr(s.name)}" ${counts(s.cases)}>`,
+      ...s.cases.map(renderCase),
+      "  </testsuite>",
+    );
   lines.push("</testsuites>");
   return lines.join("\n") + "\n";
 }

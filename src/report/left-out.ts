@@ -23,6 +23,8 @@ export function moreSymbols(symbols: readonly string[]): (rest: string, shown: r
     const seen = new Set<string>();
     for (const line of shown) for (const word of line.split(BETWEEN_NAMES)) if (named.has(word)) seen.add(word);
     const left = named.size - seen.size;
-    return left > 0 ? `… ${left.toLocaleString("en-US")} more symbol${left === 1 ? "" : "s"}: --format json lists all` : moreCharacters(rest);
+    return left > 0
+      ? `… ${left.toLocaleString("en-US")} more symbol${left === 1 ? "" : "s"}: --format json lists all`
+      : moreCharacters(rest);
   };
 }

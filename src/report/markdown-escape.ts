@@ -32,8 +32,8 @@ export function codeSpan(s: string, inTable: boolean): string {
   let text = escapeForTerminal(s) || " ";
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);
-  if (text.startsWith("`") || text.endsWith("`") || (text.startsWith(" ") && text.endsWith(" ") && text.trim() !== "")) text = ` ${text} `;
+  if (text.startsWith("`") || text.endsWith("`") || (text.startsWith(" ") && text.endsWith(" ") && text.trim() !== ""))
+    text = ` ${text} `;
   if (inTable) text = text.replace(/\|/g, "\\|");
   return `${fence}${text}${fence}`;
 }
-

@@ -41,8 +41,10 @@ function findingRows(m: AuditedModule): string[] {
   const sorted = [...m.findings].sort(mostSevereFirst);
   return sorted.map((f, i) => {
     const module = i === 0 ? `${cell(m.name)}<br>${cell(m.path)}` : "";
-    return `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ` +
-      `${markdownText(truncate(f.message, MAX_MESSAGE))} |`;
+    return (
+      `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ` +
+      `${markdownText(truncate(f.message, MAX_MESSAGE))} |`
+    );
   });
 }
 
@@ -50,15 +52,21 @@ const worst = (m: AuditedModule) => SEVERITY_RANK[worstSeverity(m.findings) ?? "
 
 /** Modules with errors first (then by path, as scanned), so that a report cut to size keeps what fails. */
 function byWorstFinding(modules: AuditedModule[]): AuditedModule[] {
-  return modules.filter((m) => m.findings.length > 0).sort((a, b) => worst(b) - worst(a) || compareCodeUnits(a.path, b.path));
+  return modules
+    .filter((m) => m.findings.length > 0)
+    .sort((a, b) => worst(b) - worst(a) || compareCodeUnits(a.path, b.path));
 }
 
 function headline(scan: ScanResult, failOn: Severity | "none"): string {
   const findings = scan.modules.flatMap((m) => m.findings);
   const withFindings = scan.modules.filter((m) => m.findings.length > 0).length;
-  const bySeverity = (["error", "warning", "info"] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const bySeverity = (["error", "warning", "info"] as const)
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0);
   const tally = bySeverity.map(([s, n]) => (s === "info" ? `${n} info` : plural(n, s))).join(", ");
-  const what = findings.length ? `${plural(findings.length, "finding")} in ${plural(withFindings, "module")} (${tally})` : "no findings";
+  const what = findings.length
+    ? `${plural(findings.length, "finding")} in ${plural(withFindings, "module")} (${tally})`
+    : "no findings";
   const failing = findings.some((f) => failsAt(f.severity, failOn));
   const verdict = auditIncomplete(scan) ? "audit incomplete" : failing ? `fails --fail-on ${failOn}` : "passes";
   return `### kmodaudit: ${what} — ${verdict}`;
@@ -71,18 +79,27 @@ function headline(scan: ScanResult, failOn: Severity | "none"): string {
 function baselineNote(scan: ScanResult): string {
   const b = scan.baseline;
   if (!b) return "";
-  const stale = b.stale.length ? `, ${b.stale.length} stale ${b.stale.length === 1 ? "entry" : "entries"} to remove` : "";
-  return ` Baseline ${codeSpan(truncate(b.file, MAX_STRING), false)}: ${plural(b.suppressed, "finding")} accepted, ` +
-    `${b.narrowed} reported with only new symbols${stale}.`;
+  const stale = b.stale.length
+    ? `, ${b.stale.length} stale ${b.stale.length === 1 ? "entry" : "entries"} to remove`
+    : "";
+  return (
+    ` Baseline ${codeSpan(truncate(b.file, MAX_STRING), false)}: ${plural(b.suppressed, "finding")} accepted, ` +
+    `${b.narrowed} reported with only new symbols${stale}.`
+  );
 }
 
 function scope(scan: ScanResult): string {
   const s = summaryOf(scan);
-  const files = `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} ` +
+  const files =
+    `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} ` +
     `skipped, ${s.errors} unreadable.${baselineNote(scan)}`;
-  const notJudged = scan.notJudged.map((n) => ` **Not judged:** ${markdownText(truncate(notJudgedText(n), MAX_MESSAGE))}`).join("");
+  const notJudged = scan.notJudged
+    .map((n) => ` **Not judged:** ${markdownText(truncate(notJudgedText(n), MAX_MESSAGE))}`)
+    .join("");
   if (!scan.kernel.gplOnlyKnown) {
-    return tableNoticeGiven(scan) ? `${files}${notJudged}` : `${files}${notJudged} ${EXPORT_TYPES_UNKNOWN} (pass \`--symvers FILE\`).`;
+    return tableNoticeGiven(scan)
+      ? `${files}${notJudged}`
+      : `${files}${notJudged} ${EXPORT_TYPES_UNKNOWN} (pass \`--symvers FILE\`).`;
   }
   const tables = kernelTables(scan.kernel).map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
   return `${files}${notJudged} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
@@ -93,7 +110,8 @@ function fitted(lines: string[], budget: number, what: (n: number) => string): s
   const out: string[] = [];
   let used = 0;
   for (const [i, line] of lines.entries()) {
-    if (used + line.length + 1 > budget) return [...out, "", `*${what(lines.length - i)} not shown: the full list is in the JSON or SARIF report.*`];
+    if (used + line.length + 1 > budget)
+      return [...out, "", `*${what(lines.length - i)} not shown: the full list is in the JSON or SARIF report.*`];
     out.push(line);
     used += line.length + 1;
   }
@@ -121,9 +139,25 @@ export function renderMarkdown(scan: ScanResult, options: MarkdownOptions = {}):
   // Unreadable files may take a quarter of the budget; findings get the rest.
   const errorBudget = Math.min(length(errors), Math.floor(budget / 4));
   const findingBudget = budget - length(head) - length(links) - errorBudget - SLACK;
-  const table = rows.length ? ["", "| Module | Severity | Rule | Symbols | Finding |", "| --- | --- | --- | --- | --- |", ...fitted(rows, findingBudget, (n) => plural(n, "more finding"))] : [];
+  const table = rows.length
+    ? [
+        "",
+        "| Module | Severity | Rule | Symbols | Finding |",
+        "| --- | --- | --- | --- | --- |",
+        ...fitted(rows, findingBudget, (n) => plural(n, "more finding")),
+      ]
+    : [];
   const unreadable = errors.length
-    ? ["", "#### Files that could not be read", "", "| File | Error |", "| --- | --- |", ...fitted(errors, budget - length(head) - length(links) - length(table) - SLACK, (n) => plural(n, "more unreadable file"))]
+    ? [
+        "",
+        "#### Files that could not be read",
+        "",
+        "| File | Error |",
+        "| --- | --- |",
+        ...fitted(errors, budget - length(head) - length(links) - length(table) - SLACK, (n) =>
+          plural(n, "more unreadable file"),
+        ),
+      ]
     : [];
   return [...head, ...table, ...unreadable, ...links].join("\n") + "\n";
 }

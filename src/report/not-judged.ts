@@ -23,4 +23,5 @@ export const EXPORT_TYPES_UNKNOWN =
  * leave out their generic "no kernel export table … pass --symvers FILE", which is wrong advice
  * when a table was passed and listed nothing.
  */
-export const tableNoticeGiven = (result: Pick<ScanResult, "notJudged">): boolean => result.notJudged.some((n) => TABLE_CODES.has(n.code));
+export const tableNoticeGiven = (result: Pick<ScanResult, "notJudged">): boolean =>
+  result.notJudged.some((n) => TABLE_CODES.has(n.code));

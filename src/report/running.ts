@@ -18,19 +18,20 @@ export function runningJson(r: RunningSystem) {
   return {
     release: r.release,
     tree: r.tree,
-    tainted: r.tainted && { value: r.tainted.value, flags: r.tainted.flags.map((f) => ({ bit: f.bit, letter: f.letter, name: f.name, meaning: f.meaning })) },
-    loaded:
-      r.loaded &&
-      r.loaded.map((m) => ({
-        name: m.name,
-        state: m.state,
-        size: m.size,
-        refcount: m.refcount,
-        usedBy: m.usedBy,
-        permanent: m.permanent,
-        taint: explainModuleTaint(m.taint),
-        path: m.path,
-      })),
+    tainted: r.tainted && {
+      value: r.tainted.value,
+      flags: r.tainted.flags.map((f) => ({ bit: f.bit, letter: f.letter, name: f.name, meaning: f.meaning })),
+    },
+    loaded: r.loaded?.map((m) => ({
+      name: m.name,
+      state: m.state,
+      size: m.size,
+      refcount: m.refcount,
+      usedBy: m.usedBy,
+      permanent: m.permanent,
+      taint: explainModuleTaint(m.taint),
+      path: m.path,
+    })),
     notes: r.notes,
   };
 }
@@ -56,7 +57,9 @@ function kernelTaintLines(r: RunningSystem): string[] {
     let carriers = "";
     if (r.loaded !== null && MODULE_FLAG_LETTERS.has(f.letter)) {
       const names = r.loaded.filter((m) => m.taint.includes(f.letter)).map((m) => esc(m.name));
-      carriers = names.length ? ` — loaded now: ${names.join(", ")}` : " — no module loaded now carries it (set by one since unloaded, or whose load failed)";
+      carriers = names.length
+        ? ` — loaded now: ${names.join(", ")}`
+        : " — no module loaded now carries it (set by one since unloaded, or whose load failed)";
     }
     lines.push(`  ${f.letter}  ${f.meaning}${carriers}`);
   }
@@ -64,7 +67,11 @@ function kernelTaintLines(r: RunningSystem): string[] {
 }
 
 /** The loaded-modules section of the table report. */
-export function renderRunningSection(r: RunningSystem, modules: readonly AuditedModule[], options: RunningTableOptions = {}): string {
+export function renderRunningSection(
+  r: RunningSystem,
+  modules: readonly AuditedModule[],
+  options: RunningTableOptions = {},
+): string {
   const paint = severityPainter(options.color);
   const byPath = new Map(modules.map((m) => [m.path, m]));
   const findingsOf = (m: RunningModule) => (m.path === null ? [] : (byPath.get(m.path)?.findings ?? []));
@@ -75,20 +82,32 @@ export function renderRunningSection(r: RunningSystem, modules: readonly Audited
     const missing = r.loaded.filter((m) => m.path === null).length;
     const counts = `${plural(r.loaded.length, "module")} loaded, ${tainted} tainted, ${missing} not found`;
     lines.push(`Running kernel ${esc(r.release)}: ${counts} in ${esc(r.tree)}.`);
-    const rows = r.loaded.filter((m) => options.all || m.taint !== "" || m.path === null || m.state !== "live" || findingsOf(m).length > 0);
+    const rows = r.loaded.filter(
+      (m) => options.all || m.taint !== "" || m.path === null || m.state !== "live" || findingsOf(m).length > 0,
+    );
     if (rows.length > 0) {
       const cells = rows.map((m): Cell[] => {
         // Users are left to JSON: listing them would squeeze the names the table is about.
         const state = m.permanent ? `${m.state}\npermanent` : m.state;
-        const flags = explainModuleTaint(m.taint).map((t) => ({ fit: "wrap" as const, text: `${esc(t.letter)} ${t.meaning}` }));
-        const file: Cell = m.path === null ? paint("warning", "not found: loaded from elsewhere, or the file was removed or renamed since") : [{ fit: "path", text: esc(m.path) }];
-        const findings = [...findingsOf(m)].sort(mostSevereFirst).map((f) => ({ fit: "wrap" as const, text: paint(f.severity, `${f.severity} ${f.rule}`) }));
+        const flags = explainModuleTaint(m.taint).map((t) => ({
+          fit: "wrap" as const,
+          text: `${esc(t.letter)} ${t.meaning}`,
+        }));
+        const file: Cell =
+          m.path === null
+            ? paint("warning", "not found: loaded from elsewhere, or the file was removed or renamed since")
+            : [{ fit: "path", text: esc(m.path) }];
+        const findings = [...findingsOf(m)]
+          .sort(mostSevereFirst)
+          .map((f) => ({ fit: "wrap" as const, text: paint(f.severity, `${f.severity} ${f.rule}`) }));
         return [esc(m.name), state, flags.length ? flags : "—", file, findings.length ? findings : "—"];
       });
       lines.push(renderBoxTable(COLUMNS, cells, options.width));
     } else {
-      lines.push("No loaded module is tainted, missing from the tree, changing state or has findings (--all lists " +
-          "every loaded module).");
+      lines.push(
+        "No loaded module is tainted, missing from the tree, changing state or has findings (--all lists " +
+          "every loaded module).",
+      );
     }
   }
   lines.push(...kernelTaintLines(r), ...r.notes.map(esc));

@@ -2,7 +2,7 @@ import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/re
 import { chainsOf, type Finding } from "../core/findings.js";
 import { auditIncomplete } from "../audit/not-judged.js";
 import { RULES } from "../rules/meta.js";
-import { type RuleId, type Severity } from "../core/findings.js";
+import type { RuleId, Severity } from "../core/findings.js";
 import { VERSION } from "../version.js";
 import { artifactLocation, WORKING_DIRECTORY, type ArtifactLocation } from "./artifact-uri.js";
 import { escapeForTerminal as esc } from "./escape.js";
@@ -53,26 +53,35 @@ const NOTIFICATIONS = [
     id: "file-error",
     name: "FileError",
     shortDescription: { text: "A file could not be read or parsed" },
-    fullDescription: { text: "A file or archive member could not be read, decompressed or parsed as ELF. It was not audited, so the " +
-        "audit is incomplete (exit code 2)." },
+    fullDescription: {
+      text:
+        "A file or archive member could not be read, decompressed or parsed as ELF. It was not audited, so the " +
+        "audit is incomplete (exit code 2).",
+    },
     defaultConfiguration: { level: "error" },
   },
   {
     id: "gpl-only-exports-unknown",
     name: "GplOnlyExportsUnknown",
     shortDescription: { text: "No kernel export table with export types" },
-    fullDescription: { text: "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only (none was given or " +
+    fullDescription: {
+      text:
+        "No Module.symvers, vmlinux or System.map said which kernel exports are GPL-only (none was given or " +
         "found, or those given list no exports or no export types), so only the scanned modules' own exports " +
-        "were checked. Pass --symvers FILE for the target kernel." },
+        "were checked. Pass --symvers FILE for the target kernel.",
+    },
     defaultConfiguration: { level: "warning" },
   },
   {
     id: "not-judged",
     name: "NotJudged",
     shortDescription: { text: "Something asked for could not be judged" },
-    fullDescription: { text: "A path given held no module or blob, or a kernel export table listed no exports or no export types, " +
+    fullDescription: {
+      text:
+        "A path given held no module or blob, or a kernel export table listed no exports or no export types, " +
         "or modules imported the kernel's exports with no kernel table to judge them against. The audit is " +
-        "incomplete (exit code 2)." },
+        "incomplete (exit code 2).",
+    },
     defaultConfiguration: { level: "error" },
   },
 ] as const;
@@ -91,7 +100,12 @@ function result(m: AuditedModule, f: Finding, root: string | undefined) {
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: LEVEL[f.severity],
     message: { text: esc(`${m.name}: ${f.message}`) },
-    locations: [{ physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START }, logicalLocations: [{ name: m.name, kind: "module" }] }],
+    locations: [
+      {
+        physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START },
+        logicalLocations: [{ name: m.name, kind: "module" }],
+      },
+    ],
     partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(m, f) },
     properties: {
       symbols: f.symbols,
@@ -110,7 +124,10 @@ interface Notification {
 }
 
 function fileErrorNotification(e: FileError, root: string | undefined): Notification {
-  const where = { ...(e.structure ? { structure: e.structure } : {}), ...(e.offset === undefined ? {} : { offset: e.offset }) };
+  const where = {
+    ...(e.structure ? { structure: e.structure } : {}),
+    ...(e.offset === undefined ? {} : { offset: e.offset }),
+  };
   return {
     level: "error",
     message: { text: esc(`${e.path}: ${e.message}`) },
@@ -125,7 +142,9 @@ function notJudgedNotification(n: NotJudged): Notification {
   return {
     level: "error",
     message: { text: esc(notJudgedText(n)) },
-    ...(n.path === undefined ? {} : { locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.path) } }] }),
+    ...(n.path === undefined
+      ? {}
+      : { locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.path) } }] }),
     descriptor: { id: NOTIFICATIONS[2].id, index: 2 },
     properties: { code: n.code },
   };
@@ -133,21 +152,31 @@ function notJudgedNotification(n: NotJudged): Notification {
 
 function notificationsOf(scan: ScanResult, root: string | undefined): Notification[] {
   const out = [...scan.errors.map((e) => fileErrorNotification(e, root)), ...scan.notJudged.map(notJudgedNotification)];
-  if (!scan.kernel.gplOnlyKnown) out.push({ level: "warning", message: { text: unknownExportsText(scan) }, descriptor: { id: NOTIFICATIONS[1].id, index: 1 } });
+  if (!scan.kernel.gplOnlyKnown)
+    out.push({
+      level: "warning",
+      message: { text: unknownExportsText(scan) },
+      descriptor: { id: NOTIFICATIONS[1].id, index: 1 },
+    });
   return out;
 }
 
 /** The advice to pass --symvers only when no not-judged notification says what is wrong with the tables given. */
 function unknownExportsText(scan: ScanResult): string {
   const what = `${EXPORT_TYPES_UNKNOWN}.`;
-  return tableNoticeGiven(scan) ? `${what} The not-judged notifications say why.` : `${what} Pass --symvers FILE for the target kernel.`;
+  return tableNoticeGiven(scan)
+    ? `${what} The not-judged notifications say why.`
+    : `${what} Pass --symvers FILE for the target kernel.`;
 }
 
 /** Severities a policy changed for this run: "off" disables the rule, anything else re-grades it. */
 function ruleOverrides(scan: ScanResult) {
   return (Object.entries(scan.ruleSeverity ?? {}) as [RuleId, Severity | "off"][])
     .sort(([a], [b]) => RULE_IDS.indexOf(a) - RULE_IDS.indexOf(b))
-    .map(([id, setting]) => ({ descriptor: { id, index: RULE_IDS.indexOf(id) }, configuration: setting === "off" ? { enabled: false } : { level: LEVEL[setting] } }));
+    .map(([id, setting]) => ({
+      descriptor: { id, index: RULE_IDS.indexOf(id) },
+      configuration: setting === "off" ? { enabled: false } : { level: LEVEL[setting] },
+    }));
 }
 
 /** The SARIF log of a scan: one run, one rule per rule id, one result per finding. */
@@ -155,7 +184,9 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
   const { root } = options;
   const results = scan.modules.flatMap((m) => m.findings.map((f) => result(m, f, root)));
   const notifications = notificationsOf(scan, root);
-  const locations = [...results, ...notifications].flatMap((r) => (r.locations ?? []).map((l) => l.physicalLocation.artifactLocation));
+  const locations = [...results, ...notifications].flatMap((r) =>
+    (r.locations ?? []).map((l) => l.physicalLocation.artifactLocation),
+  );
   const relative = locations.some((l) => l.uriBaseId === WORKING_DIRECTORY);
   const overrides = ruleOverrides(scan);
   return {
@@ -163,12 +194,40 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "kmodaudit", version: VERSION, semanticVersion: VERSION, informationUri: HOMEPAGE, rules: RULE_IDS.map(ruleDescriptor), notifications: NOTIFICATIONS } },
-        invocations: [{ executionSuccessful: !auditIncomplete(scan), toolExecutionNotifications: notifications, ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}) }],
-        ...(relative ? { originalUriBaseIds: { [WORKING_DIRECTORY]: { description: { text: "The directory kmodaudit was run in: relative locations are relative to it." } } } } : {}),
+        tool: {
+          driver: {
+            name: "kmodaudit",
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: HOMEPAGE,
+            rules: RULE_IDS.map(ruleDescriptor),
+            notifications: NOTIFICATIONS,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: !auditIncomplete(scan),
+            toolExecutionNotifications: notifications,
+            ...(overrides.length ? { ruleConfigurationOverrides: overrides } : {}),
+          },
+        ],
+        ...(relative
+          ? {
+              originalUriBaseIds: {
+                [WORKING_DIRECTORY]: {
+                  description: { text: "The directory kmodaudit was run in: relative locations are relative to it." },
+                },
+              },
+            }
+          : {}),
         results,
         properties: {
-          kernel: { sources: scan.kernel.sources.map((s) => ({ kind: s.kind, file: s.file })), exports: scan.kernel.exports, gplOnlyKnown: scan.kernel.gplOnlyKnown, release: scan.kernel.release },
+          kernel: {
+            sources: scan.kernel.sources.map((s) => ({ kind: s.kind, file: s.file })),
+            exports: scan.kernel.exports,
+            gplOnlyKnown: scan.kernel.gplOnlyKnown,
+            release: scan.kernel.release,
+          },
           summary: summaryOf(scan),
           ...(scan.baseline ? { baseline: scan.baseline } : {}),
         },

@@ -48,9 +48,11 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
   const lines: string[] = [];
   if (rows.length > 0) {
     const cells = rows.map((m): Cell[] => {
-      const findings = [...m.findings]
-        .sort(mostSevereFirst)
-        .map((f) => ({ fit: "wrap" as const, text: `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`, leftOut: moreSymbols(f.symbols) }));
+      const findings = [...m.findings].sort(mostSevereFirst).map((f) => ({
+        fit: "wrap" as const,
+        text: `${paint(f.severity, `${f.severity} ${f.rule}`)}: ${esc(f.message)}`,
+        leftOut: moreSymbols(f.symbols),
+      }));
       return [moduleCell(m), licenseColumn(m), findings.length ? findings : "—"];
     });
     lines.push(renderBoxTable(COLUMNS, cells, options.width));
@@ -76,7 +78,9 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
     const found = (t: TableSource) => (foundBesideScan(t) ? " (found beside the scan)" : "");
     const tables = kernelTables(result.kernel).map((t) => `${esc(t.file)}${found(t)}`);
     // The embedded database keeps no CRCs, so symbol-version-mismatch had nothing to compare.
-    const crcs = result.kernel.sources.some((t) => t.kind === "embedded") ? " Symbol versions (CRCs) were not checked: the embedded database has none (pass --symvers FILE to check them)." : "";
+    const crcs = result.kernel.sources.some((t) => t.kind === "embedded")
+      ? " Symbol versions (CRCs) were not checked: the embedded database has none (pass --symvers FILE to check them)."
+      : "";
     lines.push(fit(`Kernel export table: ${tables.join(", ")} — ${result.kernel.exports} exports known.${crcs}`));
   }
   return lines.join("\n") + "\n";

@@ -49,11 +49,22 @@ const MAGIC = "KMAEXDB1";
 const STRUCTURE = "embedded export database";
 
 /** The sections after the magic, in file order (see the generator). */
-const SECTIONS = ["header", "symbols", "modules", "namespaces", "rows per symbol", "row modules", "row types", "row namespaces", "membership"] as const;
+const SECTIONS = [
+  "header",
+  "symbols",
+  "modules",
+  "namespaces",
+  "rows per symbol",
+  "row modules",
+  "row types",
+  "row namespaces",
+  "membership",
+] as const;
 
 /** Splits the decompressed bytes into their length-prefixed sections, each range-checked. */
 function sections(bytes: Buffer): Buffer[] {
-  if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
+  if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC)
+    throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
   const out: Buffer[] = [];
   let at = MAGIC.length;
   for (const what of SECTIONS) {
@@ -83,7 +94,8 @@ function varints(bytes: Uint8Array, count: number, what: string): Uint32Array {
   const out = new Uint32Array(count);
   let at = 0;
   for (let i = 0; i < count; i++) [out[i], at] = varintAt(bytes, at, what);
-  if (at !== bytes.length) throw new FormatError(STRUCTURE, at, `${what}: ${bytes.length - at} bytes after ${count} entries`);
+  if (at !== bytes.length)
+    throw new FormatError(STRUCTURE, at, `${what}: ${bytes.length - at} bytes after ${count} entries`);
   return out;
 }
 
@@ -105,9 +117,17 @@ function parseHeader(bytes: Buffer): Header {
   } catch {
     throw new FormatError(STRUCTURE, MAGIC.length, "header: not JSON");
   }
-  if (h.format !== 1) throw new FormatError(STRUCTURE, MAGIC.length, `format ${String(h.format)} is not one this kmodaudit reads`);
-  if (!Number.isSafeInteger(h.rows) || !Number.isSafeInteger(h.symbols) || typeof h.crcs !== "boolean" || !Array.isArray(h.releases)) throw new FormatError(STRUCTURE, MAGIC.length, "header: rows, symbols, crcs or releases missing");
-  if (h.generated !== undefined && (typeof h.generated !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(h.generated))) throw new FormatError(STRUCTURE, MAGIC.length, "header: generated is not a YYYY-MM-DD date");
+  if (h.format !== 1)
+    throw new FormatError(STRUCTURE, MAGIC.length, `format ${String(h.format)} is not one this kmodaudit reads`);
+  if (
+    !Number.isSafeInteger(h.rows) ||
+    !Number.isSafeInteger(h.symbols) ||
+    typeof h.crcs !== "boolean" ||
+    !Array.isArray(h.releases)
+  )
+    throw new FormatError(STRUCTURE, MAGIC.length, "header: rows, symbols, crcs or releases missing");
+  if (h.generated !== undefined && (typeof h.generated !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(h.generated)))
+    throw new FormatError(STRUCTURE, MAGIC.length, "header: generated is not a YYYY-MM-DD date");
   return h as Header;
 }
 
@@ -132,7 +152,8 @@ export function decodeExportDatabaseHeader(prefix: Uint8Array): ExportDatabaseHe
   // A prefix ends mid-stream: flush what it decodes instead of demanding the stream's end.
   const bytes = inflate(prefix, constants.BROTLI_OPERATION_FLUSH);
   if (bytes.length < MAGIC.length + 4) return null;
-  if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC) throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
+  if (bytes.toString("latin1", 0, MAGIC.length) !== MAGIC)
+    throw new FormatError(STRUCTURE, 0, `not a kmodaudit export database (expected ${MAGIC})`);
   const end = MAGIC.length + 4 + bytes.readUInt32LE(MAGIC.length);
   if (bytes.length < end) return null;
   const header = parseHeader(bytes.subarray(MAGIC.length + 4, end));
@@ -142,33 +163,65 @@ export function decodeExportDatabaseHeader(prefix: Uint8Array): ExportDatabaseHe
 /** Decompresses and checks the database; rows are decoded here, releases only on request. */
 export function decodeExportDatabase(compressed: Uint8Array): ExportDatabase {
   const bytes = inflate(compressed);
-  const [headerBytes, symbolBytes, moduleBytes, namespaceBytes, perSymbolBytes, moduleColumn, typeColumn, namespaceColumn, all] = sections(bytes) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
+  const [
+    headerBytes,
+    symbolBytes,
+    moduleBytes,
+    namespaceBytes,
+    perSymbolBytes,
+    moduleColumn,
+    typeColumn,
+    namespaceColumn,
+    all,
+  ] = sections(bytes) as [Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer, Buffer];
   const header = parseHeader(headerBytes);
   // The type column has one byte per row: it bounds the row count before anything is allocated.
-  if (typeColumn.length !== header.rows) throw new FormatError(STRUCTURE, undefined, `${typeColumn.length} row types for ${header.rows} rows`);
+  if (typeColumn.length !== header.rows)
+    throw new FormatError(STRUCTURE, undefined, `${typeColumn.length} row types for ${header.rows} rows`);
   const size = Math.ceil(header.rows / 8);
-  if (all.length !== size * header.releases.length) throw new FormatError(STRUCTURE, undefined, `membership: ${all.length} bytes, expected ${header.releases.length} bitmaps of ${size}`);
+  if (all.length !== size * header.releases.length)
+    throw new FormatError(
+      STRUCTURE,
+      undefined,
+      `membership: ${all.length} bytes, expected ${header.releases.length} bitmaps of ${size}`,
+    );
   const symbols = lines(symbolBytes);
   const modules = lines(moduleBytes);
   const namespaces = lines(namespaceBytes);
-  if (symbols.length !== header.symbols) throw new FormatError(STRUCTURE, undefined, `${symbols.length} symbols, the header says ${header.symbols}`);
+  if (symbols.length !== header.symbols)
+    throw new FormatError(STRUCTURE, undefined, `${symbols.length} symbols, the header says ${header.symbols}`);
   const perSymbol = varints(perSymbolBytes, symbols.length, "rows per symbol");
   const rowSymbol = new Uint32Array(header.rows);
   let row = 0;
   for (let s = 0; s < perSymbol.length; s++) {
-    if (row + perSymbol[s]! > header.rows) throw new FormatError(STRUCTURE, undefined, `rows per symbol add up to more than ${header.rows} rows`);
+    if (row + perSymbol[s]! > header.rows)
+      throw new FormatError(STRUCTURE, undefined, `rows per symbol add up to more than ${header.rows} rows`);
     rowSymbol.fill(s, row, row + perSymbol[s]!);
     row += perSymbol[s]!;
   }
-  if (row !== header.rows) throw new FormatError(STRUCTURE, undefined, `rows per symbol add up to ${row}, the header says ${header.rows}`);
+  if (row !== header.rows)
+    throw new FormatError(STRUCTURE, undefined, `rows per symbol add up to ${row}, the header says ${header.rows}`);
   const rowModule = varints(moduleColumn, header.rows, "row modules");
   const rowType = new Uint8Array(typeColumn);
   const rowNamespace = Int32Array.from(varints(namespaceColumn, header.rows, "row namespaces"), (n) => n - 1);
   for (let i = 0; i < header.rows; i++) {
-    if (rowModule[i]! >= modules.length || rowType[i]! >= TYPES.length || rowNamespace[i]! >= namespaces.length) throw new FormatError(STRUCTURE, undefined, `row ${i} names a module, type or namespace that is not there`);
+    if (rowModule[i]! >= modules.length || rowType[i]! >= TYPES.length || rowNamespace[i]! >= namespaces.length)
+      throw new FormatError(STRUCTURE, undefined, `row ${i} names a module, type or namespace that is not there`);
   }
   const membership = header.releases.map((_, i) => all.subarray(i * size, (i + 1) * size));
-  return { releases: header.releases, generated: header.generated ?? null, crcs: header.crcs, symbols, modules, namespaces, rowSymbol, rowModule, rowType, rowNamespace, membership };
+  return {
+    releases: header.releases,
+    generated: header.generated ?? null,
+    crcs: header.crcs,
+    symbols,
+    modules,
+    namespaces,
+    rowSymbol,
+    rowModule,
+    rowType,
+    rowNamespace,
+    membership,
+  };
 }
 
 /** One release's exports as a kernel export table (no CRCs: `crc` is null throughout). */
@@ -182,13 +235,26 @@ export function embeddedTable(db: ExportDatabase, release: string): ExportTable 
     for (let bit = 0; bit < 8; bit++) {
       if (!(bits[byte]! & (1 << bit))) continue;
       const row = byte * 8 + bit;
-      if (row >= db.rowSymbol.length) throw new FormatError(STRUCTURE, undefined, `membership of ${release}: row ${row} is not there`);
+      if (row >= db.rowSymbol.length)
+        throw new FormatError(STRUCTURE, undefined, `membership of ${release}: row ${row} is not there`);
       const type = TYPES[db.rowType[row]!]!;
       const ns = db.rowNamespace[row]!;
-      exports.push({ symbol: db.symbols[db.rowSymbol[row]!]!, crc: null, module: db.modules[db.rowModule[row]!]!, type, gplOnly: isGplOnly(type), namespace: ns < 0 ? null : db.namespaces[ns]! });
+      exports.push({
+        symbol: db.symbols[db.rowSymbol[row]!]!,
+        crc: null,
+        module: db.modules[db.rowModule[row]!]!,
+        type,
+        gplOnly: isGplOnly(type),
+        namespace: ns < 0 ? null : db.namespaces[ns]!,
+      });
     }
   }
   const expected = db.releases[at]!.exports;
-  if (exports.length !== expected) throw new FormatError(STRUCTURE, undefined, `membership of ${release}: ${exports.length} exports, the header says ${expected}`);
+  if (exports.length !== expected)
+    throw new FormatError(
+      STRUCTURE,
+      undefined,
+      `membership of ${release}: ${exports.length} exports, the header says ${expected}`,
+    );
   return { exports, hasExportTypes: true };
 }

@@ -24,8 +24,14 @@ export function parseRelease(release: string): ParsedRelease | null {
   const m = FORM.exec(release);
   if (!m) return null;
   const [, major, minor, patch, abi, tag, respin, flavour] = m;
-  if (abi !== undefined) return { series: `${major}.${minor}.${patch}-abi`, position: Number(abi) * 1000, flavour: flavour! };
-  if (tag !== undefined) return { series: `${major}.${minor}+${tag}`, position: Number(patch) * 1000 + Number(respin ?? 0), flavour: flavour! };
+  if (abi !== undefined)
+    return { series: `${major}.${minor}.${patch}-abi`, position: Number(abi) * 1000, flavour: flavour! };
+  if (tag !== undefined)
+    return {
+      series: `${major}.${minor}+${tag}`,
+      position: Number(patch) * 1000 + Number(respin ?? 0),
+      flavour: flavour!,
+    };
   return null;
 }
 

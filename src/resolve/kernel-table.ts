@@ -1,5 +1,5 @@
 import type { ExportTable, KernelExport } from "./symvers.js";
-import { type TableSource } from "../core/kernel.js";
+import type { TableSource } from "../core/kernel.js";
 
 /** The target kernel's exports, merged from every table given; the first table naming a symbol wins. */
 export interface KernelTable {
@@ -14,7 +14,10 @@ export interface KernelTable {
   release: string | null;
 }
 
-export function mergeTables(tables: { source: TableSource; table: ExportTable; release?: string | null }[], release: string | null = null): KernelTable {
+export function mergeTables(
+  tables: { source: TableSource; table: ExportTable; release?: string | null }[],
+  release: string | null = null,
+): KernelTable {
   const bySymbol = new Map<string, KernelExport>();
   for (const { table } of tables) {
     for (const e of table.exports) if (!bySymbol.has(e.symbol)) bySymbol.set(e.symbol, e);

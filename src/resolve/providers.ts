@@ -1,10 +1,9 @@
-import type { ExportType } from "../core/export-types.js";
 import type { ObjectFacts } from "../core/facts.js";
 import type { ImportedSymbol } from "../core/facts.js";
 import type { SymbolVersion } from "../core/facts.js";
 import type { KernelTable } from "./kernel-table.js";
 import { normalizeModuleName } from "./identity.js";
-import { type Provider, type ResolvedImport } from "../core/kernel.js";
+import type { Provider, ResolvedImport } from "../core/kernel.js";
 import { compareCodeUnits } from "../core/order.js";
 
 export interface ScannedExporter {
@@ -32,7 +31,16 @@ export class ProviderIndex {
     for (const m of [...exporters].sort((a, b) => compareCodeUnits(a.path, b.path))) {
       for (const e of m.facts.exports) {
         if (this.scanned.has(e.symbol)) continue;
-        this.scanned.set(e.symbol, { name: m.name, from: "scan", path: m.path, kernel: false, type: e.type, gplOnly: e.gplOnly, namespace: e.namespace, crc: e.crc });
+        this.scanned.set(e.symbol, {
+          name: m.name,
+          from: "scan",
+          path: m.path,
+          kernel: false,
+          type: e.type,
+          gplOnly: e.gplOnly,
+          namespace: e.namespace,
+          crc: e.crc,
+        });
       }
     }
   }
@@ -45,7 +53,15 @@ export class ProviderIndex {
     const row = this.table.bySymbol.get(symbol);
     if (!row) return undefined;
     const name = row.module === "vmlinux" ? "vmlinux" : normalizeModuleName(row.module);
-    const p: Provider = { name, from: "table", kernel: row.module === "vmlinux", type: row.type, gplOnly: row.gplOnly, namespace: row.namespace, crc: row.crc };
+    const p: Provider = {
+      name,
+      from: "table",
+      kernel: row.module === "vmlinux",
+      type: row.type,
+      gplOnly: row.gplOnly,
+      namespace: row.namespace,
+      crc: row.crc,
+    };
     this.fromTable.set(symbol, p);
     return p;
   }
@@ -67,7 +83,8 @@ export class ProviderIndex {
    */
   resolved(imp: ImportedSymbol): ResolvedImport {
     let r = this.resolvedOf.get(imp);
-    if (!r) this.resolvedOf.set(imp, (r = { symbol: imp.symbol, weak: imp.weak, provider: this.lookup(imp.symbol) ?? null }));
+    if (!r)
+      this.resolvedOf.set(imp, (r = { symbol: imp.symbol, weak: imp.weak, provider: this.lookup(imp.symbol) ?? null }));
     return r;
   }
 

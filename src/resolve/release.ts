@@ -4,7 +4,12 @@
  * /lib/modules/<rel>/build/Module.symvers. Null when the path says nothing.
  */
 export function releaseFromPath(path: string): string | null {
-  const patterns = [/(?:^|\/)symvers-(.+?)\.gz$/, /(?:^|\/)(?:System\.map|vmlinuz|vmlinux)-([^/]+)$/, /(?:^|\/)linux-headers-([^/]+)\/Module\.symvers$/, /(?:^|\/)lib\/modules\/([^/]+)\/build\/Module\.symvers$/];
+  const patterns = [
+    /(?:^|\/)symvers-(.+?)\.gz$/,
+    /(?:^|\/)(?:System\.map|vmlinuz|vmlinux)-([^/]+)$/,
+    /(?:^|\/)linux-headers-([^/]+)\/Module\.symvers$/,
+    /(?:^|\/)lib\/modules\/([^/]+)\/build\/Module\.symvers$/,
+  ];
   for (const p of patterns) {
     const m = p.exec(path);
     if (m) return m[1]!;

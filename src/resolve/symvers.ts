@@ -20,7 +20,6 @@ export interface ExportTable {
   emptyBecause?: string;
 }
 
-
 /**
  * Parses Module.symvers in every column layout the kernel has written:
  *   5.6+        CRC  symbol  module  type  [namespace]
@@ -41,7 +40,8 @@ export function parseSymvers(text: string, file: string): ExportTable {
     let cols = line.split("\t");
     if (cols.length < 3) cols = line.trim().split(/\s+/);
     const [crcText, symbol] = cols;
-    if (!symbol || !CRC.test(crcText ?? "")) throw badLine(file, i, "not a Module.symvers line (expected CRC, symbol, module, export type)");
+    if (!symbol || !CRC.test(crcText ?? ""))
+      throw badLine(file, i, "not a Module.symvers line (expected CRC, symbol, module, export type)");
     const crc = Number.parseInt(crcText!, 16);
     let module: string | undefined;
     let type: ExportType | null = null;
@@ -60,7 +60,14 @@ export function parseSymvers(text: string, file: string): ExportTable {
     if (!module) throw badLine(file, i, "empty module column");
     if (type) typed++;
     else untyped++;
-    exports.push({ symbol, crc: Number.isNaN(crc) ? null : crc, module, type, gplOnly: type !== null && isGplOnly(type), namespace: namespace || null });
+    exports.push({
+      symbol,
+      crc: Number.isNaN(crc) ? null : crc,
+      module,
+      type,
+      gplOnly: type !== null && isGplOnly(type),
+      namespace: namespace || null,
+    });
   }
   return { exports, hasExportTypes: typed > 0 && untyped === 0 };
 }
@@ -68,4 +75,5 @@ export function parseSymvers(text: string, file: string): ExportTable {
 const CRC = /^(0x)?[0-9a-fA-F]+$/;
 
 /** `index`: the line's index from 0. */
-const badLine = (file: string, index: number, why: string) => new FormatError(`${file} line ${index + 1}`, undefined, why);
+const badLine = (file: string, index: number, why: string) =>
+  new FormatError(`${file} line ${index + 1}`, undefined, why);

@@ -16,7 +16,8 @@ export function parseSystemMap(text: string, file: string): ExportTable {
     lineNo++;
     if (line === "" || line.includes("[")) continue;
     const parts = line.trim().split(/\s+/);
-    if (parts.length < 3 || !/^[0-9a-fA-F]+$/.test(parts[0]!)) throw new FormatError(`${file} line ${lineNo}`, undefined, "not a System.map line (address type name)");
+    if (parts.length < 3 || !/^[0-9a-fA-F]+$/.test(parts[0]!))
+      throw new FormatError(`${file} line ${lineNo}`, undefined, "not a System.map line (address type name)");
     const addr = BigInt(`0x${parts[0]}`);
     const name = parts[2]!;
     if (name.startsWith("__start___ksymtab") || name.startsWith("__stop___ksymtab")) ranges.set(name, addr);
@@ -30,16 +31,22 @@ export function parseSystemMap(text: string, file: string): ExportTable {
   };
   const plain = range("");
   const gpl = range("_gpl");
-  if (!plain && !gpl) throw new FormatError(file, undefined, "no __start___ksymtab/__stop___ksymtab symbols: cannot tell plain from GPL-only exports");
+  if (!plain && !gpl)
+    throw new FormatError(
+      file,
+      undefined,
+      "no __start___ksymtab/__stop___ksymtab symbols: cannot tell plain from GPL-only exports",
+    );
   // kallsyms read by a user that kptr_restrict hides addresses from: every address is 0, so every
   // range is empty and nothing can be classified (and an empty table must not pass for a known one).
   if ([...ranges.values()].every((a) => a === 0n) && labels.every(([, a]) => a === 0n)) {
     return {
       exports: [],
       hasExportTypes: false,
-      emptyBecause: "every address in it is 0, as kernel.kptr_restrict makes /proc/kallsyms show them to an unprivileged " +
-          "reader, so no export can be told GPL-only or plain (read it as root, or pass the kernel's " +
-          "System.map or Module.symvers)",
+      emptyBecause:
+        "every address in it is 0, as kernel.kptr_restrict makes /proc/kallsyms show them to an unprivileged " +
+        "reader, so no export can be told GPL-only or plain (read it as root, or pass the kernel's " +
+        "System.map or Module.symvers)",
     };
   }
   const inRange = (r: readonly [bigint, bigint] | undefined, a: bigint) => r !== undefined && a >= r[0] && a < r[1];
@@ -47,7 +54,14 @@ export function parseSystemMap(text: string, file: string): ExportTable {
   for (const [symbol, addr] of labels) {
     const gplOnly = inRange(gpl, addr);
     if (!gplOnly && !inRange(plain, addr)) continue; // a label of another table (e.g. __ksymtab_strings)
-    exports.push({ symbol, crc: crcs.get(symbol) ?? null, module: "vmlinux", type: gplOnly ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL", gplOnly, namespace: null });
+    exports.push({
+      symbol,
+      crc: crcs.get(symbol) ?? null,
+      module: "vmlinux",
+      type: gplOnly ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL",
+      gplOnly,
+      namespace: null,
+    });
   }
   return { exports, hasExportTypes: true };
 }

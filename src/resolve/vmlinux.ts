@@ -17,7 +17,8 @@ const KSYMTAB_TYPES = Object.entries(KSYMTAB_SECTION_TYPES) as [string, ExportTy
  * __ksymtab_strings. CRCs come from __kcrctab[_gpl], one u32 per entry in the same order.
  */
 export function exportsFromVmlinux(elf: ElfFile): ExportTable {
-  if (elf.type === ET_REL) throw new FormatError("vmlinux", 16, "a relocatable object is a module or blob, not a linked kernel image");
+  if (elf.type === ET_REL)
+    throw new FormatError("vmlinux", 16, "a relocatable object is a module or blob, not a linked kernel image");
   const byName = new Map(elf.sections.map((s) => [s.name, s]));
   const strings = byName.get("__ksymtab_strings");
   const exports: KernelExport[] = [];
@@ -34,15 +35,29 @@ export function exportsFromVmlinux(elf: ElfFile): ExportTable {
     const symtab = findSymtab(elf);
     if (symtab) {
       for (const e of readExports(elf, readSymbols(elf, symtab))) {
-        exports.push({ symbol: e.symbol, crc: e.crc, module: "vmlinux", type: e.type, gplOnly: e.gplOnly, namespace: e.namespace });
+        exports.push({
+          symbol: e.symbol,
+          crc: e.crc,
+          module: "vmlinux",
+          type: e.type,
+          gplOnly: e.gplOnly,
+          namespace: e.namespace,
+        });
       }
     }
   }
-  if (exports.length === 0) throw new FormatError("vmlinux", undefined, "no __ksymtab sections or labels: not a kernel image with exports");
+  if (exports.length === 0)
+    throw new FormatError("vmlinux", undefined, "no __ksymtab sections or labels: not a kernel image with exports");
   return { exports, hasExportTypes: true };
 }
 
-function decodeEntries(elf: ElfFile, table: ElfSection, strings: ElfSection, crcSection: ElfSection | undefined, type: ExportType): KernelExport[] {
+function decodeEntries(
+  elf: ElfFile,
+  table: ElfSection,
+  strings: ElfSection,
+  crcSection: ElfSection | undefined,
+  type: ExportType,
+): KernelExport[] {
   const view = elf.view;
   const bytes = sectionBytes(elf, table);
   const strBytes = sectionBytes(elf, strings);
@@ -54,8 +69,16 @@ function decodeEntries(elf: ElfFile, table: ElfSection, strings: ElfSection, crc
     return nul < 0 ? undefined : strBytes.toString("utf8", Number(off), nul);
   };
   const layouts = [
-    { size: 12, name: (i: number) => table.addr + BigInt(i * 12 + 4) + BigInt(view.i32(table.offset + i * 12 + 4, table.name)), ns: (i: number) => table.addr + BigInt(i * 12 + 8) + BigInt(view.i32(table.offset + i * 12 + 8, table.name)) },
-    { size: 3 * word, name: (i: number) => readWord(i * 3 * word + word), ns: (i: number) => readWord(i * 3 * word + 2 * word) },
+    {
+      size: 12,
+      name: (i: number) => table.addr + BigInt(i * 12 + 4) + BigInt(view.i32(table.offset + i * 12 + 4, table.name)),
+      ns: (i: number) => table.addr + BigInt(i * 12 + 8) + BigInt(view.i32(table.offset + i * 12 + 8, table.name)),
+    },
+    {
+      size: 3 * word,
+      name: (i: number) => readWord(i * 3 * word + word),
+      ns: (i: number) => readWord(i * 3 * word + 2 * word),
+    },
     { size: 2 * word, name: (i: number) => readWord(i * 2 * word + word), ns: () => 0n },
   ];
   function readWord(at: number): bigint {

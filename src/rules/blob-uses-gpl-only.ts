@@ -9,7 +9,13 @@ export const blobUsesGplOnly: Rule = {
     if (m.kind !== "blob" || m.assumedLicense !== null) return [];
     const symbols = sortedUnique(m.imports.filter((i) => i.provider?.gplOnly).map((i) => i.symbol));
     if (symbols.length === 0) return [];
-    return [{ message: `license unknown (no .modinfo), imports ` +
-          `${plural(symbols.length, "GPL-only symbol")}: ${listForMessage(symbols)}`, symbols }];
+    return [
+      {
+        message:
+          `license unknown (no .modinfo), imports ` +
+          `${plural(symbols.length, "GPL-only symbol")}: ${listForMessage(symbols)}`,
+        symbols,
+      },
+    ];
   },
 };

@@ -11,7 +11,8 @@ export const dependsMismatch: Rule = {
     const computed = new Map(edges.map((e) => [normalizeModuleName(e.toName), e]));
     const missing = [...computed.keys()].filter((d) => !declared.has(d)).sort();
     // A declared module that provides nothing we can see is only wrong if every import is resolved.
-    const extra = m.unresolved.length === 0 && ctx.kernelTableKnown ? [...declared].filter((d) => !computed.has(d)).sort() : [];
+    const extra =
+      m.unresolved.length === 0 && ctx.kernelTableKnown ? [...declared].filter((d) => !computed.has(d)).sort() : [];
     if (missing.length === 0 && extra.length === 0) return [];
     const parts: string[] = [];
     if (missing.length) parts.push(`its imports need ${missing.join(", ")}, which depends= does not name`);

@@ -24,7 +24,8 @@ export const gplOnlySymbolUse: Rule = {
           : `license tags ${m.facts.licenses.map((l) => `"${l}"`).join(", ")} are not all GPL-compatible (modpost)`;
     return [
       {
-        message: `${why}, yet it imports ${plural(symbols.length, "GPL-only symbol")} from ` +
+        message:
+          `${why}, yet it imports ${plural(symbols.length, "GPL-only symbol")} from ` +
           `${providers.join(", ")}: ${listForMessage(symbols)}`,
         symbols,
       },

@@ -33,7 +33,8 @@ export const gplShimReexport: Rule = {
       const chains = uses.flatMap((u) => u.gplOnly.map((g) => [p.name, s.name, u.exportName, g]));
       const described = uses.map((u) => `${u.exportName} → ${listForMessage(u.gplOnly, 3)}`);
       drafts.push({
-        message: `non-GPL module ${p.name} imports ${plural(uses.length, "export")} whose code ` +
+        message:
+          `non-GPL module ${p.name} imports ${plural(uses.length, "export")} whose code ` +
           `calls GPL-only symbols: ${listForMessage(described, 3)}`,
         symbols: sortedUnique(uses.map((u) => u.exportName)),
         chain: chains[0]!,

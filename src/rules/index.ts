@@ -39,7 +39,14 @@ export function runRules(m: ModuleUnderAudit, ctx: RuleContext, rules: readonly 
   for (const rule of rules) {
     if (!(rule.dialects ?? ["linux"]).includes(m.facts.dialect)) continue;
     for (const d of rule.check(m, ctx)) {
-      out.push({ rule: rule.id, severity: RULES[rule.id].severity, message: d.message, symbols: d.symbols, chain: d.chain ?? [], ...(d.chains ? { chains: d.chains } : {}) });
+      out.push({
+        rule: rule.id,
+        severity: RULES[rule.id].severity,
+        message: d.message,
+        symbols: d.symbols,
+        chain: d.chain ?? [],
+        ...(d.chains ? { chains: d.chains } : {}),
+      });
     }
   }
   return out;

@@ -8,7 +8,8 @@ export const licenseTagsDisagree: Rule = {
     const tags = m.facts.licenses.map((l) => `"${l}"`).join(", ");
     return [
       {
-        message: `license tags ${tags}: the loader reads only the first ` +
+        message:
+          `license tags ${tags}: the loader reads only the first ` +
           `(${loader ? "GPL-compatible" : "not GPL-compatible"}), modpost requires all ` +
           `(${modpost ? "GPL-compatible" : "not GPL-compatible"})`,
         symbols: [],

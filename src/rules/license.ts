@@ -1,7 +1,14 @@
 import type { AuditedModule } from "../core/results.js";
 
 /** The kernel's list (include/linux/license.h, license_is_gpl_compatible): exact strcmp, nothing else. */
-export const GPL_COMPATIBLE_LICENSES: readonly string[] = ["GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"];
+export const GPL_COMPATIBLE_LICENSES: readonly string[] = [
+  "GPL",
+  "GPL v2",
+  "GPL and additional rights",
+  "Dual BSD/GPL",
+  "Dual MIT/GPL",
+  "Dual MPL/GPL",
+];
 
 export function isGplCompatible(license: string): boolean {
   return GPL_COMPATIBLE_LICENSES.includes(license);
@@ -15,11 +22,16 @@ export interface LicenseVerdicts {
 }
 
 /** One object per pair of verdicts, shared by every module that has it: there are four. */
-const VERDICTS = [false, true].map((loader) => [false, true].map((modpost): LicenseVerdicts => Object.freeze({ loader, modpost })));
+const VERDICTS = [false, true].map((loader) =>
+  [false, true].map((modpost): LicenseVerdicts => Object.freeze({ loader, modpost })),
+);
 const verdicts = (loader: boolean, modpost: boolean): LicenseVerdicts => VERDICTS[+loader]![+modpost]!;
 
 export function licenseVerdicts(licenses: readonly string[]): LicenseVerdicts {
-  return verdicts(licenses.length > 0 && isGplCompatible(licenses[0]!), licenses.length > 0 && licenses.every(isGplCompatible));
+  return verdicts(
+    licenses.length > 0 && isGplCompatible(licenses[0]!),
+    licenses.length > 0 && licenses.every(isGplCompatible),
+  );
 }
 
 /**

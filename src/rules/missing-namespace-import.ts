@@ -14,7 +14,14 @@ export const missingNamespaceImport: Rule = {
       byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), imp.symbol]);
     }
     if (byNamespace.size === 0) return [];
-    const parts = [...byNamespace].sort(([a], [b]) => compareCodeUnits(a, b)).map(([ns, syms]) => `namespace ${ns} (${listForMessage(sortedUnique(syms), 3)})`);
-    return [{ message: `uses symbols without importing their namespace: ${parts.join("; ")}`, symbols: sortedUnique([...byNamespace.values()].flat()) }];
+    const parts = [...byNamespace]
+      .sort(([a], [b]) => compareCodeUnits(a, b))
+      .map(([ns, syms]) => `namespace ${ns} (${listForMessage(sortedUnique(syms), 3)})`);
+    return [
+      {
+        message: `uses symbols without importing their namespace: ${parts.join("; ")}`,
+        symbols: sortedUnique([...byNamespace.values()].flat()),
+      },
+    ];
   },
 };

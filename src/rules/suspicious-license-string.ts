@@ -10,7 +10,10 @@ export const suspiciousLicenseString: Rule = {
       if (s.follows === "license") reasons.push(`text hidden after the NUL of a license tag: "${s.text}"`);
     }
     for (const l of m.facts.licenses) {
-      if (/gpl/i.test(l) && !isGplCompatible(l)) reasons.push(`"${l}" mentions GPL but is not one of the kernel's GPL-compatible strings, so it counts as proprietary`);
+      if (/gpl/i.test(l) && !isGplCompatible(l))
+        reasons.push(
+          `"${l}" mentions GPL but is not one of the kernel's GPL-compatible strings, so it counts as proprietary`,
+        );
     }
     const drafts: FindingDraft[] = reasons.length ? [{ message: reasons.join("; "), symbols: [] }] : [];
     return drafts;

@@ -4,7 +4,6 @@ import { sortedUnique } from "../core/order.js";
 import { listForMessage } from "./types.js";
 import { plural } from "../core/plural.js";
 
-
 /**
  * Every __versions entry is checked, as the loader does: the imports, and `module_layout`, which is
  * no import but whose CRC the loader compares first (check_modstruct_version).
@@ -25,7 +24,12 @@ export const symbolVersionMismatch: Rule = {
       details.push(`${v.symbol} (module ${hexCrc(v.crc)}, ${provider.name} ${hexCrc(have)})`);
     }
     if (symbols.length === 0) return [];
-    return [{ message: `disagrees about the version of ${plural(symbols.length, "symbol")}: ` +
-          `${listForMessage(details, 3)}`, symbols: sortedUnique(symbols) }];
+    return [
+      {
+        message:
+          `disagrees about the version of ${plural(symbols.length, "symbol")}: ` + `${listForMessage(details, 3)}`,
+        symbols: sortedUnique(symbols),
+      },
+    ];
   },
 };

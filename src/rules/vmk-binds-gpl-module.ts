@@ -17,7 +17,8 @@ export const vmkBindsGplModule: Rule = {
       .map((e) => {
         const symbols = e.symbols.map((s) => s.symbol).sort();
         return {
-          message: `license "${m.facts.licenses[0] ?? "none"}" is not GPLv2, yet it binds to ` +
+          message:
+            `license "${m.facts.licenses[0] ?? "none"}" is not GPLv2, yet it binds to ` +
             `${listForMessage(symbols, 3)} of GPLv2 module ${e.toName}`,
           symbols,
           chain: [m.name, e.toName],

@@ -1,5 +1,4 @@
-import { type LoadedModule } from "../core/running.js";
-
+import type { LoadedModule } from "../core/running.js";
 
 export interface ProcModules {
   modules: LoadedModule[];
@@ -11,8 +10,17 @@ const STATES: Record<string, LoadedModule["state"]> = { Live: "live", Loading: "
 
 function parseLine(line: string): LoadedModule | string {
   const f = line.trim().split(/\s+/);
-  if (f.length < 6 || f.length > 7) return `expected 6 or 7 fields (name size refcount deps state address [(taint)]), found ${f.length}`;
-  const [name, size, refcount, deps, state, address, flags] = f as [string, string, string, string, string, string, string | undefined];
+  if (f.length < 6 || f.length > 7)
+    return `expected 6 or 7 fields (name size refcount deps state address [(taint)]), found ${f.length}`;
+  const [name, size, refcount, deps, state, address, flags] = f as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
   if (!/^\d+$/.test(size)) return `size is not a number: ${size}`;
   if (!/^(-|-?\d+)$/.test(refcount)) return `reference count is not a number or "-": ${refcount}`;
   if (!(state in STATES)) return `state is not Live, Loading or Unloading: ${state}`;

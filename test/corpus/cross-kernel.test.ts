@@ -2,7 +2,15 @@ import { relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scan, type ScanResult } from "../../src/index.js";
 import { corpusSet, skipCorpus } from "../helpers/corpus.js";
-import { dumpModversions, importsFromReadelf, listFiles, modinfoField, readelfSymbols, symversRows, type SymversRow } from "../helpers/tools.js";
+import {
+  dumpModversions,
+  importsFromReadelf,
+  listFiles,
+  modinfoField,
+  readelfSymbols,
+  symversRows,
+  type SymversRow,
+} from "../helpers/tools.js";
 
 /*
  * Will the Debian 6.1 amd64 modules load on the 6.12 kernel? Expected answers are derived from
@@ -54,7 +62,8 @@ describe.skipIf(skipCorpus)("Debian 6.1 amd64 modules checked against the 6.12 a
     }
   }, 900_000);
 
-  const symbolsOf = (rule: string) => new Map(result.modules.map((m) => [m.path, m.findings.find((f) => f.rule === rule)?.symbols ?? []]));
+  const symbolsOf = (rule: string) =>
+    new Map(result.modules.map((m) => [m.path, m.findings.find((f) => f.rule === rule)?.symbols ?? []]));
 
   it("knows the target release from the table's path", () => {
     expect(target).toMatch(/^6\.12\./);
@@ -67,24 +76,36 @@ describe.skipIf(skipCorpus)("Debian 6.1 amd64 modules checked against the 6.12 a
     }
   });
 
-  it("reports unresolved-symbol exactly for the imports nothing provides (\"Unknown symbol\")", () => {
+  it('reports unresolved-symbol exactly for the imports nothing provides ("Unknown symbol")', () => {
     const ours = symbolsOf("unresolved-symbol");
-    const disagree = result.modules.filter((m) => JSON.stringify(ours.get(m.path)) !== JSON.stringify(expected.get(m.path)!.unresolved));
-    console.log(`unresolved-symbol: ${[...ours.values()].filter((s) => s.length).length} modules, ${[...ours.values()].flat().length} symbols`);
+    const disagree = result.modules.filter(
+      (m) => JSON.stringify(ours.get(m.path)) !== JSON.stringify(expected.get(m.path)!.unresolved),
+    );
+    console.log(
+      `unresolved-symbol: ${[...ours.values()].filter((s) => s.length).length} modules, ${[...ours.values()].flat().length} symbols`,
+    );
     expect(disagree.map((m) => m.path)).toEqual([]);
   });
 
   it("reports symbol-version-mismatch exactly where __versions disagrees with the provider's CRC", () => {
     const ours = symbolsOf("symbol-version-mismatch");
-    const disagree = result.modules.filter((m) => JSON.stringify(ours.get(m.path)) !== JSON.stringify(expected.get(m.path)!.versionMismatch));
-    console.log(`symbol-version-mismatch: ${[...ours.values()].filter((s) => s.length).length} modules, ${[...ours.values()].flat().length} symbols`);
+    const disagree = result.modules.filter(
+      (m) => JSON.stringify(ours.get(m.path)) !== JSON.stringify(expected.get(m.path)!.versionMismatch),
+    );
+    console.log(
+      `symbol-version-mismatch: ${[...ours.values()].filter((s) => s.length).length} modules, ${[...ours.values()].flat().length} symbols`,
+    );
     expect(disagree.map((m) => m.path)).toEqual([]);
   });
 
   it("reports missing-namespace-import exactly for namespaced symbols without import_ns", () => {
     const ours = symbolsOf("missing-namespace-import");
-    const disagree = result.modules.filter((m) => JSON.stringify(ours.get(m.path)) !== JSON.stringify(expected.get(m.path)!.missingNs));
-    console.log(`missing-namespace-import: ${[...ours.values()].filter((s) => s.length).length} modules, ${[...ours.values()].flat().length} symbols`);
+    const disagree = result.modules.filter(
+      (m) => JSON.stringify(ours.get(m.path)) !== JSON.stringify(expected.get(m.path)!.missingNs),
+    );
+    console.log(
+      `missing-namespace-import: ${[...ours.values()].filter((s) => s.length).length} modules, ${[...ours.values()].flat().length} symbols`,
+    );
     expect(disagree.map((m) => m.path)).toEqual([]);
   });
 });

@@ -45,12 +45,16 @@ describe.skipIf(skipCorpus)("a real module tree with damaged files mixed in", ()
     expect(seen).toEqual(files.map((f) => relative(dir, f)).sort());
     expect(json.summary.files).toBe(files.length);
     // Intact modules: the same facts as when read on their own.
-    const byName = new Map(json.modules.map((m: { path: string; licenses: string[]; imports: number }) => [basename(m.path), m]));
+    const byName = new Map(
+      json.modules.map((m: { path: string; licenses: string[]; imports: number }) => [basename(m.path), m]),
+    );
     for (const m of before.modules) {
       const again = byName.get(basename(m.path)) as { licenses: string[]; imports: number } | undefined;
       expect([m.path, again?.licenses, again?.imports]).toEqual([m.path, m.facts.licenses, m.facts.imports.length]);
     }
-    expect(json.errors.filter((e: { path: string }) => !e.path.startsWith("damaged/") && !e.path.startsWith("hostile/"))).toEqual([]);
+    expect(
+      json.errors.filter((e: { path: string }) => !e.path.startsWith("damaged/") && !e.path.startsWith("hostile/")),
+    ).toEqual([]);
     expect(json.errors.filter((e: { path: string }) => e.path.startsWith("damaged/")).length).toBeGreaterThan(40);
     for (const e of json.errors) expect(e.message).not.toMatch(/internal error/);
   }, 300_000);

@@ -14,7 +14,8 @@ describe.skipIf(skipCorpus)("the Debian linux-image package scanned directly", (
     const out = mkdtempSync(join(tmpdir(), "kmodaudit-deb-"));
     execFileSync("dpkg-deb", ["-x", deb, out]);
     const [direct, extracted] = [await scan([deb], { symvers: [symvers] }), await scan([out], { symvers: [symvers] })];
-    const view = (r: typeof direct, strip: RegExp) => r.modules.map((m) => [m.path.replace(strip, ""), m.facts.sha256, m.findings.map((f) => f.rule)]).sort();
+    const view = (r: typeof direct, strip: RegExp) =>
+      r.modules.map((m) => [m.path.replace(strip, ""), m.facts.sha256, m.findings.map((f) => f.rule)]).sort();
     expect(direct.errors).toEqual([]);
     expect(direct.modules.length).toBeGreaterThan(3000);
     expect(direct.modules[0]!.path).toMatch(/\.deb!\/data\.tar\.xz!\/lib\/modules\//);

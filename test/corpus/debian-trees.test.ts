@@ -2,7 +2,14 @@ import { relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { scan, type ScanResult } from "../../src/index.js";
 import { corpusSet, skipCorpus, type KernelSet } from "../helpers/corpus.js";
-import { decompressAll, importsFromReadelf, listFiles, modinfoFacts, readelfSymbols, symversTypes } from "../helpers/tools.js";
+import {
+  decompressAll,
+  importsFromReadelf,
+  listFiles,
+  modinfoFacts,
+  readelfSymbols,
+  symversTypes,
+} from "../helpers/tools.js";
 
 interface Expected {
   licenses: string[];
@@ -38,7 +45,9 @@ describe.skipIf(skipCorpus).each(["amd64", "amd64xz", "i386", "s390x"] as const)
         gplOnly: imports.filter((s) => types.get(s) === "EXPORT_SYMBOL_GPL"),
       });
     }
-    console.log(`${name}: ${result.modules.length} modules scanned in ${seconds.toFixed(2)} s (library, in-process), ${files.length} module files on disk`);
+    console.log(
+      `${name}: ${result.modules.length} modules scanned in ${seconds.toFixed(2)} s (library, in-process), ${files.length} module files on disk`,
+    );
   }, 900_000);
 
   it("reads every module file without an error", () => {
@@ -48,35 +57,52 @@ describe.skipIf(skipCorpus).each(["amd64", "amd64xz", "i386", "s390x"] as const)
   });
 
   it("accounts for every file exactly once", () => {
-    const seen = [...result.modules.map((m) => m.path), ...result.skipped.map((s) => s.path), ...result.errors.map((e) => e.path)];
+    const seen = [
+      ...result.modules.map((m) => m.path),
+      ...result.skipped.map((s) => s.path),
+      ...result.errors.map((e) => e.path),
+    ];
     expect(new Set(seen).size).toBe(seen.length);
     expect(result.files).toBe(seen.length);
   });
 
   it("reads the same license tags as modinfo -F license, for every module", () => {
-    const disagree = result.modules.filter((m) => JSON.stringify(m.facts.licenses) !== JSON.stringify(expected.get(m.path)!.licenses));
-    expect(disagree.map((m) => ({ path: m.path, ours: m.facts.licenses, modinfo: expected.get(m.path)!.licenses }))).toEqual([]);
+    const disagree = result.modules.filter(
+      (m) => JSON.stringify(m.facts.licenses) !== JSON.stringify(expected.get(m.path)!.licenses),
+    );
+    expect(
+      disagree.map((m) => ({ path: m.path, ours: m.facts.licenses, modinfo: expected.get(m.path)!.licenses })),
+    ).toEqual([]);
   });
 
   it("reads the same signer as modinfo -F signer, for every module", () => {
     const disagree = result.modules.filter((m) => (m.facts.signature?.signer ?? null) !== expected.get(m.path)!.signer);
-    expect(disagree.map((m) => ({ path: m.path, ours: m.facts.signature, modinfo: expected.get(m.path)!.signer }))).toEqual([]);
+    expect(
+      disagree.map((m) => ({ path: m.path, ours: m.facts.signature, modinfo: expected.get(m.path)!.signer })),
+    ).toEqual([]);
   });
 
   it("finds the same imports as readelf, for every module", () => {
-    const disagree = result.modules.filter((m) => JSON.stringify(m.facts.imports.map((i) => i.symbol)) !== JSON.stringify(expected.get(m.path)!.imports));
+    const disagree = result.modules.filter(
+      (m) => JSON.stringify(m.facts.imports.map((i) => i.symbol)) !== JSON.stringify(expected.get(m.path)!.imports),
+    );
     expect(disagree.map((m) => m.path)).toEqual([]);
   });
 
   it("classifies the same imports as GPL-only as readelf plus Module.symvers, for every module", () => {
     const disagree = result.modules.filter((m) => {
-      const ours = m.imports.filter((i) => i.provider?.gplOnly).map((i) => i.symbol).sort();
+      const ours = m.imports
+        .filter((i) => i.provider?.gplOnly)
+        .map((i) => i.symbol)
+        .sort();
       return JSON.stringify(ours) !== JSON.stringify(expected.get(m.path)!.gplOnly);
     });
     expect(disagree.map((m) => m.path)).toEqual([]);
   });
 
   it("reports no findings on Debian's own tree", () => {
-    expect(result.modules.filter((m) => m.findings.length > 0).map((m) => ({ path: m.path, findings: m.findings }))).toEqual([]);
+    expect(
+      result.modules.filter((m) => m.findings.length > 0).map((m) => ({ path: m.path, findings: m.findings })),
+    ).toEqual([]);
   });
 });

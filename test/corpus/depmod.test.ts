@@ -19,32 +19,39 @@ function depmodDependencies(modulesDir: string): Map<string, string[]> {
   return deps;
 }
 
-describe.skipIf(skipCorpus).each(["amd64", "amd64xz", "i386", "s390x"] as const)("the provider graph of the Debian %s tree", (name) => {
-  let result: ScanResult;
-  let depmod: Map<string, string[]>;
+describe.skipIf(skipCorpus).each(["amd64", "amd64xz", "i386", "s390x"] as const)(
+  "the provider graph of the Debian %s tree",
+  (name) => {
+    let result: ScanResult;
+    let depmod: Map<string, string[]>;
 
-  beforeAll(async () => {
-    const set = corpusSet(name);
-    result = await scan([set.modules], { symvers: [set.symvers], detectTables: false });
-    depmod = depmodDependencies(set.modules);
-  }, 600_000);
+    beforeAll(async () => {
+      const set = corpusSet(name);
+      result = await scan([set.modules], { symvers: [set.symvers], detectTables: false });
+      depmod = depmodDependencies(set.modules);
+    }, 600_000);
 
-  it("covers the same modules as depmod", () => {
-    expect(result.modules.map((m) => m.path).sort()).toEqual([...depmod.keys()].sort());
-  });
+    it("covers the same modules as depmod", () => {
+      expect(result.modules.map((m) => m.path).sort()).toEqual([...depmod.keys()].sort());
+    });
 
-  it("gives every module the same dependencies as depmod -n (modules.dep, transitive)", () => {
-    const disagree: { path: string; ours: string[]; depmod: string[] }[] = [];
-    for (const m of result.modules) {
-      const ours = result.graph.transitiveDependencies(m.path).sort();
-      const theirs = [...depmod.get(m.path)!].sort();
-      if (JSON.stringify(ours) !== JSON.stringify(theirs)) disagree.push({ path: m.path, ours, depmod: theirs });
-    }
-    console.log(`${name}: ${result.modules.length} modules, ${disagree.length} disagreements with depmod`);
-    expect(disagree).toEqual([]);
-  });
+    it("gives every module the same dependencies as depmod -n (modules.dep, transitive)", () => {
+      const disagree: { path: string; ours: string[]; depmod: string[] }[] = [];
+      for (const m of result.modules) {
+        const ours = result.graph.transitiveDependencies(m.path).sort();
+        const theirs = [...depmod.get(m.path)!].sort();
+        if (JSON.stringify(ours) !== JSON.stringify(theirs)) disagree.push({ path: m.path, ours, depmod: theirs });
+      }
+      console.log(`${name}: ${result.modules.length} modules, ${disagree.length} disagreements with depmod`);
+      expect(disagree).toEqual([]);
+    });
 
-  it("agrees with every module's own depends= tag (no depends-mismatch on Debian's tree)", () => {
-    expect(result.modules.flatMap((m) => m.findings.filter((f) => f.rule === "depends-mismatch").map((f) => `${m.path}: ${f.message}`))).toEqual([]);
-  });
-});
+    it("agrees with every module's own depends= tag (no depends-mismatch on Debian's tree)", () => {
+      expect(
+        result.modules.flatMap((m) =>
+          m.findings.filter((f) => f.rule === "depends-mismatch").map((f) => `${m.path}: ${f.message}`),
+        ),
+      ).toEqual([]);
+    });
+  },
+);

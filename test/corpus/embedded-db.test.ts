@@ -1,7 +1,15 @@
 import { realpathSync } from "node:fs";
 import { basename } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { embeddedTable, loadExportDatabase, parseRelease, scan, type AuditedModule, type ExportDatabase, type ScanResult } from "../../src/index.js";
+import {
+  embeddedTable,
+  loadExportDatabase,
+  parseRelease,
+  scan,
+  type AuditedModule,
+  type ExportDatabase,
+  type ScanResult,
+} from "../../src/index.js";
 import { corpusSet, skipCorpus, type KernelSet } from "../helpers/corpus.js";
 import { keepReleases } from "../helpers/export-db.js";
 import { symversRows, type SymversRow } from "../helpers/tools.js";
@@ -19,7 +27,10 @@ import { symversRows, type SymversRow } from "../helpers/tools.js";
 /** What a module's verdicts are made of, minus what needs CRCs. */
 function verdicts(m: AuditedModule) {
   return {
-    gplOnlyImports: m.imports.filter((i) => i.provider?.gplOnly).map((i) => `${i.symbol} ${i.provider!.name}`).sort(),
+    gplOnlyImports: m.imports
+      .filter((i) => i.provider?.gplOnly)
+      .map((i) => `${i.symbol} ${i.provider!.name}`)
+      .sort(),
     unresolved: m.unresolved,
     findings: m.findings.filter((f) => f.rule !== "symbol-version-mismatch"),
   };
@@ -27,10 +38,16 @@ function verdicts(m: AuditedModule) {
 
 const releaseOf = (r: ScanResult) => r.modules.find((m) => m.facts.vermagic)!.facts.vermagic!.split(" ")[0]!;
 type Row = Pick<SymversRow, "module" | "type" | "namespace">;
-const sameRow = (a: Row | undefined, b: Row | undefined) => !!a && !!b && a.module === b.module && a.type === b.type && a.namespace === b.namespace;
+const sameRow = (a: Row | undefined, b: Row | undefined) =>
+  !!a && !!b && a.module === b.module && a.type === b.type && a.namespace === b.namespace;
 /** An embedded release's exports as Module.symvers rows by symbol, CRCs aside. */
 const tableRows = (database: ExportDatabase, release: string) =>
-  new Map<string, Row>(embeddedTable(database, release).exports.map((e) => [e.symbol, { module: e.module, type: e.type ?? "", namespace: e.namespace ?? "" }]));
+  new Map<string, Row>(
+    embeddedTable(database, release).exports.map((e) => [
+      e.symbol,
+      { module: e.module, type: e.type ?? "", namespace: e.namespace ?? "" },
+    ]),
+  );
 
 /** One tree scanned both ways; the tables' rows as Module.symvers rows. */
 interface Tree {
@@ -48,7 +65,11 @@ const db: ExportDatabase | null = skipCorpus ? null : await loadExportDatabase()
 function exactChecks(tree: () => Tree, database: () => ExportDatabase) {
   let embedded: ScanResult;
   beforeAll(async () => {
-    embedded = await scan([corpusSet(tree().name).modules], { detectTables: false, hash: false, exportDatabase: database() });
+    embedded = await scan([corpusSet(tree().name).modules], {
+      detectTables: false,
+      hash: false,
+      exportDatabase: database(),
+    });
   }, 900_000);
   afterAll(() => {
     embedded = undefined!;
@@ -62,7 +83,11 @@ function exactChecks(tree: () => Tree, database: () => ExportDatabase) {
   });
 
   it("names the release it chose, exactly", () => {
-    expect(embedded.kernel.sources[0]).toEqual({ kind: "embedded", file: `${tree().release} (kmodaudit embedded export database)`, origin: "detected" });
+    expect(embedded.kernel.sources[0]).toEqual({
+      kind: "embedded",
+      file: `${tree().release} (kmodaudit embedded export database)`,
+      origin: "detected",
+    });
     expect(embedded.kernel.gplOnlyKnown).toBe(true);
     expect(embedded.kernel.exports).toBe(tree().withTable.kernel.exports);
   });
@@ -70,9 +95,13 @@ function exactChecks(tree: () => Tree, database: () => ExportDatabase) {
   it("gives every module the same GPL-only imports, unresolved symbols and findings as Module.symvers", () => {
     const { name, release, withTable } = tree();
     expect(embedded.modules.map((m) => m.path)).toEqual(withTable.modules.map((m) => m.path));
-    const differ = embedded.modules.filter((m, i) => JSON.stringify(verdicts(m)) !== JSON.stringify(verdicts(withTable.modules[i]!)));
+    const differ = embedded.modules.filter(
+      (m, i) => JSON.stringify(verdicts(m)) !== JSON.stringify(verdicts(withTable.modules[i]!)),
+    );
     const gplOnly = embedded.modules.reduce((n, m) => n + verdicts(m).gplOnlyImports.length, 0);
-    console.log(`${name} (${release}, exact): ${embedded.modules.length} modules, ${gplOnly} GPL-only imports, ${differ.length} modules differ from Module.symvers`);
+    console.log(
+      `${name} (${release}, exact): ${embedded.modules.length} modules, ${gplOnly} GPL-only imports, ${differ.length} modules differ from Module.symvers`,
+    );
     expect(differ.map((m) => m.path)).toEqual([]);
   });
 }
@@ -103,7 +132,11 @@ function nearestChecks(tree: () => Tree, database: () => ExportDatabase, label: 
 
   it(`stands in the nearest release of the series, said as such (${label})`, () => {
     const { release } = tree();
-    expect(nearest.kernel.sources[0]).toEqual({ kind: "embedded", file: `${standIn} (kmodaudit embedded export database, nearest to ${release})`, origin: "detected" });
+    expect(nearest.kernel.sources[0]).toEqual({
+      kind: "embedded",
+      file: `${standIn} (kmodaudit embedded export database, nearest to ${release})`,
+      origin: "detected",
+    });
     expect(nearest.kernel.gplOnlyKnown).toBe(true);
     const want = parseRelease(release)!;
     const got = parseRelease(standIn)!;
@@ -120,7 +153,9 @@ function nearestChecks(tree: () => Tree, database: () => ExportDatabase, label: 
     expect(nearest.modules.map((m) => m.path)).toEqual(withTable.modules.map((m) => m.path));
     const touches = (m: AuditedModule) => m.imports.some((i) => differing.has(i.symbol));
     const agreed = (m: AuditedModule) => verdicts(m).gplOnlyImports.filter((s) => !differing.has(s.split(" ")[0]!));
-    const differ = nearest.modules.filter((m, i) => JSON.stringify(verdicts(m)) !== JSON.stringify(verdicts(withTable.modules[i]!)));
+    const differ = nearest.modules.filter(
+      (m, i) => JSON.stringify(verdicts(m)) !== JSON.stringify(verdicts(withTable.modules[i]!)),
+    );
     const touching = nearest.modules.filter(touches);
     const gplOnly = nearest.modules.reduce((n, m) => n + verdicts(m).gplOnlyImports.length, 0);
     console.log(
@@ -128,7 +163,11 @@ function nearestChecks(tree: () => Tree, database: () => ExportDatabase, label: 
         `${differing.size} of ${symvers.size} exports differ, imported by ${touching.length} modules; ${differ.length} modules differ from Module.symvers`,
     );
     expect(differ.filter((m) => !touches(m)).map((m) => m.path)).toEqual([]);
-    expect(nearest.modules.filter((m, i) => JSON.stringify(agreed(m)) !== JSON.stringify(agreed(withTable.modules[i]!))).map((m) => m.path)).toEqual([]);
+    expect(
+      nearest.modules
+        .filter((m, i) => JSON.stringify(agreed(m)) !== JSON.stringify(agreed(withTable.modules[i]!)))
+        .map((m) => m.path),
+    ).toEqual([]);
   });
 
   it(`agrees with Module.symvers on nearly all exports, as neighbours of one series do (${label})`, () => {
@@ -156,8 +195,24 @@ describe.skipIf(skipCorpus)("embedded export database on Debian's trees", () => 
     });
 
     const without = keepReleases(db, (r) => r.release !== release);
-    if (db.releases.some((r) => r.release === release)) describe(`the shipped database, which has ${release}`, () => exactChecks(() => tree, () => db));
-    else describe(`the shipped database, which lacks ${release}`, () => nearestChecks(() => tree, () => db, "shipped"));
-    describe(`the database with ${release} taken out`, () => nearestChecks(() => tree, () => without, "taken out"));
+    if (db.releases.some((r) => r.release === release))
+      describe(`the shipped database, which has ${release}`, () =>
+        exactChecks(
+          () => tree,
+          () => db,
+        ));
+    else
+      describe(`the shipped database, which lacks ${release}`, () =>
+        nearestChecks(
+          () => tree,
+          () => db,
+          "shipped",
+        ));
+    describe(`the database with ${release} taken out`, () =>
+      nearestChecks(
+        () => tree,
+        () => without,
+        "taken out",
+      ));
   });
 });

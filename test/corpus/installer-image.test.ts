@@ -22,8 +22,13 @@ describe.skipIf(skipCorpus)("an installer image made by xorriso", () => {
     const deb = readdirSync(debs).find((f) => /^linux-image-6\.1\.0-\d+-amd64-unsigned_.*\.deb$/.test(f))!;
     copyFileSync(join(debs, deb), join(pool, deb));
     mkdirSync(join(tree, "dvd/extra"));
-    for (const f of ["proprietary_gpl_use.ko", "gpl_clean.ko"]) copyFileSync(join(SAMPLES, f), join(tree, "dvd/extra", f));
-    execFileSync("xorriso", ["-as", "mkisofs", "-R", "-J", "-quiet", "-o", join(tree, "installer.iso"), join(tree, "dvd")], { stdio: "ignore" });
+    for (const f of ["proprietary_gpl_use.ko", "gpl_clean.ko"])
+      copyFileSync(join(SAMPLES, f), join(tree, "dvd/extra", f));
+    execFileSync(
+      "xorriso",
+      ["-as", "mkisofs", "-R", "-J", "-quiet", "-o", join(tree, "installer.iso"), join(tree, "dvd")],
+      { stdio: "ignore" },
+    );
 
     const symvers = corpusSet("amd64").symvers;
     const image = runCliJson(["scan", join(tree, "installer.iso"), "--symvers", symvers]);
@@ -34,6 +39,8 @@ describe.skipIf(skipCorpus)("an installer image made by xorriso", () => {
     expect(image.json.modules.length).toBeGreaterThan(4000);
     expect(view(image.json, `${join(tree, "installer.iso")}!/`)).toEqual(view(dir.json, ""));
     expect(image.status).toBe(1); // proprietary_gpl_use.ko
-    expect(image.json.modules.find((m: { path: string }) => m.path.endsWith("proprietary_gpl_use.ko")).findings[0].rule).toBe("gpl-only-symbol-use");
+    expect(
+      image.json.modules.find((m: { path: string }) => m.path.endsWith("proprietary_gpl_use.ko")).findings[0].rule,
+    ).toBe("gpl-only-symbol-use");
   }, 600_000);
 });

@@ -22,7 +22,11 @@ import { listFiles } from "../helpers/tools.js";
 const scratch = new Scratch();
 
 async function facts(file: string, ranged: boolean) {
-  const read = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, { factsOnly: ranged, rangedFrom: 0, scratch });
+  const read = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, {
+    factsOnly: ranged,
+    rangedFrom: 0,
+    scratch,
+  });
   if (!("bytes" in read)) throw new Error(`${file}: unreadable`);
   expect(read.ranged !== undefined).toBe(ranged);
   // With the ranges it read, so that a fact needing any other byte fails here (UnreadBytes)
@@ -32,18 +36,26 @@ async function facts(file: string, ranged: boolean) {
   return r.outcome === "facts" ? r.facts : r;
 }
 
-describe.skipIf(skipCorpus)("ranged reads with direct section headers give the facts of whole reads through elfy", () => {
-  it.each(["amd64", "i386", "s390x"] as const)("for every module of the %s tree", async (name) => {
-    const files = await listFiles(corpusSet(name).modules, "*.ko");
-    const differ: string[] = [];
-    for (const f of files) if (JSON.stringify(await facts(f, true)) !== JSON.stringify(await facts(f, false))) differ.push(f);
-    expect(differ).toEqual([]);
-  }, 600_000);
+describe.skipIf(skipCorpus)(
+  "ranged reads with direct section headers give the facts of whole reads through elfy",
+  () => {
+    it.each(["amd64", "i386", "s390x"] as const)(
+      "for every module of the %s tree",
+      async (name) => {
+        const files = await listFiles(corpusSet(name).modules, "*.ko");
+        const differ: string[] = [];
+        for (const f of files)
+          if (JSON.stringify(await facts(f, true)) !== JSON.stringify(await facts(f, false))) differ.push(f);
+        expect(differ).toEqual([]);
+      },
+      600_000,
+    );
 
-  it("for the vendor blobs", async () => {
-    for (const f of await listFiles(blobsDir(), "*.o_*")) expect(await facts(f, true)).toEqual(await facts(f, false));
-  });
-});
+    it("for the vendor blobs", async () => {
+      for (const f of await listFiles(blobsDir(), "*.o_*")) expect(await facts(f, true)).toEqual(await facts(f, false));
+    });
+  },
+);
 
 describe.skipIf(skipCorpus)("a ranged read whose facts need bytes it left out", () => {
   it("reads the module whole, never from what the buffer held before (CRCs in a renamed __kcrctab_gpl)", async () => {
@@ -61,24 +73,40 @@ describe.skipIf(skipCorpus)("a ranged read whose facts need bytes it left out", 
     const ranged = readRegularFileSync(file, false, DEFAULT_LIMITS.maxDecompressedBytes, { factsOnly: true });
     expect("bytes" in ranged && ranged.ranged).toBeTruthy();
     // Another module's bytes in the thread's buffer first, where this one's were not read.
-    await inspectFile({ abs: `${corpusSet("amd64").modules}/kernel/fs/ext4/ext4.ko`, followLinks: false }, { limits: DEFAULT_LIMITS, hash: false }, buffers);
-    const crcs = (o: Awaited<ReturnType<typeof inspectFile>>) => (o.self?.kind === "facts" ? o.self.facts.exports.map((e) => [e.symbol, e.crc]) : o.self);
-    const byRanges = crcs(await inspectFile({ abs: file, followLinks: false }, { limits: DEFAULT_LIMITS, hash: false }, buffers));
-    expect(byRanges).toEqual(crcs(await inspectFile({ abs: file, followLinks: false }, { limits: DEFAULT_LIMITS, hash: true })));
-    expect(byRanges).toEqual(crcs(await inspectFile({ abs: module, followLinks: false }, { limits: DEFAULT_LIMITS, hash: true })));
+    await inspectFile(
+      { abs: `${corpusSet("amd64").modules}/kernel/fs/ext4/ext4.ko`, followLinks: false },
+      { limits: DEFAULT_LIMITS, hash: false },
+      buffers,
+    );
+    const crcs = (o: Awaited<ReturnType<typeof inspectFile>>) =>
+      o.self?.kind === "facts" ? o.self.facts.exports.map((e) => [e.symbol, e.crc]) : o.self;
+    const byRanges = crcs(
+      await inspectFile({ abs: file, followLinks: false }, { limits: DEFAULT_LIMITS, hash: false }, buffers),
+    );
+    expect(byRanges).toEqual(
+      crcs(await inspectFile({ abs: file, followLinks: false }, { limits: DEFAULT_LIMITS, hash: true })),
+    );
+    expect(byRanges).toEqual(
+      crcs(await inspectFile({ abs: module, followLinks: false }, { limits: DEFAULT_LIMITS, hash: true })),
+    );
   });
 });
 
 describe.skipIf(skipCorpus)("a thread's signer memo gives the signatures of fresh reads", () => {
-  it.each(["amd64", "i386", "s390x"] as const)("for every module of the %s tree, read in order", async (name) => {
-    const memo = new SignerMemo();
-    const differ: string[] = [];
-    for (const f of await listFiles(corpusSet(name).modules, "*.ko")) {
-      const bytes = readFileSync(f);
-      if (JSON.stringify(splitSignature(bytes, memo).signature) !== JSON.stringify(splitSignature(bytes).signature)) differ.push(f);
-    }
-    expect(differ).toEqual([]);
-  }, 600_000);
+  it.each(["amd64", "i386", "s390x"] as const)(
+    "for every module of the %s tree, read in order",
+    async (name) => {
+      const memo = new SignerMemo();
+      const differ: string[] = [];
+      for (const f of await listFiles(corpusSet(name).modules, "*.ko")) {
+        const bytes = readFileSync(f);
+        if (JSON.stringify(splitSignature(bytes, memo).signature) !== JSON.stringify(splitSignature(bytes).signature))
+          differ.push(f);
+      }
+      expect(differ).toEqual([]);
+    },
+    600_000,
+  );
 });
 
 /** The CLI's JSON scan of a tree (its threads as the machine has them), against a scan on this thread alone. */
@@ -86,9 +114,25 @@ async function cliAgainstOneThread(set: ReturnType<typeof corpusSet>) {
   const { json } = runCliJson(["scan", set.modules, "--symvers", set.symvers]);
   const single = await scan([set.modules], { symvers: [set.symvers], threads: 1 });
   const byPath = new Map(single.modules.map((m) => [m.path, m]));
-  const differ = (json.modules as { path: string; sha256: string; imports: number; licenses: string[]; exports: unknown[]; gplOnlyImports: unknown[] }[]).filter((m) => {
+  const differ = (
+    json.modules as {
+      path: string;
+      sha256: string;
+      imports: number;
+      licenses: string[];
+      exports: unknown[];
+      gplOnlyImports: unknown[];
+    }[]
+  ).filter((m) => {
     const s = byPath.get(m.path);
-    return !s || s.facts.sha256 !== m.sha256 || s.facts.imports.length !== m.imports || JSON.stringify(s.facts.licenses) !== JSON.stringify(m.licenses) || s.facts.exports.length !== m.exports.length || s.imports.filter((i) => i.provider?.gplOnly).length !== m.gplOnlyImports.length;
+    return (
+      !s ||
+      s.facts.sha256 !== m.sha256 ||
+      s.facts.imports.length !== m.imports ||
+      JSON.stringify(s.facts.licenses) !== JSON.stringify(m.licenses) ||
+      s.facts.exports.length !== m.exports.length ||
+      s.imports.filter((i) => i.provider?.gplOnly).length !== m.gplOnlyImports.length
+    );
   });
   expect(differ.map((m) => m.path)).toEqual([]);
   expect(json.modules).toHaveLength(single.modules.length);

@@ -44,7 +44,12 @@ describe.skipIf(skipCorpus)("vendor blobs (NVIDIA, Broadcom) against the Debian 
       const imports = importsFromReadelf(symbols.get(join(dir, m.path))!, "x86");
       expect(m.facts.imports.map((i) => i.symbol)).toEqual(imports);
       const gpl = imports.filter((s) => types.get(s) === "EXPORT_SYMBOL_GPL");
-      expect(m.imports.filter((i) => i.provider?.gplOnly).map((i) => i.symbol).sort()).toEqual(gpl);
+      expect(
+        m.imports
+          .filter((i) => i.provider?.gplOnly)
+          .map((i) => i.symbol)
+          .sort(),
+      ).toEqual(gpl);
     }
   });
 
@@ -53,7 +58,16 @@ describe.skipIf(skipCorpus)("vendor blobs (NVIDIA, Broadcom) against the Debian 
   });
 
   it("applies --assume-license to blobs", () => {
-    const r = runCli(["scan", join(dir, "nv-kernel.o_binary"), "--symvers", symvers, "--assume-license", "NVIDIA", "--format", "json"]);
+    const r = runCli([
+      "scan",
+      join(dir, "nv-kernel.o_binary"),
+      "--symvers",
+      symvers,
+      "--assume-license",
+      "NVIDIA",
+      "--format",
+      "json",
+    ]);
     const m = JSON.parse(r.stdout).modules[0];
     expect(m.assumedLicense).toBe("NVIDIA");
     expect(m.gplCompatible).toEqual({ loader: false, modpost: false });

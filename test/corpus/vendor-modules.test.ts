@@ -20,29 +20,48 @@ describe.skipIf(skipCorpus)("a vendor module against Debian's 6.1 and 6.12 kerne
   async function loaderView(symvers: string) {
     const rows = symversRows(symvers);
     const crcs = (await dumpModversions([vendor])).get(vendor)!;
-    const differing = [...crcs].filter(([s, c]) => rows.has(s) && rows.get(s)!.crc !== c).map(([s]) => s).sort();
-    const missing = importsFromReadelf((await readelfSymbols([vendor])).get(vendor)!, "x86").filter((s) => !rows.has(s));
+    const differing = [...crcs]
+      .filter(([s, c]) => rows.has(s) && rows.get(s)!.crc !== c)
+      .map(([s]) => s)
+      .sort();
+    const missing = importsFromReadelf((await readelfSymbols([vendor])).get(vendor)!, "x86").filter(
+      (s) => !rows.has(s),
+    );
     return { crcs, differing, missing };
   }
 
   const builtFor = async () => (await modinfoField([vendor], "vermagic")).get(vendor)![0]!.split(" ")[0]!;
 
-  it.each(["amd64", "amd64xz"] as const)("against the %s corpus kernel: exactly the CRC, symbol and vermagic findings the files imply", async (name) => {
-    const set = corpusSet(name);
-    const r = await scan([vendor], { symvers: [set.symvers] });
-    const m = r.modules[0]!;
-    const { crcs, differing, missing } = await loaderView(set.symvers);
-    const target = r.kernel.release!;
-    const built = await builtFor();
-    expect(target).toMatch(name === "amd64" ? /^6\.1\.0-\d+-amd64$/ : /^6\.12\./);
-    const vermagic = m.findings.find((f) => f.rule === "vermagic-mismatch");
-    if (target === built) expect(vermagic).toBeUndefined();
-    else expect(vermagic?.message).toMatch(new RegExp(`^built for ${built.replace(/[.+]/g, "\\$&")}, the target kernel is ${target.replace(/[.+]/g, "\\$&")}`));
-    expect(m.findings.find((f) => f.rule === "symbol-version-mismatch")?.symbols ?? []).toEqual(differing);
-    expect(m.findings.find((f) => f.rule === "unresolved-symbol")?.symbols ?? []).toEqual(missing);
-    expect(m.findings.find((f) => f.rule === "gpl-only-symbol-use")?.symbols).toEqual(["debugfs_create_dir", "debugfs_remove", "ktime_get"]);
-    console.log(`vendor_glue.ko (built for ${built}) on ${target}: ${differing.length} of ${crcs.size} CRCs differ, ${missing.length} imports missing`);
-  });
+  it.each(["amd64", "amd64xz"] as const)(
+    "against the %s corpus kernel: exactly the CRC, symbol and vermagic findings the files imply",
+    async (name) => {
+      const set = corpusSet(name);
+      const r = await scan([vendor], { symvers: [set.symvers] });
+      const m = r.modules[0]!;
+      const { crcs, differing, missing } = await loaderView(set.symvers);
+      const target = r.kernel.release!;
+      const built = await builtFor();
+      expect(target).toMatch(name === "amd64" ? /^6\.1\.0-\d+-amd64$/ : /^6\.12\./);
+      const vermagic = m.findings.find((f) => f.rule === "vermagic-mismatch");
+      if (target === built) expect(vermagic).toBeUndefined();
+      else
+        expect(vermagic?.message).toMatch(
+          new RegExp(
+            `^built for ${built.replace(/[.+]/g, "\\$&")}, the target kernel is ${target.replace(/[.+]/g, "\\$&")}`,
+          ),
+        );
+      expect(m.findings.find((f) => f.rule === "symbol-version-mismatch")?.symbols ?? []).toEqual(differing);
+      expect(m.findings.find((f) => f.rule === "unresolved-symbol")?.symbols ?? []).toEqual(missing);
+      expect(m.findings.find((f) => f.rule === "gpl-only-symbol-use")?.symbols).toEqual([
+        "debugfs_create_dir",
+        "debugfs_remove",
+        "ktime_get",
+      ]);
+      console.log(
+        `vendor_glue.ko (built for ${built}) on ${target}: ${differing.length} of ${crcs.size} CRCs differ, ${missing.length} imports missing`,
+      );
+    },
+  );
 });
 
 describe.skipIf(skipCorpus)("Broadcom wl: the real blob and the glue built around it", () => {
@@ -58,7 +77,9 @@ describe.skipIf(skipCorpus)("Broadcom wl: the real blob and the glue built aroun
     const blobImports = importsFromReadelf(symbols.get(blob)!, "x86");
     const glueImports = new Set(importsFromReadelf(symbols.get(glue)!, "x86"));
     const rows = symversRows(symvers);
-    expect(a.direct).toEqual(blobImports.filter((s) => rows.has(s)).map((s) => ({ symbol: s, provider: "vmlinux", gplOnly: false })));
+    expect(a.direct).toEqual(
+      blobImports.filter((s) => rows.has(s)).map((s) => ({ symbol: s, provider: "vmlinux", gplOnly: false })),
+    );
     expect(a.viaGlue.map((v: { glueFunction: string }) => v.glueFunction)).toEqual(blobImports);
     expect(a.unprovided).toEqual([]);
     // What the glue functions reach, less what the blob imports itself; all of it imported by the glue.
@@ -69,6 +90,8 @@ describe.skipIf(skipCorpus)("Broadcom wl: the real blob and the glue built aroun
     expect([...reached].filter((s) => !glueImports.has(s))).toEqual([]);
     const malloc = a.viaGlue.find((v: { glueFunction: string }) => v.glueFunction === "osl_malloc");
     expect(malloc.reaches.map((x: { symbol: string }) => x.symbol)).toContain("__kmalloc");
-    console.log(`wl: blob imports ${blobImports.length}, reaches ${a.direct.length} exports directly and ${a.onlyThroughGlue.length} only through the glue (${a.onlyThroughGlue.filter((x: { gplOnly: boolean }) => x.gplOnly).length} GPL-only)`);
+    console.log(
+      `wl: blob imports ${blobImports.length}, reaches ${a.direct.length} exports directly and ${a.onlyThroughGlue.length} only through the glue (${a.onlyThroughGlue.filter((x: { gplOnly: boolean }) => x.gplOnly).length} GPL-only)`,
+    );
   });
 });

@@ -21,7 +21,8 @@ describe.skipIf(skipCorpus)("the system liblzma fast path", () => {
     const differ: string[] = [];
     for (const f of files) {
       const bytes = await readFile(f);
-      if (sha(await decodeXz(bytes, DEFAULT_LIMITS)) !== sha(await decodeStreaming(bytes, DEFAULT_LIMITS))) differ.push(f);
+      if (sha(await decodeXz(bytes, DEFAULT_LIMITS)) !== sha(await decodeStreaming(bytes, DEFAULT_LIMITS)))
+        differ.push(f);
     }
     expect(differ).toEqual([]);
   }, 600_000);

@@ -17,7 +17,9 @@ export function rng(seed) {
   return { next, below: (n) => next() % Math.max(1, n), chance: (p) => next() / 0x100000000 < p };
 }
 
-const INTERESTING = [0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+const INTERESTING = [
+  0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+];
 
 /** Where an ELF's structures are, so mutations can aim at them (garbage in, no exceptions out). */
 function structureOffsets(b) {
@@ -27,7 +29,11 @@ function structureOffsets(b) {
   const is64 = b[4] === 2;
   const le = b[5] === 1;
   try {
-    const shoff = is64 ? Number(le ? b.readBigUInt64LE(40) : b.readBigUInt64BE(40)) : le ? b.readUInt32LE(32) : b.readUInt32BE(32);
+    const shoff = is64
+      ? Number(le ? b.readBigUInt64LE(40) : b.readBigUInt64BE(40))
+      : le
+        ? b.readUInt32LE(32)
+        : b.readUInt32BE(32);
     const shnum = le ? b.readUInt16LE(is64 ? 60 : 48) : b.readUInt16BE(is64 ? 60 : 48);
     const ent = is64 ? 64 : 40;
     for (let i = 0; i < shnum && shoff + (i + 1) * ent <= b.length; i++) {
@@ -36,7 +42,11 @@ function structureOffsets(b) {
       const type = le ? b.readUInt32LE(at + 4) : b.readUInt32BE(at + 4);
       if (type === 2 || type === 4 || type === 9) {
         // a few entries of symbol tables and relocation tables
-        const off = is64 ? Number(le ? b.readBigUInt64LE(at + 24) : b.readBigUInt64BE(at + 24)) : le ? b.readUInt32LE(at + 16) : b.readUInt32BE(at + 16);
+        const off = is64
+          ? Number(le ? b.readBigUInt64LE(at + 24) : b.readBigUInt64BE(at + 24))
+          : le
+            ? b.readUInt32LE(at + 16)
+            : b.readUInt32BE(at + 16);
         for (let k = 0; k < 64; k++) out.push(off + k * 4);
       }
     }
@@ -90,7 +100,13 @@ export async function fuzz({ seeds, iterations, seed = 1, check, isFormatError, 
       stats.facts++;
     } catch (e) {
       if (isFormatError(e)) stats.formatErrors++;
-      else stats.crashes.push({ seed: s.name, iteration: i, error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e), input });
+      else
+        stats.crashes.push({
+          seed: s.name,
+          iteration: i,
+          error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e),
+          input,
+        });
     }
     const ms = performance.now() - started;
     if (ms > slowMs) stats.slow.push({ seed: s.name, iteration: i, ms, input });
@@ -113,13 +129,24 @@ export function pipelineCheck(lib, facts) {
   return async (input) => {
     // Archives are opened member by member; their members' outcomes are checked like files.
     const opened = await lib.inspectInput(input, { limits: { ...limits, maxMembers: 4096 }, hash: true });
-    for (const m of opened.members) if (m.outcome.kind === "error" && m.outcome.message.startsWith("internal error")) throw new Error(m.outcome.message);
-    if (opened.self?.kind === "error" && opened.self.message.startsWith("internal error")) throw new Error(opened.self.message);
+    for (const m of opened.members)
+      if (m.outcome.kind === "error" && m.outcome.message.startsWith("internal error"))
+        throw new Error(m.outcome.message);
+    if (opened.self?.kind === "error" && opened.self.message.startsWith("internal error"))
+      throw new Error(opened.self.message);
     const r = await facts.inspectBytesWith(input, { limits, hash: true }, { decoder: n++ % 2 ? "direct" : "elfy" });
     if (r.outcome !== "facts") return;
     if (r.facts.exports.length) await lib.readExportReferences(input, limits);
     const out = await lib.audit([{ path: "fuzz.ko", facts: r.facts }], table);
-    const result = { kernel: { sources: [], exports: 0, gplOnlyKnown: false, release: null }, modules: out.modules, graph: out.graph, errors: [], skipped: out.skipped, files: 1, notJudged: [] };
+    const result = {
+      kernel: { sources: [], exports: 0, gplOnlyKnown: false, release: null },
+      modules: out.modules,
+      graph: out.graph,
+      errors: [],
+      skipped: out.skipped,
+      files: 1,
+      notJudged: [],
+    };
     JSON.parse(lib.renderJson(result));
     lib.renderTable(result, { all: true });
   };

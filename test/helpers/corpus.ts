@@ -3,7 +3,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 
 /** Where scripts/fetch-corpus.sh caches the real Debian trees. */
-export const CORPUS_DIR = process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
+export const CORPUS_DIR =
+  process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
 
 export type KernelSet = "amd64" | "amd64xz" | "i386" | "s390x";
 
@@ -20,14 +21,17 @@ export interface CorpusSet {
 export function corpusSet(name: KernelSet): CorpusSet {
   const dir = join(CORPUS_DIR, name);
   if (!existsSync(join(dir, ".done"))) {
-    throw new Error(`corpus set ${name} is not fetched in ${CORPUS_DIR}: run scripts/fetch-corpus.sh (npm test does), or set KMODAUDIT_SKIP_CORPUS=1 to skip corpus tests`);
+    throw new Error(
+      `corpus set ${name} is not fetched in ${CORPUS_DIR}: run scripts/fetch-corpus.sh (npm test does), or set KMODAUDIT_SKIP_CORPUS=1 to skip corpus tests`,
+    );
   }
   return { name, modules: join(dir, "modules"), symvers: join(dir, "Module.symvers") };
 }
 
 export function blobsDir(): string {
   const dir = join(CORPUS_DIR, "blobs");
-  if (!existsSync(join(dir, ".done"))) throw new Error(`corpus blobs are not fetched in ${CORPUS_DIR}: run scripts/fetch-corpus.sh blobs`);
+  if (!existsSync(join(dir, ".done")))
+    throw new Error(`corpus blobs are not fetched in ${CORPUS_DIR}: run scripts/fetch-corpus.sh blobs`);
   return dir;
 }
 

@@ -46,7 +46,8 @@ export function matchExample(expected: readonly string[], actual: readonly strin
     if (run.length === 0) continue;
     const fixedStart = k === 0 && !openStart;
     const found = fixedStart ? (startsAt(out, run, 0) ? 0 : -1) : findRun(out, run, at);
-    if (found < 0) return `the README's lines from "${run[0]}" are not in the output${fixedStart ? " at its start" : at > 0 ? " after the lines before them" : ""}`;
+    if (found < 0)
+      return `the README's lines from "${run[0]}" are not in the output${fixedStart ? " at its start" : at > 0 ? " after the lines before them" : ""}`;
     at = found + run.length;
   }
   if (!openEnd && at !== out.length) return `the output goes on after the README's last line: "${out[at]}"`;

@@ -12,7 +12,12 @@ import { promisify } from "node:util";
 const run = promisify(execFile);
 const MAX_BUFFER = 1 << 30;
 
-async function inBatches<T>(items: readonly string[], size: number, parallel: number, fn: (batch: string[]) => Promise<T>): Promise<T[]> {
+async function inBatches<T>(
+  items: readonly string[],
+  size: number,
+  parallel: number,
+  fn: (batch: string[]) => Promise<T>,
+): Promise<T[]> {
   const batches: string[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   const out: T[] = new Array(batches.length);
@@ -31,7 +36,11 @@ async function inBatches<T>(items: readonly string[], size: number, parallel: nu
 export async function listFiles(dir: string, nameGlob: string): Promise<string[]> {
   // A trailing slash makes find follow the top directory if it is a link, and nothing below it.
   const { stdout } = await run("find", [dir + "/", "-type", "f", "-name", nameGlob], { maxBuffer: MAX_BUFFER });
-  return stdout.split("\n").filter(Boolean).map((p) => p.replace(/\/\/+/g, "/")).sort();
+  return stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((p) => p.replace(/\/\/+/g, "/"))
+    .sort();
 }
 
 export interface ModinfoFacts {
@@ -47,22 +56,28 @@ export interface ModinfoFacts {
  * which is left out, as `modinfo -F` leaves it out.
  */
 async function modinfoRecords(files: readonly string[]): Promise<Map<string, [string, string][]>> {
-  const outputs = await inBatches(files, 300, 2, async (batch) => ({ batch, out: (await run("modinfo", ["-0", ...batch], { maxBuffer: MAX_BUFFER })).stdout }));
+  const outputs = await inBatches(files, 300, 2, async (batch) => ({
+    batch,
+    out: (await run("modinfo", ["-0", ...batch], { maxBuffer: MAX_BUFFER })).stdout,
+  }));
   const map = new Map<string, [string, string][]>();
   for (const { batch, out } of outputs) {
     const records: { file: string; fields: [string, string][] }[] = [];
     for (const entry of out.split("\0")) {
       const named = /^filename:\s+(.*)$/s.exec(entry);
       if (named) records.push({ file: named[1]!, fields: [] });
-      else if (/^[\w.-]+=/.test(entry)) records.at(-1)!.fields.push([entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]);
+      else if (/^[\w.-]+=/.test(entry))
+        records.at(-1)!.fields.push([entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]);
     }
-    if (records.length !== batch.length || records.some((r, i) => r.file !== batch[i])) throw new Error(`modinfo printed ${records.length} records for ${batch.length} files, or in another order`);
+    if (records.length !== batch.length || records.some((r, i) => r.file !== batch[i]))
+      throw new Error(`modinfo printed ${records.length} records for ${batch.length} files, or in another order`);
     for (const r of records) map.set(r.file, r.fields);
   }
   return map;
 }
 
-const valuesOf = (fields: readonly [string, string][], key: string) => fields.filter(([k]) => k === key).map(([, v]) => v);
+const valuesOf = (fields: readonly [string, string][], key: string) =>
+  fields.filter(([k]) => k === key).map(([, v]) => v);
 
 export interface ModinfoFacts {
   licenses: string[];
@@ -72,7 +87,12 @@ export interface ModinfoFacts {
 /** What `modinfo -F license` and `-F signer` print for every file (modinfo reads .ko.xz itself). */
 export async function modinfoFacts(files: readonly string[]): Promise<Map<string, ModinfoFacts>> {
   const records = await modinfoRecords(files);
-  return new Map([...records].map(([file, fields]) => [file, { licenses: valuesOf(fields, "license"), signer: valuesOf(fields, "signer")[0] ?? null }]));
+  return new Map(
+    [...records].map(([file, fields]) => [
+      file,
+      { licenses: valuesOf(fields, "license"), signer: valuesOf(fields, "signer")[0] ?? null },
+    ]),
+  );
 }
 
 export interface ReadelfSymbol {
@@ -100,7 +120,9 @@ function parseReadelfSymbols(text: string): ReadelfSymbol[] {
 export async function readelfSymbols(files: readonly string[]): Promise<Map<string, ReadelfSymbol[]>> {
   const map = new Map<string, ReadelfSymbol[]>();
   await inBatches(files, 200, 2, async (batch) => {
-    const { stdout } = await run("readelf", ["-sW", ...batch, ...(batch.length === 1 ? [batch[0]!] : [])], { maxBuffer: MAX_BUFFER });
+    const { stdout } = await run("readelf", ["-sW", ...batch, ...(batch.length === 1 ? [batch[0]!] : [])], {
+      maxBuffer: MAX_BUFFER,
+    });
     const parts = stdout.split(/^File: (.*)$/m);
     for (let i = 1; i < parts.length; i += 2) map.set(parts[i]!, parseReadelfSymbols(parts[i + 1]!));
   });
@@ -111,9 +133,29 @@ export async function readelfSymbols(files: readonly string[]): Promise<Map<stri
  * The imports modpost and the loader see: undefined, non-local, named symbols — minus the few
  * toolchain symbols modpost's ignore_undef_symbol() never looks up.
  */
-export function importsFromReadelf(symbols: readonly ReadelfSymbol[], machine: "x86" | "s390" | "other", onlyStrong = false): string[] {
-  const ignored = (n: string) => n === "__this_module" || n === "_GLOBAL_OFFSET_TABLE_" || (machine === "s390" && n.startsWith("__s390_indirect_jump_r"));
-  return [...new Set(symbols.filter((s) => s.ndx === "UND" && s.bind !== "LOCAL" && !(onlyStrong && s.bind === "WEAK") && s.name !== "" && !ignored(s.name)).map((s) => s.name))].sort();
+export function importsFromReadelf(
+  symbols: readonly ReadelfSymbol[],
+  machine: "x86" | "s390" | "other",
+  onlyStrong = false,
+): string[] {
+  const ignored = (n: string) =>
+    n === "__this_module" ||
+    n === "_GLOBAL_OFFSET_TABLE_" ||
+    (machine === "s390" && n.startsWith("__s390_indirect_jump_r"));
+  return [
+    ...new Set(
+      symbols
+        .filter(
+          (s) =>
+            s.ndx === "UND" &&
+            s.bind !== "LOCAL" &&
+            !(onlyStrong && s.bind === "WEAK") &&
+            s.name !== "" &&
+            !ignored(s.name),
+        )
+        .map((s) => s.name),
+    ),
+  ].sort();
 }
 
 /** Decompresses .ko.xz files with xz(1) into a temp dir; returns original → decompressed path. */
@@ -121,7 +163,8 @@ export async function decompressAll(files: readonly string[]): Promise<Map<strin
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-dec-"));
   const map = new Map<string, string>();
   files.forEach((f, i) => map.set(f, join(dir, `${i}-${basename(f).replace(/\.(xz|gz|zst)$/, "")}`)));
-  const script = 'while [ $# -gt 0 ]; do case "$1" in *.xz) xz -dc "$1";; *.gz) gzip -dc "$1";; *.zst) zstd -qdc "$1";; *) cat "$1";; esac > "$2"; shift 2; done';
+  const script =
+    'while [ $# -gt 0 ]; do case "$1" in *.xz) xz -dc "$1";; *.gz) gzip -dc "$1";; *.zst) zstd -qdc "$1";; *) cat "$1";; esac > "$2"; shift 2; done';
   await inBatches(files, 200, 2, async (batch) => {
     await run("bash", ["-c", script, "_", ...batch.flatMap((f) => [f, map.get(f)!])], { maxBuffer: MAX_BUFFER });
   });
@@ -147,7 +190,12 @@ export async function modinfoField(files: readonly string[], field: string): Pro
 /** kmod's `modprobe --dump-modversions`: the CRC each import expects, from __versions. */
 export async function dumpModversions(files: readonly string[]): Promise<Map<string, Map<string, number>>> {
   const script = 'for f; do printf "\\001%s\\002" "$f"; modprobe --dump-modversions "$f" 2>/dev/null; done';
-  const outputs = await inBatches(files, 300, 2, async (batch) => (await run("bash", ["-c", script, "_", ...batch], { maxBuffer: MAX_BUFFER })).stdout);
+  const outputs = await inBatches(
+    files,
+    300,
+    2,
+    async (batch) => (await run("bash", ["-c", script, "_", ...batch], { maxBuffer: MAX_BUFFER })).stdout,
+  );
   const map = new Map<string, Map<string, number>>();
   for (const out of outputs) {
     for (const rec of out.split("\u0001").slice(1)) {
@@ -175,7 +223,13 @@ export function symversRows(file: string): Map<string, SymversRow> {
   const map = new Map<string, SymversRow>();
   for (const line of readFileSync(file, "utf8").split("\n")) {
     const cols = line.split("\t");
-    if (cols.length >= 4) map.set(cols[1]!, { crc: Number.parseInt(cols[0]!, 16), module: cols[2]!, type: cols[3]!, namespace: cols[4] ?? "" });
+    if (cols.length >= 4)
+      map.set(cols[1]!, {
+        crc: Number.parseInt(cols[0]!, 16),
+        module: cols[2]!,
+        type: cols[3]!,
+        namespace: cols[4] ?? "",
+      });
   }
   return map;
 }

@@ -39,9 +39,15 @@ export function writeVmtar(files) {
 /** A VIB: an ar archive of descriptor.xml, sig.pkcs7 and gzip'd vmtar payloads. */
 export function writeVib(name, payloads) {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-vib-"));
-  writeFileSync(join(dir, "descriptor.xml"), `<vib version="5.0"><name>${name}</name><payloads>${payloads.map((p) => `<payload name="${p.name}" type="vgz"/>`).join("")}</payloads></vib>\n`);
+  writeFileSync(
+    join(dir, "descriptor.xml"),
+    `<vib version="5.0"><name>${name}</name><payloads>${payloads.map((p) => `<payload name="${p.name}" type="vgz"/>`).join("")}</payloads></vib>\n`,
+  );
   writeFileSync(join(dir, "sig.pkcs7"), Buffer.alloc(0));
-  for (const p of payloads) writeFileSync(join(dir, p.name), execFileSync("gzip", ["-n", "-c"], { input: writeVmtar(p.files) }));
-  execFileSync("ar", ["rc", join(dir, "out.vib"), "descriptor.xml", "sig.pkcs7", ...payloads.map((p) => p.name)], { cwd: dir });
+  for (const p of payloads)
+    writeFileSync(join(dir, p.name), execFileSync("gzip", ["-n", "-c"], { input: writeVmtar(p.files) }));
+  execFileSync("ar", ["rc", join(dir, "out.vib"), "descriptor.xml", "sig.pkcs7", ...payloads.map((p) => p.name)], {
+    cwd: dir,
+  });
   return join(dir, "out.vib");
 }

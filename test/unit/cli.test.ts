@@ -15,10 +15,15 @@ function fixture(files: Record<string, Buffer | string>): string {
 
 describe("kernel tables", () => {
   it("a table named with --symvers is the only one: one found beside the tree does not answer for it", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "m.ko": miniModule(64, "little", ["license=GPL"], ["_printk", "debugfs_create_dir"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "m.ko": miniModule(64, "little", ["license=GPL"], ["_printk", "debugfs_create_dir"]).bytes,
+    });
     const other = fixture({ "Module.symvers": "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n" });
     const r = runCliJson(["scan", dir, "--symvers", join(other, "Module.symvers")]);
-    expect(r.json.kernel.sources.filter((s: { kind: string }) => s.kind !== "modules").map((s: { file: string }) => s.file)).toEqual([join(other, "Module.symvers")]);
+    expect(
+      r.json.kernel.sources.filter((s: { kind: string }) => s.kind !== "modules").map((s: { file: string }) => s.file),
+    ).toEqual([join(other, "Module.symvers")]);
     expect(r.json.modules[0].unresolved).toEqual(["debugfs_create_dir"]);
     expect(runCliJson(["scan", dir]).json.modules[0].unresolved).toEqual([]);
   });
@@ -31,22 +36,39 @@ describe("exit codes", () => {
   });
 
   it("1 when an error-level finding is present (default --fail-on error)", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "bad.ko": miniModule(64, "little", ["license=Proprietary"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "bad.ko": miniModule(64, "little", ["license=Proprietary"]).bytes,
+    });
     expect(runCli(["scan", dir]).status).toBe(1);
   });
 
   it("--fail-on warning turns warnings into failures; --fail-on none never fails on findings", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "w.ko": miniModule(64, "little", ["license=GPLv2"], ["_printk"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "w.ko": miniModule(64, "little", ["license=GPLv2"], ["_printk"]).bytes,
+    });
     expect(runCli(["scan", dir]).status).toBe(0);
     expect(runCli(["scan", dir, "--fail-on", "warning"]).status).toBe(1);
     expect(runCli(["scan", dir, "--fail-on", "none", "--symvers", join(dir, "Module.symvers")]).status).toBe(0);
   });
 
   it("2 when any file could not be read or parsed, even with findings", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "bad.ko": miniModule(64, "little", ["license=Proprietary"]).bytes, "cut.ko": miniModule(64, "little", ["license=GPL"]).bytes.subarray(0, 100) });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "bad.ko": miniModule(64, "little", ["license=Proprietary"]).bytes,
+      "cut.ko": miniModule(64, "little", ["license=GPL"]).bytes.subarray(0, 100),
+    });
     const r = runCliJson(["scan", dir]);
     expect(r.status).toBe(2);
-    expect(r.json.errors).toEqual([{ path: "cut.ko", message: expect.stringMatching(/section header table/), structure: "section header table", offset: expect.any(Number) }]);
+    expect(r.json.errors).toEqual([
+      {
+        path: "cut.ko",
+        message: expect.stringMatching(/section header table/),
+        structure: "section header table",
+        offset: expect.any(Number),
+      },
+    ]);
   });
 
   it.each([
@@ -77,7 +99,10 @@ describe("exit codes", () => {
 
 describe("--format json", () => {
   it("prints one object with the contract's fields", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "m.ko": miniModule(32, "big", ["license=Proprietary", "name=m", "vermagic=6.1.0 SMP"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "m.ko": miniModule(32, "big", ["license=Proprietary", "name=m", "vermagic=6.1.0 SMP"]).bytes,
+    });
     const { json } = runCliJson(["scan", dir]);
     expect(json).toMatchObject({
       schemaVersion: 1,
@@ -100,7 +125,11 @@ describe("--format json", () => {
       kind: "module",
       dialect: "linux",
       elf: { class: 32, endian: "big", machine: "386" },
-      modinfo: [["license", "Proprietary"], ["name", "m"], ["vermagic", "6.1.0 SMP"]],
+      modinfo: [
+        ["license", "Proprietary"],
+        ["name", "m"],
+        ["vermagic", "6.1.0 SMP"],
+      ],
       licenses: ["Proprietary"],
       vermagic: "6.1.0 SMP",
       signature: null,
@@ -117,25 +146,47 @@ describe("--format json", () => {
   it("says GPL-only kernel exports are unknown when there is no table, and that the audit could not judge them (exit 2)", () => {
     const dir = fixture({ "m.ko": miniModule(64, "little", ["license=Proprietary"]).bytes });
     const { json, status } = runCliJson(["scan", dir]);
-    expect(json.kernel).toEqual({ sources: [{ kind: "modules", file: dir, origin: "explicit" }], exports: 1, gplOnlyKnown: false, release: null });
+    expect(json.kernel).toEqual({
+      sources: [{ kind: "modules", file: dir, origin: "explicit" }],
+      exports: 1,
+      gplOnlyKnown: false,
+      release: null,
+    });
     expect(json.modules[0].findings).toEqual([]);
-    expect(json.notJudged).toEqual([{ code: "no-kernel-table", message: expect.stringMatching(/^no kernel export table: 1 module import 2 symbols .*\(_printk, debugfs_create_dir\).*GPL-only.*pass --symvers FILE/) }]);
+    expect(json.notJudged).toEqual([
+      {
+        code: "no-kernel-table",
+        message: expect.stringMatching(
+          /^no kernel export table: 1 module import 2 symbols .*\(_printk, debugfs_create_dir\).*GPL-only.*pass --symvers FILE/,
+        ),
+      },
+    ]);
     expect(status).toBe(2);
-    expect(runCli(["scan", dir], { COLUMNS: "1000" }).stdout).toMatch(/not judged no kernel export table: .*whether they are GPL-only/);
+    expect(runCli(["scan", dir], { COLUMNS: "1000" }).stdout).toMatch(
+      /not judged no kernel export table: .*whether they are GPL-only/,
+    );
   });
 
   it("reports unresolved imports only when a kernel table is known", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "m.ko": miniModule(64, "little", ["license=GPL"], ["_printk", "no_such_symbol"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "m.ko": miniModule(64, "little", ["license=GPL"], ["_printk", "no_such_symbol"]).bytes,
+    });
     const { json, status } = runCliJson(["scan", dir]);
     expect(json.modules[0].unresolved).toEqual(["no_such_symbol"]);
-    expect(json.modules[0].findings).toEqual([expect.objectContaining({ rule: "unresolved-symbol", symbols: ["no_such_symbol"] })]);
+    expect(json.modules[0].findings).toEqual([
+      expect.objectContaining({ rule: "unresolved-symbol", symbols: ["no_such_symbol"] }),
+    ]);
     expect(status).toBe(1);
   });
 });
 
 describe("--format table", () => {
   it("escapes control characters and escape sequences from binaries, and has no colour off a terminal", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "evil.ko": miniModule(64, "little", ["license=Evil\x1b[2J\x07GPL"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "evil.ko": miniModule(64, "little", ["license=Evil\x1b[2J\x07GPL"]).bytes,
+    });
     const out = runCli(["scan", dir]).stdout;
     expect(out).toContain("Evil\\x1b[2J\\x07GPL");
     expect(out).not.toMatch(/\x1b/);
@@ -144,7 +195,10 @@ describe("--format table", () => {
   });
 
   it("lists every module with --all", () => {
-    const dir = fixture({ "Module.symvers": SYMVERS, "clean.ko": miniModule(64, "little", ["license=GPL", "name=cleanmod"]).bytes });
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "clean.ko": miniModule(64, "little", ["license=GPL", "name=cleanmod"]).bytes,
+    });
     expect(runCli(["scan", dir]).stdout).not.toContain("cleanmod");
     expect(runCli(["scan", dir, "--all"]).stdout).toContain("cleanmod");
   });

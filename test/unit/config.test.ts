@@ -27,7 +27,11 @@ function project(config: unknown, modules = ["vendor_glue.ko", "vendor_blob.o_bi
   mkdirSync(join(dir, "kernel"));
   copyFileSync(join(SAMPLES, SYMVERS), join(dir, "kernel", SYMVERS));
   for (const m of modules) copyFileSync(join(SAMPLES, m), join(dir, "modules", m));
-  if (config !== undefined) writeFileSync(join(dir, "kmodaudit.config.json"), typeof config === "string" ? config : JSON.stringify(config, null, 2));
+  if (config !== undefined)
+    writeFileSync(
+      join(dir, "kmodaudit.config.json"),
+      typeof config === "string" ? config : JSON.stringify(config, null, 2),
+    );
   return dir;
 }
 
@@ -37,13 +41,24 @@ describe("finding the config", () => {
   it("uses kmodaudit.config.json in the current directory", () => {
     const dir = project(TABLES);
     const r = runIn(dir, ["scan", "modules", "--format", "json"]);
-    expect(r.json().kernel.sources[0]).toMatchObject({ kind: "symvers", file: `kernel/${SYMVERS}`, origin: "explicit" });
+    expect(r.json().kernel.sources[0]).toMatchObject({
+      kind: "symvers",
+      file: `kernel/${SYMVERS}`,
+      origin: "explicit",
+    });
     expect(r.status).toBe(1);
   });
 
   it("reads --config FILE from anywhere, resolving its paths against the config's directory", () => {
     const dir = project(TABLES);
-    const r = runIn(tmpdir(), ["scan", join(dir, "modules"), "--config", join(dir, "kmodaudit.config.json"), "--format", "json"]);
+    const r = runIn(tmpdir(), [
+      "scan",
+      join(dir, "modules"),
+      "--config",
+      join(dir, "kmodaudit.config.json"),
+      "--format",
+      "json",
+    ]);
     expect(r.json().kernel.sources[0]).toMatchObject({ kind: "symvers", file: join(dir, "kernel", SYMVERS) });
     expect(r.json().kernel.gplOnlyKnown).toBe(true);
   });
@@ -80,24 +95,66 @@ describe("command-line flags override the config", () => {
   it("--baseline replaces, and --no-baseline ignores, the config's baseline", () => {
     const dir = project({ ...TABLES, baseline: "baselines/kmodaudit.json" });
     mkdirSync(join(dir, "baselines"));
-    expect(runIn(dir, ["scan", "modules"]).stderr).toMatch(/baseline baselines\/kmodaudit\.json cannot be read \(ENOENT\): create it with: kmodaudit baseline write baselines\/kmodaudit\.json/);
-    expect(runIn(dir, ["baseline", "write", "baselines/kmodaudit.json", "modules", "--justification", "vendor glue, approved"]).status).toBe(0);
+    expect(runIn(dir, ["scan", "modules"]).stderr).toMatch(
+      /baseline baselines\/kmodaudit\.json cannot be read \(ENOENT\): create it with: kmodaudit baseline write baselines\/kmodaudit\.json/,
+    );
+    expect(
+      runIn(dir, [
+        "baseline",
+        "write",
+        "baselines/kmodaudit.json",
+        "modules",
+        "--justification",
+        "vendor glue, approved",
+      ]).status,
+    ).toBe(0);
     expect(runIn(dir, ["scan", "modules"]).status).toBe(0);
     expect(runIn(dir, ["scan", "modules", "--no-baseline"]).status).toBe(1);
-    writeFileSync(join(dir, "empty.json"), JSON.stringify({ schemaVersion: 1, kind: "kmodaudit-baseline", entries: [] }));
+    writeFileSync(
+      join(dir, "empty.json"),
+      JSON.stringify({ schemaVersion: 1, kind: "kmodaudit-baseline", entries: [] }),
+    );
     expect(runIn(dir, ["scan", "modules", "--baseline", "empty.json"]).status).toBe(1);
   });
 });
 
 describe("strict validation: exit 2 naming the key to fix", () => {
   it.each([
-    ["an unknown key", { tabels: {} }, /kmodaudit\.config\.json: "tabels" is not a known key \(did you mean "tables"\?\); allowed here: tables, failOn, baseline, rules, blobLicenses/],
-    ["an unknown table kind", { tables: { "system-map": [] } }, /"tables\.system-map" is not a known key \(did you mean "systemMap"\?\)/],
-    ["a table list given as a string", { tables: { symvers: "Module.symvers" } }, /"tables\.symvers" must be an array of strings, e.g. \["build\/Module\.symvers"\], not string "Module\.symvers"/],
-    ["a bad failOn", { failOn: "errors" }, /"failOn" must be one of "error", "warning", "info", "none", not string "errors" \(did you mean "error"\?\)/],
-    ["an unknown rule id", { rules: { "gpl-only-symbol": "off" } }, /"rules\.gpl-only-symbol" is not a rule id \(did you mean "gpl-only-symbol-use"\?\); known rules: gpl-only-symbol-use, /],
-    ["a bad severity", { rules: { "depends-mismatch": "disabled" } }, /"rules\.depends-mismatch" must be one of "error", "warning", "info", "off"/],
-    ["a blob license that is not a string", { blobLicenses: { "nv-kernel.o_binary": true } }, /"blobLicenses\.nv-kernel\.o_binary" must be a string, not boolean true/],
+    [
+      "an unknown key",
+      { tabels: {} },
+      /kmodaudit\.config\.json: "tabels" is not a known key \(did you mean "tables"\?\); allowed here: tables, failOn, baseline, rules, blobLicenses/,
+    ],
+    [
+      "an unknown table kind",
+      { tables: { "system-map": [] } },
+      /"tables\.system-map" is not a known key \(did you mean "systemMap"\?\)/,
+    ],
+    [
+      "a table list given as a string",
+      { tables: { symvers: "Module.symvers" } },
+      /"tables\.symvers" must be an array of strings, e.g. \["build\/Module\.symvers"\], not string "Module\.symvers"/,
+    ],
+    [
+      "a bad failOn",
+      { failOn: "errors" },
+      /"failOn" must be one of "error", "warning", "info", "none", not string "errors" \(did you mean "error"\?\)/,
+    ],
+    [
+      "an unknown rule id",
+      { rules: { "gpl-only-symbol": "off" } },
+      /"rules\.gpl-only-symbol" is not a rule id \(did you mean "gpl-only-symbol-use"\?\); known rules: gpl-only-symbol-use, /,
+    ],
+    [
+      "a bad severity",
+      { rules: { "depends-mismatch": "disabled" } },
+      /"rules\.depends-mismatch" must be one of "error", "warning", "info", "off"/,
+    ],
+    [
+      "a blob license that is not a string",
+      { blobLicenses: { "nv-kernel.o_binary": true } },
+      /"blobLicenses\.nv-kernel\.o_binary" must be a string, not boolean true/,
+    ],
     ["an empty baseline path", { baseline: "" }, /"baseline" must not be empty/],
     ["invalid JSON", '{"failOn": "error",}', /kmodaudit\.config\.json: is not valid JSON .*: fix the syntax/],
     ["a top level that is not an object", "[]", /kmodaudit\.config\.json: must be a JSON object, not an array/],
@@ -123,7 +180,9 @@ describe("strict validation: exit 2 naming the key to fix", () => {
 });
 
 describe("licenses declared for blobs", () => {
-  const blobOf = (json: { modules: { kind: string; assumedLicense?: string; gplCompatible: unknown; findings: { rule: string }[] }[] }) => json.modules.find((m) => m.kind === "blob")!;
+  const blobOf = (json: {
+    modules: { kind: string; assumedLicense?: string; gplCompatible: unknown; findings: { rule: string }[] }[];
+  }) => json.modules.find((m) => m.kind === "blob")!;
 
   it("judge a blob declared by file name like a module with that license", () => {
     const dir = project({ ...TABLES, blobLicenses: { "vendor_blob.o_binary": "Proprietary" } });
@@ -134,34 +193,74 @@ describe("licenses declared for blobs", () => {
 
   it("take precedence over --assume-license, which still covers undeclared blobs", () => {
     const declared = project({ ...TABLES, blobLicenses: { vendor_blob: "GPL" } });
-    expect(blobOf(runIn(declared, ["scan", "modules", "--assume-license", "Proprietary", "--format", "json"]).json())).toMatchObject({ assumedLicense: "GPL", findings: [] });
+    expect(
+      blobOf(runIn(declared, ["scan", "modules", "--assume-license", "Proprietary", "--format", "json"]).json()),
+    ).toMatchObject({ assumedLicense: "GPL", findings: [] });
     const other = project({ ...TABLES, blobLicenses: { "other_blob.o_binary": "GPL" } });
-    expect(blobOf(runIn(other, ["scan", "modules", "--assume-license", "Proprietary", "--format", "json"]).json())).toMatchObject({ assumedLicense: "Proprietary" });
-    expect(blobOf(runIn(other, ["scan", "modules", "--format", "json"]).json())).toMatchObject({ gplCompatible: { loader: null }, findings: [{ rule: "blob-uses-gpl-only" }] });
+    expect(
+      blobOf(runIn(other, ["scan", "modules", "--assume-license", "Proprietary", "--format", "json"]).json()),
+    ).toMatchObject({ assumedLicense: "Proprietary" });
+    expect(blobOf(runIn(other, ["scan", "modules", "--format", "json"]).json())).toMatchObject({
+      gplCompatible: { loader: null },
+      findings: [{ rule: "blob-uses-gpl-only" }],
+    });
   });
 
-  it.skipIf(skipCorpus)("match NVIDIA's real blob by sha256, even in a table report (which otherwise hashes nothing)", () => {
-    const dir = project({ ...TABLES, blobLicenses: { "27391DD9B5734F28E6F003B9BF36CF76D78DB6E7D3E77FBDE07BA7B0DABF9E1D": "NVIDIA" } }, []);
-    const nv = join(blobsDir(), "nv-kernel.o_binary");
-    const json = runIn(dir, ["scan", nv, "--format", "json"]).json();
-    expect(json.modules).toEqual([expect.objectContaining({ name: "nv_kernel", kind: "blob", assumedLicense: "NVIDIA", gplCompatible: { loader: false, modpost: false } })]);
-    expect(runIn(dir, ["scan", nv, "--all"]).stdout).toMatch(/NVIDIA \(assumed\)/);
-  });
+  it.skipIf(skipCorpus)(
+    "match NVIDIA's real blob by sha256, even in a table report (which otherwise hashes nothing)",
+    () => {
+      const dir = project(
+        { ...TABLES, blobLicenses: { "27391DD9B5734F28E6F003B9BF36CF76D78DB6E7D3E77FBDE07BA7B0DABF9E1D": "NVIDIA" } },
+        [],
+      );
+      const nv = join(blobsDir(), "nv-kernel.o_binary");
+      const json = runIn(dir, ["scan", nv, "--format", "json"]).json();
+      expect(json.modules).toEqual([
+        expect.objectContaining({
+          name: "nv_kernel",
+          kind: "blob",
+          assumedLicense: "NVIDIA",
+          gplCompatible: { loader: false, modpost: false },
+        }),
+      ]);
+      expect(runIn(dir, ["scan", nv, "--all"]).stdout).toMatch(/NVIDIA \(assumed\)/);
+    },
+  );
 
-  it.skipIf(skipCorpus)("by normalised name cover every build of Broadcom's blob; a file-name key covers only that file", () => {
-    const dir = project({ blobLicenses: { wlc_hybrid: "Broadcom", "wlc_hybrid.o_i386": "Broadcom-i386" } }, []);
-    // No kernel table, so every relocatable without .modinfo is a blob (the wl blob imports no kernel export itself).
-    const r = runIn(dir, ["scan", join(blobsDir(), "wlc_hybrid.o_amd64"), join(blobsDir(), "wlc_hybrid.o_i386"), "--no-detect-tables", "--format", "json"]);
-    expect(r.json().modules.map((m: { path: string; assumedLicense: string }) => [m.path.split("/").pop(), m.assumedLicense])).toEqual([
-      ["wlc_hybrid.o_amd64", "Broadcom"],
-      ["wlc_hybrid.o_i386", "Broadcom-i386"],
-    ]);
-  });
+  it.skipIf(skipCorpus)(
+    "by normalised name cover every build of Broadcom's blob; a file-name key covers only that file",
+    () => {
+      const dir = project({ blobLicenses: { wlc_hybrid: "Broadcom", "wlc_hybrid.o_i386": "Broadcom-i386" } }, []);
+      // No kernel table, so every relocatable without .modinfo is a blob (the wl blob imports no kernel export itself).
+      const r = runIn(dir, [
+        "scan",
+        join(blobsDir(), "wlc_hybrid.o_amd64"),
+        join(blobsDir(), "wlc_hybrid.o_i386"),
+        "--no-detect-tables",
+        "--format",
+        "json",
+      ]);
+      expect(
+        r
+          .json()
+          .modules.map((m: { path: string; assumedLicense: string }) => [m.path.split("/").pop(), m.assumedLicense]),
+      ).toEqual([
+        ["wlc_hybrid.o_amd64", "Broadcom"],
+        ["wlc_hybrid.o_i386", "Broadcom-i386"],
+      ]);
+    },
+  );
 
   it("never apply to a module: the license= of samples/wl's glue stands", () => {
     const dir = project({ blobLicenses: { wl_glue: "MIT" } }, []);
     const r = runIn(dir, ["scan", join(SAMPLES, "wl", "wl_glue.o"), "--no-detect-tables", "--format", "json"]);
-    expect(r.json().modules).toEqual([expect.objectContaining({ name: "wl_glue", kind: "module", gplCompatible: expect.objectContaining({ loader: expect.any(Boolean) }) })]);
+    expect(r.json().modules).toEqual([
+      expect.objectContaining({
+        name: "wl_glue",
+        kind: "module",
+        gplCompatible: expect.objectContaining({ loader: expect.any(Boolean) }),
+      }),
+    ]);
     expect(r.json().modules[0].assumedLicense).toBeUndefined();
   });
 });

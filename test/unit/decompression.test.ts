@@ -29,19 +29,27 @@ describe.each(Object.keys(COMPRESS))("%s, recognised by content", (kind) => {
   it("stops a bomb at the decompressed-size limit with a FormatError", async () => {
     const bomb = compress(Buffer.alloc(32 << 20));
     expect(bomb.length).toBeLessThan(64 << 10);
-    await expect(inspectBytes(bomb, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 })).rejects.toThrow(/expands past the limit of 1048576 bytes/);
+    await expect(inspectBytes(bomb, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 })).rejects.toThrow(
+      /expands past the limit of 1048576 bytes/,
+    );
   });
 
   it("reports a truncated stream as a FormatError naming the format", async () => {
     const whole = compress(miniModule(64, "little", ["license=GPL"]).bytes);
-    const err = await inspectBytes(whole.subarray(0, Math.floor(whole.length / 2)), DEFAULT_LIMITS).catch((e: unknown) => e);
+    const err = await inspectBytes(whole.subarray(0, Math.floor(whole.length / 2)), DEFAULT_LIMITS).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FormatError);
     expect((err as FormatError).structure).toMatch(new RegExp(kind));
   });
 
   it("skips compressed data that is not ELF, saying so", async () => {
     const r = await inspectBytes(compress(Buffer.from("modules.dep contents\n")), DEFAULT_LIMITS);
-    expect(r).toEqual({ outcome: "skipped", reason: `${kind}-compressed, not ELF (starts with 6d 6f 64 75 6c 65 73 2e)`, bytes: 21 });
+    expect(r).toEqual({
+      outcome: "skipped",
+      reason: `${kind}-compressed, not ELF (starts with 6d 6f 64 75 6c 65 73 2e)`,
+      bytes: 21,
+    });
   });
 });
 
@@ -53,7 +61,9 @@ describe("decompression bombs", () => {
 
   it("xz: a stream whose index declares too much is refused before it is decoded", async () => {
     const bomb = COMPRESS.xz!(Buffer.alloc(8 << 20));
-    await expect(inspectBytes(bomb, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 })).rejects.toThrow(/declares 8388608 bytes/);
+    await expect(inspectBytes(bomb, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 })).rejects.toThrow(
+      /declares 8388608 bytes/,
+    );
   });
 
   it("refuses more compression layers than --max-depth", async () => {

@@ -24,7 +24,15 @@ describe("ELF adapter over elfy", () => {
     expect(elf.elfClass).toBe(elfClass);
     expect(elf.endian).toBe(endian);
     expect(elf.type).toBe(1);
-    expect(elf.sections.map((s) => s.name)).toEqual(["", ".modinfo", "__ksymtab_gpl", "__ksymtab_strings", ".symtab", ".strtab", ".shstrtab"]);
+    expect(elf.sections.map((s) => s.name)).toEqual([
+      "",
+      ".modinfo",
+      "__ksymtab_gpl",
+      "__ksymtab_strings",
+      ".symtab",
+      ".strtab",
+      ".shstrtab",
+    ]);
   });
 
   it("reads sh_addralign and sh_entsize of ELF64 at offsets 48/56, where elfy reads 46/54", () => {
@@ -32,7 +40,9 @@ describe("ELF adapter over elfy", () => {
     const symtab = parseElf(bytes).sections.find((s) => s.name === ".symtab")!;
     expect(symtab.entsize).toBe(24);
     expect(symtab.addralign).toBe(8);
-    const raw = (elfy.parse(bytes) as { body: { sections: { name: string; entsize: number; addralign: number }[] } }).body.sections.find((s) => s.name === ".symtab")!;
+    const raw = (
+      elfy.parse(bytes) as { body: { sections: { name: string; entsize: number; addralign: number }[] } }
+    ).body.sections.find((s) => s.name === ".symtab")!;
     expect([raw.entsize, raw.addralign]).not.toEqual([24, 8]); // the defect this adapter corrects
   });
 
@@ -54,23 +64,27 @@ describe("ELF adapter over elfy", () => {
     expect(parseElf(bytes).sections).toEqual([]);
   });
 
-  it.each(FLAVOURS)("follows extended numbering (e_shnum 0, e_shstrndx SHN_XINDEX) through section 0 in ELF$elfClass $endian", ({ elfClass, endian }) => {
-    const built = miniModule(elfClass, endian, ["license=GPL"]);
-    const normal = parseElf(built.bytes).sections.map((s) => s.name);
-    const b = Buffer.from(built.bytes);
-    const is64 = elfClass === 64;
-    const le = endian === "little";
-    const w16 = (at: number, v: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
-    const w32 = (at: number, v: number) => (le ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
-    w16(is64 ? 60 : 48, 0); // e_shnum
-    w16(is64 ? 62 : 50, 0xffff); // e_shstrndx = SHN_XINDEX
-    const s0 = built.shdrAt(0);
-    if (is64) (le ? b.writeBigUInt64LE(BigInt(normal.length), s0 + 32) : b.writeBigUInt64BE(BigInt(normal.length), s0 + 32));
-    else w32(s0 + 20, normal.length);
-    w32(s0 + (is64 ? 40 : 24), normal.length - 1); // sh_link = real e_shstrndx
-    expect(() => elfy.parse(b)).toThrow();
-    expect(parseElf(b).sections.map((s) => s.name)).toEqual(normal);
-  });
+  it.each(FLAVOURS)(
+    "follows extended numbering (e_shnum 0, e_shstrndx SHN_XINDEX) through section 0 in ELF$elfClass $endian",
+    ({ elfClass, endian }) => {
+      const built = miniModule(elfClass, endian, ["license=GPL"]);
+      const normal = parseElf(built.bytes).sections.map((s) => s.name);
+      const b = Buffer.from(built.bytes);
+      const is64 = elfClass === 64;
+      const le = endian === "little";
+      const w16 = (at: number, v: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+      const w32 = (at: number, v: number) => (le ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+      w16(is64 ? 60 : 48, 0); // e_shnum
+      w16(is64 ? 62 : 50, 0xffff); // e_shstrndx = SHN_XINDEX
+      const s0 = built.shdrAt(0);
+      if (is64)
+        le ? b.writeBigUInt64LE(BigInt(normal.length), s0 + 32) : b.writeBigUInt64BE(BigInt(normal.length), s0 + 32);
+      else w32(s0 + 20, normal.length);
+      w32(s0 + (is64 ? 40 : 24), normal.length - 1); // sh_link = real e_shstrndx
+      expect(() => elfy.parse(b)).toThrow();
+      expect(parseElf(b).sections.map((s) => s.name)).toEqual(normal);
+    },
+  );
 
   it("reports a section header table past the end of the file as a FormatError with its offset", () => {
     const { bytes, shoff } = miniModule(64, "little", ["license=GPL"]);
@@ -141,34 +155,39 @@ describe("the two section-header decoders", () => {
     }
   };
 
-  it.each(FLAVOURS)("give the same sections, or the same error, for any bytes of an ELF$elfClass $endian section table", ({ elfClass, endian }) => {
-    const built = miniModule(elfClass, endian, ["license=GPL"]);
-    let seed = 20261126; // a fixed xorshift sequence: the same mutations on every run
-    const next = () => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return seed >>> 0;
-    };
-    const differ: string[] = [];
-    let errors = 0;
-    for (let i = 0; i < 400; i++) {
-      const b = Buffer.from(built.bytes);
-      for (let k = 1 + (next() % 4); k > 0; k--) b[built.shoff + (next() % (b.length - built.shoff))] = next() & 0xff;
-      const direct = outcome(b, "direct");
-      if (outcome(b, "elfy") !== direct) differ.push(direct);
-      if (direct.startsWith("FormatError")) errors++;
-    }
-    expect(differ).toEqual([]);
-    // The mutations reach both the decoded fields and the checks.
-    expect(errors).toBeGreaterThan(20);
-    expect(errors).toBeLessThan(380);
-  });
+  it.each(FLAVOURS)(
+    "give the same sections, or the same error, for any bytes of an ELF$elfClass $endian section table",
+    ({ elfClass, endian }) => {
+      const built = miniModule(elfClass, endian, ["license=GPL"]);
+      let seed = 20261126; // a fixed xorshift sequence: the same mutations on every run
+      const next = () => {
+        seed ^= seed << 13;
+        seed ^= seed >>> 17;
+        seed ^= seed << 5;
+        return seed >>> 0;
+      };
+      const differ: string[] = [];
+      let errors = 0;
+      for (let i = 0; i < 400; i++) {
+        const b = Buffer.from(built.bytes);
+        for (let k = 1 + (next() % 4); k > 0; k--) b[built.shoff + (next() % (b.length - built.shoff))] = next() & 0xff;
+        const direct = outcome(b, "direct");
+        if (outcome(b, "elfy") !== direct) differ.push(direct);
+        if (direct.startsWith("FormatError")) errors++;
+      }
+      expect(differ).toEqual([]);
+      // The mutations reach both the decoded fields and the checks.
+      expect(errors).toBeGreaterThan(20);
+      expect(errors).toBeLessThan(380);
+    },
+  );
 });
 
 describe("a byte view over a file read in parts", () => {
   const part = { start: 16, end: 32 };
-  const parts = { around: (offset: number, size: number) => (offset >= part.start && offset + size <= part.end ? part : undefined) };
+  const parts = {
+    around: (offset: number, size: number) => (offset >= part.start && offset + size <= part.end ? part : undefined),
+  };
   const view = new ByteView(Buffer.alloc(64), "little", parts);
 
   it("reads inside the parts read", () => {

@@ -5,7 +5,17 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, brotliDecompressSync } from "node:zlib";
 import { beforeAll, describe, expect, it } from "vitest";
-import { chooseRelease, decodeExportDatabase, embeddedTable, FormatError, loadExportDatabase, parseRelease, scan, type EmbeddedRelease, type ExportDatabase } from "../../src/index.js";
+import {
+  chooseRelease,
+  decodeExportDatabase,
+  embeddedTable,
+  FormatError,
+  loadExportDatabase,
+  parseRelease,
+  scan,
+  type EmbeddedRelease,
+  type ExportDatabase,
+} from "../../src/index.js";
 import { runCli } from "../helpers/cli.js";
 import { keepReleases } from "../helpers/export-db.js";
 
@@ -22,12 +32,18 @@ const EPOCH = "1796428799";
  * Runs the real generator on Module.symvers texts, optionally on top of an earlier output directory
  * (--base); returns the database bytes, the sources list and the directory they were written to.
  */
-function generate(tables: Record<string, { symvers: string; arch: string; version?: string }>, base?: string): { db: Buffer; sources: string; dir: string } {
+function generate(
+  tables: Record<string, { symvers: string; arch: string; version?: string }>,
+  base?: string,
+): { db: Buffer; sources: string; dir: string } {
   const work = mkdtempSync(join(tmpdir(), "kmodaudit-exportdb-"));
   mkdirSync(join(work, "in"));
   for (const [release, { symvers, arch, version = "1.0-1" }] of Object.entries(tables)) {
     writeFileSync(join(work, "in", `${release}.symvers`), symvers);
-    writeFileSync(join(work, "in", `${release}.package`), `${release}\tlinux-headers-${release}\t${version}\t${arch}\n`);
+    writeFileSync(
+      join(work, "in", `${release}.package`),
+      `${release}\tlinux-headers-${release}\t${version}\t${arch}\n`,
+    );
   }
   // stderr piped: a refused input's message then travels in the thrown error, not onto the console.
   execFileSync(process.execPath, [GENERATOR, join(work, "in"), work, ...(base ? ["--base", base] : [])], {
@@ -35,7 +51,11 @@ function generate(tables: Record<string, { symvers: string; arch: string; versio
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH },
   });
-  return { db: readFileSync(join(work, "export-db.bin.br")), sources: readFileSync(join(work, "export-db.sources.tsv"), "utf8"), dir: work };
+  return {
+    db: readFileSync(join(work, "export-db.bin.br")),
+    sources: readFileSync(join(work, "export-db.sources.tsv"), "utf8"),
+    dir: work,
+  };
 }
 
 /** The sources list's data lines (comments left out). */
@@ -52,12 +72,17 @@ function withHeader(raw: Buffer, edit: (header: Record<string, unknown>) => void
   return brotliCompressSync(Buffer.concat([raw.subarray(0, 8), prefix, json, raw.subarray(12 + length)]));
 }
 
-const OLD = "0x11111111\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t\n0x22222222\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x33333333\tdma_buf_get\tdrivers/dma-buf/dma-buf\tEXPORT_SYMBOL_GPL\tDMA_BUF\n";
-const NEW = "0x11111111\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t\n0x44444444\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x55555555\tdma_buf_get\tvmlinux\tEXPORT_SYMBOL_GPL\tDMA_BUF\n0x66666666\tnew_helper\tvmlinux\tEXPORT_SYMBOL\t\n";
+const OLD =
+  "0x11111111\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t\n0x22222222\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x33333333\tdma_buf_get\tdrivers/dma-buf/dma-buf\tEXPORT_SYMBOL_GPL\tDMA_BUF\n";
+const NEW =
+  "0x11111111\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t\n0x44444444\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x55555555\tdma_buf_get\tvmlinux\tEXPORT_SYMBOL_GPL\tDMA_BUF\n0x66666666\tnew_helper\tvmlinux\tEXPORT_SYMBOL\t\n";
 
 describe("the generator (scripts/gen-export-db.mjs)", () => {
   it("keeps every export's symbol, module, type and namespace per release, and no CRCs", () => {
-    const { db } = generate({ "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" }, "6.1.0-2-amd64": { symvers: NEW, arch: "amd64" } });
+    const { db } = generate({
+      "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" },
+      "6.1.0-2-amd64": { symvers: NEW, arch: "amd64" },
+    });
     const decoded = decodeExportDatabase(db);
     expect(decoded.crcs).toBe(false);
     expect(decoded.releases).toEqual([
@@ -67,8 +92,22 @@ describe("the generator (scripts/gen-export-db.mjs)", () => {
     const old = embeddedTable(decoded, "6.1.0-1-amd64");
     expect(old.hasExportTypes).toBe(true);
     expect(old.exports).toEqual([
-      { symbol: "debugfs_create_dir", crc: null, module: "vmlinux", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: null },
-      { symbol: "dma_buf_get", crc: null, module: "drivers/dma-buf/dma-buf", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: "DMA_BUF" },
+      {
+        symbol: "debugfs_create_dir",
+        crc: null,
+        module: "vmlinux",
+        type: "EXPORT_SYMBOL_GPL",
+        gplOnly: true,
+        namespace: null,
+      },
+      {
+        symbol: "dma_buf_get",
+        crc: null,
+        module: "drivers/dma-buf/dma-buf",
+        type: "EXPORT_SYMBOL_GPL",
+        gplOnly: true,
+        namespace: "DMA_BUF",
+      },
       { symbol: "kmalloc", crc: null, module: "vmlinux", type: "EXPORT_SYMBOL", gplOnly: false, namespace: null },
     ]);
     // The provider moved into vmlinux: each release keeps its own row.
@@ -81,12 +120,17 @@ describe("the generator (scripts/gen-export-db.mjs)", () => {
   });
 
   it("writes the same bytes for the same inputs, and lists what went in", () => {
-    const input = { "6.1.0-2-amd64": { symvers: NEW, arch: "amd64" }, "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" } };
+    const input = {
+      "6.1.0-2-amd64": { symvers: NEW, arch: "amd64" },
+      "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" },
+    };
     const a = generate(input);
     const b = generate(input);
     expect(a.db.equals(b.db)).toBe(true);
     expect(a.sources).toBe(b.sources);
-    expect(sourceLines(a.sources)[0]).toMatch(/^6\.1\.0-1-amd64\tlinux-headers-6\.1\.0-1-amd64\t1\.0-1\tamd64\t3\t[0-9a-f]{64}$/);
+    expect(sourceLines(a.sources)[0]).toMatch(
+      /^6\.1\.0-1-amd64\tlinux-headers-6\.1\.0-1-amd64\t1\.0-1\tamd64\t3\t[0-9a-f]{64}$/,
+    );
   });
 
   it("dates itself: SOURCE_DATE_EPOCH's UTC day, in the header and atop the sources list", () => {
@@ -96,8 +140,17 @@ describe("the generator (scripts/gen-export-db.mjs)", () => {
   });
 
   it("adds to a base: keeps the releases the inputs lack as they were, and takes the others from the inputs", () => {
-    const first = generate({ "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" }, "6.1.0-2-amd64": { symvers: OLD, arch: "amd64" } });
-    const next = generate({ "6.1.0-2-amd64": { symvers: NEW, arch: "amd64", version: "1.0-2" }, "6.1.0-3-amd64": { symvers: NEW, arch: "amd64" } }, first.dir);
+    const first = generate({
+      "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" },
+      "6.1.0-2-amd64": { symvers: OLD, arch: "amd64" },
+    });
+    const next = generate(
+      {
+        "6.1.0-2-amd64": { symvers: NEW, arch: "amd64", version: "1.0-2" },
+        "6.1.0-3-amd64": { symvers: NEW, arch: "amd64" },
+      },
+      first.dir,
+    );
     const before = decodeExportDatabase(first.db);
     const after = decodeExportDatabase(next.db);
     expect(after.releases.map((r) => [r.release, r.version, r.exports])).toEqual([
@@ -111,7 +164,10 @@ describe("the generator (scripts/gen-export-db.mjs)", () => {
   });
 
   it("regenerated from its own output with nothing new, writes the same bytes", () => {
-    const first = generate({ "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" }, "6.1.0-2-amd64": { symvers: NEW, arch: "amd64" } });
+    const first = generate({
+      "6.1.0-1-amd64": { symvers: OLD, arch: "amd64" },
+      "6.1.0-2-amd64": { symvers: NEW, arch: "amd64" },
+    });
     const again = generate({}, first.dir);
     expect(again.db.equals(first.db)).toBe(true);
     expect(again.sources).toBe(first.sources);
@@ -124,7 +180,9 @@ describe("the generator (scripts/gen-export-db.mjs)", () => {
   });
 
   it("refuses a Module.symvers without export types instead of storing guesses", () => {
-    expect(() => generate({ "2.6.9-1-686": { symvers: "0x1\tprintk\tvmlinux\n", arch: "i386" } })).toThrow(/not a 5\.6\+ Module\.symvers row/);
+    expect(() => generate({ "2.6.9-1-686": { symvers: "0x1\tprintk\tvmlinux\n", arch: "i386" } })).toThrow(
+      /not a 5\.6\+ Module\.symvers row/,
+    );
   });
 });
 
@@ -137,7 +195,10 @@ describe("a damaged database is a FormatError, not a crash", () => {
     ["truncated", brotliCompressSync(raw.subarray(0, raw.length - 3))],
     ["empty", brotliCompressSync(Buffer.alloc(0))],
     ["bytes after the last section", brotliCompressSync(Buffer.concat([raw, Buffer.from("x")]))],
-    ["a header that is not JSON", brotliCompressSync(Buffer.concat([raw.subarray(0, 12), Buffer.from("x"), raw.subarray(13)]))],
+    [
+      "a header that is not JSON",
+      brotliCompressSync(Buffer.concat([raw.subarray(0, 12), Buffer.from("x"), raw.subarray(13)])),
+    ],
     ["a generation date that is not a date", withHeader(raw, (h) => (h.generated = "yesterday"))],
   ];
   for (const [name, bytes] of cases) {
@@ -191,7 +252,9 @@ describe("the shipped database (data/export-db.bin.br)", () => {
 
   it("says the day it was generated, as its sources list does", () => {
     expect(db.generated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(readFileSync(join(ROOT, "data", "export-db.sources.tsv"), "utf8").split("\n")[0]).toBe(`# kmodaudit embedded export database, generated ${db.generated}`);
+    expect(readFileSync(join(ROOT, "data", "export-db.sources.tsv"), "utf8").split("\n")[0]).toBe(
+      `# kmodaudit embedded export database, generated ${db.generated}`,
+    );
   });
 
   it("matches its sources list (data/export-db.sources.tsv)", () => {
@@ -199,18 +262,35 @@ describe("the shipped database (data/export-db.bin.br)", () => {
       .split("\n")
       .filter((l) => l && !l.startsWith("#"))
       .map((l) => l.split("\t"));
-    expect(rows.map(([release, pkg, version, arch, exports]) => ({ release, package: pkg, version, arch, exports: Number(exports) }))).toEqual(db.releases);
+    expect(
+      rows.map(([release, pkg, version, arch, exports]) => ({
+        release,
+        package: pkg,
+        version,
+        arch,
+        exports: Number(exports),
+      })),
+    ).toEqual(db.releases);
   });
 
   it("is shipped in the npm package", () => {
-    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--loglevel=error"], { cwd: ROOT, encoding: "utf8" });
+    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--loglevel=error"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(files).toContain("data/export-db.bin.br");
   });
 });
 
 describe("choosing a release for a vermagic", () => {
-  const rel = (release: string, arch: string): EmbeddedRelease => ({ release, package: `linux-headers-${release}`, version: "1", arch, exports: 1 });
+  const rel = (release: string, arch: string): EmbeddedRelease => ({
+    release,
+    package: `linux-headers-${release}`,
+    version: "1",
+    arch,
+    exports: 1,
+  });
   const releases = [
     rel("6.1.0-47-amd64", "amd64"),
     rel("6.1.0-50-amd64", "amd64"),
@@ -227,7 +307,11 @@ describe("choosing a release for a vermagic", () => {
 
   it("parses both of Debian's release forms", () => {
     expect(parseRelease("6.1.0-56-686-pae")).toEqual({ series: "6.1.0-abi", position: 56000, flavour: "686-pae" });
-    expect(parseRelease("6.12.115+deb13.1-rt-arm64")).toEqual({ series: "6.12+deb13", position: 115001, flavour: "rt-arm64" });
+    expect(parseRelease("6.12.115+deb13.1-rt-arm64")).toEqual({
+      series: "6.12+deb13",
+      position: 115001,
+      flavour: "rt-arm64",
+    });
     expect(parseRelease("5.14.0-427.el9.x86_64")).toBeNull();
   });
 
@@ -313,11 +397,19 @@ describe("scanning with no kernel table", () => {
     copyFileSync(join(SAMPLES, "vendor_blob.o_binary"), join(mixed, "f_blob.o_binary"));
   });
 
-  const gplOnly = (m: { imports: { symbol: string; provider: { gplOnly: boolean } | null }[] }) => m.imports.filter((i) => i.provider?.gplOnly).map((i) => i.symbol).sort();
+  const gplOnly = (m: { imports: { symbol: string; provider: { gplOnly: boolean } | null }[] }) =>
+    m.imports
+      .filter((i) => i.provider?.gplOnly)
+      .map((i) => i.symbol)
+      .sort();
 
   it("judges a module by the embedded table of its vermagic's release, and names it", async () => {
     const r = await scan([join(SAMPLES, "proprietary_gpl_use.ko")], { exportDatabase: db, threads: 1 });
-    expect(r.kernel.sources[0]).toEqual({ kind: "embedded", file: `${SAMPLE_RELEASE} (kmodaudit embedded export database)`, origin: "detected" });
+    expect(r.kernel.sources[0]).toEqual({
+      kind: "embedded",
+      file: `${SAMPLE_RELEASE} (kmodaudit embedded export database)`,
+      origin: "detected",
+    });
     expect(r.kernel).toMatchObject({ gplOnlyKnown: true, release: null });
     const m = r.modules[0]!;
     expect(m.findings.map((f) => f.rule)).toEqual(["gpl-only-symbol-use"]);
@@ -329,7 +421,14 @@ describe("scanning with no kernel table", () => {
     const embedded = await scan([SAMPLES], { detectTables: false, exportDatabase: db, threads: 1, hash: false });
     expect(withTable.kernel.sources[0]?.kind).toBe("symvers");
     expect(embedded.kernel.sources[0]?.kind).toBe("embedded");
-    const view = (r: typeof embedded) => r.modules.map((m) => ({ path: m.path, kind: m.kind, gplOnly: gplOnly(m), unresolved: m.unresolved, findings: m.findings }));
+    const view = (r: typeof embedded) =>
+      r.modules.map((m) => ({
+        path: m.path,
+        kind: m.kind,
+        gplOnly: gplOnly(m),
+        unresolved: m.unresolved,
+        findings: m.findings,
+      }));
     expect(view(embedded)).toEqual(view(withTable));
   });
 
@@ -337,7 +436,11 @@ describe("scanning with no kernel table", () => {
     const off = await scan([join(SAMPLES, "proprietary_gpl_use.ko")], { embedded: false, threads: 1 });
     expect(off.kernel.gplOnlyKnown).toBe(false);
     expect(off.modules[0]!.findings).toEqual([]);
-    const named = await scan([join(SAMPLES, "proprietary_gpl_use.ko")], { symvers: [join(mixed, "missing.symvers")], exportDatabase: db, threads: 1 });
+    const named = await scan([join(SAMPLES, "proprietary_gpl_use.ko")], {
+      symvers: [join(mixed, "missing.symvers")],
+      exportDatabase: db,
+      threads: 1,
+    });
     expect(named.errors.map((e) => e.path)).toEqual([join(mixed, "missing.symvers")]);
     expect(named.kernel.sources.filter((s) => s.kind === "embedded")).toEqual([]);
   });
@@ -352,7 +455,11 @@ describe("scanning with no kernel table", () => {
   });
 
   it("with --kernel-release, uses that release for every object and checks vermagic against it", async () => {
-    const r = await scan([join(SAMPLES, "proprietary_gpl_use.ko")], { kernelRelease: beyond, exportDatabase: db, threads: 1 });
+    const r = await scan([join(SAMPLES, "proprietary_gpl_use.ko")], {
+      kernelRelease: beyond,
+      exportDatabase: db,
+      threads: 1,
+    });
     expect(r.kernel.sources[0]!.file).toBe(`${newest} (kmodaudit embedded export database, nearest to ${beyond})`);
     expect(r.kernel.release).toBe(beyond);
     expect(r.modules[0]!.findings.map((f) => f.rule).sort()).toEqual(["gpl-only-symbol-use", "vermagic-mismatch"]);
@@ -374,7 +481,14 @@ describe("scanning with no kernel table", () => {
     // The blob names no release: it joins the largest group (the samples' kernel) and is judged as a blob there.
     expect(mod("f_blob.o_binary").kind).toBe("blob");
     expect(mod("f_blob.o_binary").findings.map((f) => f.rule)).toEqual(["blob-uses-gpl-only"]);
-    expect(r.modules.map((m) => m.path)).toEqual(["a_own.ko", "b_own.ko", "c_older.ko", "d_missing.ko", "e_unknown.ko", "f_blob.o_binary"]);
+    expect(r.modules.map((m) => m.path)).toEqual([
+      "a_own.ko",
+      "b_own.ko",
+      "c_older.ko",
+      "d_missing.ko",
+      "e_unknown.ko",
+      "f_blob.o_binary",
+    ]);
     expect(r.graph.dependencies("a_own.ko")).toEqual([]);
   });
 });

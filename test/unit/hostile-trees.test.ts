@@ -53,7 +53,8 @@ describe("trees nobody here controls", () => {
     if (process.getuid?.() === 0) execFileSync("mknod", [join(dir, "null"), "c", "1", "3"]);
     const r = await scan([dir], { threads: 1 });
     expect(r.skipped).toContainEqual({ path: "zero-link", reason: "symbolic link, not followed" });
-    if (process.getuid?.() === 0) expect(r.skipped).toContainEqual({ path: "null", reason: "character device, not a regular file" });
+    if (process.getuid?.() === 0)
+      expect(r.skipped).toContainEqual({ path: "null", reason: "character device, not a regular file" });
     expect(r.modules).toHaveLength(1);
   });
 
@@ -86,16 +87,24 @@ describe("trees nobody here controls", () => {
         }
       },
     });
-    expect(r.skipped).toContainEqual({ path: "kernel/swapped.ko", reason: "not a regular file (changed while scanning)" });
+    expect(r.skipped).toContainEqual({
+      path: "kernel/swapped.ko",
+      reason: "not a regular file (changed while scanning)",
+    });
   });
 
   it("survives a worker thread that dies: only the file it died on is an error, the rest are read", () => {
     const dir = tree();
     for (let i = 0; i < 40; i++) writeFileSync(join(dir, `kernel/m${String(i).padStart(2, "0")}.ko`), module(`m${i}`));
-    const r = spawnSync(process.execPath, [BIN, "scan", dir, "--format", "json"], { encoding: "utf8", env: { ...process.env, KMODAUDIT_TEST_WORKER_EXIT_ON: "m17.ko" } });
+    const r = spawnSync(process.execPath, [BIN, "scan", dir, "--format", "json"], {
+      encoding: "utf8",
+      env: { ...process.env, KMODAUDIT_TEST_WORKER_EXIT_ON: "m17.ko" },
+    });
     const json = JSON.parse(r.stdout);
     expect(r.status).toBe(2);
-    expect(json.errors).toEqual([{ path: "kernel/m17.ko", message: "internal error: worker thread exited with code 70" }]);
+    expect(json.errors).toEqual([
+      { path: "kernel/m17.ko", message: "internal error: worker thread exited with code 70" },
+    ]);
     expect(json.modules).toHaveLength(40);
   });
 

@@ -30,13 +30,19 @@ describe("an initramfs made by mkinitramfs", () => {
     const work = mkdtempSync(join(tmpdir(), "kmodaudit-irt-"));
     try {
       mkdirSync(join(tree, "kernel/drivers/misc"), { recursive: true });
-      for (const m of ["gpl_clean.ko", "proprietary_gpl_use.ko"]) cpSync(join(SAMPLES, m), join(tree, "kernel/drivers/misc", m));
+      for (const m of ["gpl_clean.ko", "proprietary_gpl_use.ko"])
+        cpSync(join(SAMPLES, m), join(tree, "kernel/drivers/misc", m));
       execFileSync("depmod", ["-a", release], { stdio: "ignore" });
       cpSync(CONFIG, `/boot/config-${release}`);
       const conf = join(work, "conf");
       cpSync("/etc/initramfs-tools", conf, { recursive: true });
       writeFileSync(join(conf, "modules"), "gpl_clean\nproprietary_gpl_use\n");
-      writeFileSync(join(conf, "initramfs.conf"), readFileSync(join(conf, "initramfs.conf"), "utf8").replace(/^MODULES=.*/m, "MODULES=list").replace(/^COMPRESS=.*/m, "COMPRESS=zstd"));
+      writeFileSync(
+        join(conf, "initramfs.conf"),
+        readFileSync(join(conf, "initramfs.conf"), "utf8")
+          .replace(/^MODULES=.*/m, "MODULES=list")
+          .replace(/^COMPRESS=.*/m, "COMPRESS=zstd"),
+      );
       const img = join(work, "initrd.img");
       execFileSync("mkinitramfs", ["-d", conf, "-o", img, release], { stdio: "ignore" });
       execFileSync("unmkinitramfs", [img, join(work, "x")], { stdio: "ignore" });
@@ -50,7 +56,9 @@ describe("an initramfs made by mkinitramfs", () => {
       expect(extracted.length).toBe(2);
       // unmkinitramfs puts the main archive's files at the top of its output directory
       expect(r.modules.map((m) => [m.path.slice(img.length + 2), m.facts.sha256]).sort()).toEqual(extracted);
-      expect(r.modules.find((m) => m.path.endsWith("proprietary_gpl_use.ko"))!.findings.map((f) => f.rule)).toEqual(["gpl-only-symbol-use"]);
+      expect(r.modules.find((m) => m.path.endsWith("proprietary_gpl_use.ko"))!.findings.map((f) => f.rule)).toEqual([
+        "gpl-only-symbol-use",
+      ]);
     } finally {
       rmSync(tree, { recursive: true, force: true });
       rmSync(`/boot/config-${release}`, { force: true });

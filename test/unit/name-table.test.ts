@@ -38,7 +38,9 @@ describe("names interned from string-table bytes", () => {
   it("tell apart names that differ only in length or in their last byte", () => {
     const names = new NameTable();
     const bytes = table("abc", "abcd", "abce", "");
-    expect([names.get(bytes, 0, 3), names.get(bytes, 4, 8), names.get(bytes, 9, 13), names.get(bytes, 14, 14)]).toEqual(["abc", "abcd", "abce", ""]);
+    expect([names.get(bytes, 0, 3), names.get(bytes, 4, 8), names.get(bytes, 9, 13), names.get(bytes, 14, 14)]).toEqual(
+      ["abc", "abcd", "abce", ""],
+    );
   });
 
   it("leave non-ASCII and overlong bytes to the caller, who decodes them in its own encoding", () => {

@@ -5,7 +5,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { exitCodeFor } from "../../src/cli/exit-code.js";
-import { auditIncomplete, decodeExportDatabase, decodeExportDatabaseHeader, EXPORT_DATABASE_FILE, loadExportDatabase, mergeTables, parseSystemMap, scan } from "../../src/index.js";
+import {
+  auditIncomplete,
+  decodeExportDatabase,
+  decodeExportDatabaseHeader,
+  EXPORT_DATABASE_FILE,
+  loadExportDatabase,
+  mergeTables,
+  parseSystemMap,
+  scan,
+} from "../../src/index.js";
 import { runCli, runCliJson } from "../helpers/cli.js";
 import { miniModule } from "../helpers/elf-builder.mjs";
 
@@ -25,7 +34,8 @@ function fixture(files: Record<string, Buffer | string> = {}): string {
 }
 
 /** A GPL module that imports _printk and debugfs_create_dir from the kernel, built for `release` when given. */
-const gplModule = (release?: string) => miniModule(64, "little", ["license=GPL", ...(release ? [`vermagic=${release} SMP mod_unload`] : [])]).bytes;
+const gplModule = (release?: string) =>
+  miniModule(64, "little", ["license=GPL", ...(release ? [`vermagic=${release} SMP mod_unload`] : [])]).bytes;
 
 /** The "kmodaudit: …" lines on stderr. */
 const stderrLines = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("kmodaudit: "));
@@ -38,23 +48,37 @@ describe("a path from which not one module or blob was audited", () => {
     expect(stderrLines(table.stderr)).toEqual([`kmodaudit: ${dir}: no files in it; nothing was audited`]);
     expect(table.stdout).toContain(`not judged ${dir}: no files in it; nothing was audited`);
     const { json } = runCliJson(["scan", dir]);
-    expect(json.notJudged).toEqual([{ code: "nothing-to-audit", path: dir, message: "no files in it; nothing was audited" }]);
+    expect(json.notJudged).toEqual([
+      { code: "nothing-to-audit", path: dir, message: "no files in it; nothing was audited" },
+    ]);
   });
 
   it("a directory of files that are not modules: how many, and one of them with its skip reason", () => {
-    const dir = fixture({ "README": "hello\n", "docs/notes.txt": "more text\n" });
+    const dir = fixture({ README: "hello\n", "docs/notes.txt": "more text\n" });
     const r = runCliJson(["scan", dir]);
     expect(r.status).toBe(2);
     expect(r.json.summary).toMatchObject({ files: 2, modules: 0, skipped: 2, errors: 0 });
-    expect(r.json.notJudged).toEqual([{ code: "nothing-to-audit", path: dir, message: expect.stringMatching(/^no module or blob among its 2 files, all skipped \(e\.g\. README: not ELF .*\); nothing was audited$/) }]);
+    expect(r.json.notJudged).toEqual([
+      {
+        code: "nothing-to-audit",
+        path: dir,
+        message: expect.stringMatching(
+          /^no module or blob among its 2 files, all skipped \(e\.g\. README: not ELF .*\); nothing was audited$/,
+        ),
+      },
+    ]);
   });
 
   it("a file named on the command line that is not a module: its skip reason, not only in the JSON's skipped list", () => {
     const file = join(fixture({ "notes.txt": "hello\n" }), "notes.txt");
     const r = runCli(["scan", file]);
     expect(r.status).toBe(2);
-    expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^kmodaudit: ${file}: not a module or blob: not ELF .*; nothing was audited$`))]);
-    expect(runCliJson(["scan", file]).json.notJudged).toEqual([{ code: "not-a-module", path: file, message: expect.stringMatching(/^not a module or blob: not ELF/) }]);
+    expect(stderrLines(r.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^kmodaudit: ${file}: not a module or blob: not ELF .*; nothing was audited$`)),
+    ]);
+    expect(runCliJson(["scan", file]).json.notJudged).toEqual([
+      { code: "not-a-module", path: file, message: expect.stringMatching(/^not a module or blob: not ELF/) },
+    ]);
   });
 
   it("an archive that holds no module: counted by its members", () => {
@@ -63,7 +87,13 @@ describe("a path from which not one module or blob was audited", () => {
     execFileSync("tar", ["-cf", tar, "-C", src, "a.txt", "b.txt"]);
     const r = runCliJson(["scan", tar]);
     expect(r.status).toBe(2);
-    expect(r.json.notJudged).toEqual([{ code: "nothing-to-audit", path: tar, message: expect.stringMatching(/^no module or blob among its 2 archive members, all skipped/) }]);
+    expect(r.json.notJudged).toEqual([
+      {
+        code: "nothing-to-audit",
+        path: tar,
+        message: expect.stringMatching(/^no module or blob among its 2 archive members, all skipped/),
+      },
+    ]);
   });
 
   it("of several paths, only the one that held nothing is named (however it is spelt)", () => {
@@ -71,7 +101,9 @@ describe("a path from which not one module or blob was audited", () => {
     const empty = fixture({ "x.txt": "x\n" });
     const r = runCliJson(["scan", `${modules}/`, `${empty}/`]);
     expect(r.json.modules.map((m: { path: string }) => m.path)).toEqual([`${modules}/m.ko`]);
-    expect(r.json.notJudged).toEqual([{ code: "nothing-to-audit", path: `${empty}/`, message: expect.stringContaining("among its 1 file,") }]);
+    expect(r.json.notJudged).toEqual([
+      { code: "nothing-to-audit", path: `${empty}/`, message: expect.stringContaining("among its 1 file,") },
+    ]);
     expect(r.status).toBe(2);
     expect(runCli(["scan", modules]).status).toBe(0);
   });
@@ -92,7 +124,13 @@ describe("a kernel table that yields no exports", () => {
     const r = runCliJson(["scan", dir, "--symvers", symvers]);
     expect(r.status).toBe(2);
     expect(r.json.kernel).toMatchObject({ exports: 1, gplOnlyKnown: false });
-    expect(r.json.notJudged).toEqual([{ code: "empty-table", path: symvers, message: "this export table lists no exports; nothing was judged against it" }]);
+    expect(r.json.notJudged).toEqual([
+      {
+        code: "empty-table",
+        path: symvers,
+        message: "this export table lists no exports; nothing was judged against it",
+      },
+    ]);
     const table = runCli(["scan", dir, "--symvers", symvers]);
     expect(table.stdout).toContain(`not judged ${symvers}: this export table lists no exports`);
     expect(table.stdout + table.stderr).not.toContain("pass --symvers");
@@ -100,29 +138,59 @@ describe("a kernel table that yields no exports", () => {
 
   it("kallsyms whose addresses kptr_restrict zeroed: no exports, GPL-only not known, and why", () => {
     // As root reads it: the plain range, then the GPL-only one, each holding one label.
-    const addresses: [string, number][] = [["__start___ksymtab", 0x1000], ["__ksymtab__printk", 0x1000], ["__stop___ksymtab", 0x1010], ["__start___ksymtab_gpl", 0x1010], ["__ksymtab_debugfs_create_dir", 0x1010], ["__stop___ksymtab_gpl", 0x1020]];
-    const kallsyms = (hide: boolean) => addresses.map(([s, a]) => `${(hide ? 0 : a).toString(16).padStart(16, "0")} r ${s}`).join("\n") + "\n";
-    expect(parseSystemMap(kallsyms(false), "kallsyms").exports.map((e) => [e.symbol, e.gplOnly])).toEqual([["_printk", false], ["debugfs_create_dir", true]]);
+    const addresses: [string, number][] = [
+      ["__start___ksymtab", 0x1000],
+      ["__ksymtab__printk", 0x1000],
+      ["__stop___ksymtab", 0x1010],
+      ["__start___ksymtab_gpl", 0x1010],
+      ["__ksymtab_debugfs_create_dir", 0x1010],
+      ["__stop___ksymtab_gpl", 0x1020],
+    ];
+    const kallsyms = (hide: boolean) =>
+      addresses.map(([s, a]) => `${(hide ? 0 : a).toString(16).padStart(16, "0")} r ${s}`).join("\n") + "\n";
+    expect(parseSystemMap(kallsyms(false), "kallsyms").exports.map((e) => [e.symbol, e.gplOnly])).toEqual([
+      ["_printk", false],
+      ["debugfs_create_dir", true],
+    ]);
     const zeroed = kallsyms(true);
     const table = parseSystemMap(zeroed, "kallsyms");
     expect(table.exports).toEqual([]);
     expect(table.emptyBecause).toMatch(/kptr_restrict/);
-    expect(mergeTables([{ source: { kind: "system-map", file: "kallsyms", origin: "explicit" }, table }]).gplOnlyKnown).toBe(false);
+    expect(
+      mergeTables([{ source: { kind: "system-map", file: "kallsyms", origin: "explicit" }, table }]).gplOnlyKnown,
+    ).toBe(false);
 
     const file = join(fixture({ kallsyms: zeroed }), "kallsyms");
     const r = runCliJson(["scan", join(SAMPLES, "proprietary_gpl_use.ko"), "--system-map", file]);
     expect(r.status).toBe(2);
     expect(r.json.kernel).toMatchObject({ exports: 0, gplOnlyKnown: false });
-    expect(r.json.notJudged).toEqual([{ code: "empty-table", path: file, message: expect.stringMatching(/^every address in it is 0, as kernel\.kptr_restrict .*; nothing was judged against it$/) }]);
+    expect(r.json.notJudged).toEqual([
+      {
+        code: "empty-table",
+        path: file,
+        message: expect.stringMatching(
+          /^every address in it is 0, as kernel\.kptr_restrict .*; nothing was judged against it$/,
+        ),
+      },
+    ]);
   });
 
   it("a three-column Module.symvers (before Linux 2.6.18): exports without export types", () => {
     const dir = fixture({ "m.ko": gplModule() });
-    const symvers = join(fixture({ "Module.symvers": "0x1\t_printk\tvmlinux\n0x2\tdebugfs_create_dir\tvmlinux\n" }), "Module.symvers");
+    const symvers = join(
+      fixture({ "Module.symvers": "0x1\t_printk\tvmlinux\n0x2\tdebugfs_create_dir\tvmlinux\n" }),
+      "Module.symvers",
+    );
     const r = runCliJson(["scan", dir, "--symvers", symvers]);
     expect(r.status).toBe(2);
     expect(r.json.kernel.gplOnlyKnown).toBe(false);
-    expect(r.json.notJudged).toEqual([{ code: "table-without-export-types", path: symvers, message: expect.stringMatching(/^2 exports without an export type .*GPL-only is unknown/) }]);
+    expect(r.json.notJudged).toEqual([
+      {
+        code: "table-without-export-types",
+        path: symvers,
+        message: expect.stringMatching(/^2 exports without an export type .*GPL-only is unknown/),
+      },
+    ]);
   });
 });
 
@@ -132,7 +200,12 @@ describe("modules that import the kernel's exports, with no kernel table to judg
     const r = runCliJson(["scan", dir]);
     expect(r.status).toBe(2);
     expect(r.json.notJudged).toEqual([
-      { code: "no-kernel-table", message: expect.stringMatching(/^no kernel export table: 1 module import 2 symbols no scanned module exports \(_printk, debugfs_create_dir\), .*\(1 object names no kernel release \(no vermagic\) to choose one by\); pass --symvers FILE/) },
+      {
+        code: "no-kernel-table",
+        message: expect.stringMatching(
+          /^no kernel export table: 1 module import 2 symbols no scanned module exports \(_printk, debugfs_create_dir\), .*\(1 object names no kernel release \(no vermagic\) to choose one by\); pass --symvers FILE/,
+        ),
+      },
     ]);
   });
 
@@ -140,15 +213,26 @@ describe("modules that import the kernel's exports, with no kernel table to judg
     const dir = fixture({ "m.ko": gplModule("5.10.0-9-amd64") });
     const r = runCliJson(["scan", dir]);
     expect(r.status).toBe(2);
-    expect(r.json.notJudged[0].message).toContain("(the embedded database of Debian kernels has none to stand in for 5.10.0-9-amd64)");
-    expect(runCliJson(["scan", dir, "--no-embedded"]).json.notJudged[0].message).toContain("(the embedded database was turned off with --no-embedded)");
+    expect(r.json.notJudged[0].message).toContain(
+      "(the embedded database of Debian kernels has none to stand in for 5.10.0-9-amd64)",
+    );
+    expect(runCliJson(["scan", dir, "--no-embedded"]).json.notJudged[0].message).toContain(
+      "(the embedded database was turned off with --no-embedded)",
+    );
   });
 
   it("judged against the embedded database, but one module's kernel is not in it: that one is named", async () => {
     const dir = fixture({ "a.ko": gplModule(SAMPLE_RELEASE), "b.ko": gplModule("5.10.0-9-amd64") });
     const r = await scan([dir], { threads: 1, exportDatabase: await loadExportDatabase() });
     expect(r.kernel.sources.map((s) => s.kind)).toContain("embedded");
-    expect(r.notJudged).toEqual([{ code: "no-kernel-table", message: expect.stringMatching(/^no kernel export table: 1 module import 2 symbols .*none to stand in for 5\.10\.0-9-amd64\)/) }]);
+    expect(r.notJudged).toEqual([
+      {
+        code: "no-kernel-table",
+        message: expect.stringMatching(
+          /^no kernel export table: 1 module import 2 symbols .*none to stand in for 5\.10\.0-9-amd64\)/,
+        ),
+      },
+    ]);
     expect(auditIncomplete(r)).toBe(true);
     expect(exitCodeFor(r, "none")).toBe(2);
   });
@@ -212,7 +296,9 @@ describe("every format says what was not judged, and stderr too", () => {
 
   it("HTML: the summary opens with it", () => {
     const html = run("html").stdout;
-    expect(html).toMatch(/<section id="summary"><h2>Summary<\/h2>\n<p class="warn-note">The audit is incomplete: it could not judge the following\.<\/p><ul id="not-judged"><li><code>[^<]*Module\.symvers<\/code>: this export table lists no exports/);
+    expect(html).toMatch(
+      /<section id="summary"><h2>Summary<\/h2>\n<p class="warn-note">The audit is incomplete: it could not judge the following\.<\/p><ul id="not-judged"><li><code>[^<]*Module\.symvers<\/code>: this export table lists no exports/,
+    );
     expect(html).not.toContain("pass --symvers FILE");
   });
 });
@@ -224,12 +310,16 @@ describe("kmodaudit blob", () => {
   it("with no kernel table: warns, exits 2, and its JSON says what it was judged against", () => {
     const r = runCli(["blob", blob, "--glue", glue, "--no-embedded", "--format", "json"]);
     expect(r.status).toBe(2);
-    expect(stderrLines(r.stderr)).toEqual([expect.stringMatching(/^kmodaudit: no kernel export table: 1 module and 1 blob import 6 symbols/)]);
+    expect(stderrLines(r.stderr)).toEqual([
+      expect.stringMatching(/^kmodaudit: no kernel export table: 1 module and 1 blob import 6 symbols/),
+    ]);
     const j = JSON.parse(r.stdout);
     expect(j.kernel).toEqual({ sources: [], exports: 0, gplOnlyKnown: false, release: null });
     expect(j.notJudged).toEqual([expect.objectContaining({ code: "no-kernel-table" })]);
     expect(j.direct).toEqual([]);
-    expect(runCli(["blob", blob, "--glue", glue, "--no-embedded"]).stdout).toMatch(/reaches 0 exports directly[\s\S]*not judged: no kernel export table/);
+    expect(runCli(["blob", blob, "--glue", glue, "--no-embedded"]).stdout).toMatch(
+      /reaches 0 exports directly[\s\S]*not judged: no kernel export table/,
+    );
   });
 
   it("with a table: exit 0, and the kernel section names it", () => {
@@ -237,9 +327,14 @@ describe("kmodaudit blob", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.kernel).toMatchObject({ sources: [{ kind: "symvers", file: SAMPLES_SYMVERS, origin: "explicit" }], gplOnlyKnown: true });
+    expect(j.kernel).toMatchObject({
+      sources: [{ kind: "symvers", file: SAMPLES_SYMVERS, origin: "explicit" }],
+      gplOnlyKnown: true,
+    });
     expect(j.notJudged).toEqual([]);
-    expect(runCli(["blob", blob, "--glue", glue, "--symvers", SAMPLES_SYMVERS]).stdout).toContain(`Kernel export table: ${SAMPLES_SYMVERS} — `);
+    expect(runCli(["blob", blob, "--glue", glue, "--symvers", SAMPLES_SYMVERS]).stdout).toContain(
+      `Kernel export table: ${SAMPLES_SYMVERS} — `,
+    );
   });
 });
 
@@ -263,7 +358,13 @@ describe("deps, baseline write and system", () => {
     const root = fixture({ [`lib/modules/${SAMPLE_RELEASE}/modules.order`]: "" });
     const r = runCliJson(["system", "--root", root, "--proc", join(root, "proc"), "--kernel-release", SAMPLE_RELEASE]);
     expect(r.status).toBe(2);
-    expect(r.json.notJudged).toEqual([{ code: "nothing-to-audit", path: join(root, "lib/modules", SAMPLE_RELEASE), message: expect.stringMatching(/^no module or blob among its 1 file/) }]);
+    expect(r.json.notJudged).toEqual([
+      {
+        code: "nothing-to-audit",
+        path: join(root, "lib/modules", SAMPLE_RELEASE),
+        message: expect.stringMatching(/^no module or blob among its 1 file/),
+      },
+    ]);
   });
 });
 
@@ -278,12 +379,16 @@ describe("--output", () => {
     const r = runCli([...args, "--output", out]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`kmodaudit: --output ${out}: directory ${join(out, "..")} does not exist: create it, or give another path; nothing was scanned\n`);
+    expect(r.stderr).toBe(
+      `kmodaudit: --output ${out}: directory ${join(out, "..")} does not exist: create it, or give another path; nothing was scanned\n`,
+    );
   });
 
   it("a directory given as the file is refused too; an existing directory is written to", () => {
     const dir = fixture();
-    expect(runCli(["scan", SAMPLES, "--output", dir]).stderr).toBe(`kmodaudit: --output ${dir}: it is a directory: give a file name; nothing was scanned\n`);
+    expect(runCli(["scan", SAMPLES, "--output", dir]).stderr).toBe(
+      `kmodaudit: --output ${dir}: it is a directory: give a file name; nothing was scanned\n`,
+    );
     const r = runCli(["scan", SAMPLES, "--output", join(dir, "report.txt")]);
     expect(r.status).toBe(1);
     expect(readFileSync(join(dir, "report.txt"), "utf8")).toContain("proprietary_gpl_use");
@@ -293,7 +398,9 @@ describe("--output", () => {
     const file = join(fixture(), "missing", "baseline.json");
     const r = runCli(["baseline", "write", file, SAMPLES, "--justification", "x"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`kmodaudit: baseline ${file}: directory ${join(file, "..")} does not exist: create it, or give another path; nothing was scanned\n`);
+    expect(r.stderr).toBe(
+      `kmodaudit: baseline ${file}: directory ${join(file, "..")} does not exist: create it, or give another path; nothing was scanned\n`,
+    );
   });
 });
 
@@ -302,10 +409,16 @@ describe("--version", () => {
     const db = await loadExportDatabase();
     const r = runCli(["--version"]);
     expect(r.status).toBe(0);
-    const version = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")).version;
+    const version = JSON.parse(
+      readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"),
+    ).version;
     const archs = [...new Set(db.releases.map((x) => x.arch))].sort().join(", ");
     const dated = db.generated ? ` of ${db.generated}` : "";
-    expect(r.stdout).toMatch(new RegExp(`^kmodaudit ${version.replace(/\./g, "\\.")} \\(embedded export database${dated}: ${db.releases.length} Debian kernel builds, \\S+ … \\S+, for ${archs}\\)\n$`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^kmodaudit ${version.replace(/\./g, "\\.")} \\(embedded export database${dated}: ${db.releases.length} Debian kernel builds, \\S+ … \\S+, for ${archs}\\)\n$`,
+      ),
+    );
     // The oldest and newest of the 6.1.0-<abi> builds it has are the ends of the range.
     const abis = db.releases.flatMap((x) => /^6\.1\.0-(\d+)-/.exec(x.release)?.[1] ?? []).map(Number);
     if (abis.length) expect(r.stdout).toContain(`builds, 6.1.0-${Math.min(...abis)} … `);

@@ -17,7 +17,9 @@ describe("formatProgressLine", () => {
   const state = { done: 1234, total: 4023, path: "kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko", elapsedMs: 2000 };
 
   it("shows a bar, done/total, percentage, rate and the current file on a wide terminal", () => {
-    expect(formatProgressLine(state, 120, false)).toBe("[███████░░░░░░░░░░░░░░░░░] 1234/4023  30%  617 files/s  kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko");
+    expect(formatProgressLine(state, 120, false)).toBe(
+      "[███████░░░░░░░░░░░░░░░░░] 1234/4023  30%  617 files/s  kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko",
+    );
   });
 
   it("colours the bar only when asked (never with NO_COLOR)", () => {
@@ -25,11 +27,14 @@ describe("formatProgressLine", () => {
     expect(formatProgressLine(state, 120, false)).not.toMatch(ANSI);
   });
 
-  it.each([100, 80, 60, 50, 40, 30, 20, 10, 1, 0])("fits in %i columns minus one, keeping the end of the path", (columns) => {
-    const line = formatProgressLine(state, columns, true);
-    expect(visible(line)).toBeLessThanOrEqual(Math.max(columns - 1, 0));
-    if (columns >= 40) expect(line).toMatch(/…[^/]*amdgpu\.ko$|amdgpu\.ko$/);
-  });
+  it.each([100, 80, 60, 50, 40, 30, 20, 10, 1, 0])(
+    "fits in %i columns minus one, keeping the end of the path",
+    (columns) => {
+      const line = formatProgressLine(state, columns, true);
+      expect(visible(line)).toBeLessThanOrEqual(Math.max(columns - 1, 0));
+      if (columns >= 40) expect(line).toMatch(/…[^/]*amdgpu\.ko$|amdgpu\.ko$/);
+    },
+  );
 
   it("keeps the counts on a narrow terminal, dropping the bar and the path first", () => {
     expect(formatProgressLine(state, 40, false)).toBe("1234/4023  30%  617 files/s  …amdgpu.ko");
@@ -37,11 +42,15 @@ describe("formatProgressLine", () => {
   });
 
   it("says the walk is still listing files while the total is unknown", () => {
-    expect(formatProgressLine({ ...state, total: null }, 100, false)).toBe("1234 files, listing…  617 files/s  kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko");
+    expect(formatProgressLine({ ...state, total: null }, 100, false)).toBe(
+      "1234 files, listing…  617 files/s  kernel/drivers/gpu/drm/amd/amdgpu/amdgpu.ko",
+    );
   });
 
   it("says what runs once every file is read", () => {
-    expect(formatProgressLine({ ...state, done: 4023 }, 100, false)).toMatch(/\] 4023\/4023  100%  2012 files\/s  resolving symbols…$/);
+    expect(formatProgressLine({ ...state, done: 4023 }, 100, false)).toMatch(
+      /\] 4023\/4023 {2}100% {2}2012 files\/s {2}resolving symbols…$/,
+    );
   });
 
   it("escapes control characters in a path, so a file name cannot drive the terminal", () => {
@@ -53,24 +62,34 @@ describe("createProgress", () => {
   function harness(columns = 80) {
     let t = 0;
     const writes: string[] = [];
-    const progress = createProgress({ stream: { columns, write: (s: string) => writes.push(s) }, color: false, now: () => t });
+    const progress = createProgress({
+      stream: { columns, write: (s: string) => writes.push(s) },
+      color: false,
+      now: () => t,
+    });
     return { writes, progress, at: (ms: number) => (t = ms) };
   }
 
   it("draws nothing for a scan that ends within a second", () => {
     const h = harness();
-    for (let i = 1; i <= 100; i++) h.at(i * 9), h.progress.update(i, `m${i}.ko`, 100);
+    for (let i = 1; i <= 100; i++) {
+      h.at(i * 9);
+      h.progress.update(i, `m${i}.ko`, 100);
+    }
     h.progress.clear();
     expect(h.writes).toEqual([]);
   });
 
   it("redraws at most ten times a second, and always draws the final count", () => {
     const h = harness();
-    for (let ms = 0; ms <= 3000; ms++) h.at(ms), h.progress.update(ms, `m${ms}.ko`, ms < 500 ? null : 3000);
+    for (let ms = 0; ms <= 3000; ms++) {
+      h.at(ms);
+      h.progress.update(ms, `m${ms}.ko`, ms < 500 ? null : 3000);
+    }
     // 1.0 s … 3.0 s at one redraw per 100 ms, plus the final count drawn inside its interval.
     expect(h.writes.length).toBeLessThanOrEqual(21 + 1);
     expect(h.writes.length).toBeGreaterThanOrEqual(20);
-    expect(h.writes.at(-1)).toMatch(/^\r.*3000\/3000  100% .*resolving symbols…\x1b\[K$/);
+    expect(h.writes.at(-1)).toMatch(/^\r.*3000\/3000 {2}100% .*resolving symbols…\x1b\[K$/);
   });
 
   it("erases its line on clear, and draws nothing afterwards", () => {
@@ -89,7 +108,11 @@ describe("createProgress", () => {
  * received. The samples have findings, so kmodaudit's exit status 1 is expected; 2 is not.
  */
 function underPty(command: string, env: NodeJS.ProcessEnv = {}): string {
-  const r = spawnSync("script", ["-qfec", command, "/dev/null"], { encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 1 << 28 });
+  const r = spawnSync("script", ["-qfec", command, "/dev/null"], {
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0 && r.status !== 1) throw new Error(`script exited ${r.status}: ${r.stdout}${r.stderr}`);
   return r.stdout;
 }
@@ -105,7 +128,7 @@ describe("the progress bar on a real terminal", () => {
     const out = underPty(`stty cols 100; ${kmodaudit(`scan ${q(SAMPLES)}`)}`, NOW);
     const frames = out.split("\r").filter((f) => /\d+\/\d+|listing…/.test(f) && !f.includes("\n"));
     expect(frames.length).toBeGreaterThan(0);
-    expect(frames.at(-1)).toMatch(/\] (\d+)\/\1  100%  \d+ files\/s  resolving symbols…/);
+    expect(frames.at(-1)).toMatch(/\] (\d+)\/\1 {2}100% {2}\d+ files\/s {2}resolving symbols…/);
     const cleared = out.lastIndexOf("\r\x1b[2K");
     expect(cleared).toBeGreaterThan(out.lastIndexOf("resolving symbols…"));
     expect(out.indexOf("┌")).toBeGreaterThan(cleared); // the report starts after the erase
@@ -150,17 +173,20 @@ describe("the progress bar on a real terminal", () => {
     expect(out).toBe("");
   });
 
-  it.skipIf(skipCorpus)("on a whole tree: appears after a second, at most ten redraws a second, erased at the end", () => {
-    // The compressed tree: its files take several seconds to read, where the plain tree's are all
-    // accounted for within the first second on a fast machine, and then no bar is due.
-    const tree = corpusSet("amd64xz").modules;
-    const started = performance.now();
-    const out = underPty(`stty cols 120; ${kmodaudit(`scan ${q(tree)} -o /dev/null`)}`);
-    const seconds = (performance.now() - started) / 1000;
-    const frames = out.split("\r").filter((f) => /\d+\/\d+/.test(f));
-    expect(frames.length).toBeGreaterThan(0);
-    expect(frames.length).toBeLessThanOrEqual(Math.ceil(Math.max(seconds - 1, 0) * 10) + 2);
-    expect(frames.at(-1)).toMatch(/\] (\d+)\/\1  100% /);
-    expect(out.endsWith("\r\x1b[2K")).toBe(true);
-  });
+  it.skipIf(skipCorpus)(
+    "on a whole tree: appears after a second, at most ten redraws a second, erased at the end",
+    () => {
+      // The compressed tree: its files take several seconds to read, where the plain tree's are all
+      // accounted for within the first second on a fast machine, and then no bar is due.
+      const tree = corpusSet("amd64xz").modules;
+      const started = performance.now();
+      const out = underPty(`stty cols 120; ${kmodaudit(`scan ${q(tree)} -o /dev/null`)}`);
+      const seconds = (performance.now() - started) / 1000;
+      const frames = out.split("\r").filter((f) => /\d+\/\d+/.test(f));
+      expect(frames.length).toBeGreaterThan(0);
+      expect(frames.length).toBeLessThanOrEqual(Math.ceil(Math.max(seconds - 1, 0) * 10) + 2);
+      expect(frames.at(-1)).toMatch(/\] (\d+)\/\1 {2}100% /);
+      expect(out.endsWith("\r\x1b[2K")).toBe(true);
+    },
+  );
 });

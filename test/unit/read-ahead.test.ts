@@ -14,7 +14,9 @@ import type { FileRead } from "../../src/engine/inspect-file.js";
  * those bytes.
  */
 const SAMPLES = join(import.meta.dirname, "../../samples");
-const modules = ["gpl_clean.ko", "signed_gpl.ko", "proprietary_gpl_use.ko", "vendor_glue.ko"].map((f) => join(SAMPLES, f));
+const modules = ["gpl_clean.ko", "signed_gpl.ko", "proprietary_gpl_use.ko", "vendor_glue.ko"].map((f) =>
+  join(SAMPLES, f),
+);
 const task = (abs: string) => ({ abs, followLinks: false });
 
 /** Reads as the reading thread does, and receives as the parsing thread does. */
@@ -37,7 +39,10 @@ describe("reading ahead into shared memory", () => {
 
   it("gives an ELF file's sha256, as sha256sum computes it", () => {
     const got = throughRegion(modules, 8 << 20);
-    const sums = execFileSync("sha256sum", modules, { encoding: "utf8" }).trim().split("\n").map((l) => l.split(/\s+/)[0]);
+    const sums = execFileSync("sha256sum", modules, { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .map((l) => l.split(/\s+/)[0]);
     expect(got.map((r) => bytesOf(r).sha256)).toEqual(sums);
   });
 

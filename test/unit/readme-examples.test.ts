@@ -27,7 +27,18 @@ describe("the README example matcher", () => {
   });
 
   it("reads each $ line of a bin/kmodaudit block as a command with the lines up to the next as its output", () => {
-    const md = ["text", "```", "$ bin/kmodaudit scan x", "one", "$ bin/kmodaudit deps y", "two", "```", "```sh", "$ bin/kmodaudit not-checked", "```"].join("\n");
+    const md = [
+      "text",
+      "```",
+      "$ bin/kmodaudit scan x",
+      "one",
+      "$ bin/kmodaudit deps y",
+      "two",
+      "```",
+      "```sh",
+      "$ bin/kmodaudit not-checked",
+      "```",
+    ].join("\n");
     expect(parseExamples(md)).toEqual([
       { line: 3, command: "bin/kmodaudit scan x", expected: ["one"] },
       { line: 5, command: "bin/kmodaudit deps y", expected: ["two"] },

@@ -37,7 +37,12 @@ describe("JUnit for the samples scan", () => {
   it("has one test suite per rule that reported, then the clean modules and the kernel table", () => {
     const json = JSON.parse(runCli(["scan", SAMPLES, "--format", "json"]).stdout);
     const rules = Object.keys(json.rules).filter((r) => json.summary.findings[r]);
-    expect(xpath(xml, "//testsuite/@name").trim().split("\n").map((a) => a.trim())).toEqual([...rules, "modules without findings", "kernel export table"].map((n) => `name="${n}"`));
+    expect(
+      xpath(xml, "//testsuite/@name")
+        .trim()
+        .split("\n")
+        .map((a) => a.trim()),
+    ).toEqual([...rules, "modules without findings", "kernel export table"].map((n) => `name="${n}"`));
     const findings = Object.values(json.summary.findings as Record<string, number>).reduce((a, b) => a + b, 0);
     const clean = json.modules.filter((m: { findings: unknown[] }) => m.findings.length === 0).length;
     expect(xpath(xml, "string(/testsuites/@tests)")).toBe(String(findings + clean + 1));
@@ -47,8 +52,13 @@ describe("JUnit for the samples scan", () => {
     expect(xpath(xml, "count(//testcase[failure])")).toBe("9");
     expect(xpath(xml, "string(/testsuites/@failures)")).toBe("9");
     expect(xpath(xml, 'string(//testsuite[@name="gpl-only-symbol-use"]/@failures)')).toBe("5");
-    expect(xpath(xml, 'string(//testcase[@classname="gpl-only-symbol-use"][@name="proprietary_gpl_use.ko"]/failure/@type)')).toBe("error");
-    const body = xpath(xml, 'string(//testcase[@classname="gpl-only-symbol-use"][@name="proprietary_gpl_use.ko"]/failure)');
+    expect(
+      xpath(xml, 'string(//testcase[@classname="gpl-only-symbol-use"][@name="proprietary_gpl_use.ko"]/failure/@type)'),
+    ).toBe("error");
+    const body = xpath(
+      xml,
+      'string(//testcase[@classname="gpl-only-symbol-use"][@name="proprietary_gpl_use.ko"]/failure)',
+    );
     expect(body).toContain("Symbols: debugfs_create_dir, debugfs_create_u32, debugfs_remove");
     expect(body).toContain("https://github.com/kmodaudit/kmodaudit/blob/main/docs/rules.md#gpl-only-symbol-use");
   });
@@ -61,8 +71,12 @@ describe("JUnit for the samples scan", () => {
   });
 
   it("names the other module in a test case of a finding that involves one, and shows its chains", () => {
-    expect(xpath(xml, 'string(//testcase[@classname="proprietary-taint-inherited"]/@name)')).toBe("taint/gpl_taint_user.ko (with proprietary_lib)");
-    expect(xpath(xml, 'string(//testcase[@classname="gpl-shim-reexport"]/system-out)')).toContain("Chain: proprietary_shim_user → gpl_shim → shim_debugfs_dir → debugfs_create_dir");
+    expect(xpath(xml, 'string(//testcase[@classname="proprietary-taint-inherited"]/@name)')).toBe(
+      "taint/gpl_taint_user.ko (with proprietary_lib)",
+    );
+    expect(xpath(xml, 'string(//testcase[@classname="gpl-shim-reexport"]/system-out)')).toContain(
+      "Chain: proprietary_shim_user → gpl_shim → shim_debugfs_dir → debugfs_create_dir",
+    );
   });
 
   it("lists every module without findings as a passing test case", () => {
@@ -89,13 +103,19 @@ describe("JUnit for unreadable files", () => {
     const json = JSON.parse(runCli(["scan", HOSTILE, "--format", "json"]).stdout);
     expect(xpath(r.stdout, 'string(//testsuite[@name="unreadable files"]/@errors)')).toBe(String(json.errors.length));
     const first = json.errors[0];
-    expect(xpath(r.stdout, `string(//testcase[@classname="unreadable-file"][@name="${first.path}"]/error/@message)`)).toBe(first.message);
-    expect(xpath(r.stdout, `string(//testcase[@classname="unreadable-file"][@name="${first.path}"]/error/@type)`)).toBe(first.structure);
+    expect(
+      xpath(r.stdout, `string(//testcase[@classname="unreadable-file"][@name="${first.path}"]/error/@message)`),
+    ).toBe(first.message);
+    expect(xpath(r.stdout, `string(//testcase[@classname="unreadable-file"][@name="${first.path}"]/error/@type)`)).toBe(
+      first.structure,
+    );
   });
 
   it("marks the GPL-only checks skipped when no kernel table said which exports are GPL-only", () => {
     const xml = junit([HOSTILE, "--no-embedded"]).stdout;
-    expect(xpath(xml, 'string(//testcase[@classname="kernel-export-table"]/skipped/@message)')).toMatch(/GPL-only kernel exports are unknown/);
+    expect(xpath(xml, 'string(//testcase[@classname="kernel-export-table"]/skipped/@message)')).toMatch(
+      /GPL-only kernel exports are unknown/,
+    );
     expect(xpath(junit([SAMPLES]).stdout, 'count(//testcase[@classname="kernel-export-table"]/skipped)')).toBe("0");
   });
 });
@@ -104,9 +124,16 @@ describe("JUnit with hostile strings from binaries", () => {
   /** A module whose name, license, imports and file name hold XML syntax, CDATA ends, controls (XML 1.0 forbids most) and a noncharacter. */
   function hostileTree(): string {
     const dir = mkdtempSync(join(tmpdir(), "kmodaudit-junit-"));
-    writeFileSync(join(dir, "Module.symvers"), "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n");
+    writeFileSync(
+      join(dir, "Module.symvers"),
+      "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n",
+    );
     const license = "license=Prop ]]></failure>\x01\x1b[2J\xEF\xBF\xBE"; // latin1 bytes: EF BF BE is U+FFFE in UTF-8
-    writeFileSync(join(dir, `a<b>&'".ko`), miniModule(64, "little", [license, "name=ev\x01il<&>"], ["_printk", "debugfs_create_dir", "sym<b>&\x02\x7f"]).bytes);
+    writeFileSync(
+      join(dir, `a<b>&'".ko`),
+      miniModule(64, "little", [license, "name=ev\x01il<&>"], ["_printk", "debugfs_create_dir", "sym<b>&\x02\x7f"])
+        .bytes,
+    );
     return dir;
   }
 
@@ -118,7 +145,9 @@ describe("JUnit with hostile strings from binaries", () => {
     expect(xpath(xml, 'string(//testcase[@classname="gpl-only-symbol-use"]/failure/@message)')).toBe(
       'license "Prop ]]></failure>\\x01\\x1b[2J\\ufffe" is not GPL-compatible, yet it imports 1 GPL-only symbol from vmlinux: debugfs_create_dir',
     );
-    expect(xpath(xml, 'string(//testcase[@classname="unresolved-symbol"]/failure)')).toContain("Symbols: sym<b>&\\x02\\x7f");
+    expect(xpath(xml, 'string(//testcase[@classname="unresolved-symbol"]/failure)')).toContain(
+      "Symbols: sym<b>&\\x02\\x7f",
+    );
     expect(xpath(xml, 'string(//testcase[@classname="unresolved-symbol"]/failure)')).toContain("in ev\\x01il<&>");
   });
 });

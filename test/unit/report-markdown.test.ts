@@ -15,7 +15,10 @@ const TABLE_SYMVERS = "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create
 
 /** HTML as GitHub renders a comment: cmark-gfm, GitHub's own CommonMark, with its table and autolink extensions and raw HTML allowed. */
 function render(markdown: string): string {
-  const r = spawnSync("cmark-gfm", ["--unsafe", "-e", "table", "-e", "autolink", "-e", "tagfilter"], { input: markdown, encoding: "utf8" });
+  const r = spawnSync("cmark-gfm", ["--unsafe", "-e", "table", "-e", "autolink", "-e", "tagfilter"], {
+    input: markdown,
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout;
 }
@@ -23,7 +26,9 @@ function render(markdown: string): string {
 /** The cells of each body row of the rendered findings table. */
 function bodyRows(html: string): string[][] {
   const body = html.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1]!));
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => c[1]!),
+  );
 }
 
 const markdown = (args: string[]) => runCli(["scan", ...args, "--format", "markdown"]);
@@ -44,11 +49,15 @@ describe("Markdown for the samples scan", () => {
   });
 
   it("opens with a headline that counts the findings and gives the verdict of --fail-on", () => {
-    expect(md.split("\n")[0]).toBe("### kmodaudit: 17 findings in 14 modules (9 errors, 7 warnings, 1 info) — fails --fail-on error");
+    expect(md.split("\n")[0]).toBe(
+      "### kmodaudit: 17 findings in 14 modules (9 errors, 7 warnings, 1 info) — fails --fail-on error",
+    );
   });
 
   it("says what was scanned and against which kernel table", () => {
-    expect(md).toContain(`59 files: 23 modules, 1 blob, 35 skipped, 0 unreadable. Kernel export table: \`${SYMVERS_GZ}\` (24693 exports known).`);
+    expect(md).toContain(
+      `59 files: 23 modules, 1 blob, 35 skipped, 0 unreadable. Kernel export table: \`${SYMVERS_GZ}\` (24693 exports known).`,
+    );
   });
 
   it("renders one table row per finding, five cells each, the module named on its first row", () => {
@@ -87,18 +96,27 @@ describe("Markdown for the samples scan", () => {
 
 describe("Markdown escaping of strings from binaries", () => {
   it("pipes in names, symbols and licenses stay inside their cell", () => {
-    const dir = tree({ "pipe|file.ko": miniModule(64, "little", ["license=Prop|rietary", "name=mod|name"], ["_printk", "debugfs_create_dir", "sym|bol"]).bytes });
+    const dir = tree({
+      "pipe|file.ko": miniModule(
+        64,
+        "little",
+        ["license=Prop|rietary", "name=mod|name"],
+        ["_printk", "debugfs_create_dir", "sym|bol"],
+      ).bytes,
+    });
     const rows = bodyRows(render(markdown([dir]).stdout));
     expect(rows).toHaveLength(2);
     for (const r of rows) expect(r).toHaveLength(5);
     expect(rows[0]![0]).toBe("<code>mod|name</code><br><code>pipe|file.ko</code>");
-    expect(rows[0]![4]).toContain('license &quot;Prop|rietary&quot; is not GPL-compatible');
+    expect(rows[0]![4]).toContain("license &quot;Prop|rietary&quot; is not GPL-compatible");
     expect(rows[1]![3]).toBe("<code>sym|bol</code>");
   });
 
   it("Markdown, HTML and links are shown, never rendered", () => {
     const evil = "<img src=x onerror=alert(1)>**bold** [link](https://evil.example) `tick` www.evil.example";
-    const dir = tree({ "x.ko": miniModule(64, "little", [`license=${evil}`, `name=${evil}`], ["_printk", "debugfs_create_dir"]).bytes });
+    const dir = tree({
+      "x.ko": miniModule(64, "little", [`license=${evil}`, `name=${evil}`], ["_printk", "debugfs_create_dir"]).bytes,
+    });
     const html = render(markdown([dir]).stdout);
     expect(html).not.toMatch(/<img|<a href="[^"]*evil|<strong>bold/);
     const [row] = bodyRows(html);
@@ -108,14 +126,19 @@ describe("Markdown escaping of strings from binaries", () => {
   });
 
   it("@mentions and #references from binaries cannot notify anyone or link an issue", () => {
-    const dir = tree({ "x.ko": miniModule(64, "little", ["license=Proprietary by @octocat see #1"], ["_printk", "debugfs_create_dir"]).bytes });
+    const dir = tree({
+      "x.ko": miniModule(64, "little", ["license=Proprietary by @octocat see #1"], ["_printk", "debugfs_create_dir"])
+        .bytes,
+    });
     const [row] = bodyRows(render(markdown([dir]).stdout));
     // GitHub links mentions and issue numbers only in text, never inside code.
     expect(row![4]).toContain("Proprietary by <code>@</code>octocat see <code>#</code>1");
   });
 
   it("control characters are made visible, as in the table format", () => {
-    const dir = tree({ "x.ko": miniModule(64, "little", ["license=GPL\x1b[31m\x07", "name=ev\x01il"], ["_printk"]).bytes });
+    const dir = tree({
+      "x.ko": miniModule(64, "little", ["license=GPL\x1b[31m\x07", "name=ev\x01il"], ["_printk"]).bytes,
+    });
     const md = markdown([dir]).stdout;
     expect(md).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
     expect(bodyRows(render(md))[0]![0]).toContain("<code>ev\\x01il</code>");
@@ -133,7 +156,8 @@ describe("Markdown escaping of strings from binaries", () => {
 describe("Markdown size and verdicts", () => {
   it("stays under GitHub's comment limit however many findings, counting the rows it leaves out", () => {
     const dir = tree({});
-    for (let i = 0; i < 400; i++) copyFileSync(join(SAMPLES, "proprietary_gpl_use.ko"), join(dir, `m${String(i).padStart(3, "0")}.ko`));
+    for (let i = 0; i < 400; i++)
+      copyFileSync(join(SAMPLES, "proprietary_gpl_use.ko"), join(dir, `m${String(i).padStart(3, "0")}.ko`));
     const md = markdown(["--symvers", SYMVERS_GZ, dir]).stdout;
     expect(md.length).toBeLessThanOrEqual(60_000);
     const shown = bodyRows(render(md)).length;
@@ -148,7 +172,9 @@ describe("Markdown size and verdicts", () => {
     expect(r.stdout.split("\n")[0]).toMatch(/ — audit incomplete$/);
     const html = render(r.stdout);
     expect(html).toContain("<h4>Files that could not be read</h4>");
-    expect(html).toContain("<td><code>bad-class.ko</code></td>\n<td>ELF identification: invalid EI_CLASS 7 (at offset 4)</td>");
+    expect(html).toContain(
+      "<td><code>bad-class.ko</code></td>\n<td>ELF identification: invalid EI_CLASS 7 (at offset 4)</td>",
+    );
   });
 
   it("a clean scan says so and passes", () => {
@@ -162,6 +188,8 @@ describe("Markdown size and verdicts", () => {
   it("the verdict follows --fail-on", () => {
     const dir = tree({ "w.ko": miniModule(64, "little", ["license=GPLv2"], ["_printk"]).bytes });
     expect(markdown([dir]).stdout.split("\n")[0]).toBe("### kmodaudit: 1 finding in 1 module (1 warning) — passes");
-    expect(markdown([dir, "--fail-on", "warning"]).stdout.split("\n")[0]).toBe("### kmodaudit: 1 finding in 1 module (1 warning) — fails --fail-on warning");
+    expect(markdown([dir, "--fail-on", "warning"]).stdout.split("\n")[0]).toBe(
+      "### kmodaudit: 1 finding in 1 module (1 warning) — fails --fail-on warning",
+    );
   });
 });

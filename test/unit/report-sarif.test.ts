@@ -1,5 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +28,7 @@ const HOSTILE = join(REPO, "test/hostile/files");
 const MULTITOOL_DIR = join(REPO, "node_modules/@microsoft/sarif-multitool-linux");
 const MULTITOOL = join(MULTITOOL_DIR, "Sarif.Multitool");
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- SARIF logs are read as plain JSON */
+// biome-ignore lint/suspicious/noExplicitAny: SARIF logs are read as plain JSON
 type Sarif = any;
 
 /** The official SARIF 2.1.0 schema (the copy the multitool ships), compiled once. */
@@ -45,7 +55,11 @@ beforeAll(() => {
 
 /** Schema errors, as Ajv words them (empty when valid). */
 function schemaErrors(log: Sarif): string[] {
-  return validateSchema(log) ? [] : (validateSchema.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`);
+  return validateSchema(log)
+    ? []
+    : (validateSchema.errors ?? []).map(
+        (e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`,
+      );
 }
 
 /**
@@ -56,15 +70,31 @@ function multitoolProblems(sarifText: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-sarif-"));
   writeFileSync(join(dir, "log.sarif"), sarifText);
   // Its default size limit (10,000 KB) would skip a whole Debian tree's log instead of checking it.
-  const r = spawnSync(MULTITOOL, ["validate", join(dir, "log.sarif"), "--output", join(dir, "validation.sarif"), "--log", "ForceOverwrite", "--max-file-size-in-kb", "200000"], {
-    encoding: "utf8",
-    env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: "1", DOTNET_CLI_TELEMETRY_OPTOUT: "1" },
-  });
+  const r = spawnSync(
+    MULTITOOL,
+    [
+      "validate",
+      join(dir, "log.sarif"),
+      "--output",
+      join(dir, "validation.sarif"),
+      "--log",
+      "ForceOverwrite",
+      "--max-file-size-in-kb",
+      "200000",
+    ],
+    {
+      encoding: "utf8",
+      env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: "1", DOTNET_CLI_TELEMETRY_OPTOUT: "1" },
+    },
+  );
   if (r.status !== 0) throw new Error(`multitool failed (${r.status}): ${r.stdout}${r.stderr}`);
   const validation = JSON.parse(readFileSync(join(dir, "validation.sarif"), "utf8"));
   const results: Sarif[] = validation.runs[0].results ?? [];
   const notifications: Sarif[] = validation.runs[0].invocations?.[0]?.toolExecutionNotifications ?? [];
-  return [...results.map((x) => `${x.ruleId}: ${x.message.arguments?.[0] ?? x.message.text}`), ...notifications.filter((n) => n.level === "error").map((n) => `tool: ${n.message.text}`)];
+  return [
+    ...results.map((x) => `${x.ruleId}: ${x.message.arguments?.[0] ?? x.message.text}`),
+    ...notifications.filter((n) => n.level === "error").map((n) => `tool: ${n.message.text}`),
+  ];
 }
 
 function sarifOf(args: string[]): { status: number | null; text: string; log: Sarif } {
@@ -90,13 +120,20 @@ describe("SARIF for the samples scan", () => {
 
   it("the validator harness does report a broken log (so a clean result means something)", () => {
     const broken = structuredClone(samples.log);
-    broken.runs[0].results[0].locations[0].physicalLocation.artifactLocation = { uri: "file:///abs/x.ko", uriBaseId: "%SRCROOT%" }; // absolute, yet with a base
+    broken.runs[0].results[0].locations[0].physicalLocation.artifactLocation = {
+      uri: "file:///abs/x.ko",
+      uriBaseId: "%SRCROOT%",
+    }; // absolute, yet with a base
     expect(multitoolProblems(JSON.stringify(broken)).join("\n")).toMatch(/SARIF1004/);
   });
 
   it("describes the tool and every rule id once, with help, a docs link and the default level", () => {
     const driver = samples.log.runs[0].tool.driver;
-    expect(driver).toMatchObject({ name: "kmodaudit", informationUri: "https://github.com/kmodaudit/kmodaudit", version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(driver).toMatchObject({
+      name: "kmodaudit",
+      informationUri: "https://github.com/kmodaudit/kmodaudit",
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
     expect(driver.rules.map((r: Sarif) => r.id)).toEqual(Object.keys(RULES));
     const level = { error: "error", warning: "warning", info: "note" } as const;
     for (const rule of driver.rules) {
@@ -110,13 +147,22 @@ describe("SARIF for the samples scan", () => {
   });
 
   it("every helpUri anchor is a section of docs/rules.md", () => {
-    const headings = new Set([...readFileSync(join(REPO, "docs/rules.md"), "utf8").matchAll(/^## (\S+)$/gm)].map((m) => m[1]));
-    for (const rule of samples.log.runs[0].tool.driver.rules) expect(headings).toContain(new URL(rule.helpUri).hash.slice(1));
+    const headings = new Set(
+      [...readFileSync(join(REPO, "docs/rules.md"), "utf8").matchAll(/^## (\S+)$/gm)].map((m) => m[1]),
+    );
+    for (const rule of samples.log.runs[0].tool.driver.rules)
+      expect(headings).toContain(new URL(rule.helpUri).hash.slice(1));
   });
 
   it("has one result per finding of the JSON report, with the finding's rule, level and symbols", () => {
     const json = JSON.parse(runCli(["scan", SAMPLES, "--format", "json"]).stdout);
-    const expected = json.modules.flatMap((m: Sarif) => m.findings.map((f: Sarif) => [f.rule, { error: "error", warning: "warning", info: "note" }[f.severity as string], f.symbols]));
+    const expected = json.modules.flatMap((m: Sarif) =>
+      m.findings.map((f: Sarif) => [
+        f.rule,
+        { error: "error", warning: "warning", info: "note" }[f.severity as string],
+        f.symbols,
+      ]),
+    );
     expect(results(samples.log).map((r) => [r.ruleId, r.level, r.properties.symbols])).toEqual(expected);
     for (const r of results(samples.log)) expect(samples.log.runs[0].tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
   });
@@ -132,17 +178,30 @@ describe("SARIF for the samples scan", () => {
   });
 
   it("a relative scan gives relative locations against %SRCROOT%, a base it describes", () => {
-    const r = spawnSync(process.execPath, [join(REPO, "bin/kmodaudit"), "scan", "samples", "--format", "sarif"], { cwd: REPO, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(REPO, "bin/kmodaudit"), "scan", "samples", "--format", "sarif"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
     const log = JSON.parse(r.stdout);
     const shim = results(log).find((x) => x.ruleId === "gpl-shim-reexport");
-    expect(shim.locations[0].physicalLocation.artifactLocation).toEqual({ uri: "samples/shim/gpl_shim.ko", uriBaseId: "%SRCROOT%" });
+    expect(shim.locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: "samples/shim/gpl_shim.ko",
+      uriBaseId: "%SRCROOT%",
+    });
     expect(log.runs[0].originalUriBaseIds["%SRCROOT%"].description.text).toMatch(/directory kmodaudit was run in/);
     expect(multitoolProblems(r.stdout)).toEqual([]);
   });
 
   it("records a successful execution and the kernel table used", () => {
     expect(samples.log.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
-    expect(samples.log.runs[0].properties.kernel).toMatchObject({ gplOnlyKnown: true, release: "6.1.0-56-amd64", sources: [{ kind: "symvers", file: SYMVERS }, { kind: "modules", file: SAMPLES }] });
+    expect(samples.log.runs[0].properties.kernel).toMatchObject({
+      gplOnlyKnown: true,
+      release: "6.1.0-56-amd64",
+      sources: [
+        { kind: "symvers", file: SYMVERS },
+        { kind: "modules", file: SAMPLES },
+      ],
+    });
   });
 
   it("is byte-for-byte the same on a second run: no timestamps, nothing from the schedule", () => {
@@ -195,7 +254,13 @@ describe("SARIF for a scan with unreadable files", () => {
 });
 
 describe("fingerprints", () => {
-  const byFinding = (log: Sarif) => Object.fromEntries(results(log).map((r) => [`${r.ruleId} ${r.locations[0].logicalLocations[0].name}`, r.partialFingerprints[FINGERPRINT_KEY]]));
+  const byFinding = (log: Sarif) =>
+    Object.fromEntries(
+      results(log).map((r) => [
+        `${r.ruleId} ${r.locations[0].logicalLocations[0].name}`,
+        r.partialFingerprints[FINGERPRINT_KEY],
+      ]),
+    );
 
   it("are distinct for the distinct findings of a scan", () => {
     const prints = Object.values(byFinding(sarifOf([SAMPLES]).log));
@@ -207,7 +272,11 @@ describe("fingerprints", () => {
     const a = byFinding(sarifOf(["--symvers", SYMVERS, join(SAMPLES, "taint"), join(SAMPLES, "shim")]).log);
     const b = byFinding(sarifOf(["--symvers", SYMVERS, join(SAMPLES, "shim"), join(SAMPLES, "taint")]).log);
     const whole = byFinding(sarifOf([SAMPLES]).log);
-    expect(Object.keys(a).sort()).toEqual(["gpl-shim-reexport gpl_shim", "inherits-proprietary-taint gpl_taint_info", "proprietary-taint-inherited gpl_taint_user"]);
+    expect(Object.keys(a).sort()).toEqual([
+      "gpl-shim-reexport gpl_shim",
+      "inherits-proprietary-taint gpl_taint_info",
+      "proprietary-taint-inherited gpl_taint_user",
+    ]);
     expect(b).toEqual(a);
     for (const [k, v] of Object.entries(a)) expect(whole[k]).toBe(v);
 
@@ -224,7 +293,9 @@ describe("fingerprints", () => {
     mkdirSync(join(dir, "elsewhere"));
     copyFileSync(join(SAMPLES, "proprietary_gpl_use.ko"), join(dir, "elsewhere", "renamed.ko"));
     const moved = results(sarifOf(["--symvers", SYMVERS, dir]).log)[0];
-    const original = results(sarifOf([SAMPLES]).log).find((r) => r.ruleId === "gpl-only-symbol-use" && r.locations[0].logicalLocations[0].name === "proprietary_gpl_use");
+    const original = results(sarifOf([SAMPLES]).log).find(
+      (r) => r.ruleId === "gpl-only-symbol-use" && r.locations[0].logicalLocations[0].name === "proprietary_gpl_use",
+    );
     expect(moved.locations[0].physicalLocation.artifactLocation.uri).toBe(`file://${dir}/elsewhere/renamed.ko`);
     expect(moved.partialFingerprints).toEqual(original.partialFingerprints);
   });
@@ -232,18 +303,29 @@ describe("fingerprints", () => {
 
 describe("artifact locations", () => {
   it("a relative path is a relative reference against the working directory, prefixed with the scanned directory", () => {
-    expect(artifactLocation("shim/gpl_shim.ko", "samples")).toEqual({ uri: "samples/shim/gpl_shim.ko", uriBaseId: "%SRCROOT%" });
-    expect(artifactLocation("shim/gpl_shim.ko", "./samples/")).toEqual({ uri: "samples/shim/gpl_shim.ko", uriBaseId: "%SRCROOT%" });
+    expect(artifactLocation("shim/gpl_shim.ko", "samples")).toEqual({
+      uri: "samples/shim/gpl_shim.ko",
+      uriBaseId: "%SRCROOT%",
+    });
+    expect(artifactLocation("shim/gpl_shim.ko", "./samples/")).toEqual({
+      uri: "samples/shim/gpl_shim.ko",
+      uriBaseId: "%SRCROOT%",
+    });
     expect(artifactLocation("x.ko", ".")).toEqual({ uri: "x.ko", uriBaseId: "%SRCROOT%" });
     expect(artifactLocation("../mods/x.ko")).toEqual({ uri: "../mods/x.ko", uriBaseId: "%SRCROOT%" });
   });
 
   it("an absolute path is a file URI with no base", () => {
-    expect(artifactLocation("kernel/fs/x.ko.xz", "/lib/modules/6.1.0-56-amd64")).toEqual({ uri: "file:///lib/modules/6.1.0-56-amd64/kernel/fs/x.ko.xz" });
+    expect(artifactLocation("kernel/fs/x.ko.xz", "/lib/modules/6.1.0-56-amd64")).toEqual({
+      uri: "file:///lib/modules/6.1.0-56-amd64/kernel/fs/x.ko.xz",
+    });
   });
 
   it("container members keep the !/ separators; every other reserved character is percent-encoded", () => {
-    expect(artifactLocation("a.deb!/data.tar.xz!/lib/modules/6.1/x.ko", "debs")).toEqual({ uri: "debs/a.deb!/data.tar.xz!/lib/modules/6.1/x.ko", uriBaseId: "%SRCROOT%" });
+    expect(artifactLocation("a.deb!/data.tar.xz!/lib/modules/6.1/x.ko", "debs")).toEqual({
+      uri: "debs/a.deb!/data.tar.xz!/lib/modules/6.1/x.ko",
+      uriBaseId: "%SRCROOT%",
+    });
     expect(artifactLocation("we ird#1?%.tar!/a:b/c[1].ko").uri).toBe("we%20ird%231%3F%25.tar!/a%3Ab/c%5B1%5D.ko");
   });
 
@@ -261,7 +343,9 @@ describe("artifact locations", () => {
     mkdirSync(join(dir, "src", "odd dir"), { recursive: true });
     mkdirSync(join(dir, "scan"));
     copyFileSync(join(SAMPLES, "proprietary_gpl_use.ko"), join(dir, "src", "odd dir", "p#1%.ko"));
-    expect(spawnSync("tar", ["-czf", join(dir, "scan", "pkg.tar.gz"), "-C", join(dir, "src"), "odd dir"]).status).toBe(0);
+    expect(spawnSync("tar", ["-czf", join(dir, "scan", "pkg.tar.gz"), "-C", join(dir, "src"), "odd dir"]).status).toBe(
+      0,
+    );
     const { log, text } = sarifOf(["--symvers", SYMVERS, join(dir, "scan")]);
     const json = JSON.parse(runCli(["scan", "--symvers", SYMVERS, join(dir, "scan"), "--format", "json"]).stdout);
     expect(json.modules.map((m: Sarif) => m.path)).toEqual(["pkg.tar.gz!/odd dir/p#1%.ko"]);
@@ -278,7 +362,10 @@ describe("policy in SARIF", () => {
     const dir = mkdtempSync(join(tmpdir(), "kmodaudit-sarif-policy-"));
     copyFileSync(join(SAMPLES, "tags_disagree.ko"), join(dir, "tags_disagree.ko"));
     const config = join(dir, "kmodaudit.config.json");
-    writeFileSync(config, JSON.stringify({ rules: { "gpl-only-symbol-use": "warning", "license-tags-disagree": "off" } }));
+    writeFileSync(
+      config,
+      JSON.stringify({ rules: { "gpl-only-symbol-use": "warning", "license-tags-disagree": "off" } }),
+    );
     const { log, text } = sarifOf(["--symvers", SYMVERS, "--config", config, join(dir, "tags_disagree.ko")]);
     expect(log.runs[0].invocations[0].ruleConfigurationOverrides).toEqual([
       { descriptor: { id: "gpl-only-symbol-use", index: 0 }, configuration: { level: "warning" } },
@@ -299,7 +386,15 @@ describe.skipIf(skipCorpus)("SARIF for a real Debian tree", () => {
     expect(rs.length).toBeGreaterThan(8_000);
     // The tree's own build/Module.symvers is not consulted once a table is named: imports 6.12 no
     // longer exports are unresolved, as the loader would find them.
-    expect(new Set(rs.map((r) => r.ruleId))).toEqual(new Set(["symbol-version-mismatch", "unresolved-symbol", "vermagic-mismatch", "missing-namespace-import", "depends-mismatch"]));
+    expect(new Set(rs.map((r) => r.ruleId))).toEqual(
+      new Set([
+        "symbol-version-mismatch",
+        "unresolved-symbol",
+        "vermagic-mismatch",
+        "missing-namespace-import",
+        "depends-mismatch",
+      ]),
+    );
     expect(new Set(rs.map((r) => r.partialFingerprints[FINGERPRINT_KEY])).size).toBe(rs.length);
     expect(schemaErrors(log)).toEqual([]);
     expect(multitoolProblems(text)).toEqual([]);

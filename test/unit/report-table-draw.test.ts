@@ -28,7 +28,16 @@ beforeEach(() => {
 
 describe("the tables cli-table3 draws", () => {
   it("look as before: a rule under the head and between rows, none between the lines of a row", () => {
-    expect(renderBoxTable(COLUMNS, [["nvidia", "live\npermanent"], ["e1000e", "unloading"]], 60)).toBe(
+    expect(
+      renderBoxTable(
+        COLUMNS,
+        [
+          ["nvidia", "live\npermanent"],
+          ["e1000e", "unloading"],
+        ],
+        60,
+      ),
+    ).toBe(
       [
         "┌────────┬───────────┐",
         "│ Name   │ State     │",
@@ -62,7 +71,13 @@ describe("the tables cli-table3 draws", () => {
     ];
     const out = renderBoxTable(COLUMNS, rows, 60).split("\n");
     expect(out.slice(3, 6)).toEqual(["│ nvidia │ state 0  │", "│        │ state 1  │", "│        │ state 2  │"]);
-    expect(out.slice(-5)).toEqual(["├────────┼──────────┤", "│ a      │ live     │", "│ b      │          │", "│ c      │          │", "└────────┴──────────┘"]);
+    expect(out.slice(-5)).toEqual([
+      "├────────┼──────────┤",
+      "│ a      │ live     │",
+      "│ b      │          │",
+      "│ c      │          │",
+      "└────────┴──────────┘",
+    ]);
     // The head's 2 cells; the first row's name, one cell under it and its 20 states; the second row's 3 lines, its state and one cell under it.
     expect(drawn.flat(2).length).toBe(2 + (2 + 20) + (3 + 2));
   });

@@ -21,12 +21,23 @@ describe("wrapText", () => {
   it("breaks at spaces, no line wider than asked", () => {
     const text = 'license "Proprietary" is not GPL-compatible, yet it imports 3 GPL-only symbols';
     const { lines, rest } = wrapText(text, 20);
-    expect(lines).toEqual(["license", '"Proprietary" is not', "GPL-compatible, yet", "it imports 3", "GPL-only symbols"]);
+    expect(lines).toEqual([
+      "license",
+      '"Proprietary" is not',
+      "GPL-compatible, yet",
+      "it imports 3",
+      "GPL-only symbols",
+    ]);
     expect(rest).toBe("");
   });
 
   it("cuts a word longer than a line across lines", () => {
-    expect(wrapText("see lib/modules/6.1.0-57-amd64/kernel", 12).lines).toEqual(["see", "lib/modules/", "6.1.0-57-amd", "64/kernel"]);
+    expect(wrapText("see lib/modules/6.1.0-57-amd64/kernel", 12).lines).toEqual([
+      "see",
+      "lib/modules/",
+      "6.1.0-57-amd",
+      "64/kernel",
+    ]);
   });
 
   it("keeps at most the lines allowed and returns the text it left out", () => {
@@ -37,12 +48,24 @@ describe("wrapText", () => {
 
   it("closes a colour at a line's end and opens it again on the next, so no colour reaches a border", () => {
     const { lines } = wrapText(`${RED}warning gpl-shim-reexport${RESET}: non-GPL module`, 12);
-    expect(lines).toEqual([`${RED}warning${RESET}`, `${RED}gpl-shim-ree${RESET}`, `${RED}xport${RESET}:`, "non-GPL", "module"]);
+    expect(lines).toEqual([
+      `${RED}warning${RESET}`,
+      `${RED}gpl-shim-ree${RESET}`,
+      `${RED}xport${RESET}:`,
+      "non-GPL",
+      "module",
+    ]);
   });
 
   it("lays coloured text out as it lays out the same text without colour", () => {
-    const text = "error gpl-only-symbol-use: license \"Proprietary\" is not GPL-compatible";
-    for (const width of [5, 12, 30]) expect(wrapText(`${RED}error gpl-only-symbol-use${RESET}: license "Proprietary" is not GPL-compatible`, width).lines.map(plain)).toEqual(wrapText(text, width).lines);
+    const text = 'error gpl-only-symbol-use: license "Proprietary" is not GPL-compatible';
+    for (const width of [5, 12, 30])
+      expect(
+        wrapText(
+          `${RED}error gpl-only-symbol-use${RESET}: license "Proprietary" is not GPL-compatible`,
+          width,
+        ).lines.map(plain),
+      ).toEqual(wrapText(text, width).lines);
   });
 });
 

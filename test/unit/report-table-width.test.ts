@@ -18,7 +18,8 @@ describe("the width the CLI gives the table", () => {
   });
 
   it("is left to the report's default when COLUMNS is unset or not a number of columns", () => {
-    for (const COLUMNS of [undefined, "", "0", "wide", "80px", "-80", "1e3", "123456"]) expect(reportWidth({ isTTY: false }, { COLUMNS })).toBeUndefined();
+    for (const COLUMNS of [undefined, "", "0", "wide", "80px", "-80", "1e3", "123456"])
+      expect(reportWidth({ isTTY: false }, { COLUMNS })).toBeUndefined();
   });
 
   it("does not take a terminal that reports no size", () => {
@@ -28,7 +29,8 @@ describe("the width the CLI gives the table", () => {
 
 describe("kmodaudit scan, piped", () => {
   it("draws the table 120 columns wide without COLUMNS, and COLUMNS wide with it", () => {
-    const widest = (env: NodeJS.ProcessEnv) => Math.max(...tableLines(runCli(["scan", SAMPLES], env).stdout).map(displayWidth));
+    const widest = (env: NodeJS.ProcessEnv) =>
+      Math.max(...tableLines(runCli(["scan", SAMPLES], env).stdout).map(displayWidth));
     expect(widest({ COLUMNS: "" })).toBe(120);
     expect(widest({ COLUMNS: "80" })).toBe(80);
   });

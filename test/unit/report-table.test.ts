@@ -4,7 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { applyPolicy, attributeBlob, DEFAULT_LIMITS, dependencyView, findModule, recordBaseline, scan, type BlobAttribution, type ScanResult } from "../../src/index.js";
+import {
+  applyPolicy,
+  attributeBlob,
+  DEFAULT_LIMITS,
+  dependencyView,
+  findModule,
+  recordBaseline,
+  scan,
+  type BlobAttribution,
+  type ScanResult,
+} from "../../src/index.js";
 import { renderAttribution } from "../../src/report/attribution.js";
 import { renderDepsTable } from "../../src/report/deps.js";
 import { displayWidth } from "../../src/report/display-width.js";
@@ -33,7 +43,10 @@ const gplOnly = (n: number) => Array.from({ length: n }, (_, i) => `gpl_only_fn_
 async function baselinedScan(n: number): Promise<ScanResult> {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-table-"));
   const symbols = gplOnly(n);
-  writeFileSync(join(dir, "Module.symvers"), symbols.map((s, i) => `0x${i.toString(16)}\t${s}\tvmlinux\tEXPORT_SYMBOL_GPL\n`).join(""));
+  writeFileSync(
+    join(dir, "Module.symvers"),
+    symbols.map((s, i) => `0x${i.toString(16)}\t${s}\tvmlinux\tEXPORT_SYMBOL_GPL\n`).join(""),
+  );
   const mod = join(dir, "vendor.ko");
   writeFileSync(mod, miniModule(64, "little", ["license=Proprietary", "name=vendor"], symbols.slice(0, 1)).bytes);
   const { baseline } = recordBaseline(await scan([dir], { threads: 1 }), { justification: "accepted in the test" });
@@ -46,12 +59,29 @@ async function awkwardScan(): Promise<ScanResult> {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-table-"));
   const inner = "lib/modules/6.1.0-57-amd64/kernel/drivers/net/ethernet/vendor/some_long_directory_name";
   mkdirSync(join(dir, "root", inner), { recursive: true });
-  writeFileSync(join(dir, "root", inner, "netdrv.ko"), miniModule(64, "little", ["license=Proprietary", "name=netdrv"], ["_printk", "debugfs_create_dir", "no_such_symbol"]).bytes);
+  writeFileSync(
+    join(dir, "root", inner, "netdrv.ko"),
+    miniModule(
+      64,
+      "little",
+      ["license=Proprietary", "name=netdrv"],
+      ["_printk", "debugfs_create_dir", "no_such_symbol"],
+    ).bytes,
+  );
   const tar = spawnSync("tar", ["-cf", join(dir, "image.tar"), "-C", join(dir, "root"), "lib"]);
   if (tar.status !== 0) throw new Error(String(tar.stderr));
-  writeFileSync(join(dir, "wide.ko"), miniModule(64, "little", ["license=Proprietary", "name=ドライバ_ネットワーク"], ["debugfs_create_dir"]).bytes);
-  writeFileSync(join(dir, "evil.ko"), miniModule(64, "little", ["license=Evil\x1b[2J\x07GPL", "name=evil\x1b]0;pwned\x07"], ["debugfs_create_dir"]).bytes);
-  writeFileSync(join(dir, "Module.symvers"), "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n");
+  writeFileSync(
+    join(dir, "wide.ko"),
+    miniModule(64, "little", ["license=Proprietary", "name=ドライバ_ネットワーク"], ["debugfs_create_dir"]).bytes,
+  );
+  writeFileSync(
+    join(dir, "evil.ko"),
+    miniModule(64, "little", ["license=Evil\x1b[2J\x07GPL", "name=evil\x1b]0;pwned\x07"], ["debugfs_create_dir"]).bytes,
+  );
+  writeFileSync(
+    join(dir, "Module.symvers"),
+    "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n",
+  );
   spawnSync("rm", ["-r", join(dir, "root")]);
   return scan([dir], { threads: 1 });
 }
@@ -87,7 +117,11 @@ describe("every table fits the width, borders included", () => {
     samples = await scan([SAMPLES], { threads: 1 });
     const blob = join(SAMPLES, "vendor_blob.o_binary");
     const glue = join(SAMPLES, "vendor_glue.ko");
-    const pair = await scan([blob, glue], { threads: 1, blobs: [blob], symvers: [join(SAMPLES, "symvers-6.1.0-56-amd64.gz")] });
+    const pair = await scan([blob, glue], {
+      threads: 1,
+      blobs: [blob],
+      symvers: [join(SAMPLES, "symvers-6.1.0-56-amd64.gz")],
+    });
     attribution = await attributeBlob(pair, blob, glue, readFileSync(glue), DEFAULT_LIMITS);
   });
 
@@ -114,7 +148,10 @@ describe("every table fits the width, borders included", () => {
     // The sample's blob calls no glue function; give it two, one reaching every symbol it imports.
     const viaGlue = [
       { glueFunction: "vendor_glue_dma_map", reaches: attribution.direct },
-      { glueFunction: "vendor_glue_with_a_function_name_longer_than_any_column", reaches: attribution.direct.slice(0, 2) },
+      {
+        glueFunction: "vendor_glue_with_a_function_name_longer_than_any_column",
+        reaches: attribution.direct.slice(0, 2),
+      },
     ];
     const text = renderAttribution({ ...attribution, viaGlue }, { width });
     expect(tableLines(text).length).toBeGreaterThan(3);
@@ -122,7 +159,9 @@ describe("every table fits the width, borders included", () => {
   });
 
   it.each(WIDTHS)("the loaded-modules table at %i columns", (width) => {
-    const loaded = parseProcModules("nvidia 56807424 71 nvidia_modeset,nvidia_uvm, Live 0x0000000000000000 (POE)\ne1000e 294912 0 - Unloading 0x0000000000000000 (OE)\n").modules;
+    const loaded = parseProcModules(
+      "nvidia 56807424 71 nvidia_modeset,nvidia_uvm, Live 0x0000000000000000 (POE)\ne1000e 294912 0 - Unloading 0x0000000000000000 (OE)\n",
+    ).modules;
     const running = {
       release: "6.1.0-57-amd64",
       tree: "/lib/modules/6.1.0-57-amd64",
@@ -173,6 +212,8 @@ describe("cells", () => {
     // eslint-disable-next-line no-control-regex
     expect(plain).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     // eslint-disable-next-line no-control-regex
-    expect(renderTable(awkward, { width: 60, color: true }).replace(SGR, "")).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(renderTable(awkward, { width: 60, color: true }).replace(SGR, "")).not.toMatch(
+      /[\x00-\x09\x0b-\x1f\x7f-\x9f]/,
+    );
   });
 });

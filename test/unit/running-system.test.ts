@@ -33,7 +33,11 @@ const TAINTED = "12801\n";
  * distribution and DKMS would (one also in updates/, which modprobe prefers), that kernel's
  * Module.symvers under build/, and a proc directory.
  */
-function fakeSystem(proc: { modules?: string; tainted?: string; osrelease?: string } = {}): { root: string; proc: string; tree: string } {
+function fakeSystem(proc: { modules?: string; tainted?: string; osrelease?: string } = {}): {
+  root: string;
+  proc: string;
+  tree: string;
+} {
   const root = mkdtempSync(join(tmpdir(), "kmodaudit-running-"));
   const tree = join(root, "lib/modules", RELEASE);
   const place = (sample: string, at: string) => {
@@ -61,7 +65,11 @@ describe("taint flags", () => {
   it("follow the kernel's taint_flags[]: one letter per bit 0…19, in the kernel's order", () => {
     expect(TAINT_FLAGS.map((f) => f.letter).join("")).toBe("PFSRMBUDAWCIOELKXTNJ");
     expect(TAINT_FLAGS.map((f) => f.bit)).toEqual([...Array(20).keys()]);
-    expect(TAINT_FLAGS.filter((f) => f.moduleMeaning !== null).map((f) => f.letter).join("")).toBe("PFCOEKXTNJ");
+    expect(
+      TAINT_FLAGS.filter((f) => f.moduleMeaning !== null)
+        .map((f) => f.letter)
+        .join(""),
+    ).toBe("PFCOEKXTNJ");
   });
 
   it("decode /proc/sys/kernel/tainted bit by bit", () => {
@@ -91,9 +99,15 @@ describe("taint flags", () => {
   });
 
   it("explain a module's letters, and say so for one they do not know", () => {
-    expect(explainModuleTaint("POE").map((t) => t.name)).toEqual(["PROPRIETARY_MODULE", "OOT_MODULE", "UNSIGNED_MODULE"]);
+    expect(explainModuleTaint("POE").map((t) => t.name)).toEqual([
+      "PROPRIETARY_MODULE",
+      "OOT_MODULE",
+      "UNSIGNED_MODULE",
+    ]);
     expect(explainModuleTaint("C")[0]!.meaning).toBe("staging driver");
-    expect(explainModuleTaint("Z")).toEqual([{ letter: "Z", name: null, meaning: "taint letter unknown to kmodaudit (newer kernel)" }]);
+    expect(explainModuleTaint("Z")).toEqual([
+      { letter: "Z", name: null, meaning: "taint letter unknown to kmodaudit (newer kernel)" },
+    ]);
     expect(explainModuleTaint("")).toEqual([]);
   });
 });
@@ -102,8 +116,24 @@ describe("parseProcModules", () => {
   it("reads every column of m_show()'s lines", () => {
     const { modules, problems } = parseProcModules(PROC_MODULES);
     expect(problems).toEqual([]);
-    expect(modules[0]).toEqual({ name: "nvidia", size: 56807424, refcount: 71, usedBy: ["nvidia_modeset", "nvidia_uvm"], permanent: false, state: "live", taint: "POE" });
-    expect(modules[2]).toEqual({ name: "signed_gpl", size: 16384, refcount: 0, usedBy: [], permanent: false, state: "live", taint: "" });
+    expect(modules[0]).toEqual({
+      name: "nvidia",
+      size: 56807424,
+      refcount: 71,
+      usedBy: ["nvidia_modeset", "nvidia_uvm"],
+      permanent: false,
+      state: "live",
+      taint: "POE",
+    });
+    expect(modules[2]).toEqual({
+      name: "signed_gpl",
+      size: 16384,
+      refcount: 0,
+      usedBy: [],
+      permanent: false,
+      state: "live",
+      taint: "",
+    });
   });
 
   it("keeps the + and - of older kernels out of the taint letters (they repeat the state)", () => {
@@ -140,7 +170,11 @@ describe("auditRunningSystem", () => {
     const r = await auditRunningSystem({ root: sys.root, proc: sys.proc, threads: 1 });
     expect(r.running.release).toBe(RELEASE);
     expect(r.running.tree).toBe(sys.tree);
-    expect(r.kernel.sources[0]).toEqual({ kind: "symvers", file: join(sys.tree, "build/Module.symvers"), origin: "detected" });
+    expect(r.kernel.sources[0]).toEqual({
+      kind: "symvers",
+      file: join(sys.tree, "build/Module.symvers"),
+      origin: "detected",
+    });
     expect(r.kernel.release).toBe(RELEASE);
     expect(r.modules.map((m) => m.path)).toEqual([
       "kernel/drivers/misc/dual_licensed.ko",
@@ -149,7 +183,9 @@ describe("auditRunningSystem", () => {
       "kernel/drivers/misc/signed-gpl.ko",
       "updates/dkms/proprietary_gpl_use.ko",
     ]);
-    expect(r.modules.find((m) => m.path === "updates/dkms/proprietary_gpl_use.ko")!.findings.map((f) => f.rule)).toEqual(["gpl-only-symbol-use"]);
+    expect(
+      r.modules.find((m) => m.path === "updates/dkms/proprietary_gpl_use.ko")!.findings.map((f) => f.rule),
+    ).toEqual(["gpl-only-symbol-use"]);
   });
 
   it("matches each loaded module to its file by normalised name, preferring updates/ as modprobe does", async () => {
@@ -166,9 +202,15 @@ describe("auditRunningSystem", () => {
   });
 
   it("takes an explicit release over PROC's, and says what to do when its tree is absent", async () => {
-    const err = await auditRunningSystem({ root: sys.root, proc: sys.proc, release: "6.18.44-fc-v595" }).catch((e: unknown) => e);
+    const err = await auditRunningSystem({ root: sys.root, proc: sys.proc, release: "6.18.44-fc-v595" }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(NoModuleTreeError);
-    expect(err).toMatchObject({ release: "6.18.44-fc-v595", tree: join(sys.root, "lib/modules/6.18.44-fc-v595"), available: [RELEASE] });
+    expect(err).toMatchObject({
+      release: "6.18.44-fc-v595",
+      tree: join(sys.root, "lib/modules/6.18.44-fc-v595"),
+      available: [RELEASE],
+    });
     expect((err as Error).message).toBe(
       `no module tree for the running kernel 6.18.44-fc-v595: ${join(sys.root, "lib/modules/6.18.44-fc-v595")} does not exist (trees here: ${RELEASE}). ` +
         `Its modules are not installed on this system (a container, or a kernel booted from elsewhere). ` +
@@ -180,7 +222,9 @@ describe("auditRunningSystem", () => {
     const other = fakeSystem({ osrelease: "6.18.44-fc-v595\n" });
     const r = await auditRunningSystem({ root: other.root, proc: other.proc, release: RELEASE, threads: 1 });
     expect(r.running.release).toBe(RELEASE);
-    expect(r.running.notes).toEqual([`${RELEASE} is not the kernel running here (6.18.44-fc-v595): the loaded modules and taint shown are the running kernel's.`]);
+    expect(r.running.notes).toEqual([
+      `${RELEASE} is not the kernel running here (6.18.44-fc-v595): the loaded modules and taint shown are the running kernel's.`,
+    ]);
     rmSync(other.root, { recursive: true });
   });
 
@@ -190,7 +234,9 @@ describe("auditRunningSystem", () => {
     expect(r.modules).toHaveLength(5);
     expect(r.running.loaded).toBeNull();
     expect(r.running.tainted).toBeNull();
-    expect(renderTable(r)).toContain(`Kernel ${RELEASE} (${bare.tree}): loaded modules unknown, see below.\n${r.running.notes.join("\n")}\n`);
+    expect(renderTable(r)).toContain(
+      `Kernel ${RELEASE} (${bare.tree}): loaded modules unknown, see below.\n${r.running.notes.join("\n")}\n`,
+    );
     expect(r.running.notes).toEqual([
       `${join(bare.proc, "modules")} cannot be read (ENOENT): the kernel has no loadable-module support, or proc is not mounted there; loaded modules are not listed.`,
       `${join(bare.proc, "sys/kernel/tainted")} cannot be read (ENOENT): the kernel's taint is unknown.`,
@@ -203,7 +249,9 @@ describe("auditRunningSystem", () => {
     const r = await auditRunningSystem({ root: odd.root, proc: odd.proc, threads: 1 });
     expect(r.errors).toEqual([]);
     expect(r.running.loaded).toHaveLength(5);
-    expect(r.running.notes).toEqual([`${join(odd.proc, "modules")} line 6 is ignored: expected 6 or 7 fields (name size refcount deps state address [(taint)]), found 1.`]);
+    expect(r.running.notes).toEqual([
+      `${join(odd.proc, "modules")} line 6 is ignored: expected 6 or 7 fields (name size refcount deps state address [(taint)]), found 1.`,
+    ]);
     rmSync(odd.root, { recursive: true });
   });
 });
@@ -219,7 +267,12 @@ describe("reports", () => {
     const json = JSON.parse(renderJson(r));
     expect(json.running.release).toBe(RELEASE);
     expect(json.running.tainted.value).toBe(12801);
-    expect(json.running.tainted.flags[0]).toEqual({ bit: 0, letter: "P", name: "PROPRIETARY_MODULE", meaning: "proprietary module was loaded" });
+    expect(json.running.tainted.flags[0]).toEqual({
+      bit: 0,
+      letter: "P",
+      name: "PROPRIETARY_MODULE",
+      meaning: "proprietary module was loaded",
+    });
     expect(json.running.loaded.find((m: { name: string }) => m.name === "nvidia")).toEqual({
       name: "nvidia",
       state: "live",
@@ -241,10 +294,16 @@ describe("reports", () => {
     const text = renderTable(r, { width: 200 });
     expect(text).toContain(`Running kernel ${RELEASE}: 5 modules loaded, 4 tainted, 1 not found in ${sys.tree}.`);
     expect(text).toMatch(/│ nvidia\s+│ live\s+│ P proprietary: non-GPL[^│]*│ not found: loaded from elsewhere, or the/);
-    expect(text).toMatch(/│ proprietary_gpl_use\s+│ live\s+│ P proprietary.*│ updates\/dkms\/proprietary_gpl_use\.ko\s+│ error gpl-only-symbol-use\s+│/);
+    expect(text).toMatch(
+      /│ proprietary_gpl_use\s+│ live\s+│ P proprietary.*│ updates\/dkms\/proprietary_gpl_use\.ko\s+│ error gpl-only-symbol-use\s+│/,
+    );
     expect(text).not.toMatch(/│ signed_gpl /); // untainted, on disk, no findings
-    expect(renderTable(r, { all: true, width: 200 })).toMatch(/│ signed_gpl\s+│ live\s+│ —\s+│ kernel\/drivers\/misc\/signed-gpl\.ko/);
-    expect(text).toContain("Kernel taint 12801:\n  P  proprietary module was loaded — loaded now: nvidia, proprietary_gpl_use\n  W  kernel issued warning\n");
+    expect(renderTable(r, { all: true, width: 200 })).toMatch(
+      /│ signed_gpl\s+│ live\s+│ —\s+│ kernel\/drivers\/misc\/signed-gpl\.ko/,
+    );
+    expect(text).toContain(
+      "Kernel taint 12801:\n  P  proprietary module was loaded — loaded now: nvidia, proprietary_gpl_use\n  W  kernel issued warning\n",
+    );
   });
 });
 
@@ -254,7 +313,10 @@ describe("renderRunningSection", () => {
       release: RELEASE,
       tree: `/lib/modules/${RELEASE}`,
       tainted: decodeKernelTaint("1")!,
-      loaded: parseProcModules("e1000e 294912 0 - Live 0x0000000000000000\n").modules.map((m) => ({ ...m, path: "kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko" })),
+      loaded: parseProcModules("e1000e 294912 0 - Live 0x0000000000000000\n").modules.map((m) => ({
+        ...m,
+        path: "kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko",
+      })),
       notes: [],
     };
     expect(renderRunningSection(running, [])).toBe(
@@ -285,12 +347,20 @@ describe("the CLI", () => {
   it("`system --format json` prints the running field", () => {
     const r = runCli(["system", "--root", sys.root, "--proc", sys.proc, "--format", "json", "--fail-on", "none"]);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).running.loaded.map((m: { name: string }) => m.name)).toEqual(["dual_licensed", "gpl_clean", "nvidia", "proprietary_gpl_use", "signed_gpl"]);
+    expect(JSON.parse(r.stdout).running.loaded.map((m: { name: string }) => m.name)).toEqual([
+      "dual_licensed",
+      "gpl_clean",
+      "nvidia",
+      "proprietary_gpl_use",
+      "signed_gpl",
+    ]);
   });
 
   it("reports in scan's formats and honours a baseline, as scan does", () => {
     const baseline = join(sys.root, "baseline.json");
-    expect(runCli(["baseline", "write", baseline, sys.tree, "--justification", "accepted for the test"]).status).toBe(0);
+    expect(runCli(["baseline", "write", baseline, sys.tree, "--justification", "accepted for the test"]).status).toBe(
+      0,
+    );
     const gated = runCli(["--root", sys.root, "--proc", sys.proc, "--baseline", baseline, "--format", "markdown"]);
     expect(gated.status).toBe(0);
     expect(gated.stdout).toMatch(/^### kmodaudit: /);
@@ -309,22 +379,30 @@ describe("the CLI", () => {
     const r = runCli(["--root", sys.root, "--proc", sys.proc, "--kernel-release", "6.18.44-fc-v595"]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^kmodaudit: no module tree for the running kernel 6\.18\.44-fc-v595: .* Audit a tree instead with: kmodaudit scan .*6\.1\.0-56-amd64, or point at a mounted system with --root DIR\.\n$/);
+    expect(r.stderr).toMatch(
+      /^kmodaudit: no module tree for the running kernel 6\.18\.44-fc-v595: .* Audit a tree instead with: kmodaudit scan .*6\.1\.0-56-amd64, or point at a mounted system with --root DIR\.\n$/,
+    );
   });
 
   it("answers a path or a misspelt command given without a command with what to run instead", () => {
     const path = runCli([SAMPLES]);
     expect(path.status).toBe(2);
-    expect(path.stderr).toBe(`kmodaudit: "${SAMPLES}" is a path, not a command: to audit files or directories, run kmodaudit scan ${SAMPLES}\n`);
+    expect(path.stderr).toBe(
+      `kmodaudit: "${SAMPLES}" is a path, not a command: to audit files or directories, run kmodaudit scan ${SAMPLES}\n`,
+    );
     const typo = runCli(["sacn", "x"]);
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toMatch(/^kmodaudit: unknown command "sacn": the commands are scan, .*deps, blob, .*system.* \(kmodaudit --help describes them\)\n$/);
+    expect(typo.stderr).toMatch(
+      /^kmodaudit: unknown command "sacn": the commands are scan, .*deps, blob, .*system.* \(kmodaudit --help describes them\)\n$/,
+    );
   });
 
   it("a number option given something else names the option and what to give (it used to exit 2 silently)", () => {
     const r = runCli(["scan", SAMPLES, "--max-depth", "x"]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^error: option '--max-depth <n>' argument 'x' is invalid\. Give a positive whole number in digits, without units/);
+    expect(r.stderr).toMatch(
+      /^error: option '--max-depth <n>' argument 'x' is invalid\. Give a positive whole number in digits, without units/,
+    );
   });
 
   it("--help of the program and of every command has examples", () => {
@@ -332,6 +410,7 @@ describe("the CLI", () => {
     expect(top.stdout).toMatch(/With no command, kmodaudit audits the running kernel/);
     const commands = [...top.stdout.matchAll(/^ {2}(\w+) \[options\]/gm)].map((m) => m[1]!);
     expect(commands).toEqual(expect.arrayContaining(["scan", "deps", "blob", "system"]));
-    for (const c of [...commands, ""]) expect(runCli(c ? [c, "--help"] : ["--help"]).stdout, c).toMatch(/\nExamples:\n {2}kmodaudit/);
+    for (const c of [...commands, ""])
+      expect(runCli(c ? [c, "--help"] : ["--help"]).stdout, c).toMatch(/\nExamples:\n {2}kmodaudit/);
   });
 });

@@ -21,8 +21,13 @@ function setup(rules: Record<string, string>): { dir: string; config: string } {
   return { dir, config };
 }
 
-type Json = { modules: { name: string; findings: { rule: string; severity: string }[] }[]; rules: Record<string, { severity: string }>; summary: { findings: Record<string, number> } };
-const findingsOf = (json: Json) => json.modules.flatMap((m) => m.findings.map((f) => `${m.name} ${f.rule} ${f.severity}`));
+type Json = {
+  modules: { name: string; findings: { rule: string; severity: string }[] }[];
+  rules: Record<string, { severity: string }>;
+  summary: { findings: Record<string, number> };
+};
+const findingsOf = (json: Json) =>
+  json.modules.flatMap((m) => m.findings.map((f) => `${m.name} ${f.rule} ${f.severity}`));
 
 describe("per-rule severity from the config", () => {
   it('"off" removes the rule\'s findings from every report, and a failing gate passes', () => {
@@ -40,7 +45,11 @@ describe("per-rule severity from the config", () => {
     const { dir, config } = setup({ "gpl-only-symbol-use": "info", "license-tags-disagree": "info" });
     const r = runCliJson(["scan", dir, "--config", config]);
     expect(r.status).toBe(0);
-    expect(findingsOf(r.json)).toEqual(["proprietary_gpl_use gpl-only-symbol-use info", "tags_disagree gpl-only-symbol-use info", "tags_disagree license-tags-disagree info"]);
+    expect(findingsOf(r.json)).toEqual([
+      "proprietary_gpl_use gpl-only-symbol-use info",
+      "tags_disagree gpl-only-symbol-use info",
+      "tags_disagree license-tags-disagree info",
+    ]);
     expect(runCli(["scan", dir, "--config", config, "--fail-on", "info"]).status).toBe(1);
     expect(runCli(["scan", dir, "--config", config]).stdout).toContain("info gpl-only-symbol-use:");
   });
@@ -58,8 +67,19 @@ describe("per-rule severity from the config", () => {
     const file = join(dir, "..", `${dir.split("/").pop()}.baseline.json`);
     expect(runCli(["baseline", "write", file, dir, "--config", config, "--justification", "legacy"]).status).toBe(0);
     const written = JSON.parse(readFileSync(file, "utf8"));
-    expect(written.entries.map((e: { rule: string }) => e.rule)).toEqual(["gpl-only-symbol-use", "gpl-only-symbol-use"]);
-    writeFileSync(file, serializeBaseline({ entries: [...written.entries, { module: "tags_disagree", rule: "license-tags-disagree", symbols: [], justification: "tags fixed in 2.0" }] }));
+    expect(written.entries.map((e: { rule: string }) => e.rule)).toEqual([
+      "gpl-only-symbol-use",
+      "gpl-only-symbol-use",
+    ]);
+    writeFileSync(
+      file,
+      serializeBaseline({
+        entries: [
+          ...written.entries,
+          { module: "tags_disagree", rule: "license-tags-disagree", symbols: [], justification: "tags fixed in 2.0" },
+        ],
+      }),
+    );
     const r = runCliJson(["scan", dir, "--config", config, "--baseline", file]);
     expect(r.status).toBe(0);
     expect(r.json.baseline).toMatchObject({ suppressed: 3, stale: [] });
@@ -72,7 +92,10 @@ describe("severity policy in the library", () => {
     const before = JSON.stringify(result.modules.map((m) => m.findings));
     const changed = applySeverity(result, { "gpl-only-symbol-use": "warning" });
     expect(JSON.stringify(result.modules.map((m) => m.findings))).toBe(before);
-    expect(changed.modules[0]!.findings.map((f) => `${f.rule} ${f.severity}`)).toEqual(["gpl-only-symbol-use warning", "license-tags-disagree warning"]);
+    expect(changed.modules[0]!.findings.map((f) => `${f.rule} ${f.severity}`)).toEqual([
+      "gpl-only-symbol-use warning",
+      "license-tags-disagree warning",
+    ]);
     expect(effectiveSeverity(changed, "gpl-only-symbol-use")).toBe("warning");
     expect(effectiveSeverity(changed, "license-tags-disagree")).toBe("warning");
     expect(effectiveSeverity(result, "gpl-only-symbol-use")).toBe("error");
@@ -80,8 +103,13 @@ describe("severity policy in the library", () => {
 
   it("applyPolicy matches the baseline against the rules' own findings before severities drop any", async () => {
     const result = await scan([join(SAMPLES, "tags_disagree.ko")], { symvers: [join(SAMPLES, SYMVERS)], threads: 1 });
-    const baseline = { entries: [{ module: "tags_disagree", rule: "license-tags-disagree" as const, symbols: [], justification: "x" }] };
-    const out = applyPolicy(result, { baseline: { file: "b.json", baseline }, severity: { "license-tags-disagree": "off" } });
+    const baseline = {
+      entries: [{ module: "tags_disagree", rule: "license-tags-disagree" as const, symbols: [], justification: "x" }],
+    };
+    const out = applyPolicy(result, {
+      baseline: { file: "b.json", baseline },
+      severity: { "license-tags-disagree": "off" },
+    });
     expect(out.baseline).toEqual({ file: "b.json", suppressed: 1, narrowed: 0, stale: [] });
   });
 });

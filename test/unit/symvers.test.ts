@@ -7,16 +7,29 @@ import { FormatError, parseSymvers, scan } from "../../src/index.js";
 
 describe("Module.symvers layouts", () => {
   it("5.6+: CRC, symbol, module, export type, namespace", () => {
-    const t = parseSymvers("0x12345678\tdma_buf_get\tdrivers/dma-buf/dma-buf\tEXPORT_SYMBOL_GPL\tDMA_BUF\n0x00000000\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t\n", "f");
+    const t = parseSymvers(
+      "0x12345678\tdma_buf_get\tdrivers/dma-buf/dma-buf\tEXPORT_SYMBOL_GPL\tDMA_BUF\n0x00000000\tkmalloc\tvmlinux\tEXPORT_SYMBOL\t\n",
+      "f",
+    );
     expect(t.hasExportTypes).toBe(true);
     expect(t.exports).toEqual([
-      { symbol: "dma_buf_get", crc: 0x12345678, module: "drivers/dma-buf/dma-buf", type: "EXPORT_SYMBOL_GPL", gplOnly: true, namespace: "DMA_BUF" },
+      {
+        symbol: "dma_buf_get",
+        crc: 0x12345678,
+        module: "drivers/dma-buf/dma-buf",
+        type: "EXPORT_SYMBOL_GPL",
+        gplOnly: true,
+        namespace: "DMA_BUF",
+      },
       { symbol: "kmalloc", crc: 0, module: "vmlinux", type: "EXPORT_SYMBOL", gplOnly: false, namespace: null },
     ]);
   });
 
   it("5.4–5.5: CRC, symbol, namespace, module, export type", () => {
-    const t = parseSymvers("0x1\tusb_stor_probe1\tUSB_STORAGE\tdrivers/usb/storage/usb-storage\tEXPORT_SYMBOL_GPL\n0x2\tprintk\t\tvmlinux\tEXPORT_SYMBOL\n", "f");
+    const t = parseSymvers(
+      "0x1\tusb_stor_probe1\tUSB_STORAGE\tdrivers/usb/storage/usb-storage\tEXPORT_SYMBOL_GPL\n0x2\tprintk\t\tvmlinux\tEXPORT_SYMBOL\n",
+      "f",
+    );
     expect(t.exports.map((e) => [e.symbol, e.module, e.namespace, e.gplOnly])).toEqual([
       ["usb_stor_probe1", "drivers/usb/storage/usb-storage", "USB_STORAGE", true],
       ["printk", "vmlinux", null, false],
@@ -24,8 +37,14 @@ describe("Module.symvers layouts", () => {
   });
 
   it("2.6.18–5.3: four columns, old export types included", () => {
-    const t = parseSymvers("0x1\ta\tvmlinux\tEXPORT_SYMBOL_GPL_FUTURE\n0x2\tb\tvmlinux\tEXPORT_UNUSED_SYMBOL_GPL\n", "f");
-    expect(t.exports.map((e) => [e.type, e.gplOnly])).toEqual([["EXPORT_SYMBOL_GPL_FUTURE", false], ["EXPORT_UNUSED_SYMBOL_GPL", true]]);
+    const t = parseSymvers(
+      "0x1\ta\tvmlinux\tEXPORT_SYMBOL_GPL_FUTURE\n0x2\tb\tvmlinux\tEXPORT_UNUSED_SYMBOL_GPL\n",
+      "f",
+    );
+    expect(t.exports.map((e) => [e.type, e.gplOnly])).toEqual([
+      ["EXPORT_SYMBOL_GPL_FUTURE", false],
+      ["EXPORT_UNUSED_SYMBOL_GPL", true],
+    ]);
   });
 
   it("pre-2.6.18: three columns carry no GPL-only information, and the table says so", () => {
@@ -45,7 +64,10 @@ describe("export tables given to a scan", () => {
 
   it("reads a gzip-compressed table (/boot/symvers-<ver>.gz)", async () => {
     const file = join(dir, "symvers-6.1.gz");
-    writeFileSync(file, gzipSync("0x1\tkmalloc\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n"));
+    writeFileSync(
+      file,
+      gzipSync("0x1\tkmalloc\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n"),
+    );
     const r = await scan([], { symvers: [file] });
     expect(r.kernel).toMatchObject({ exports: 2, gplOnlyKnown: true });
     expect(r.kernel.sources).toEqual([{ kind: "symvers", file, origin: "explicit" }]);

@@ -35,7 +35,10 @@ describe("System.map / kallsyms export sources", () => {
   it("is used by scan --system-map, and names its kind in the sources", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kmodaudit-map-"));
     writeFileSync(join(dir, "System.map-6.1.0-56-amd64"), MAP);
-    writeFileSync(join(dir, "m.ko"), miniModule(64, "little", ["license=Proprietary", "vermagic=6.1.0-50-amd64 SMP"]).bytes);
+    writeFileSync(
+      join(dir, "m.ko"),
+      miniModule(64, "little", ["license=Proprietary", "vermagic=6.1.0-50-amd64 SMP"]).bytes,
+    );
     const r = await scan([join(dir, "m.ko")], { systemMap: [join(dir, "System.map-6.1.0-56-amd64")] });
     expect(r.kernel.sources[0]).toMatchObject({ kind: "system-map" });
     expect(r.kernel.release).toBe("6.1.0-56-amd64");

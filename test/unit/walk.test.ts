@@ -52,7 +52,9 @@ describe("walking directories", () => {
 
   it("reports a path that does not exist as an error", async () => {
     const r = await scan(["/nonexistent/kmodaudit"]);
-    expect(r.errors).toEqual([{ path: "/nonexistent/kmodaudit", message: expect.stringMatching(/^cannot open: ENOENT/) }]);
+    expect(r.errors).toEqual([
+      { path: "/nonexistent/kmodaudit", message: expect.stringMatching(/^cannot open: ENOENT/) },
+    ]);
   });
 
   it("accounts for every file exactly once", async () => {

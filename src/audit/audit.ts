@@ -106,6 +106,7 @@ export async function audit(
       gplCompatible:
         m.facts.dialect === "vmkernel" ? vmkLicenseVerdicts(m.facts.licenses) : licenseVerdicts(m.facts.licenses),
       assumedLicense: null,
+      kernel: null,
       imports,
       unresolved: unresolved(imports, m.facts.dialect),
     });
@@ -121,6 +122,7 @@ export async function audit(
       facts: b.facts,
       gplCompatible: { loader: verdict, modpost: verdict },
       assumedLicense: license,
+      kernel: null,
       imports: resolveImports(b.facts, index),
       unresolved: [],
     });

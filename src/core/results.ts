@@ -16,6 +16,8 @@ export interface AuditedModule {
   gplCompatible: { loader: boolean | null; modpost: boolean | null };
   /** The license the user stated for a blob, if any. */
   assumedLicense: string | null;
+  /** The release of the kernel it belongs to (ScanResult.kernels), or null when nothing names one. */
+  kernel: string | null;
   imports: ResolvedImport[];
   /**
    * Non-weak imports nothing provides, sorted. Empty without a kernel table (nothing can be said)
@@ -60,7 +62,31 @@ export interface NotJudged {
   path?: string;
 }
 
+/**
+ * One kernel of a scan (design.md: a kernel is the unit of resolution): the modules that belong to
+ * it resolve only against one another and against its own tables.
+ */
+export interface ScanKernel {
+  /** Its release (`6.1.0-57-amd64`), or null for the modules of a scan in which nothing names one. */
+  release: string | null;
+  /** The tables its modules resolved against (found beside its tree, given for its release, or embedded). */
+  sources: TableSource[];
+  /** Distinct symbols known to be exported, by its tables and by its scanned modules. */
+  exports: number;
+  gplOnlyKnown: boolean;
+  /** Modules and blobs audited as this kernel's. */
+  modules: number;
+  /** The kernel running on the audited system (kmodaudit system). */
+  running?: boolean;
+}
+
 export interface ScanResult {
+  /**
+   * Every kernel of the scan, sorted by release (null last); one entry when the scan holds one
+   * kernel. Each module names its own in AuditedModule.kernel.
+   */
+  kernels: ScanKernel[];
+  /** With one kernel, that kernel; with several, every table used, exports of all, release null. */
   kernel: {
     sources: TableSource[];
     /** Distinct symbols known to be exported, by the tables and by the scanned modules. */

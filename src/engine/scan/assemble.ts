@@ -37,8 +37,10 @@ export function assemble({ paths, kernelRelease, files, tablesWanted, loaded, au
   if (outcome.modules.some((m) => m.facts.exports.length > 0)) {
     for (const p of paths) sources.push({ kind: "modules", file: p, origin: "explicit" });
   }
+  const one = { sources, exports: outcome.index.size, gplOnlyKnown: kernel.gplOnlyKnown, release: kernel.release };
   return {
-    kernel: { sources, exports: outcome.index.size, gplOnlyKnown: kernel.gplOnlyKnown, release: kernel.release },
+    kernels: [{ ...one, modules: outcome.modules.length }],
+    kernel: one,
     modules: outcome.modules,
     graph: outcome.graph,
     errors: errors.sort(byPath),

@@ -28,6 +28,13 @@ export interface NotJudgedInput {
   embedded: "off" | "unmatched" | "used";
   /** The release the caller named as the target kernel, if any. */
   kernelRelease: string | null;
+  /**
+   * With several kernels in the scan, each kernel's own: whether a kernel table was judged by is
+   * asked of each kernel (its modules, tables and embedded database), not of the whole scan.
+   */
+  kernels?: readonly Pick<NotJudgedInput, "modules" | "tablesWanted" | "embedded" | "kernelRelease">[];
+  /** Notices the scan made itself (a table that fits no kernel of the scan). */
+  extra?: readonly NotJudged[];
 }
 
 /** Codes that say the kernel's exports were not known: reporters then leave out their generic "pass --symvers" hint. */
@@ -149,7 +156,9 @@ const unprovided = (m: AuditedModule) => m.imports.filter((i) => !i.provider && 
  * a module: with a table its unprovided imports would be `unresolved` (audit.ts); blobs then share
  * the largest group's table.
  */
-function noKernelTable(input: NotJudgedInput): NotJudged[] {
+function noKernelTable(
+  input: Pick<NotJudgedInput, "modules" | "tablesWanted" | "embedded" | "kernelRelease">,
+): NotJudged[] {
   if (input.tablesWanted) return [];
   const unjudged = input.modules.filter(
     (m) =>
@@ -197,7 +206,8 @@ function noKernelTable(input: NotJudgedInput): NotJudged[] {
 
 /** Every notice for one scan, sorted by path (notices about the whole scan first), then code. */
 export function notJudgedOf(input: NotJudgedInput): NotJudged[] {
-  return [...unaudited(input), ...tableNotices(input), ...noKernelTable(input)].sort(
+  const kernels = input.kernels ? input.kernels.flatMap(noKernelTable) : noKernelTable(input);
+  return [...unaudited(input), ...tableNotices(input), ...kernels, ...(input.extra ?? [])].sort(
     (a, b) => compareCodeUnits(a.path ?? "", b.path ?? "") || compareCodeUnits(a.code, b.code),
   );
 }

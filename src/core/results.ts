@@ -52,7 +52,9 @@ export type NotJudgedCode =
   | "not-a-module"
   | "empty-table"
   | "table-without-export-types"
-  | "no-kernel-table";
+  | "no-kernel-table"
+  /** A scan of several kernels was given a table of none of them (or of no release it could tell). */
+  | "table-fits-no-kernel";
 
 export interface NotJudged {
   code: NotJudgedCode;

@@ -120,5 +120,7 @@ export async function auditRunningSystem(
       .sort((a, b) => compareCodeUnits(a.name, b.name)) ?? null;
   // Lines the kernel would never write: said in the notes, not as scan errors (they are no file's).
   for (const p of parsed?.problems ?? []) notes.push(`${procModules} line ${p.line} is ignored: ${p.message}.`);
-  return { ...result, running: { release, tree, tainted, loaded, notes } };
+  // The tree is the running kernel's: the one kernel of this scan is the one running.
+  const kernels = result.kernels.map((k) => ({ ...k, running: true }));
+  return { ...result, kernels, running: { release, tree, tainted, loaded, notes } };
 }

@@ -9,6 +9,7 @@ import { auditObjects } from "./scan/audit-objects.js";
 import { FileQueue } from "./scan/file-queue.js";
 import { inspectQueued } from "./scan/inspect-files.js";
 import { Ledger } from "./scan/ledger.js";
+import { locator } from "./scan/located.js";
 import { loadTables } from "./scan/load-tables.js";
 import type { ScanOptions } from "./scan/options.js";
 import { planTables, type TablePlan } from "./scan/plan-tables.js";
@@ -40,9 +41,11 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     await pool.close();
   }
   const loaded = await tablesLoading;
-  const audited = await auditObjects(ledger.objects, loaded.tables, tasks, options, limits);
+  const tablesWanted = plan.wanted.length > 0;
+  const located = await locator(paths);
+  const audited = await auditObjects(ledger.objects, loaded.tables, tablesWanted, located, tasks, options, limits);
   const kernelRelease = options.kernelRelease ?? null;
-  return assemble({ paths, kernelRelease, files: ledger, tablesWanted: plan.wanted.length > 0, loaded, audited });
+  return assemble({ paths, kernelRelease, files: ledger, tablesWanted, loaded, audited });
 }
 
 /** The walk feeds the threads as it goes; both are over once every file walked is accounted for. */

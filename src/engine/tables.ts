@@ -70,29 +70,50 @@ const isTableName = (name: string) => name === "Module.symvers" || /^symvers.*\.
 
 /**
  * Export tables that belong to a scanned directory: a Module.symvers or symvers*.gz at its top,
- * or, for a /lib/modules/<ver> tree, build/Module.symvers when the build link resolves.
+ * or, for a /lib/modules/<ver> tree, build/Module.symvers when the build link resolves. A directory
+ * that is neither but holds trees (/lib/modules, or a system's root holding lib/modules/<ver>/)
+ * gets each tree's build/Module.symvers, in the order of the trees' names: each belongs to its
+ * tree's kernel (releaseFromPath reads the release from the path).
  */
 export async function detectTables(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    if (!(await stat(dir)).isDirectory()) return [];
-    names = await readdir(dir);
-  } catch {
-    return []; // the walk reports an unreadable root
-  }
+  const names = await namesIn(dir);
+  if (names === null) return []; // the walk reports an unreadable root
   const found = names
     .filter(isTableName)
     .sort()
     .map((n) => join(dir, n));
-  if (found.length === 0 && names.includes("build") && (names.includes("modules.order") || names.includes("kernel"))) {
-    const candidate = join(dir, "build", "Module.symvers");
-    try {
-      if ((await stat(candidate)).isFile()) found.push(candidate);
-    } catch {
-      // build/ does not resolve on this machine: no table from it
+  if (found.length > 0) return found;
+  if (isTree(names)) return await treeTable(dir);
+  for (const parent of [dir, join(dir, "lib", "modules")]) {
+    const children = parent === dir ? names : await namesIn(parent);
+    for (const child of [...(children ?? [])].sort()) {
+      const tree = join(parent, child);
+      const inside = await namesIn(tree);
+      if (inside && isTree(inside)) found.push(...(await treeTable(tree)));
     }
   }
   return found;
+}
+
+/** A directory's entries, or null when it is not a directory that can be read. */
+async function namesIn(dir: string): Promise<string[] | null> {
+  try {
+    return (await stat(dir)).isDirectory() ? await readdir(dir) : null;
+  } catch {
+    return null;
+  }
+}
+
+const isTree = (names: readonly string[]) =>
+  names.includes("build") && (names.includes("modules.order") || names.includes("kernel"));
+
+async function treeTable(tree: string): Promise<string[]> {
+  const candidate = join(tree, "build", "Module.symvers");
+  try {
+    return (await stat(candidate)).isFile() ? [candidate] : [];
+  } catch {
+    return []; // build/ does not resolve on this machine: no table from it
+  }
 }
 
 /** "cannot read FILE: ENOENT", for the database file. */

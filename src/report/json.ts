@@ -31,6 +31,7 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
     path: m.path,
     sha256: f.sha256,
     name: m.name,
+    kernel: m.kernel,
     kind: m.kind,
     dialect: f.dialect,
     compression: f.compression,
@@ -99,6 +100,14 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
       gplOnlyKnown: result.kernel.gplOnlyKnown,
       release: result.kernel.release,
     },
+    kernels: result.kernels.map((k) => ({
+      release: k.release,
+      sources: k.sources.map((s) => ({ kind: s.kind, file: s.file, origin: s.origin })),
+      exports: k.exports,
+      gplOnlyKnown: k.gplOnlyKnown,
+      modules: k.modules,
+      ...(k.running ? { running: true } : {}),
+    })),
     modules: result.modules.map((m) => moduleJson(m, versionJson)),
     errors: result.errors.map((e) => ({
       path: e.path,

@@ -88,6 +88,12 @@ export class ProviderIndex {
     return r;
   }
 
+  /** Every symbol some source provides, each once. */
+  *symbols(): Generator<string> {
+    yield* this.table.bySymbol.keys();
+    for (const s of this.scanned.keys()) if (!this.table.bySymbol.has(s)) yield s;
+  }
+
   /** Distinct symbols any source provides. */
   get size(): number {
     let n = this.table.bySymbol.size;

@@ -465,12 +465,19 @@ describe("scanning with no kernel table", () => {
     expect(r.modules[0]!.findings.map((f) => f.rule).sort()).toEqual(["gpl-only-symbol-use", "vermagic-mismatch"]);
   });
 
-  it("groups modules built for different releases, each against its own table", async () => {
+  it("makes each release a kernel of its own, judged against the embedded table that stands in for it", async () => {
     const r = await scan([mixed], { exportDatabase: upToSamples, threads: 1 });
-    expect(r.kernel.sources.filter((s) => s.kind === "embedded").map((s) => s.file)).toEqual([
+    const embeddedOf = (release: string) =>
+      r.kernels
+        .find((k) => k.release === release)!
+        .sources.filter((s) => s.kind === "embedded")
+        .map((s) => s.file);
+    expect(embeddedOf(SAMPLE_RELEASE)).toEqual([`${SAMPLE_RELEASE} (kmodaudit embedded export database)`]);
+    expect(embeddedOf(missing)).toEqual([
       `${SAMPLE_RELEASE} (kmodaudit embedded export database, nearest to ${missing})`,
-      `${older} (kmodaudit embedded export database)`,
     ]);
+    expect(embeddedOf(older)).toEqual([`${older} (kmodaudit embedded export database)`]);
+    expect(embeddedOf("9.9.9-99-amd64")).toEqual([]);
     const mod = (name: string) => r.modules.find((m) => m.path === name)!;
     for (const p of ["a_own.ko", "c_older.ko", "d_missing.ko"]) {
       expect(gplOnly(mod(p))).toEqual(["debugfs_create_dir", "debugfs_create_u32", "debugfs_remove"]);
@@ -478,7 +485,7 @@ describe("scanning with no kernel table", () => {
     // A release no table stands in for: judged as with no table at all.
     expect(gplOnly(mod("e_unknown.ko"))).toEqual([]);
     expect(mod("e_unknown.ko").findings).toEqual([]);
-    // The blob names no release: it joins the largest group (the samples' kernel) and is judged as a blob there.
+    // The blob names no release: it joins the kernel most modules of its directory belong to (the samples').
     expect(mod("f_blob.o_binary").kind).toBe("blob");
     expect(mod("f_blob.o_binary").findings.map((f) => f.rule)).toEqual(["blob-uses-gpl-only"]);
     expect(r.modules.map((m) => m.path)).toEqual([

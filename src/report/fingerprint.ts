@@ -16,9 +16,12 @@ export function counterparts(module: AuditedModule, finding: Finding): string[] 
  * counterpart module. The module is known by its name, not its path (which depends on how the scan
  * was invoked); symbols are left out so that a finding that gains or loses a symbol, or is
  * narrowed by a baseline, stays the same finding with new content, as code-scanning alerts should.
- * Nothing about the run (order, threads, time) enters it.
+ * Nothing about the run (order, threads, time) enters it. In a scan of several kernels the same
+ * module in two kernels is two modules, so the reports pass its kernel's release, which then enters
+ * the identity too (a scan of one kernel passes none: its fingerprints stay as they were).
  */
-export function findingFingerprint(module: AuditedModule, finding: Finding): string {
-  const identity = JSON.stringify([finding.rule, module.name, counterparts(module, finding)]);
+export function findingFingerprint(module: AuditedModule, finding: Finding, kernel?: string | null): string {
+  const parts = [finding.rule, module.name, counterparts(module, finding)];
+  const identity = JSON.stringify(kernel === undefined ? parts : [...parts, kernel]);
   return createHash("sha256").update(identity).digest("hex");
 }

@@ -9,6 +9,7 @@ import { EXPORT_TYPES_UNKNOWN, tableNoticeGiven } from "./not-judged.js";
 import { plural } from "../core/plural.js";
 import { foundBesideScan, kernelTables } from "./kernel-tables.js";
 import type { TableSource } from "../core/kernel.js";
+import { kernelGroups, kernelLabel, kernelSummary, severalKernels } from "./kernels.js";
 
 /** The HTML report's text sections: summary, errors, skipped files, baseline. */
 
@@ -62,6 +63,10 @@ export function summarySection(result: ScanResult): string {
     out.push("<p>No findings.</p>");
   }
 
+  if (severalKernels(result)) {
+    out.push(kernelsTable(result));
+    return out.join("\n");
+  }
   const k = result.kernel;
   const tables = kernelTables(k);
   out.push("<h3>Kernel export tables</h3>");
@@ -77,6 +82,29 @@ export function summarySection(result: ScanResult): string {
     out.push(`<p class="warn-note">${EXPORT_TYPES_UNKNOWN} (pass --symvers FILE).</p>`);
   }
   return out.join("\n");
+}
+
+/** A scan of several kernels: one row per kernel, with what its modules came to and the tables they resolved against. */
+function kernelsTable(result: ScanResult): string {
+  const found = (t: TableSource) => (foundBesideScan(t) ? ", found beside the scan" : "");
+  const rows = kernelGroups(result).map(({ kernel, modules }) => {
+    const s = kernelSummary(modules);
+    const tables = kernelTables(kernel).map((t) => `<code>${h(t.file)}</code> (${h(t.kind)}${found(t)})`);
+    const known = kernel.gplOnlyKnown
+      ? ""
+      : `<br><span class="warn-note">${EXPORT_TYPES_UNKNOWN}` +
+        `${tableNoticeGiven(result) ? "" : " (pass --symvers FILE)"}.</span>`;
+    const running = kernel.running ? ' <span class="tag">running</span>' : "";
+    return (
+      `<tr><td><code>${h(kernelLabel(kernel.release))}</code>${running}</td><td class="num">${s.modules}</td>` +
+      `<td class="num">${s.blobs}</td><td class="num">${s.total}</td>` +
+      `<td>${tables.join("<br>") || "—"}${known}</td><td class="num">${kernel.exports}</td></tr>`
+    );
+  });
+  const head =
+    "<thead><tr><th>Kernel</th><th>Modules</th><th>Blobs</th><th>Findings</th><th>Export tables</th>" +
+    "<th>Exports known</th></tr></thead>";
+  return `<h3>Kernels</h3><table id="kernels">${head}<tbody>${rows.join("")}</tbody></table>`;
 }
 
 export function errorsSection(result: ScanResult): string {

@@ -11,6 +11,7 @@ import { escapeHtml as h } from "./html-escape.js";
 import { licenseCell } from "./license-cell.js";
 import { plural } from "../core/plural.js";
 import { sortedUnique } from "../core/order.js";
+import { kernelLabel } from "./kernels.js";
 
 /**
  * The module table: rendered complete on the server side (readable without script), with the sort
@@ -58,7 +59,13 @@ function findingItem(f: Finding): string {
 /** Rows laid out at first (the page's script shows the rest on request): a browser is slow to sort thousands. */
 export const TABLE_PAGE = 500;
 
-function row({ module: m, anchor }: TableRow, index: number): string {
+/** The kernel cell of a scan of several kernels. */
+function kernelColumn(m: AuditedModule): string {
+  const label = kernelLabel(m.kernel);
+  return `<td data-sort="${h(label)}"><code>${h(label)}</code></td>`;
+}
+
+function row({ module: m, anchor }: TableRow, index: number, several: boolean): string {
   const worst = worstSeverity(m.findings);
   const rules = sortedUnique(m.findings.map((f) => f.rule));
   const gplOnly = m.imports.filter((i) => i.provider?.gplOnly);
@@ -74,6 +81,7 @@ function row({ module: m, anchor }: TableRow, index: number): string {
     `<tr id="${anchor}" data-rules="${rules.join(" ")}" data-sev="${sev}"${index >= TABLE_PAGE ? " hidden" : ""}>` +
     `<td data-sort="${h(m.name.toLowerCase())}"><strong>${h(m.name)}</strong><br>` +
     `<span class="path">${h(m.path)}</span>${tags}</td>` +
+    (several ? kernelColumn(m) : "") +
     `<td data-sort="${h(license.text.toLowerCase())}">${license.html}</td>` +
     `<td data-sort="${sev}">${worst ? `<span class="badge ${worst}">${worst}</span>` : "—"}</td>` +
     `<td data-sort="${gplOnly.length}" class="num"${from}>${gplOnly.length}</td>` +
@@ -91,11 +99,18 @@ const COLUMNS: { label: string; type: "text" | "number" }[] = [
   { label: "Findings", type: "number" },
 ];
 
-export function renderModuleTable(rows: readonly TableRow[], rulesPresent: readonly RuleId[]): string {
+const KERNEL_COLUMN = { label: "Kernel", type: "text" } as const;
+
+/**
+ * The table of these rows; `several`: the scan held several kernels, and a column after the
+ * module's names each row's kernel (sortable, so that a kernel's rows can be read together).
+ */
+export function renderModuleTable(rows: readonly TableRow[], rulesPresent: readonly RuleId[], several = false): string {
+  const columnList = several ? [COLUMNS[0]!, KERNEL_COLUMN, ...COLUMNS.slice(1)] : COLUMNS;
   const button = (c: (typeof COLUMNS)[number], i: number) =>
     `<button type="button" data-col="${i}" data-type="${c.type}">${c.label}</button>`;
   const head =
-    COLUMNS.map((c, i) => `<th scope="col" aria-sort="none">${button(c, i)}</th>`).join("") +
+    columnList.map((c, i) => `<th scope="col" aria-sort="none">${button(c, i)}</th>`).join("") +
     '<th scope="col">Details</th>';
   const ruleOptions = rulesPresent.map((r) => `<option value="${r}">${r}</option>`).join("");
   const shown =
@@ -103,7 +118,9 @@ export function renderModuleTable(rows: readonly TableRow[], rulesPresent: reado
       ? `first ${TABLE_PAGE} of ${rows.length} matching`
       : `${rows.length} of ${rows.length} shown`;
   const columns =
-    '<col class="c-module"><col class="c-license"><col class="c-num"><col class="c-num"><col class="c-num">' +
+    '<col class="c-module">' +
+    (several ? '<col class="c-kernel">' : "") +
+    '<col class="c-license"><col class="c-num"><col class="c-num"><col class="c-num">' +
     '<col class="c-details">';
   return [
     '<div class="filters">',
@@ -117,7 +134,7 @@ export function renderModuleTable(rows: readonly TableRow[], rulesPresent: reado
     "</div>",
     `<table id="modules" data-page="${TABLE_PAGE}"><colgroup>${columns}</colgroup>`,
     `<thead><tr>${head}</tr></thead><tbody>`,
-    ...rows.map((r, i) => row(r, i)),
+    ...rows.map((r, i) => row(r, i, several)),
     "</tbody></table>",
   ].join("\n");
 }

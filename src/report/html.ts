@@ -8,6 +8,7 @@ import { pictureSection } from "./html-picture-section.js";
 import { baselineSection, errorsSection, findingTotal, skippedSection, summarySection } from "./html-sections.js";
 import { renderModuleTable, type TableRow } from "./html-table.js";
 import { plural } from "../core/plural.js";
+import { severalKernels } from "./kernels.js";
 import { sortedUnique } from "../core/order.js";
 
 /**
@@ -66,7 +67,9 @@ export function renderHtml(result: ScanResult, options: HtmlOptions = {}): strin
     pictureSection(buildPicture(result, options.picture ?? DEFAULT_PICTURE_LIMITS), anchors),
     "</section>",
     '<section id="modules-section"><h2>Modules</h2>',
-    rows.length ? `${tableIntro}\n${renderModuleTable(rows, rulesPresent)}` : "<p>No module has findings.</p>",
+    rows.length
+      ? `${tableIntro}\n${renderModuleTable(rows, rulesPresent, severalKernels(result))}`
+      : "<p>No module has findings.</p>",
     "</section>",
   ];
 

@@ -1,4 +1,4 @@
-import type { AuditedModule, FileError, NotJudged, ScanResult } from "../core/results.js";
+import type { AuditedModule, FileError, NotJudged, ScanKernel, ScanResult } from "../core/results.js";
 import { RULES } from "../rules/meta.js";
 import { chainsOf, type Finding, type RuleId } from "../core/findings.js";
 import { failsAt, type FailOn } from "../policy/severity.js";
@@ -8,6 +8,7 @@ import { ruleHelpUri } from "./links.js";
 import { notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { xmlAttr, xmlText } from "./xml.js";
 import { kernelTables } from "./kernel-tables.js";
+import { kernelGroups, kernelLabel, severalKernels } from "./kernels.js";
 
 export interface JunitOptions {
   /**
@@ -35,9 +36,13 @@ interface Suite {
 
 const fails = (f: Finding, failOn: FailOn): boolean => failsAt(f.severity, failOn);
 
-/** What a reader needs to act on one finding, one fact a line; strings from binaries made visible. */
-function details(m: AuditedModule, f: Finding): string {
+/**
+ * What a reader needs to act on one finding, one fact a line; strings from binaries made visible.
+ * `several`: the scan held several kernels, and the finding's is named.
+ */
+function details(m: AuditedModule, f: Finding, several: boolean): string {
   const lines = [`${f.severity} ${f.rule} in ${esc(m.name)} (${esc(m.path)})`, esc(f.message)];
+  if (several) lines.push(`Kernel: ${esc(kernelLabel(m.kernel))}`);
   if (f.symbols.length) {
     const shown = f.symbols.slice(0, MAX_SYMBOLS).map(esc).join(", ");
     lines.push(
@@ -58,8 +63,8 @@ function caseName(m: AuditedModule, f: Finding): string {
   return others.length ? `${m.path} (with ${others.join(", ")})` : m.path;
 }
 
-function findingCase(m: AuditedModule, f: Finding, failOn: FailOn): TestCase {
-  const text = details(m, f);
+function findingCase(m: AuditedModule, f: Finding, failOn: FailOn, several: boolean): TestCase {
+  const text = details(m, f, several);
   const name = caseName(m, f);
   if (fails(f, failOn)) {
     return {
@@ -101,21 +106,21 @@ function notJudgedCase(n: NotJudged): TestCase {
   };
 }
 
-function tableCase(scan: ScanResult): TestCase {
+function tableCase(scan: ScanResult, kernel: Pick<ScanKernel, "sources" | "exports" | "gplOnlyKnown">): TestCase {
   const name = "GPL-only kernel exports known";
-  if (!scan.kernel.gplOnlyKnown) {
+  if (!kernel.gplOnlyKnown) {
     const advice = tableNoticeGiven(scan) ? "The not-judged test cases say why." : "Pass --symvers FILE.";
     const why =
       `No kernel export table with export types (Module.symvers, vmlinux, System.map): GPL-only kernel exports ` +
       `are unknown and were not checked. ${advice}`;
     return { classname: "kernel-export-table", name, outcome: "skipped", body: `<skipped message="${xmlAttr(why)}"/>` };
   }
-  const tables = kernelTables(scan.kernel).map((s) => esc(s.file));
+  const tables = kernelTables(kernel).map((s) => esc(s.file));
   return {
     classname: "kernel-export-table",
     name,
     outcome: "passed",
-    body: `<system-out>${xmlText(`${tables.join("\n")}\n${scan.kernel.exports} exports known.`)}</system-out>`,
+    body: `<system-out>${xmlText(`${tables.join("\n")}\n${kernel.exports} exports known.`)}</system-out>`,
   };
 }
 
@@ -123,21 +128,48 @@ function tableCase(scan: ScanResult): TestCase {
  * Test suites a CI system shows at a glance: one per rule that reported something (its test cases
  * are the modules it reported on, failing at or above --fail-on), then the modules without
  * findings, the files that could not be read and what could not be judged (as errors), and whether
- * GPL-only exports were known.
+ * GPL-only exports were known. In a scan of several kernels, the suites of findings, of modules
+ * without any and of the export table come per kernel, each suite's name starting with the kernel's.
  */
 function suitesOf(scan: ScanResult, failOn: FailOn): Suite[] {
+  const scanWide = [
+    { name: "unreadable files", cases: scan.errors.map(errorCase) },
+    { name: "not judged", cases: scan.notJudged.map(notJudgedCase) },
+  ];
+  const groups = severalKernels(scan) ? kernelGroups(scan) : null;
+  const suites = groups
+    ? [
+        ...groups.flatMap(({ kernel, modules }) =>
+          kernelSuites(modules, failOn, true).map((s) => ({
+            ...s,
+            name: `kernel ${kernelLabel(kernel.release)}: ${s.name}`,
+          })),
+        ),
+        ...scanWide,
+        ...groups.map(({ kernel }) => ({
+          name: `kernel ${kernelLabel(kernel.release)}: kernel export table`,
+          cases: [tableCase(scan, kernel)],
+        })),
+      ]
+    : [
+        ...kernelSuites(scan.modules, failOn, false),
+        ...scanWide,
+        { name: "kernel export table", cases: [tableCase(scan, scan.kernel)] },
+      ];
+  return suites.filter((s) => s.cases.length > 0);
+}
+
+/** One suite per rule that reported something on these modules, then those without findings. */
+function kernelSuites(modules: readonly AuditedModule[], failOn: FailOn, several: boolean): Suite[] {
   const byRule = new Map<RuleId, TestCase[]>((Object.keys(RULES) as RuleId[]).map((id) => [id, []]));
-  for (const m of scan.modules) for (const f of m.findings) byRule.get(f.rule)!.push(findingCase(m, f, failOn));
-  const clean = scan.modules
+  for (const m of modules) for (const f of m.findings) byRule.get(f.rule)!.push(findingCase(m, f, failOn, several));
+  const clean = modules
     .filter((m) => m.findings.length === 0)
     .map((m): TestCase => ({ classname: "no-findings", name: m.path, outcome: "passed", body: "" }));
   return [
     ...[...byRule].map(([rule, cases]) => ({ name: rule, cases })),
     { name: "modules without findings", cases: clean },
-    { name: "unreadable files", cases: scan.errors.map(errorCase) },
-    { name: "not judged", cases: scan.notJudged.map(notJudgedCase) },
-    { name: "kernel export table", cases: [tableCase(scan)] },
-  ].filter((s) => s.cases.length > 0);
+  ];
 }
 
 const count = (cases: TestCase[], outcome: TestCase["outcome"]) => cases.filter((c) => c.outcome === outcome).length;

@@ -10,6 +10,7 @@ import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
 import { compareCodeUnits } from "../core/order.js";
 import { plural } from "../core/plural.js";
 import { kernelTables } from "./kernel-tables.js";
+import { kernelGroups, kernelLabel, kernelSummary, severalKernels } from "./kernels.js";
 
 export interface MarkdownOptions {
   /** Findings at or above this severity fail the audit; the heading says whether any do. */
@@ -36,13 +37,17 @@ function symbolsCell(f: Finding): string {
 
 const severityCell = (s: Severity) => (s === "error" ? "**error**" : s);
 
-/** One row per finding; the module is named on its first row only, so rows read as a group. */
-function findingRows(m: AuditedModule): string[] {
+/**
+ * One row per finding; the module is named on its first row only, so rows read as a group. In a
+ * scan of several kernels every row names its kernel (a report cut to size still says whose it is).
+ */
+function findingRows(m: AuditedModule, several: boolean): string[] {
   const sorted = [...m.findings].sort(mostSevereFirst);
   return sorted.map((f, i) => {
     const module = i === 0 ? `${cell(m.name)}<br>${cell(m.path)}` : "";
+    const kernel = several ? ` ${cell(kernelLabel(m.kernel))} |` : "";
     return (
-      `| ${module} | ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ` +
+      `| ${module} |${kernel} ${severityCell(f.severity)} | [${f.rule}][] | ${symbolsCell(f)} | ` +
       `${markdownText(truncate(f.message, MAX_MESSAGE))} |`
     );
   });
@@ -105,6 +110,30 @@ function scope(scan: ScanResult): string {
   return `${files}${notJudged} Kernel export table: ${tables.join(", ")} (${scan.kernel.exports} exports known).`;
 }
 
+/** The scope of a scan of several kernels: its files, then one line per kernel. */
+function kernelsScope(scan: ScanResult): string {
+  const s = summaryOf(scan);
+  const files =
+    `${plural(s.files, "file")}: ${plural(s.modules, "module")}, ${plural(s.blobs, "blob")}, ${s.skipped} ` +
+    `skipped, ${s.errors} unreadable, ${plural(scan.kernels.length, "kernel")}.${baselineNote(scan)}`;
+  const notJudged = scan.notJudged
+    .map((n) => ` **Not judged:** ${markdownText(truncate(notJudgedText(n), MAX_MESSAGE))}`)
+    .join("");
+  const kernels = kernelGroups(scan).map(({ kernel, modules }) => {
+    const k = kernelSummary(modules);
+    const what = `${plural(k.modules, "module")}, ${plural(k.blobs, "blob")}, ${plural(k.total, "finding")}`;
+    const tables = kernelTables(kernel).map((t) => codeSpan(truncate(t.file, MAX_STRING), false));
+    const table = kernel.gplOnlyKnown
+      ? `export table ${tables.join(", ")} (${kernel.exports} exports known)`
+      : tableNoticeGiven(scan)
+        ? "GPL-only kernel exports unknown"
+        : `${EXPORT_TYPES_UNKNOWN} (pass \`--symvers FILE\`)`;
+    const name = codeSpan(truncate(kernelLabel(kernel.release), MAX_STRING), false);
+    return `- Kernel ${name}${kernel.running ? " (running)" : ""}: ${what}; ${table}.`;
+  });
+  return [`${files}${notJudged}`, "", ...kernels].join("\n");
+}
+
 /** The lines that fit in `budget` characters, and a note of how many did not. */
 function fitted(lines: string[], budget: number, what: (n: number) => string): string[] {
   const out: string[] = [];
@@ -131,8 +160,9 @@ const SLACK = 400;
 export function renderMarkdown(scan: ScanResult, options: MarkdownOptions = {}): string {
   const failOn = options.failOn ?? "error";
   const budget = options.maxLength ?? 60_000;
-  const head = [headline(scan, failOn), "", scope(scan)];
-  const rows = byWorstFinding(scan.modules).flatMap(findingRows);
+  const several = severalKernels(scan);
+  const head = [headline(scan, failOn), "", several ? kernelsScope(scan) : scope(scan)];
+  const rows = byWorstFinding(scan.modules).flatMap((m) => findingRows(m, several));
   const errors = scan.errors.map((e) => `| ${cell(e.path)} | ${markdownText(truncate(e.message, MAX_MESSAGE))} |`);
   const rules = [...new Set(scan.modules.flatMap((m) => m.findings.map((f) => f.rule)))];
   const links = rules.length ? ["", ...rules.map((r) => `[${r}]: ${ruleHelpUri(r)}`)] : [];
@@ -142,8 +172,10 @@ export function renderMarkdown(scan: ScanResult, options: MarkdownOptions = {}):
   const table = rows.length
     ? [
         "",
-        "| Module | Severity | Rule | Symbols | Finding |",
-        "| --- | --- | --- | --- | --- |",
+        several
+          ? "| Module | Kernel | Severity | Rule | Symbols | Finding |"
+          : "| Module | Severity | Rule | Symbols | Finding |",
+        several ? "| --- | --- | --- | --- | --- | --- |" : "| --- | --- | --- | --- | --- |",
         ...fitted(rows, findingBudget, (n) => plural(n, "more finding")),
       ]
     : [];

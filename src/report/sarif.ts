@@ -10,6 +10,7 @@ import { findingFingerprint } from "./fingerprint.js";
 import { summaryOf } from "./json.js";
 import { HOMEPAGE, ruleHelpUri } from "./links.js";
 import { markdownText } from "./markdown-escape.js";
+import { type KernelGroup, kernelGroups, kernelLabel, kernelSummary, severalKernels } from "./kernels.js";
 import { EXPORT_TYPES_UNKNOWN, notJudgedText, tableNoticeGiven } from "./not-judged.js";
 
 /** The SARIF 2.1.0 schema's address as GitHub documents it and the multitool accepts it. */
@@ -93,21 +94,32 @@ const NOTIFICATIONS = [
  */
 const MODULE_START = { byteOffset: 0 };
 
-function result(m: AuditedModule, f: Finding, root: string | undefined) {
+/**
+ * One result per finding. In a scan of several kernels it names the module's kernel where code-scanning
+ * views show it (the message, before the module's name), in the logical location's qualified name and
+ * in its properties; its fingerprint tells the same module's findings in two kernels apart.
+ */
+function result(m: AuditedModule, f: Finding, root: string | undefined, several: boolean) {
   const chains = chainsOf(f);
+  const kernel = kernelLabel(m.kernel);
   return {
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: LEVEL[f.severity],
-    message: { text: esc(`${m.name}: ${f.message}`) },
+    message: { text: esc(several ? `${m.name} (kernel ${kernel}): ${f.message}` : `${m.name}: ${f.message}`) },
     locations: [
       {
         physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START },
-        logicalLocations: [{ name: m.name, kind: "module" }],
+        logicalLocations: [
+          several
+            ? { name: m.name, fullyQualifiedName: `${kernel}/${m.name}`, kind: "module" }
+            : { name: m.name, kind: "module" },
+        ],
       },
     ],
-    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(m, f) },
+    partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(m, f, several ? m.kernel : undefined) },
     properties: {
+      ...(several ? { kernel: m.kernel } : {}),
       symbols: f.symbols,
       ...(chains.length ? { chains } : {}),
       ...(f.suppressedSymbols ? { suppressedSymbols: f.suppressedSymbols } : {}),
@@ -179,10 +191,25 @@ function ruleOverrides(scan: ScanResult) {
     }));
 }
 
+/** A kernel of a scan of several, in the run's properties: as the JSON report lists it. */
+function kernelProperties({ kernel, modules }: KernelGroup) {
+  const s = kernelSummary(modules);
+  return {
+    release: kernel.release,
+    sources: kernel.sources.map((t) => ({ kind: t.kind, file: t.file })),
+    exports: kernel.exports,
+    gplOnlyKnown: kernel.gplOnlyKnown,
+    modules: kernel.modules,
+    ...(kernel.running ? { running: true } : {}),
+    summary: { modules: s.modules, blobs: s.blobs, findings: s.findings },
+  };
+}
+
 /** The SARIF log of a scan: one run, one rule per rule id, one result per finding. */
 export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
   const { root } = options;
-  const results = scan.modules.flatMap((m) => m.findings.map((f) => result(m, f, root)));
+  const several = severalKernels(scan);
+  const results = scan.modules.flatMap((m) => m.findings.map((f) => result(m, f, root, several)));
   const notifications = notificationsOf(scan, root);
   const locations = [...results, ...notifications].flatMap((r) =>
     (r.locations ?? []).map((l) => l.physicalLocation.artifactLocation),
@@ -228,6 +255,7 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
             gplOnlyKnown: scan.kernel.gplOnlyKnown,
             release: scan.kernel.release,
           },
+          ...(several ? { kernels: kernelGroups(scan).map(kernelProperties) } : {}),
           summary: summaryOf(scan),
           ...(scan.baseline ? { baseline: scan.baseline } : {}),
         },

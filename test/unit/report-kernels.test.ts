@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AuditedModule, type ScanKernel, type ScanResult, scan } from "../../src/index.js";
@@ -103,6 +105,18 @@ describe("the table report of a scan of two kernels", () => {
 });
 
 describe("SARIF of a scan of two kernels", () => {
+  it("is valid against the SARIF 2.1.0 schema", () => {
+    const require = createRequire(import.meta.url);
+    const Ajv2020 = require("ajv/dist/2020").default;
+    const addFormats = require("ajv-formats").default;
+    // The schema's patterns are not valid in Ajv's default unicode regex mode.
+    const ajv = new Ajv2020({ allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const schema = new URL("../../node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json", import.meta.url);
+    const validate = ajv.compile(JSON.parse(readFileSync(schema, "utf8")));
+    expect(validate(toSarif(two)), JSON.stringify(validate.errors)).toBe(true);
+  });
+
   it("names each result's kernel in its properties, its message and its logical location", () => {
     const log = toSarif(two);
     const results = log.runs[0]!.results;

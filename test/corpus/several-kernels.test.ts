@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { linkSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan, type ScanResult } from "../../src/index.js";
-import { corpusSet, type KernelSet, skipCorpus } from "../helpers/corpus.js";
+import { CORPUS_DIR, corpusSet, type KernelSet, skipCorpus } from "../helpers/corpus.js";
 
 /*
  * Several kernels in one scan (design.md: a kernel is the unit of resolution). The four Debian
@@ -100,4 +100,22 @@ describe.skipIf(skipCorpus)("several kernels in one scan: each module judged aga
     expect(result.notJudged.filter((n) => n.code === "table-fits-no-kernel").map((n) => n.path)).toEqual([table]);
     expect(result.kernels.flatMap((k) => k.sources).some((s) => s.file === table)).toBe(false);
   }, 120_000);
+
+  it("does the same for linux-image packages scanned together (the embedded database, a release each)", async () => {
+    const dir = join(CORPUS_DIR, "debs");
+    const debs = readdirSync(dir)
+      .filter((f) => /^linux-image-.*-(s390x|686-pae-unsigned)_.*\.deb$/.test(f))
+      .map((f) => join(dir, f));
+    expect(debs).toHaveLength(2);
+    const together = await scan(debs);
+    for (const deb of debs) {
+      const alone = await scan([deb]);
+      expect(verdicts(together, `${deb}!/`)).toEqual(verdicts(alone, `${deb}!/`));
+      const release = alone.kernels[0]!.release;
+      expect(together.modules.filter((m) => m.path.startsWith(`${deb}!/`)).every((m) => m.kernel === release)).toBe(
+        true,
+      );
+    }
+    expect(together.kernels).toHaveLength(2);
+  }, 300_000);
 });

@@ -56,10 +56,11 @@ async function isDirectory(path: string): Promise<boolean> {
 
 /**
  * Which file modprobe would have loaded for each name: depmod searches updates/ before the rest of
- * the tree, so a module there wins over the distribution's copy of the same name.
+ * the tree, so a module there wins over the distribution's copy of the same name. `tree`: what the
+ * paths start with, when they are not relative to the running kernel's tree.
  */
-function filesByName(modules: readonly AuditedModule[]): Map<string, string> {
-  const rank = (p: string) => (p.startsWith("updates/") ? 0 : 1);
+function filesByName(modules: readonly AuditedModule[], tree: string): Map<string, string> {
+  const rank = (p: string) => (p.startsWith(`${tree}updates/`) ? 0 : 1);
   const candidates = modules
     .filter((m) => m.kind === "module" && !m.path.includes("!/")) // archive members are never loaded
     .map((m) => ({ key: normalizeModuleName(m.name), path: m.path }))
@@ -71,7 +72,8 @@ function filesByName(modules: readonly AuditedModule[]): Map<string, string> {
 
 /**
  * Audits the running kernel: its module tree ROOT/lib/modules/<release> (with the export table the
- * scan finds for it), and the modules it has loaded, each matched to its file by normalised name,
+ * scan finds for it; the other kernels installed there too, each on its own, the running one
+ * marked in ScanResult.kernels), and the modules it has loaded, each matched to its file by normalised name,
  * with the module and kernel taint explained. Throws NoModuleTreeError when the tree is absent.
  */
 export async function auditRunningSystem(
@@ -83,12 +85,16 @@ export async function auditRunningSystem(
   const release = given ?? (runningRelease || unameRelease());
   const modulesDir = join(root, "lib/modules");
   const tree = join(modulesDir, release);
-  if (!(await isDirectory(tree))) {
-    const names = await readdir(modulesDir).catch(() => [] as string[]);
-    const available: string[] = [];
-    for (const n of names.sort()) if (await isDirectory(join(modulesDir, n))) available.push(n);
-    throw new NoModuleTreeError(release, tree, available);
-  }
+  const names = await readdir(modulesDir).catch(() => [] as string[]);
+  const available: string[] = [];
+  for (const n of names.sort()) if (await isDirectory(join(modulesDir, n))) available.push(n);
+  if (!(await isDirectory(tree))) throw new NoModuleTreeError(release, tree, available);
+  // A directory a removed kernel left behind (modules.* files, no kernel/) is no kernel to audit.
+  const installed: string[] = [];
+  for (const n of available) if (n === release || (await isDirectory(join(modulesDir, n, "kernel")))) installed.push(n);
+  // The other kernels installed are audited too, each against its own tables (design.md: a kernel
+  // is the unit of resolution); with the running kernel's tree alone, the scan is that tree's.
+  const trees = installed.length > 1 ? installed.map((n) => join(modulesDir, n)) : [tree];
 
   const notes: string[] = [];
   if (given !== undefined && runningRelease !== "" && given !== runningRelease) {
@@ -112,15 +118,18 @@ export async function auditRunningSystem(
     notes.push(`${taintFile} cannot be read (${reason(taintText)}): the kernel's taint is unknown.`);
   else if (tainted === null) notes.push(`${taintFile} does not hold a number: the kernel's taint is unknown.`);
 
-  const result = await scan([tree], { ...scanOptions, kernelRelease: scanOptions.kernelRelease ?? release });
-  const byName = filesByName(result.modules);
+  const result = await scan(trees, { ...scanOptions, kernelRelease: scanOptions.kernelRelease ?? release });
+  const several = result.kernels.length > 1;
+  const byName = filesByName(
+    several ? result.modules.filter((m) => m.kernel === release) : result.modules,
+    trees.length > 1 ? `${tree}/` : "",
+  );
   const loaded =
     parsed?.modules
       .map((m) => ({ ...m, path: byName.get(normalizeModuleName(m.name)) ?? null }))
       .sort((a, b) => compareCodeUnits(a.name, b.name)) ?? null;
   // Lines the kernel would never write: said in the notes, not as scan errors (they are no file's).
   for (const p of parsed?.problems ?? []) notes.push(`${procModules} line ${p.line} is ignored: ${p.message}.`);
-  // The tree is the running kernel's: the one kernel of this scan is the one running.
-  const kernels = result.kernels.map((k) => ({ ...k, running: true }));
+  const kernels = result.kernels.map((k) => (!several || k.release === release ? { ...k, running: true } : k));
   return { ...result, kernels, running: { release, tree, tainted, loaded, notes } };
 }

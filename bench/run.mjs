@@ -163,3 +163,6 @@ console.log(`  → kmodaudit minus Node start-up: ${(oursNv.secs - node0.secs).t
 
 // The table report against the JSON report of the same scans (its own script, runnable alone).
 execFileSync(process.execPath, [join(ROOT, "bench/table-vs-json.mjs")], { stdio: "inherit" });
+
+// Several kernels in one scan against each alone (its own script, runnable alone).
+execFileSync(process.execPath, [join(ROOT, "bench/several-kernels.mjs")], { stdio: "inherit" });

@@ -101,21 +101,35 @@ describe.skipIf(skipCorpus)("several kernels in one scan: each module judged aga
     expect(result.kernels.flatMap((k) => k.sources).some((s) => s.file === table)).toBe(false);
   }, 120_000);
 
-  it("does the same for linux-image packages scanned together (the embedded database, a release each)", async () => {
+  it("does the same for linux-image packages scanned together, and in an image (the embedded database)", async () => {
     const dir = join(CORPUS_DIR, "debs");
     const debs = readdirSync(dir)
       .filter((f) => /^linux-image-.*-(s390x|686-pae-unsigned)_.*\.deb$/.test(f))
       .map((f) => join(dir, f));
     expect(debs).toHaveLength(2);
     const together = await scan(debs);
+    // The same packages in an installer image made by xorriso: one file, the kernels inside it.
+    const dvd = join(root, "dvd");
+    mkdirSync(join(dvd, "pool"), { recursive: true });
+    for (const deb of debs) linkSync(deb, join(dvd, "pool", basename(deb)));
+    const iso = join(root, "installer.iso");
+    execFileSync("xorriso", ["-as", "mkisofs", "-R", "-J", "-quiet", "-o", iso, dvd], { stdio: "ignore" });
+    const image = await scan([iso]);
     for (const deb of debs) {
       const alone = await scan([deb]);
-      expect(verdicts(together, `${deb}!/`)).toEqual(verdicts(alone, `${deb}!/`));
       const release = alone.kernels[0]!.release;
-      expect(together.modules.filter((m) => m.path.startsWith(`${deb}!/`)).every((m) => m.kernel === release)).toBe(
-        true,
-      );
+      const inside: [ScanResult, string][] = [
+        [together, `${deb}!/`],
+        [image, `${iso}!/pool/${basename(deb)}!/`],
+      ];
+      for (const [joint, prefix] of inside) {
+        expect(verdicts(joint, prefix)).toEqual(verdicts(alone, `${deb}!/`));
+        const mine = joint.modules.filter((m) => m.path.startsWith(prefix));
+        expect(mine.length).toBe(alone.modules.length);
+        expect(mine.every((m) => m.kernel === release)).toBe(true);
+      }
     }
     expect(together.kernels).toHaveLength(2);
+    expect(image.kernels).toHaveLength(2);
   }, 300_000);
 });

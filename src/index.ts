@@ -73,7 +73,7 @@ export { GPL_COMPATIBLE_LICENSES, isGplCompatible, licenseVerdicts, type License
 // The audit: resolution and the rules over facts already read (no I/O), and the views of its result.
 export { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "./audit/audit.js";
 export { auditWithEmbedded, type EmbeddedOutcome } from "./audit/embedded.js";
-export { dependencyView, findModule, type DepsNode, type DepsView } from "./audit/deps.js";
+export { dependencyView, findModule, findModules, type DepsNode, type DepsView } from "./audit/deps.js";
 export { attributeBlob, type BlobAttribution, type ReachedSymbol } from "./audit/attribution.js";
 
 // Policy: the config file, baselines and per-rule severities, as passes over a finished result.

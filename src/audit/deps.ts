@@ -25,14 +25,28 @@ export interface DepsView {
 const KERNEL = "vmlinux";
 
 /** Finds the module a user named: by path as scanned, by file path, or by module name. */
-export function findModule(result: ScanResult, wanted: string): AuditedModule | undefined {
-  const exact = result.modules.find((m) => m.path === wanted || m.path.endsWith(`/${wanted}`));
-  if (exact) return exact;
+export function findModule(result: ScanResult, wanted: string, kernel?: string): AuditedModule | undefined {
+  return findModules(result, wanted, kernel)[0];
+}
+
+/**
+ * Every module `wanted` names, in path order, at most one per kernel of the scan (the same name in
+ * two kernels is two modules: each resolves within its own kernel), only `kernel`'s when given. A
+ * path names its module; otherwise a name matches `name=` before the file name.
+ */
+export function findModules(result: ScanResult, wanted: string, kernel?: string): AuditedModule[] {
+  const mine = kernel === undefined ? result.modules : result.modules.filter((m) => m.kernel === kernel);
   const name = normalizeModuleName(wanted);
-  return (
-    result.modules.find((m) => normalizeModuleName(m.name) === name) ??
-    result.modules.find((m) => normalizeModuleName(m.path) === name)
-  );
+  const matchers = [
+    (m: AuditedModule) => m.path === wanted || m.path.endsWith(`/${wanted}`),
+    (m: AuditedModule) => normalizeModuleName(m.name) === name,
+    (m: AuditedModule) => normalizeModuleName(m.path) === name,
+  ];
+  const found = new Map<string | null, AuditedModule>();
+  for (const matches of matchers) {
+    for (const m of mine) if (!found.has(m.kernel) && matches(m)) found.set(m.kernel, m);
+  }
+  return [...found.values()];
 }
 
 function kernelEdge(m: AuditedModule): DependencyEdge | undefined {

@@ -3,7 +3,8 @@ import { linkSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } f
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scan, type ScanResult } from "../../src/index.js";
+import { dependencyView, findModules, scan, type ScanResult } from "../../src/index.js";
+import { runCli } from "../helpers/cli.js";
 import { CORPUS_DIR, corpusSet, type KernelSet, skipCorpus } from "../helpers/corpus.js";
 
 /*
@@ -81,6 +82,33 @@ describe.skipIf(skipCorpus)("several kernels in one scan: each module judged aga
     expect(joint.kernel.release).toBeNull();
     expect(joint.notJudged).toEqual([]);
   });
+
+  it("finds a module of one name once per kernel, and its dependencies only within its kernel", () => {
+    const found = findModules(joint, "ext4");
+    expect(found.map((m) => m.kernel)).toEqual(joint.kernels.map((k) => k.release));
+    for (const m of found) {
+      const view = dependencyView(joint, m, "dependencies");
+      const scanned = view.nodes.filter((n) => n.path !== null).map((n) => n.path!);
+      expect(scanned.length).toBeGreaterThan(1); // ext4 needs jbd2 and mbcache, scanned beside it
+      for (const path of scanned) expect(path.startsWith(`lib/modules/${m.kernel}/`), path).toBe(true);
+    }
+  });
+
+  it("deps asks which kernel when the name is in several, and shows the one --kernel names", () => {
+    const [a, b] = trees.filter((t) => t.release.includes("6.1.0-57"));
+    const trees2 = ["--tree", a!.dir, "--tree", b!.dir];
+    const ask = runCli(["deps", "ext4", ...trees2]);
+    expect(ask.status).toBe(2);
+    expect(ask.stderr).toContain(
+      `"ext4" is in several kernels of the scan (${[a!.release, b!.release].sort().join(", ")})`,
+    );
+    const one = runCli(["deps", "ext4", ...trees2, "--kernel", b!.release, "--format", "json"]);
+    expect(one.status, one.stderr).toBe(0);
+    const view = JSON.parse(one.stdout) as { nodes: { path: string | null }[] };
+    const paths = view.nodes.map((n) => n.path).filter((p): p is string => p !== null);
+    expect(paths.length).toBeGreaterThan(1);
+    for (const p of paths) expect(p.startsWith(`${b!.dir}/`), p).toBe(true);
+  }, 120_000);
 
   it("does the same for two trees given as two paths", async () => {
     const [a, b] = trees.filter((t) => t.release.includes("6.1.0-57"));

@@ -139,6 +139,7 @@ export function pipelineCheck(lib, facts) {
     if (r.facts.exports.length) await lib.readExportReferences(input, limits);
     const out = await lib.audit([{ path: "fuzz.ko", facts: r.facts }], table);
     const result = {
+      kernels: [{ sources: [], exports: 0, gplOnlyKnown: false, release: null, modules: out.modules.length }],
       kernel: { sources: [], exports: 0, gplOnlyKnown: false, release: null },
       modules: out.modules,
       graph: out.graph,

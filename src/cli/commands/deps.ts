@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { auditIncomplete, dependencyView, findModule, scan } from "../../index.js";
+import { auditIncomplete, dependencyView, findModules, scan } from "../../index.js";
 import { DEPENDENCY_REPORTERS, type DependencyFormat } from "../../report/registry.js";
 import { EXIT } from "../exit-code.js";
 import { collect, formatOption, scanOptions, type TableFlags, withProgress, withTableOptions } from "../options.js";
@@ -10,6 +10,7 @@ import { UsageError } from "../usage-error.js";
 
 interface DepsFlags extends TableFlags {
   tree: string[];
+  kernel?: string;
   reverse?: boolean;
   format: DependencyFormat;
 }
@@ -39,6 +40,7 @@ export function addDepsCommand(program: Command): void {
       [] as string[],
     )
     .option("--reverse", "list the modules that depend on <module>")
+    .option("--kernel <release>", "with several kernels in the trees: the kernel whose <module> to show")
     .addOption(formatOption(DEPENDENCY_REPORTERS, "output format"))
     .addHelpText("after", HELP)
     .action(showDeps);
@@ -49,12 +51,16 @@ async function showDeps(wanted: string, flags: DepsFlags): Promise<void> {
   const trees = flags.tree.length ? flags.tree : existsSync(wanted) ? [] : [runningTree()];
   const paths = existsSync(wanted) && !trees.some((t) => wanted.startsWith(t)) ? [wanted, ...trees] : trees;
   const result = await withProgress(flags, (onProgress) => scan(paths, { ...scanOptions(flags), onProgress }));
-  const module = findModule(result, wanted);
-  if (!module) {
-    throw new UsageError(
-      `no module "${wanted}" in ${paths.join(", ")}: give a module file, or its name with --tree DIR`,
-    );
+  const found = findModules(result, wanted, flags.kernel);
+  if (found.length === 0) {
+    const where = flags.kernel === undefined ? paths.join(", ") : `kernel ${flags.kernel} of ${paths.join(", ")}`;
+    throw new UsageError(`no module "${wanted}" in ${where}: give a module file, or its name with --tree DIR`);
   }
+  if (found.length > 1) {
+    const kernels = found.map((m) => m.kernel ?? "(no release)").join(", ");
+    throw new UsageError(`"${wanted}" is in several kernels of the scan (${kernels}): choose one with --kernel`);
+  }
+  const module = found[0]!;
   const view = dependencyView(result, module, flags.reverse ? "dependents" : "dependencies");
   const reporter = DEPENDENCY_REPORTERS[flags.format];
   emit(reporter.render(view, terminalContext(reporter, flags.output)), flags.output);

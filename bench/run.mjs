@@ -4,32 +4,14 @@
 // once, it takes minutes); medians of wall time and peak RSS (GNU time) are printed with ratios.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, realpathSync, symlinkSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { BIN, benchRuns, CORPUS, gnuTime, ROOT } from "./common.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CORPUS =
-  process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
-const RUNS = Number(process.env.KMODAUDIT_BENCH_RUNS ?? 5);
-const BIN = join(ROOT, "bin/kmodaudit");
+const RUNS = benchRuns(5);
 
 function timed(label, cmd, args, runs = RUNS) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
-      encoding: "utf8",
-      maxBuffer: 1 << 30,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    // A command that failed took however long failing took: its time would make a nonsense ratio.
-    if (r.status !== 0) throw new Error(`${label}: ${cmd} exited with status ${r.status}\n${r.stderr}`);
-    const last = r.stderr.trim().split("\n").pop();
-    const [secs, kb] = last.split(" ").map(Number);
-    samples.push({ secs, mb: kb / 1024 });
-  }
-  const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const result = { label, secs: med(samples.map((s) => s.secs)), mb: med(samples.map((s) => s.mb)), runs };
+  const result = { label, ...gnuTime(label, cmd, args, runs), runs };
   console.log(
     `  ${label.padEnd(48)} ${result.secs.toFixed(2).padStart(7)} s   ${result.mb.toFixed(0).padStart(5)} MB   (median of ${runs})`,
   );

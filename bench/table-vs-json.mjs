@@ -7,17 +7,14 @@
 // KMODAUDIT_BIN names the CLI to measure (default bin/kmodaudit), e.g. a build of an older commit.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { miniModule } from "../test/helpers/elf-builder.mjs";
+import { benchRuns, BIN as OUR_BIN, CORPUS, median } from "./common.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CORPUS =
-  process.env.KMODAUDIT_CORPUS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus");
-const RUNS = Number(process.env.KMODAUDIT_BENCH_RUNS ?? 3);
+const RUNS = benchRuns(3);
 const TIMEOUT_S = Number(process.env.KMODAUDIT_BENCH_TIMEOUT ?? 600);
-const BIN = process.env.KMODAUDIT_BIN ?? join(ROOT, "bin/kmodaudit");
+const BIN = process.env.KMODAUDIT_BIN ?? OUR_BIN;
 
 const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
@@ -32,7 +29,7 @@ function piped(args) {
     if (r.status === 137) return null;
     secs.push(Number(process.hrtime.bigint() - start) / 1e9);
   }
-  return secs.sort((a, b) => a - b)[Math.floor(secs.length / 2)];
+  return median(secs);
 }
 
 const shown = (s) => (s === null ? `> ${TIMEOUT_S} s`.padStart(9) : `${s.toFixed(2).padStart(7)} s`);

@@ -1,10 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dependencyView, findModules, scan, type ScanResult } from "../../src/index.js";
 import { runCli } from "../helpers/cli.js";
+import { layOutKernels } from "../helpers/kernel-root.mjs";
 import { CORPUS_DIR, corpusSet, type KernelSet, skipCorpus } from "../helpers/corpus.js";
 
 /*
@@ -40,15 +41,7 @@ describe.skipIf(skipCorpus)("several kernels in one scan: each module judged aga
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "kmodaudit-kernels-"));
-    for (const name of SETS) {
-      const set = corpusSet(name);
-      const real = realpathSync(set.modules);
-      const release = basename(real);
-      const dir = join(root, "lib", "modules", release);
-      mkdirSync(join(dir, "build"), { recursive: true });
-      execFileSync("cp", ["-al", join(real, "kernel"), join(dir, "kernel")]);
-      linkSync(join(real, "modules.order"), join(dir, "modules.order"));
-      linkSync(realpathSync(set.symvers), join(dir, "build", "Module.symvers"));
+    for (const { release, dir } of layOutKernels(root, SETS.map(corpusSet))) {
       trees.push({ release, dir, alone: await scan([dir]) });
     }
     joint = await scan([root]);

@@ -1,5 +1,11 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { inspectBytesWith, readExportReferences, type InspectOptions, type ParseSetup } from "../kmod/facts.js";
+import {
+  inspectBytesWith,
+  readDefinedSymbols,
+  readExportReferences,
+  type InspectOptions,
+  type ParseSetup,
+} from "../kmod/facts.js";
 import { inspectInputWith, toOutcome } from "../kmod/inspect-input.js";
 import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
@@ -156,12 +162,29 @@ export async function inspectFile(
   }
 }
 
-export async function referencesOfFile(task: FileTask, limits: DecodeLimits): Promise<Record<string, string[]>> {
-  const read = readRegularFileSync(task.abs, task.followLinks, limits.maxDecompressedBytes);
-  if (!("bytes" in read)) return {};
+/**
+ * Reads a file inspected earlier once more for what the facts do not keep. `none` when it can no
+ * longer be read: it was readable a moment ago, and what asked can do without.
+ */
+async function readAgain<T>(
+  task: FileTask,
+  limits: DecodeLimits,
+  read: (bytes: Buffer, limits: DecodeLimits) => Promise<T>,
+  none: T,
+): Promise<T> {
+  const file = readRegularFileSync(task.abs, task.followLinks, limits.maxDecompressedBytes);
+  if (!("bytes" in file)) return none;
   try {
-    return await readExportReferences(read.bytes, limits);
+    return await read(file.bytes, limits);
   } catch {
-    return {}; // it was readable a moment ago; without references the shim rule stays silent
+    return none;
   }
 }
+
+/** Without references the shim rule stays silent. */
+export const referencesOfFile = (task: FileTask, limits: DecodeLimits): Promise<Record<string, string[]>> =>
+  readAgain(task, limits, readExportReferences, {});
+
+/** Without definitions a blob finds its kernel by directory alone. */
+export const definedSymbolsOfFile = (task: FileTask, limits: DecodeLimits): Promise<Set<string>> =>
+  readAgain(task, limits, readDefinedSymbols, new Set<string>());

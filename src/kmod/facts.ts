@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { decompress } from "../bytes/sniff.js";
 import type { Compression, ExportedSymbol, ObjectFacts } from "../core/facts.js";
 import type { DecodeLimits } from "../core/limits.js";
-import { ET_DYN, ET_EXEC, ET_REL, machineName } from "../elf/constants.js";
+import { ET_DYN, ET_EXEC, ET_REL, machineName, SHN_UNDEF, STB_GLOBAL, STB_WEAK } from "../elf/constants.js";
 import { hasElfMagic } from "../elf/header.js";
 import { parseElf, sectionBytes } from "../elf/parse.js";
 import { findSymtab, readSymbols, readUndefinedOrPrefixedSymbols } from "../elf/symbols.js";
@@ -71,6 +71,21 @@ export async function readExportReferences(input: Buffer, limits: DecodeLimits):
   if (!symtab) return {};
   const symbols = readSymbols(elf, symtab);
   return exportReferencesOf(elf, readExports(elf, symbols), symbols);
+}
+
+/**
+ * The global and weak symbols an object defines, by name: what another object linked with it can
+ * call. A vendor blob's glue is the object that defines what the blob imports from outside the kernel.
+ */
+export async function readDefinedSymbols(input: Buffer, limits: DecodeLimits): Promise<Set<string>> {
+  const elf = parseElf(splitSignature((await decompress(input, limits)).bytes).elf, "elfy", limits);
+  const symtab = findSymtab(elf);
+  const defined = new Set<string>();
+  if (!symtab) return defined;
+  for (const s of readSymbols(elf, symtab)) {
+    if (s.shndx !== SHN_UNDEF && (s.bind === STB_GLOBAL || s.bind === STB_WEAK) && s.name) defined.add(s.name);
+  }
+  return defined;
 }
 
 /**

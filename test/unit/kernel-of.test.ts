@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kernelsOf, releaseInPath } from "../../src/audit/kernel-of.js";
+import { glueCandidates, kernelsOf, releaseInPath } from "../../src/audit/kernel-of.js";
 import type { ObjectFacts } from "../../src/core/facts.js";
 
 /** Only what kernel assignment reads of an object's facts. */
@@ -64,5 +64,46 @@ describe("kernelsOf", () => {
     const objects = [module("kernel/a.ko", "A"), module("updates/dkms/stale.ko", "B")];
     expect(kernelsOf(objects)).toEqual(["A", "B"]);
     expect(kernelsOf(objects, (p) => `/lib/modules/A/${p}`)).toEqual(["A", "A"]);
+  });
+
+  it("puts an object that names no release in the kernel whose glue defines what it imports", () => {
+    const wlc = {
+      path: "usr/src/wl/wlc.o",
+      facts: { ...facts("object", "linux", null), imports: [{ symbol: "osl_malloc" }] },
+    };
+    const objects = [module("d/a1.ko", "A"), module("d/a2.ko", "A"), module("d/b.ko", "B"), wlc];
+    expect(kernelsOf(objects)[3]).toBe("A");
+    expect(kernelsOf(objects, undefined, new Map([["d/b.ko", new Set(["osl_malloc"])]]))[3]).toBe("B");
+  });
+
+  it("gives no weight to the names every module defines", () => {
+    const v = { path: "v.o", facts: { ...facts("object", "linux", null), imports: [{ symbol: "__this_module" }] } };
+    const objects = [module("d/a1.ko", "A"), module("d/a2.ko", "A"), module("d/b.ko", "B"), v];
+    const defined = new Map([
+      ["d/b.ko", new Set(["__this_module", "init_module"])],
+      ["v.o", new Set(["init_module"])],
+    ]);
+    expect(kernelsOf(objects, undefined, defined)[3]).toBe("A");
+  });
+});
+
+describe("glueCandidates", () => {
+  const outOfTree = (path: string, release: string) => ({
+    ...module(path, release),
+    facts: { ...module(path, release).facts, modinfo: [] },
+  });
+  const inTree = (path: string, release: string) => ({
+    ...module(path, release),
+    facts: { ...module(path, release).facts, modinfo: [["intree", "Y"]] },
+  });
+
+  it("asks for the out-of-tree objects and the objects of no release when the scan holds several kernels", () => {
+    const objects = [inTree("a.ko", "A"), outOfTree("b.ko", "B"), blob("c.o")];
+    expect(glueCandidates(objects)).toEqual(["b.ko", "c.o"]);
+  });
+
+  it("asks for nothing with one kernel, or when every object names its kernel", () => {
+    expect(glueCandidates([outOfTree("a.ko", "A"), blob("c.o")])).toEqual([]);
+    expect(glueCandidates([outOfTree("a.ko", "A"), outOfTree("b.ko", "B")])).toEqual([]);
   });
 });

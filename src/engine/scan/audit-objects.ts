@@ -1,13 +1,13 @@
 import { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "../../audit/audit.js";
 import { auditWithEmbedded } from "../../audit/embedded.js";
-import { kernelsOf } from "../../audit/kernel-of.js";
+import { glueCandidates, kernelsOf } from "../../audit/kernel-of.js";
 import type { NotJudgedInput } from "../../audit/not-judged.js";
 import type { DecodeLimits } from "../../core/limits.js";
 import { compareCodeUnits } from "../../core/order.js";
 import type { NotJudged } from "../../core/results.js";
 import type { ExportDatabase } from "../../resolve/embedded-db.js";
 import { mergeTables, type KernelTable } from "../../resolve/kernel-table.js";
-import { referencesOfFile, type FileTask } from "../inspect-file.js";
+import { definedSymbolsOfFile, referencesOfFile, type FileTask } from "../inspect-file.js";
 import { loadExportDatabase, type LoadedTable } from "../tables.js";
 import { namesTables, type ScanOptions } from "./options.js";
 import { tablesPerKernel } from "./tables-per-kernel.js";
@@ -62,7 +62,12 @@ export async function auditObjects(
   };
   let db: Promise<ExportDatabase> | null = null;
   const load = () => (db ??= Promise.resolve(options.exportDatabase ?? loadExportDatabase()));
-  const kernelOf = kernelsOf(objects, located);
+  const defined = new Map<string, Set<string>>();
+  for (const p of glueCandidates(objects, located)) {
+    const task = tasks.get(p);
+    if (task) defined.set(p, await definedSymbolsOfFile(task, limits));
+  }
+  const kernelOf = kernelsOf(objects, located, defined);
   const groups = new Map<string | null, InspectedObject[]>();
   objects.forEach((o, i) => {
     const k = kernelOf[i] ?? null;

@@ -10,7 +10,10 @@ export interface EdgeSymbol {
 /** One module depending on another: every symbol it takes from it. */
 export interface DependencyEdge {
   from: string;
-  /** The provider's key: a scanned module's path, or `table:<name>` for a module only a table names. */
+  /**
+   * The provider's key: a scanned module's path, or for a module only a table names `table:<name>`
+   * (`table:<release>:<name>` in a graph of several kernels, where each kernel's table names its own).
+   */
   to: string;
   toName: string;
   inScan: boolean;
@@ -23,8 +26,19 @@ export interface GraphNode {
   imports: readonly ResolvedImport[];
 }
 
-export function providerKey(p: Provider): string {
-  return p.path ?? `table:${p.name}`;
+/**
+ * A provider's key: a scanned module's path, else the table's name for it, qualified by `kernel`
+ * when given (a graph of several kernels: `table:<release>:<name>`, as every kernel's table names
+ * its own modules, often the same names).
+ */
+export function providerKey(p: Pick<Provider, "name" | "path">, kernel: string | null = null): string {
+  return p.path ?? (kernel === null ? `table:${p.name}` : `table:${kernel}:${p.name}`);
+}
+
+/** One kernel's graph, as the scan of several kernels joins them. */
+export interface KernelGraph {
+  release: string | null;
+  graph: DependencyGraph;
 }
 
 /**
@@ -35,6 +49,10 @@ export class DependencyGraph {
   private readonly out = new Map<string, DependencyEdge[]>();
   private readonly in = new Map<string, DependencyEdge[]>();
   private readonly bySymbol = new Map<string, Map<string, string[]>>();
+  /** The modules only a table names, by key: their names. */
+  private readonly unscanned = new Map<string, string>();
+  /** With several kernels, each module's and table-only provider's kernel, by key. */
+  private readonly kernels = new Map<string, string>();
   readonly names = new Map<string, string>();
 
   constructor(nodes: readonly GraphNode[]) {
@@ -49,7 +67,10 @@ export class DependencyGraph {
         if (!p || p.kernel) continue;
         const key = providerKey(p);
         let e = edges.get(key);
-        if (!e) edges.set(key, (e = { from: n.path, to: key, toName: p.name, inScan: p.from === "scan", symbols: [] }));
+        if (!e) {
+          edges.set(key, (e = { from: n.path, to: key, toName: p.name, inScan: p.from === "scan", symbols: [] }));
+          if (p.path === undefined) this.unscanned.set(key, p.name);
+        }
         let symbol = edgeSymbols.get(imp);
         if (!symbol) edgeSymbols.set(imp, (symbol = { symbol: imp.symbol, gplOnly: p.gplOnly, weak: imp.weak }));
         e.symbols.push(symbol);
@@ -69,6 +90,55 @@ export class DependencyGraph {
         this.in.set(e.to, list);
       }
     }
+  }
+
+  /**
+   * The graphs of several kernels as one, each kernel's table-only providers keyed by its release:
+   * the kernels share no module (a module belongs to one kernel, its path to one module), so their
+   * edges are taken as they are, only those to a table-only provider given the qualified key.
+   */
+  static ofKernels(parts: readonly KernelGraph[]): DependencyGraph {
+    const joint = new DependencyGraph([]);
+    for (const { release, graph } of parts) {
+      const rekey = (key: string) => {
+        const name = graph.unscanned.get(key);
+        return name === undefined ? key : providerKey({ name }, release);
+      };
+      for (const [key, name] of graph.names) {
+        joint.names.set(key, name);
+        if (release !== null) joint.kernels.set(key, release);
+      }
+      for (const [key, name] of graph.unscanned) {
+        joint.unscanned.set(rekey(key), name);
+        if (release !== null) joint.kernels.set(rekey(key), release);
+      }
+      for (const [from, edges] of graph.out) {
+        const mine = edges.map((e) => (graph.unscanned.has(e.to) ? { ...e, to: rekey(e.to) } : e));
+        joint.out.set(from, mine);
+        for (const e of mine) {
+          const list = joint.in.get(e.to) ?? [];
+          list.push(e);
+          joint.in.set(e.to, list);
+        }
+      }
+      for (const [key, importers] of graph.bySymbol) joint.bySymbol.set(rekey(key), importers);
+    }
+    return joint;
+  }
+
+  /** The key of `p` as the provider of an import of the module at `importer`. */
+  keyOf(importer: string, p: Pick<Provider, "name" | "path">): string {
+    return providerKey(p, p.path === undefined ? (this.kernels.get(importer) ?? null) : null);
+  }
+
+  /** The name of a module or table-only provider by its key; the key itself when the graph has no such node. */
+  nameOf(key: string): string {
+    return this.names.get(key) ?? this.unscanned.get(key) ?? key;
+  }
+
+  /** The release of a module or table-only provider when the graph joins several kernels, else null. */
+  kernelOf(key: string): string | null {
+    return this.kernels.get(key) ?? null;
   }
 
   /** What `key` depends on directly. */

@@ -1,5 +1,5 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
-import { providerKey } from "../core/graph.js";
+import type { Provider } from "../core/kernel.js";
 import { chainsOf, SEVERITY_RANK, worstSeverity, type RuleId, type Severity } from "../core/findings.js";
 import { compareCodeUnits, sortedUnique } from "../core/order.js";
 import { licenseStanding, loaderLicense } from "../rules/license.js";
@@ -15,9 +15,14 @@ import { inheritsTaintFrom } from "../rules/proprietary-taint.js";
 export type PictureNodeKind = "module" | "blob" | "unscanned" | "kernel";
 
 export interface PictureNode {
-  /** A scanned module's path, `table:<name>` for a module only a table names, or "vmlinux". */
+  /**
+   * A scanned module's path, the graph's key for a module only a table names, or "vmlinux" (with
+   * several kernels `vmlinux:<release>`: each kernel is its own).
+   */
   key: string;
   name: string;
+  /** The release of its kernel when the scan holds several, else null. */
+  kernel: string | null;
   kind: PictureNodeKind;
   /** First license tag (or the one assumed for a blob); null when unknown or not a module of the scan. */
   license: string | null;
@@ -71,6 +76,17 @@ export const DEFAULT_PICTURE_LIMITS: PictureLimits = { maxFocus: 40, maxNodes: 8
 
 const KERNEL = "vmlinux";
 
+/** The key of vmlinux of a kernel: one box per kernel of the scan. */
+const kernelKey = (release: string | null) => (release === null ? KERNEL : `${KERNEL}:${release}`);
+
+/** The release of m's kernel when the scan holds several, else null. */
+const kernelOf = (result: ScanResult, m: AuditedModule) => (result.kernels.length > 1 ? m.kernel : null);
+
+/** The key of `p` as the provider of an import of `m`: vmlinux of m's kernel, or the graph's key. */
+function providerOf(result: ScanResult, m: AuditedModule, p: Provider): string {
+  return p.kernel ? kernelKey(kernelOf(result, m)) : result.graph.keyOf(m.path, p);
+}
+
 /** Rules whose findings are about who imports what from whom: these modules are drawn first. */
 const GRAPH_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
   "gpl-only-symbol-use",
@@ -104,14 +120,14 @@ function priority(a: AuditedModule, b: AuditedModule): number {
 }
 
 /** One module's imports grouped by provider, as the edges they would draw. */
-function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule>): PictureEdge[] {
-  const groups = new Map<string, { name: string; symbols: string[]; gplOnly: string[] }>();
+function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule>, result: ScanResult): PictureEdge[] {
+  const groups = new Map<string, { kernel: boolean; symbols: string[]; gplOnly: string[] }>();
   for (const imp of m.imports) {
     const p = imp.provider;
     if (!p) continue;
-    const key = p.kernel ? KERNEL : providerKey(p);
+    const key = providerOf(result, m, p);
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { name: p.name, symbols: [], gplOnly: [] }));
+    if (!g) groups.set(key, (g = { kernel: p.kernel, symbols: [], gplOnly: [] }));
     g.symbols.push(imp.symbol);
     if (p.gplOnly) g.gplOnly.push(imp.symbol);
   }
@@ -130,7 +146,7 @@ function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule
       });
     } else if (provider && inheritsTaintFrom(m, provider)) {
       edges.push({ from: m.path, to, kind: "proprietary", symbols, marked: symbols, violation: false });
-    } else if (to !== KERNEL) {
+    } else if (!g.kernel) {
       edges.push({ from: m.path, to, kind: "plain", symbols, marked: [], violation: false });
     }
   }
@@ -140,11 +156,15 @@ function importEdges(m: AuditedModule, byPath: ReadonlyMap<string, AuditedModule
 class PictureBuilder {
   readonly nodes = new Map<string, PictureNode>();
   readonly edges = new Map<string, PictureEdge>();
+  /** The vmlinux boxes that may be drawn, by key: their kernel's release. */
+  private readonly kernels = new Map<string, string | null>([[KERNEL, null]]);
 
   constructor(
     private readonly result: ScanResult,
     private readonly byPath: ReadonlyMap<string, AuditedModule>,
-  ) {}
+  ) {
+    for (const k of result.kernels.length > 1 ? result.kernels : []) this.kernels.set(kernelKey(k.release), k.release);
+  }
 
   addNode(key: string): void {
     if (this.nodes.has(key)) return;
@@ -154,16 +174,19 @@ class PictureBuilder {
       this.nodes.set(key, {
         key,
         name: m.name,
+        kernel: kernelOf(this.result, m),
         kind: m.kind,
         license,
         nonGpl: nonGpl(m),
         severity: worstSeverity(m.findings),
       });
-    } else if (key === KERNEL) {
-      this.nodes.set(key, { key, name: KERNEL, kind: "kernel", license: null, nonGpl: false, severity: null });
+    } else if (this.kernels.has(key)) {
+      const kernel = this.kernels.get(key) ?? null;
+      this.nodes.set(key, { key, name: KERNEL, kernel, kind: "kernel", license: null, nonGpl: false, severity: null });
     } else {
-      const name = this.result.graph.names.get(key) ?? key.replace(/^table:/, "");
-      this.nodes.set(key, { key, name, kind: "unscanned", license: null, nonGpl: false, severity: null });
+      const { graph } = this.result;
+      const [name, kernel] = [graph.nameOf(key), graph.kernelOf(key)];
+      this.nodes.set(key, { key, name, kernel, kind: "unscanned", license: null, nonGpl: false, severity: null });
     }
   }
 
@@ -211,7 +234,7 @@ function addShimChains(
       }
       const imp = shim.imports.find((i) => i.symbol === gplSymbol && i.provider);
       if (!imp) continue;
-      const to = imp.provider!.kernel ? KERNEL : providerKey(imp.provider!);
+      const to = providerOf(result, shim, imp.provider!);
       const existing = b.edge(shim.path, to);
       if (existing) b.addEdge({ ...existing, violation: true });
     }
@@ -246,7 +269,7 @@ export function buildPicture(result: ScanResult, limits: PictureLimits = DEFAULT
   for (const m of focus) {
     if (b.nodes.size >= limits.maxNodes && !b.nodes.has(m.path)) break;
     b.addNode(m.path);
-    for (const e of importEdges(m, byPath)) {
+    for (const e of importEdges(m, byPath, result)) {
       if (e.kind === "plain") deferred.push(e);
       else b.addEdge(e);
     }

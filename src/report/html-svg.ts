@@ -1,4 +1,5 @@
 import { escapeHtml, escapeLabel, visible } from "./html-escape.js";
+import { layoutByKernel, type KernelHeading } from "./html-kernel-layout.js";
 import { layeredLayout, type Point } from "./html-layout.js";
 import type { Picture, PictureEdge, PictureNode } from "./html-picture.js";
 import { plural } from "../core/plural.js";
@@ -12,6 +13,8 @@ const CHAR_WIDTH = 7.3; // 12px monospace
 const SMALL_CHAR_WIDTH = 6.1; // 10px monospace
 const MAX_LABEL = 36;
 const BOX_HEIGHT = 40;
+/** A box that names its kernel (a scan of several) has a third line. */
+const KERNEL_LINE = 12;
 
 function secondLine(n: PictureNode): string {
   if (n.kind === "kernel") return "kernel";
@@ -23,8 +26,8 @@ function secondLine(n: PictureNode): string {
 /** Measured on the text as shown, control characters escaped. */
 function boxWidth(n: PictureNode): number {
   const name = Math.min([...visible(n.name)].length, MAX_LABEL) * CHAR_WIDTH;
-  const line = Math.min([...visible(secondLine(n))].length, MAX_LABEL + 6) * SMALL_CHAR_WIDTH;
-  return Math.round(Math.min(320, Math.max(90, name, line) + 20));
+  const small = (text: string) => Math.min([...visible(text)].length, MAX_LABEL + 6) * SMALL_CHAR_WIDTH;
+  return Math.round(Math.min(320, Math.max(90, name, small(secondLine(n)), small(n.kernel ?? "")) + 20));
 }
 
 function edgeLabel(e: PictureEdge): string {
@@ -40,14 +43,15 @@ function edgeLabel(e: PictureEdge): string {
   }
 }
 
-function edgeTitle(e: PictureEdge, names: Map<string, string>): string {
+function edgeTitle(e: PictureEdge, names: Map<string, string>, kernel: string | null): string {
   const what = {
     "gpl-only": "GPL-only symbols",
     shim: "shim exports whose code reaches GPL-only symbols",
     proprietary: "symbols of a proprietary module",
     plain: "symbols",
   }[e.kind];
-  const lines = [`${names.get(e.from)} → ${names.get(e.to)}: ${plural(e.symbols.length, "symbol")}`];
+  const where = kernel === null ? "" : ` (kernel ${kernel})`;
+  const lines = [`${names.get(e.from)} → ${names.get(e.to)}${where}: ${plural(e.symbols.length, "symbol")}`];
   if (e.marked.length) lines.push(`${what}: ${e.marked.join(", ")}`);
   else lines.push(e.symbols.join(", "));
   return lines.join("\n");
@@ -77,6 +81,7 @@ const MARKERS = [
 export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, string>): string {
   const ids = new Map(picture.nodes.map((n, i) => [n.key, `n${i}`]));
   const names = new Map(picture.nodes.map((n) => [n.key, n.name]));
+  const kernels = new Map(picture.nodes.map((n) => [n.key, n.kernel]));
   const degree = new Map(picture.nodes.map((n) => [n.key, { in: 0, out: 0, labelled: 0 }]));
   for (const e of picture.edges) {
     degree.get(e.from)!.out++;
@@ -89,14 +94,23 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
       const d = degree.get(n.key)!;
       return [
         n.key,
-        { width: boxWidth(n), height: Math.max(BOX_HEIGHT, 7 * d.in, 16 * d.labelled + 7 * (d.out - d.labelled) + 12) },
+        {
+          width: boxWidth(n),
+          height: Math.max(
+            BOX_HEIGHT + (n.kernel === null ? 0 : KERNEL_LINE),
+            7 * d.in,
+            16 * d.labelled + 7 * (d.out - d.labelled) + 12,
+          ),
+        },
       ];
     }),
   );
-  const layout = layeredLayout(
-    picture.nodes.map((n) => ({ id: n.key, ...sizes.get(n.key)! })),
-    picture.edges.map((e) => ({ from: e.from, to: e.to })),
-  );
+  const boxes = picture.nodes.map((n) => ({ id: n.key, ...sizes.get(n.key)! }));
+  const ends = picture.edges.map((e) => ({ from: e.from, to: e.to }));
+  const byKernel = picture.nodes.some((n) => n.kernel !== null);
+  const layout = byKernel
+    ? layoutByKernel(boxes, ends, new Map(picture.nodes.map((n) => [n.key, n.kernel ?? ""])))
+    : { ...layeredLayout(boxes, ends), headings: [] as KernelHeading[] };
 
   const out: string[] = [];
   const [w, h] = [Math.ceil(layout.width), Math.ceil(layout.height)];
@@ -115,6 +129,11 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     );
   }
   out.push("</defs>");
+  // Presentation attributes rather than classes: the page's style sheet is the same with one kernel.
+  for (const h of layout.headings)
+    out.push(
+      `<text x="16" y="${Math.round(h.y)}" font-size="12" font-weight="600">Kernel ${escapeHtml(h.release)}</text>`,
+    );
 
   // Edges first, so boxes are drawn over their ends; plain ones first, so marked ones stay on top.
   const order = picture.edges
@@ -126,7 +145,8 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     const points = layout.edges[i]!;
     const classes = ["edge", e.kind, ...(e.violation ? ["violation"] : [])].join(" ");
     const ends = `data-from="${ids.get(e.from)}" data-to="${ids.get(e.to)}"`;
-    out.push(`<g class="${classes}" ${ends}><title>${escapeHtml(edgeTitle(e, names))}</title>`);
+    const title = edgeTitle(e, names, kernels.get(e.from) ?? null);
+    out.push(`<g class="${classes}" ${ends}><title>${escapeHtml(title)}</title>`);
     out.push(`<path d="${pathData(points)}" marker-end="url(#arrow-${e.kind})"/>`);
     const label = edgeLabel(e);
     if (label && points.length >= 2)
@@ -150,11 +170,8 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     const title = [
       n.name,
       secondLine(n),
-      n.kind === "unscanned"
-        ? n.key.replace(/^table:/, "named by a kernel table, not scanned: ")
-        : n.kind === "kernel"
-          ? ""
-          : n.key,
+      n.kernel === null ? "" : `kernel ${n.kernel}`,
+      n.kind === "unscanned" ? `named by a kernel table, not scanned: ${n.name}` : n.kind === "kernel" ? "" : n.key,
       n.severity ? `worst finding: ${n.severity}` : "no findings",
     ]
       .filter(Boolean)
@@ -165,13 +182,20 @@ export function renderPictureSvg(picture: Picture, anchors: ReadonlyMap<string, 
     // The kernel is a pill rather than an ellipse: edges end on the box's straight left side.
     const rx = n.kind === "kernel" ? 18 : 5;
     const shape = `<rect x="${p.x}" y="${p.y}" width="${width}" height="${height}" rx="${rx}"/>`;
-    const [x, mid] = [p.x + width / 2, p.y + height / 2];
+    // The kernel's line goes under the other two, which move up by half of it.
+    const lift = n.kernel === null ? 0 : KERNEL_LINE / 2;
+    const [x, mid] = [p.x + width / 2, p.y + height / 2 - lift];
     const name = escapeLabel(n.name, MAX_LABEL);
     const sub = escapeLabel(secondLine(n), MAX_LABEL + 6);
+    const kernel =
+      n.kernel === null
+        ? ""
+        : `<text class="release" x="${x}" y="${Math.round(mid + 11 + KERNEL_LINE)}" font-size="10">` +
+          `${escapeLabel(n.kernel, MAX_LABEL + 6)}</text>`;
     out.push(
       `${open}<g class="${classes}" id="${ids.get(n.key)}"><title>${escapeHtml(title)}</title>${shape}` +
         `<text class="name" x="${x}" y="${Math.round(mid - 3)}">${name}</text>` +
-        `<text class="sub" x="${x}" y="${Math.round(mid + 11)}">${sub}</text></g>${close}`,
+        `<text class="sub" x="${x}" y="${Math.round(mid + 11)}">${sub}</text>${kernel}</g>${close}`,
     );
   }
   out.push("</g></svg>");

@@ -77,7 +77,11 @@ export function assemble({ paths, kernelRelease, files, tablesWanted, loaded, au
     kernels,
     kernel,
     modules: several ? modules.sort(byPath) : modules,
-    graph: several ? new DependencyGraph(modules) : only.outcome.graph,
+    graph: several
+      ? DependencyGraph.ofKernels(
+          audited.kernels.map((k, i) => ({ release: kernels[i]!.release, graph: k.outcome.graph })),
+        )
+      : only.outcome.graph,
     errors: errors.sort(byPath),
     skipped: skipped.sort(byPath),
     notJudged,

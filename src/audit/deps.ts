@@ -4,7 +4,7 @@ import { normalizeModuleName } from "../resolve/identity.js";
 import { loaderLicense } from "../rules/license.js";
 
 export interface DepsNode {
-  /** A scanned module's path, `table:<name>` for a module only a table names, or "vmlinux". */
+  /** A scanned module's path, the graph's key for a module only a table names (core/graph.ts), or "vmlinux". */
   key: string;
   name: string;
   path: string | null;

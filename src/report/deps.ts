@@ -1,4 +1,4 @@
-import type { DepsView } from "../audit/deps.js";
+import type { DepsNode, DepsView } from "../audit/deps.js";
 import type { DependencyEdge } from "../core/graph.js";
 import { renderBoxTable, type Cell, type Column, type TableWidthOption } from "./box-table.js";
 import { escapeForTerminal as esc } from "./escape.js";
@@ -8,6 +8,34 @@ import { plural } from "../core/plural.js";
 const gplCount = (e: DependencyEdge) => e.symbols.filter((s) => s.gplOnly).length;
 const edgeLabel = (e: DependencyEdge) =>
   `${plural(e.symbols.length, "symbol")}${gplCount(e) ? `, ${gplCount(e)} GPL-only` : ""}`;
+
+/**
+ * Where a node is, for telling it apart from another of the same name in the view (the same module
+ * file twice in one kernel, as a tree and its initramfs hold it): its path, else null.
+ */
+function whereOf(view: DepsView): (n: DepsNode) => string | null {
+  const count = new Map<string, number>();
+  for (const n of view.nodes) count.set(n.name, (count.get(n.name) ?? 0) + 1);
+  return (n) => (count.get(n.name)! > 1 ? (n.path ?? n.key) : null);
+}
+
+/** A node's label, a line each: its name, where it is when that tells it apart, its license when known. */
+const labelLines = (n: DepsNode, where: (n: DepsNode) => string | null) => [
+  n.name,
+  ...(where(n) === null ? [] : [where(n)!]),
+  ...(n.license ? [n.license] : []),
+];
+
+/** Each node's name, with its path where another node of the view has the same name. */
+function labelsOf(view: DepsView): Map<string, string> {
+  const where = whereOf(view);
+  return new Map(
+    view.nodes.map((n) => {
+      const w = where(n);
+      return [n.key, w === null ? n.name : `${n.name} (${w})`];
+    }),
+  );
+}
 
 export function depsJson(view: DepsView) {
   return {
@@ -36,22 +64,24 @@ const COLUMNS: readonly Column[] = [
 export type DepsTableOptions = TableWidthOption;
 
 export function renderDepsTable(view: DepsView, options: DepsTableOptions = {}): string {
-  const nameOf = new Map(view.nodes.map((n) => [n.key, n.name]));
+  const labels = labelsOf(view);
   const rows = view.edges.map((e): Cell[] => {
     const gpl = e.symbols.filter((s) => s.gplOnly).map((s) => s.symbol);
-    const to = esc(e.toName) + (e.inScan || e.to === "vmlinux" ? "" : " (not scanned)");
+    const to = esc(labels.get(e.to) ?? e.toName) + (e.inScan || e.to === "vmlinux" ? "" : " (not scanned)");
     return [
-      esc(nameOf.get(e.from) ?? e.from),
+      esc(labels.get(e.from) ?? e.from),
       to,
       String(e.symbols.length),
       gpl.length ? [{ fit: "wrap", text: esc(gpl.join(", ")), leftOut: moreSymbols(gpl) }] : "—",
     ];
   });
   const what = view.direction === "dependencies" ? "depends on" : "is needed by";
-  const others = view.nodes.slice(1).map((n) => `${esc(n.name)}${n.depth > 1 ? ` (via ${n.depth - 1})` : ""}`);
+  const others = view.nodes
+    .slice(1)
+    .map((n) => `${esc(labels.get(n.key)!)}${n.depth > 1 ? ` (via ${n.depth - 1})` : ""}`);
   const whom = others.length ? `${plural(others.length, "module")}: ${others.join(", ")}` : "no module";
   const table = rows.length ? renderBoxTable(COLUMNS, rows, options.width) + "\n" : "";
-  return `${esc(view.root.name)} ${what} ${whom}\n${table}`;
+  return `${esc(labels.get(view.root.key)!)} ${what} ${whom}\n${table}`;
 }
 
 const dotId = (s: string) => `"${s.replace(/["\\]/g, "\\$&").replace(/\n/g, "\\n")}"`;
@@ -59,8 +89,9 @@ const dotId = (s: string) => `"${s.replace(/["\\]/g, "\\$&").replace(/\n/g, "\\n
 /** Graphviz: GPL-only edges red and bold, the module asked about filled. */
 export function renderDepsDot(view: DepsView): string {
   const lines = ["digraph kmodaudit_deps {", "  rankdir=LR;", '  node [shape=box, fontname="sans-serif"];'];
+  const where = whereOf(view);
   for (const n of view.nodes) {
-    const label = dotId(n.license ? `${n.name}\n${n.license}` : n.name);
+    const label = dotId(labelLines(n, where).join("\n"));
     lines.push(`  ${dotId(n.key)} [label=${label}${n.depth === 0 ? ', style=filled, fillcolor="#dde8ff"' : ""}];`);
   }
   if (view.edges.some((e) => e.to === "vmlinux")) lines.push('  "vmlinux" [label="vmlinux", shape=ellipse];');
@@ -82,8 +113,8 @@ export function renderDepsMermaid(view: DepsView): string {
   };
   const label = (s: string) => s.replace(/"/g, "#quot;");
   const lines = ["flowchart LR"];
-  for (const n of view.nodes)
-    lines.push(`  ${id(n.key)}["${label(n.license ? `${n.name}<br/>${n.license}` : n.name)}"]`);
+  const where = whereOf(view);
+  for (const n of view.nodes) lines.push(`  ${id(n.key)}["${label(labelLines(n, where).join("<br/>"))}"]`);
   if (view.edges.some((e) => e.to === "vmlinux")) lines.push(`  ${id("vmlinux")}(["vmlinux"])`);
   const red: number[] = [];
   view.edges.forEach((e, i) => {

@@ -17,6 +17,8 @@ export interface TableFlags {
   vmlinux: string[];
   systemMap: string[];
   kernelRelease?: string;
+  /** --table-release FILE=RELEASE, in the order given. */
+  tableRelease: string[];
   detectTables: boolean;
   embedded: boolean;
   assumeLicense?: string;
@@ -49,6 +51,26 @@ function positiveInt(value: string): number {
 /** A repeatable option's values, in the order given. */
 export const collect = (v: string, prev: string[]) => [...prev, v];
 
+/** FILE=RELEASE split at the last '=' (a path may hold one, a release does not). */
+function tableTie(v: string): [string, string] {
+  const at = v.lastIndexOf("=");
+  if (at <= 0 || at === v.length - 1) {
+    throw new InvalidArgumentError("Give FILE=RELEASE, e.g. build/Module.symvers=6.1.0-57-amd64.");
+  }
+  return [v.slice(0, at), v.slice(at + 1)];
+}
+
+/** --table-release's values, each well formed and none tying one file to two releases. */
+function collectTie(v: string, prev: string[]): string[] {
+  const [file, release] = tableTie(v);
+  const before = prev.map(tableTie).find(([f]) => f === file);
+  if (before && before[1] !== release) throw new InvalidArgumentError(`${file} is tied to ${before[1]} already.`);
+  return collect(v, prev);
+}
+
+/** The ties of --table-release, by file as given. */
+const tableReleases = (ties: readonly string[]): Record<string, string> => Object.fromEntries(ties.map(tableTie));
+
 const defaults = DEFAULT_LIMITS;
 
 /** Options naming the target kernel's export tables, shared by every command that resolves symbols. */
@@ -75,6 +97,13 @@ export function withTableOptions(cmd: Command): Command {
     .option(
       "--kernel-release <release>",
       "target kernel release for vermagic checks, when the tables' file names do not say it",
+    )
+    .option(
+      "--table-release <file=release>",
+      "the kernel release a table given or found belongs to, when its name does not say it or says wrong; " +
+        "with several kernels in a scan a table answers for its release's kernel only (repeatable)",
+      collectTie,
+      [] as string[],
     )
     .option("--no-detect-tables", "do not use Module.symvers / symvers*.gz found beside the scanned trees")
     .option(
@@ -153,11 +182,27 @@ export function scanOptions(flags: TableFlags, config = configFor(flags)): ScanO
     systemMap: flags.systemMap.length || !tables ? flags.systemMap : tables.systemMap,
     ...(config ? { blobLicenses: config.blobLicenses } : {}),
     ...(flags.kernelRelease ? { kernelRelease: flags.kernelRelease } : {}),
+    ...ties(flags, tables),
     detectTables: flags.detectTables,
     embedded: flags.embedded,
     assumeLicense: flags.assumeLicense ?? null,
     limits: limitsFrom(flags),
   };
+}
+
+/**
+ * --table-release, else the config's tables.releases but for the tables of a list a flag replaced
+ * (they are no longer in the scan); none at all leaves the option out.
+ */
+function ties(flags: TableFlags, tables: KmodauditConfig["tables"] | undefined): Pick<ScanOptions, "tableReleases"> {
+  const replaced = new Set([
+    ...(flags.symvers.length ? (tables?.symvers ?? []) : []),
+    ...(flags.vmlinux.length ? (tables?.vmlinux ?? []) : []),
+    ...(flags.systemMap.length ? (tables?.systemMap ?? []) : []),
+  ]);
+  const kept = Object.entries(tables?.releases ?? {}).filter(([file]) => !replaced.has(file));
+  const given = flags.tableRelease.length ? tableReleases(flags.tableRelease) : Object.fromEntries(kept);
+  return Object.keys(given).length ? { tableReleases: given } : {};
 }
 
 export function limitsFrom(flags: TableFlags): DecodeLimits {

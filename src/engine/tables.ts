@@ -68,20 +68,27 @@ export async function loadTable(
 
 const isTableName = (name: string) => name === "Module.symvers" || /^symvers.*\.gz$/.test(name);
 
+/** A table detection found, and the directory whose modules it sits beside. */
+export interface DetectedTable {
+  file: string;
+  /** The scanned directory it lies at the top of, or the tree whose build/ holds it. */
+  dir: string;
+}
+
 /**
  * Export tables that belong to a scanned directory: a Module.symvers or symvers*.gz at its top,
  * or, for a /lib/modules/<ver> tree, build/Module.symvers when the build link resolves. A directory
  * that is neither but holds trees (/lib/modules, or a system's root holding lib/modules/<ver>/)
  * gets each tree's build/Module.symvers, in the order of the trees' names: each belongs to its
- * tree's kernel (releaseFromPath reads the release from the path).
+ * tree's kernel (releaseFromPath reads the release from the path, else the tree's modules say it).
  */
-export async function detectTables(dir: string): Promise<string[]> {
+export async function detectTables(dir: string): Promise<DetectedTable[]> {
   const names = await namesIn(dir);
   if (names === null) return []; // the walk reports an unreadable root
   const found = names
     .filter(isTableName)
     .sort()
-    .map((n) => join(dir, n));
+    .map((n) => ({ file: join(dir, n), dir }));
   if (found.length > 0) return found;
   if (isTree(names)) return await treeTable(dir);
   for (const parent of [dir, join(dir, "lib", "modules")]) {
@@ -107,10 +114,10 @@ async function namesIn(dir: string): Promise<string[] | null> {
 const isTree = (names: readonly string[]) =>
   names.includes("build") && (names.includes("modules.order") || names.includes("kernel"));
 
-async function treeTable(tree: string): Promise<string[]> {
+async function treeTable(tree: string): Promise<DetectedTable[]> {
   const candidate = join(tree, "build", "Module.symvers");
   try {
-    return (await stat(candidate)).isFile() ? [candidate] : [];
+    return (await stat(candidate)).isFile() ? [{ file: candidate, dir: tree }] : [];
   } catch {
     return []; // build/ does not resolve on this machine: no table from it
   }

@@ -28,7 +28,8 @@ export const CONFIG_FILE_NAME = "kmodaudit.config.json";
 export interface KmodauditConfig {
   /** The file it was read from, as named. */
   file: string;
-  tables: { symvers: string[]; vmlinux: string[]; systemMap: string[] };
+  /** `releases`: the release each table belongs to, by its path (as --table-release FILE=RELEASE). */
+  tables: { symvers: string[]; vmlinux: string[]; systemMap: string[]; releases: Record<string, string> };
   failOn?: Severity | "none";
   /** Baseline file to apply to every scan. */
   baseline?: string;
@@ -37,7 +38,7 @@ export interface KmodauditConfig {
 }
 
 const TOP_KEYS = ["tables", "failOn", "baseline", "rules", "blobLicenses"] as const;
-const TABLE_KEYS = ["symvers", "vmlinux", "systemMap"] as const;
+const TABLE_KEYS = ["symvers", "vmlinux", "systemMap", "releases"] as const;
 const RULE_IDS = Object.keys(RULES) as RuleId[];
 const SETTINGS: readonly RuleSetting[] = ["error", "warning", "info", "off"];
 const FAIL_ON = ["error", "warning", "info", "none"] as const;
@@ -45,13 +46,29 @@ const FAIL_ON = ["error", "warning", "info", "none"] as const;
 function tables(v: unknown, w: Where, resolve: (p: string) => string): KmodauditConfig["tables"] {
   const o = object(v, w);
   onlyKeys(o, w, TABLE_KEYS);
-  const list = (k: (typeof TABLE_KEYS)[number], example: string) =>
+  const list = (k: Exclude<(typeof TABLE_KEYS)[number], "releases">, example: string) =>
     k in o ? stringArray(o[k], at(w, k), example).map(resolve) : [];
   return {
     symvers: list("symvers", `["build/Module.symvers"]`),
     vmlinux: list("vmlinux", `["build/vmlinux"]`),
     systemMap: list("systemMap", `["build/System.map"]`),
+    releases: "releases" in o ? releases(o.releases, at(w, "releases"), resolve) : {},
   };
+}
+
+/** { "table path": "release" }: each path resolved as the tables' are, each release a non-empty string. */
+function releases(v: unknown, w: Where, resolve: (p: string) => string): Record<string, string> {
+  const o = object(v, w);
+  const out: Record<string, string> = {};
+  for (const [file, release] of Object.entries(o)) {
+    if (file.trim() === "") fail(at(w, file), `is not a table: use the table's path, e.g. "build/Module.symvers"`);
+    out[resolve(file)] = nonEmptyString(
+      release,
+      at(w, file),
+      `give the kernel release it belongs to, e.g. "6.1.0-57-amd64"`,
+    );
+  }
+  return out;
 }
 
 function rules(v: unknown, w: Where): SeverityOverrides {
@@ -86,7 +103,10 @@ export function parseConfig(text: string, file: string): KmodauditConfig {
   const resolve = (p: string) => (isAbsolute(p) ? p : join(base, p));
   return {
     file,
-    tables: "tables" in o ? tables(o.tables, at(top, "tables"), resolve) : { symvers: [], vmlinux: [], systemMap: [] },
+    tables:
+      "tables" in o
+        ? tables(o.tables, at(top, "tables"), resolve)
+        : { symvers: [], vmlinux: [], systemMap: [], releases: {} },
     ...("failOn" in o ? { failOn: oneOf(o.failOn, at(top, "failOn"), FAIL_ON) } : {}),
     ...("baseline" in o
       ? {

@@ -118,6 +118,47 @@ describe("command-line flags override the config", () => {
   });
 });
 
+describe("tables.releases: the release each table belongs to", () => {
+  const TIED = { tables: { symvers: [`kernel/${SYMVERS}`], releases: { [`kernel/${SYMVERS}`]: "6.1.0-99-amd64" } } };
+
+  it("parseConfig resolves each table's path against the config's directory", () => {
+    const config = parseConfig(JSON.stringify(TIED), "ci/kmodaudit.config.json");
+    expect(config.tables.releases).toEqual({ [`ci/kernel/${SYMVERS}`]: "6.1.0-99-amd64" });
+  });
+
+  it("ties the config's table to its release, over the release its name says", () => {
+    const r = runIn(project(TIED), ["scan", "modules", "--format", "json"]);
+    expect(r.json().kernel.release).toBe("6.1.0-99-amd64");
+  });
+
+  it("--table-release replaces the config's ties", () => {
+    const r = runIn(project(TIED), [
+      "scan",
+      "modules",
+      "--table-release",
+      `kernel/${SYMVERS}=6.1.0-98-amd64`,
+      "--format",
+      "json",
+    ]);
+    expect(r.json().kernel.release).toBe("6.1.0-98-amd64");
+  });
+
+  it("drops the tie of a table that --symvers took out of the scan", () => {
+    const dir = project(TIED);
+    copyFileSync(join(dir, "kernel", SYMVERS), join(dir, "kernel", "Module.symvers"));
+    const r = runIn(dir, ["scan", "modules", "--symvers", "kernel/Module.symvers", "--format", "json"]);
+    expect(r.stderr).toBe("");
+    expect(r.json().kernel.release).toBeNull();
+  });
+
+  it("exits 2 on a tie to a file that is no table of the scan, naming it", () => {
+    const dir = project({ ...TABLES, tables: { ...TABLES.tables, releases: { "kernel/other.symvers": "6.1.0-1" } } });
+    const r = runIn(dir, ["scan", "modules"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`other.symvers is none of the scan's export tables (kernel/${SYMVERS})`);
+  });
+});
+
 describe("strict validation: exit 2 naming the key to fix", () => {
   it.each([
     [
@@ -156,6 +197,11 @@ describe("strict validation: exit 2 naming the key to fix", () => {
       /"blobLicenses\.nv-kernel\.o_binary" must be a string, not boolean true/,
     ],
     ["an empty baseline path", { baseline: "" }, /"baseline" must not be empty/],
+    [
+      "a table's release that is not a string",
+      { tables: { releases: { "Module.symvers": 6 } } },
+      /"tables\.releases\.Module\.symvers" must be a string, not number 6/,
+    ],
     ["invalid JSON", '{"failOn": "error",}', /kmodaudit\.config\.json: is not valid JSON .*: fix the syntax/],
     ["a top level that is not an object", "[]", /kmodaudit\.config\.json: must be a JSON object, not an array/],
   ])("%s", (_what, config, message) => {

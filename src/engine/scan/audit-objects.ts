@@ -9,8 +9,9 @@ import type { ExportDatabase } from "../../resolve/embedded-db.js";
 import { mergeTables, type KernelTable } from "../../resolve/kernel-table.js";
 import { definedSymbolsOfFile, referencesOfFile, type FileTask } from "../inspect-file.js";
 import { loadExportDatabase, type LoadedTable } from "../tables.js";
+import type { ScanTable } from "./load-tables.js";
 import { namesTables, type ScanOptions } from "./options.js";
-import { tablesPerKernel } from "./tables-per-kernel.js";
+import { kernelsUnder, tablesPerKernel, withTies } from "./tables-per-kernel.js";
 
 /** One kernel of the scan, audited on its own. */
 export interface KernelAudit {
@@ -40,7 +41,7 @@ export interface Audited {
  */
 export async function auditObjects(
   objects: readonly InspectedObject[],
-  tables: LoadedTable[],
+  tables: ScanTable[],
   tablesWanted: boolean,
   located: (path: string) => string,
   tasks: ReadonlyMap<string, FileTask>,
@@ -81,7 +82,7 @@ export async function auditObjects(
     const off = options.embedded === false || namesTables(options);
     const one = await auditKernel(
       objects,
-      tables,
+      withTies(tables),
       tablesWanted,
       off,
       options.kernelRelease ?? null,
@@ -91,7 +92,10 @@ export async function auditObjects(
     return { kernels: [{ named, ...one }], unfit: [] };
   }
   const releases = [...groups.keys()].filter((k) => k !== null).sort(compareCodeUnits);
-  const { byKernel, unfit } = tablesPerKernel(tables, releases, options.kernelRelease ?? null);
+  const { byKernel, unfit } = tablesPerKernel(tables, releases, {
+    kernelRelease: options.kernelRelease ?? null,
+    kernelsUnder: kernelsUnder(objects, located, kernelOf),
+  });
   const kernels: KernelAudit[] = [];
   // One kernel at a time: each audit holds its kernel's resolution only while it runs.
   for (const release of releases) {

@@ -11,6 +11,13 @@ export interface ScanOptions {
   systemMap?: string[];
   /** The target kernel release, when the tables' names do not say it (for vermagic-mismatch). */
   kernelRelease?: string;
+  /**
+   * The release each named table belongs to, by file: `{ "build/Module.symvers": "6.1.0-57-amd64" }`.
+   * A key is a file of symvers, vmlinux or systemMap, or one detection finds, matched by real path
+   * (a key that is none of them is an error); the release overrides what the table's name or banner
+   * says. With several kernels in the scan, a table answers only for the kernel of its release.
+   */
+  tableReleases?: Record<string, string>;
   /** Use export tables found beside the scanned trees (default true). */
   detectTables?: boolean;
   /**

@@ -49,7 +49,11 @@ function note(p: Picture): string {
   left.push("modules without findings that are in no chain");
   const how =
     "Point at a box to highlight its edges; click it to go to its row in the table; point at an edge for its symbols.";
-  return `<p class="note" id="picture-note">${drawn} Left out: ${left.join("; ")}. ${how}</p>`;
+  const kernels = p.nodes.some((n) => n.kernel !== null)
+    ? " Each kernel is drawn on its own under its release: a module resolves only within its kernel, and one in " +
+      "two kernels is two boxes."
+    : "";
+  return `<p class="note" id="picture-note">${drawn}${kernels} Left out: ${left.join("; ")}. ${how}</p>`;
 }
 
 /** `anchors`: a module's key → the id of its table row, where it has one. */

@@ -6,6 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DependencyEdge, type ScanResult, scan } from "../../src/index.js";
 import { buildPicture } from "../../src/report/html-picture.js";
+import { pictureSection } from "../../src/report/html-picture-section.js";
 import { renderPictureSvg } from "../../src/report/html-svg.js";
 
 /*
@@ -130,9 +131,13 @@ describe("the HTML report's picture of a scan of two kernels", () => {
     }
   });
 
+  it("says under the picture that each kernel is drawn on its own", () => {
+    expect(pictureSection(buildPicture(joint), new Map())).toContain("Each kernel is drawn on its own");
+  });
+
   it("names no kernel with one kernel in the scan", () => {
     const picture = buildPicture(alone.get(RELEASES[0]!)!);
     expect(picture.nodes.every((n) => n.kernel === null)).toBe(true);
-    expect(renderPictureSvg(picture, new Map())).not.toMatch(/>Kernel |class="release"|\(kernel /);
+    expect(pictureSection(picture, new Map())).not.toMatch(/>Kernel |class="release"|\(kernel |Each kernel/);
   });
 });

@@ -19,43 +19,62 @@ const LZMA_CONCATENATED = 0x08;
 
 const LIBRARIES = ["liblzma.so.5", "liblzma.5.dylib"];
 
+/** The system's liblzma and the koffi that loaded it, once per thread; null where there is none. */
+export interface Liblzma {
+  koffi: typeof import("koffi");
+  lib: import("koffi").IKoffiLib;
+}
+let loaded: Promise<Liblzma | null> | undefined;
+export function loadLiblzma(): Promise<Liblzma | null> {
+  loaded ??= (async () => {
+    let koffi: typeof import("koffi");
+    try {
+      koffi = (await import("koffi")).default;
+    } catch {
+      return null;
+    }
+    for (const name of LIBRARIES) {
+      try {
+        return { koffi, lib: koffi.load(name) };
+      } catch {
+        // not this name on this system; try the next
+      }
+    }
+    return null;
+  })();
+  return loaded;
+}
+
 export async function systemLiblzma(): Promise<BufferDecoder | null> {
-  let koffi: typeof import("koffi");
+  const liblzma = await loadLiblzma();
+  if (!liblzma) return null;
+  let decode: ReturnType<import("koffi").IKoffiLib["func"]>;
   try {
-    koffi = (await import("koffi")).default;
+    decode = liblzma.lib.func(
+      "int lzma_stream_buffer_decode(_Inout_ uint64_t *memlimit, uint32_t flags, void *allocator, const " +
+        "uint8_t *input, _Inout_ size_t *in_pos, size_t in_size, uint8_t *output, _Inout_ size_t *out_pos, " +
+        "size_t out_size)",
+    );
   } catch {
     return null;
   }
-  for (const name of LIBRARIES) {
-    try {
-      const lib = koffi.load(name);
-      const decode = lib.func(
-        "int lzma_stream_buffer_decode(_Inout_ uint64_t *memlimit, uint32_t flags, void *allocator, const " +
-          "uint8_t *input, _Inout_ size_t *in_pos, size_t in_size, uint8_t *output, _Inout_ size_t *out_pos, " +
-          "size_t out_size)",
-      );
-      return (input, output, memlimit) => {
-        const inPos = [0];
-        const outPos = [0];
-        const code = decode(
-          [BigInt(memlimit)],
-          LZMA_CONCATENATED,
-          null,
-          input,
-          inPos,
-          input.length,
-          output,
-          outPos,
-          output.length,
-        ) as number;
-        // Whole input consumed and the buffer exactly filled: anything else is left to the caller.
-        if ((code === LZMA_OK || code === LZMA_STREAM_END) && inPos[0] === input.length && outPos[0] === output.length)
-          return { ok: true };
-        return { ok: false, code };
-      };
-    } catch {
-      // not this name on this system; try the next
-    }
-  }
-  return null;
+  return (input, output, memlimit) => {
+    const inPos = [0];
+    const outPos = [0];
+    const code = decode(
+      [BigInt(memlimit)],
+      LZMA_CONCATENATED,
+      null,
+      input,
+      inPos,
+      input.length,
+      output,
+      outPos,
+      output.length,
+    ) as number;
+    // Whole input consumed and the buffer exactly filled: anything else is left to the caller.
+    if ((code === LZMA_OK || code === LZMA_STREAM_END) && inPos[0] === input.length && outPos[0] === output.length)
+      return { ok: true };
+    return { ok: false, code };
+  };
 }

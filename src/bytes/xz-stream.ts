@@ -1,0 +1,447 @@
+import { availableParallelism, endianness } from "node:os";
+import type { Transform } from "node:stream";
+import { FormatError } from "../core/errors.js";
+import { type DecodeLimits, outputBudget } from "../core/limits.js";
+import { xzDeclaredSize } from "./xz-index.js";
+import { type Liblzma, loadLiblzma } from "./xz-liblzma.js";
+
+/**
+ * An xz file decoded as a stream: its output comes in chunks as liblzma produces it, so a reader
+ * of the archive inside holds one chunk, not the whole output. Several concatenated streams are one
+ * output, as with `xz -dc`.
+ *
+ * The system's liblzma 5.4 decodes through lzma_stream_decoder_mt: the blocks of a multi-block
+ * stream are decoded on several threads, and lzma_code runs on koffi's worker threads, so the JS
+ * thread is free while liblzma works (and the next chunk is already being copied out while the
+ * consumer reads the previous one). Where there is no such liblzma, lzma-native decodes, fed a
+ * little input at a time so its output, which it pushes without back-pressure, stays small.
+ *
+ * Every byte of output counts against outputBudget: past it, the iterator throws the FormatError
+ * naming the limit. Stopping the iteration early (break, return()) ends the decoder.
+ */
+export interface XzChunkOptions {
+  /** Decoder threads (liblzma only); default: every core. 1 decodes on one thread, without the MT decoder. */
+  threads?: number;
+  /** Largest chunk yielded; liblzma's chunks are all this size but the last. */
+  chunkBytes?: number;
+  /**
+   * Memory the MT decoder's threads may hold (blocks in, blocks decoded ahead of the consumer);
+   * where the blocks do not fit, fewer threads work. Default limits.xzMemlimit, and never above it.
+   */
+  threadMemory?: number;
+}
+
+const DEFAULT_CHUNK = 1 << 20;
+/** Input is copied into native memory this much at a time: liblzma keeps pointers into it between calls. */
+const INPUT_WINDOW = 1 << 20;
+/** liblzma's own ceiling on threads (LZMA_THREADS_MAX). */
+const THREADS_MAX = 16384;
+
+/** Decoders begun and not yet ended: a test's hold on "stopping early frees the decoder". */
+let open = 0;
+export const openXzDecoders = (): number => open;
+
+export async function* xzChunks(
+  input: Uint8Array,
+  limits: DecodeLimits,
+  options: XzChunkOptions = {},
+): AsyncGenerator<Buffer, void, undefined> {
+  const coder = await liblzmaCoder();
+  if (coder) yield* liblzmaChunks(coder, input, limits, options);
+  else yield* xzChunksLzmaNative(input, limits, options);
+}
+
+/** The budget of one decode; a stream whose own index declares more is refused before decoding a byte. */
+function budgetOf(input: Uint8Array, limits: DecodeLimits) {
+  const budget = outputBudget(input.length, limits);
+  // Only the last stream's index is read: a lower bound of the whole output, so refusing on it is right.
+  const declared = xzDeclaredSize(input);
+  if (declared !== undefined && declared > budget.bytes)
+    throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
+  return budget;
+}
+
+const chunkSize = (options: XzChunkOptions) => Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK));
+
+// ---- liblzma 5.4 through koffi ----
+
+const LZMA_OK = 0;
+const LZMA_STREAM_END = 1;
+const LZMA_MEM_ERROR = 5;
+const LZMA_MEMLIMIT_ERROR = 6;
+const LZMA_FORMAT_ERROR = 7;
+const LZMA_OPTIONS_ERROR = 8;
+const LZMA_DATA_ERROR = 9;
+const LZMA_BUF_ERROR = 10;
+const LZMA_RUN = 0;
+const LZMA_FINISH = 3;
+/** Several streams one after another, as `xz -dc` accepts them. */
+const LZMA_CONCATENATED = 0x08;
+/** The MT decoder reports an error as soon as a thread meets it, instead of after the output before it. */
+const LZMA_FAIL_FAST = 0x20;
+
+type Fn = ReturnType<Liblzma["lib"]["func"]>;
+interface Coder {
+  koffi: Liblzma["koffi"];
+  streamType: unknown;
+  mtType: unknown;
+  decoderMt: Fn;
+  decoder: Fn;
+  code: Fn;
+  end: Fn;
+}
+
+let coderOnce: Promise<Coder | null> | undefined;
+/** Null where liblzma cannot be loaded, lacks the MT decoder (before 5.4), or its struct is not laid out as here. */
+export function liblzmaCoder(): Promise<Coder | null> {
+  coderOnce ??= loadLiblzma().then((liblzma) => {
+    if (!liblzma) return null;
+    const { koffi, lib } = liblzma;
+    // Pointers and size_t are written straight into the struct's memory as 64-bit words.
+    if (koffi.sizeof("void *") !== 8 || koffi.sizeof("size_t") !== 8) return null;
+    try {
+      const ptr = "void *";
+      const streamType = koffi.struct({
+        next_in: ptr,
+        avail_in: "size_t",
+        total_in: "uint64_t",
+        next_out: ptr,
+        avail_out: "size_t",
+        total_out: "uint64_t",
+        allocator: ptr,
+        internal: ptr,
+        reserved_ptr1: ptr,
+        reserved_ptr2: ptr,
+        reserved_ptr3: ptr,
+        reserved_ptr4: ptr,
+        seek_pos: "uint64_t",
+        reserved_int2: "uint64_t",
+        reserved_int3: "size_t",
+        reserved_int4: "size_t",
+        reserved_enum1: "int",
+        reserved_enum2: "int",
+      });
+      const mtType = koffi.struct({
+        flags: "uint32_t",
+        threads: "uint32_t",
+        block_size: "uint64_t",
+        timeout: "uint32_t",
+        preset: "uint32_t",
+        filters: ptr,
+        check: "int",
+        reserved_enum1: "int",
+        reserved_enum2: "int",
+        reserved_enum3: "int",
+        reserved_int1: "uint32_t",
+        reserved_int2: "uint32_t",
+        reserved_int3: "uint32_t",
+        reserved_int4: "uint32_t",
+        memlimit_threading: "uint64_t",
+        memlimit_stop: "uint64_t",
+        reserved_int7: "uint64_t",
+        reserved_int8: "uint64_t",
+        reserved_ptr1: ptr,
+        reserved_ptr2: ptr,
+        reserved_ptr3: ptr,
+        reserved_ptr4: ptr,
+      });
+      return {
+        koffi,
+        streamType,
+        mtType,
+        decoderMt: lib.func("lzma_stream_decoder_mt", "int", [ptr, koffi.pointer(mtType)]),
+        decoder: lib.func("int lzma_stream_decoder(void *strm, uint64_t memlimit, uint32_t flags)"),
+        code: lib.func("int lzma_code(void *strm, int action)"),
+        end: lib.func("void lzma_end(void *strm)"),
+      };
+    } catch {
+      return null;
+    }
+  });
+  return coderOnce;
+}
+
+const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+
+/**
+ * An input that does not end in a well-formed index and footer was cut short (or its end damaged):
+ * said so, since the MT decoder reports a cut in the middle of a block as corrupt data. One that does
+ * not even begin as xz (an empty one, say) is said to be no xz at all.
+ */
+function cutShort(input: Uint8Array): FormatError | undefined {
+  if (!XZ_MAGIC.every((b, i) => input[i] === b)) return new FormatError("xz stream", 0, "not in the xz format");
+  if (xzDeclaredSize(input) === undefined)
+    return new FormatError("xz stream", input.length, "truncated: the input does not end in an xz index and footer");
+  return undefined;
+}
+
+/** What liblzma's code means, as the reader of a report needs it; `inputAt`: how far liblzma had read. */
+function liblzmaError(code: number, limits: DecodeLimits, input: Uint8Array, inputAt: number): Error {
+  const at = (message: string, offset: number | undefined = inputAt) => new FormatError("xz stream", offset, message);
+  switch (code) {
+    case LZMA_MEMLIMIT_ERROR:
+      return at(`needs more memory than the ${limits.xzMemlimit} bytes allowed for an xz dictionary`);
+    case LZMA_FORMAT_ERROR:
+      return at("not in the xz format", 0);
+    case LZMA_OPTIONS_ERROR:
+      return at("uses options that liblzma does not support");
+    case LZMA_DATA_ERROR:
+      return cutShort(input) ?? at("corrupt data");
+    case LZMA_BUF_ERROR:
+      return cutShort(input) ?? at("truncated: the input ends before the stream does", input.length);
+    case LZMA_MEM_ERROR:
+      return new Error("liblzma could not allocate memory");
+    default:
+      // LZMA_PROG_ERROR and anything unforeseen: a misuse of liblzma, so ours, not the input's.
+      return new Error(`liblzma returned ${code}`);
+  }
+}
+
+/** Ends decoders whose iterator was dropped without return(): otherwise their threads would outlive them. */
+const dropped = new FinalizationRegistry<{ release(): void }>((native) => native.release());
+
+async function* liblzmaChunks(
+  coder: Coder,
+  input: Uint8Array,
+  limits: DecodeLimits,
+  options: XzChunkOptions,
+): AsyncGenerator<Buffer, void, undefined> {
+  const budget = budgetOf(input, limits);
+  const { koffi } = coder;
+  const chunk = chunkSize(options);
+  const threads = Math.min(THREADS_MAX, Math.max(1, Math.floor(options.threads ?? availableParallelism())));
+  const le = endianness() === "LE";
+  const off = (field: string) => koffi.offsetof(coder.streamType as never, field);
+  const NEXT_IN = off("next_in");
+  const AVAIL_IN = off("avail_in");
+  const TOTAL_IN = off("total_in");
+  const NEXT_OUT = off("next_out");
+  const AVAIL_OUT = off("avail_out");
+  const TOTAL_OUT = off("total_out");
+
+  const strm = koffi.alloc(coder.streamType as never, 1);
+  const inWindow = Math.min(INPUT_WINDOW, Math.max(1, input.length));
+  const inBuf = koffi.alloc("uint8_t", inWindow);
+  const outBuf = koffi.alloc("uint8_t", chunk);
+  const fields = new DataView(koffi.view(strm, koffi.sizeof(coder.streamType as never)));
+  new Uint8Array(fields.buffer).fill(0); // LZMA_STREAM_INIT
+  const inView = new Uint8Array(koffi.view(inBuf, inWindow));
+  const outView = new Uint8Array(koffi.view(outBuf, chunk));
+  const inAddress = koffi.address(inBuf);
+  const outAddress = koffi.address(outBuf);
+
+  let inflight: Promise<number> | undefined;
+  // Plain state, no reference back to the generator: the finalizer below must not keep it alive.
+  const native = {
+    begun: false,
+    released: false,
+    /** A call to lzma_code is running on a koffi thread: lzma_end must wait for it. */
+    busy: false,
+    releaseWhenIdle: false,
+    release() {
+      if (native.released) return;
+      if (native.busy) {
+        native.releaseWhenIdle = true;
+        return;
+      }
+      native.released = true;
+      if (native.begun) {
+        coder.end(strm);
+        open--;
+      }
+      koffi.free(strm);
+      koffi.free(inBuf);
+      koffi.free(outBuf);
+    },
+  };
+  // Used again in the finally block, so it lives exactly as long as this generator's frame.
+  const token = {};
+  dropped.register(token, native, token);
+
+  try {
+    const mt = {
+      flags: LZMA_CONCATENATED | LZMA_FAIL_FAST,
+      threads,
+      block_size: 0,
+      timeout: 0,
+      preset: 0,
+      filters: null,
+      check: 0,
+      reserved_enum1: 0,
+      reserved_enum2: 0,
+      reserved_enum3: 0,
+      reserved_int1: 0,
+      reserved_int2: 0,
+      reserved_int3: 0,
+      reserved_int4: 0,
+      // Threads decode ahead of the consumer only while their buffers fit; past it, one thread decodes.
+      memlimit_threading: Math.min(options.threadMemory ?? limits.xzMemlimit, limits.xzMemlimit),
+      memlimit_stop: limits.xzMemlimit,
+      reserved_int7: 0,
+      reserved_int8: 0,
+      reserved_ptr1: null,
+      reserved_ptr2: null,
+      reserved_ptr3: null,
+      reserved_ptr4: null,
+    };
+    const init =
+      threads === 1
+        ? (coder.decoder(strm, limits.xzMemlimit, LZMA_CONCATENATED) as number)
+        : (coder.decoderMt(strm, mt) as number);
+    // A failed init has freed what it allocated, and lzma_end after it does nothing: one way out for both.
+    native.begun = true;
+    open++;
+    if (init !== LZMA_OK) throw liblzmaError(init, limits, input, 0);
+
+    let fed = 0; // input bytes copied into the window so far
+    let filled = 0; // output bytes in the window not yet yielded
+    const word = (at: number) => Number(fields.getBigUint64(at, le));
+    const setWord = (at: number, value: bigint | number) => fields.setBigUint64(at, BigInt(value), le);
+    const launch = (): Promise<number> => {
+      if (word(AVAIL_IN) === 0 && fed < input.length) {
+        const n = Math.min(inWindow, input.length - fed);
+        inView.set(input.subarray(fed, fed + n));
+        fed += n;
+        setWord(NEXT_IN, inAddress);
+        setWord(AVAIL_IN, n);
+      }
+      // One byte past the budget is room enough to learn that the output goes past it.
+      const room = Math.min(chunk - filled, budget.bytes + 1 - word(TOTAL_OUT));
+      setWord(NEXT_OUT, outAddress + BigInt(filled));
+      setWord(AVAIL_OUT, room);
+      // Once the last window is in, liblzma is told so, which it needs to end the last stream.
+      const action = fed === input.length ? LZMA_FINISH : LZMA_RUN;
+      native.busy = true;
+      return new Promise((resolve, reject) =>
+        coder.code.async(strm, action, (err: unknown, ret: number) => {
+          native.busy = false;
+          if (native.releaseWhenIdle) native.release();
+          if (err) reject(err);
+          else resolve(ret);
+        }),
+      );
+    };
+
+    inflight = launch();
+    for (;;) {
+      const ret = await inflight!;
+      inflight = undefined;
+      filled = Number(fields.getBigUint64(NEXT_OUT, le) - outAddress);
+      if (word(TOTAL_OUT) > budget.bytes) throw new FormatError("xz stream", undefined, budget.why);
+      if (ret !== LZMA_OK && ret !== LZMA_STREAM_END) throw liblzmaError(ret, limits, input, word(TOTAL_IN));
+      const end = ret === LZMA_STREAM_END;
+      if (!end && filled < chunk) {
+        inflight = launch();
+        continue;
+      }
+      let out: Buffer | undefined;
+      if (filled > 0) {
+        out = Buffer.allocUnsafe(filled);
+        out.set(outView.subarray(0, filled));
+        filled = 0;
+      }
+      // The next chunk is decoded while the consumer reads this one.
+      if (!end) inflight = launch();
+      if (out) yield out;
+      if (end) return;
+    }
+  } finally {
+    dropped.unregister(token);
+    // lzma_end may not run while lzma_code does; awaiting it here means return() resolves with the decoder ended.
+    if (inflight) await inflight.catch(() => undefined);
+    native.release();
+  }
+}
+
+// ---- lzma-native, where there is no liblzma 5.4 ----
+
+interface LzmaNative {
+  createStream(coder: "streamDecoder", options: { memlimit: number; flags: number; bufsize: number }): Transform;
+}
+let lzmaNativeOnce: Promise<LzmaNative> | undefined;
+const lzmaNative = () => (lzmaNativeOnce ??= import("lzma-native").then((m) => m.default as unknown as LzmaNative));
+
+/** Input fed to lzma-native at a time, at the least and at the most. */
+const MIN_PIECE = 1 << 10;
+const MAX_PIECE = 1 << 20;
+
+/** The general path: lzma-native's liblzma 5.2, on one thread. Exported so tests can hold liblzma's to it. */
+export async function* xzChunksLzmaNative(
+  input: Uint8Array,
+  limits: DecodeLimits,
+  options: XzChunkOptions = {},
+): AsyncGenerator<Buffer, void, undefined> {
+  const budget = budgetOf(input, limits);
+  const chunk = chunkSize(options);
+  const lzma = await lzmaNative();
+  const stream = lzma.createStream("streamDecoder", {
+    memlimit: limits.xzMemlimit,
+    flags: LZMA_CONCATENATED,
+    bufsize: chunk,
+  });
+  open++;
+  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const ready: Buffer[] = [];
+  let total = 0;
+  let failure: Error | undefined;
+  let ended = false;
+  let writing = false;
+  let finished = false;
+  let fed = 0;
+  let wake: (() => void) | undefined;
+  const rouse = () => {
+    wake?.();
+    wake = undefined;
+  };
+  stream.on("data", (out: Buffer) => {
+    if (failure) return;
+    total += out.length;
+    if (total > budget.bytes) {
+      failure = new FormatError("xz stream", undefined, budget.why);
+      stream.destroy();
+    } else ready.push(out);
+    rouse();
+  });
+  stream.on("error", (err: Error) => {
+    // Worded as the liblzma path words them: lzma-native says "No progress is possible" of a cut.
+    failure ??= cutShort(input) ?? new FormatError("xz stream", undefined, err.message);
+    rouse();
+  });
+  stream.on("end", () => {
+    ended = true;
+    rouse();
+  });
+  try {
+    for (;;) {
+      const out = ready.shift();
+      if (out) {
+        yield out;
+        continue;
+      }
+      if (failure) throw failure;
+      if (ended) return;
+      if (!writing && fed < bytes.length) {
+        // lzma-native pushes all the output of what it is given at once, heeding no back-pressure:
+        // a piece expected to give about a chunk keeps what waits here near a chunk, bombs included.
+        const ratio = total > 0 ? fed / total : 1 / 8;
+        const n = Math.min(bytes.length - fed, Math.max(MIN_PIECE, Math.min(MAX_PIECE, Math.floor(chunk * ratio))));
+        writing = true;
+        const piece = bytes.subarray(fed, fed + n);
+        fed += n;
+        stream.write(piece, () => {
+          writing = false;
+          rouse();
+        });
+      } else if (!writing && !finished) {
+        finished = true;
+        stream.end();
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  } finally {
+    stream.destroy();
+    open--;
+  }
+}

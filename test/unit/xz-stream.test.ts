@@ -1,0 +1,222 @@
+import { execFileSync, execSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { FormatError } from "../../src/core/errors.js";
+import { DEFAULT_LIMITS, type DecodeLimits } from "../../src/core/limits.js";
+import {
+  liblzmaCoder,
+  openXzDecoders,
+  type XzChunkOptions,
+  xzChunks,
+  xzChunksLzmaNative,
+} from "../../src/bytes/xz-stream.js";
+
+const dir = mkdtempSync(join(tmpdir(), "kmodaudit-xz-stream-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const xz = (input: Buffer, args: string[] = []) => execFileSync("xz", ["-c", ...args], { input, maxBuffer: 1 << 30 });
+const unxz = (input: Uint8Array) => execFileSync("xz", ["-dc"], { input, maxBuffer: 1 << 30 });
+
+/** Text that compresses about as well as a module does (3–4×): tokens drawn from a vocabulary of 4096. */
+function text(bytes: number, seed: number): Buffer {
+  const vocabulary = Array.from({ length: 4096 }, (_, i) =>
+    createHash("sha256")
+      .update(String(i))
+      .digest("base64")
+      .slice(0, 3 + (i % 9)),
+  );
+  const out = Buffer.alloc(bytes);
+  let x = seed;
+  for (let i = 0; i < bytes; ) {
+    // xorshift32
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    i += out.write(`${vocabulary[x & 4095]} `, i);
+  }
+  return out;
+}
+
+type Decoder = (input: Uint8Array, limits: DecodeLimits, options?: XzChunkOptions) => AsyncIterable<Buffer>;
+const DECODERS: [string, Decoder, XzChunkOptions][] = [
+  ["liblzma, 2 threads", xzChunks, { threads: 2 }],
+  ["liblzma, 1 thread", xzChunks, { threads: 1 }],
+  ["lzma-native", xzChunksLzmaNative, {}],
+];
+
+async function collect(decode: Decoder, input: Uint8Array, limits = DEFAULT_LIMITS, options: XzChunkOptions = {}) {
+  const chunks: Buffer[] = [];
+  for await (const chunk of decode(input, limits, options)) chunks.push(chunk);
+  return chunks;
+}
+
+async function failure(decode: Decoder, input: Uint8Array, limits = DEFAULT_LIMITS, options: XzChunkOptions = {}) {
+  const err = await collect(decode, input, limits, options).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(FormatError);
+  expect((err as FormatError).structure).toBe("xz stream");
+  return err as FormatError;
+}
+
+const plain = text(6 << 20, 1);
+// 256 KiB blocks: two dozen of them, so the MT decoder has blocks to share out.
+const multiBlock = xz(plain, ["-T2", "--block-size=256KiB"]);
+const second = text(300_000, 2);
+// Stream padding (a multiple of four zero bytes) between streams is part of the format.
+const concatenated = Buffer.concat([xz(plain.subarray(0, 1 << 20)), Buffer.alloc(8), xz(second), xz(Buffer.alloc(0))]);
+
+it("finds the system's liblzma 5.4 with its MT decoder (else the fallback would be all that is tested)", async () => {
+  expect(await liblzmaCoder()).not.toBeNull();
+});
+
+describe.each(DECODERS)("%s", (_name, decode, options) => {
+  it("gives what xz -dc gives on a multi-block stream, in chunks of at most chunkBytes", async () => {
+    writeFileSync(join(dir, "multi.xz"), multiBlock);
+    const blocks = /^file\t1\t(\d+)\t/m.exec(
+      execFileSync("xz", ["--robot", "--list", join(dir, "multi.xz")]).toString(),
+    );
+    expect(Number(blocks?.[1])).toBeGreaterThan(20);
+    const chunks = await collect(decode, multiBlock, DEFAULT_LIMITS, { ...options, chunkBytes: 100_000 });
+    expect(Buffer.concat(chunks).equals(unxz(multiBlock))).toBe(true);
+    expect(chunks.length).toBeGreaterThan(60);
+    expect(chunks.every((c) => c.length <= 100_000 && c.length > 0)).toBe(true);
+    if (decode === xzChunks) expect(chunks.slice(0, -1).every((c) => c.length === 100_000)).toBe(true);
+  });
+
+  it("gives concatenated streams (with stream padding between) one after another, as xz -dc does", async () => {
+    const whole = Buffer.concat(await collect(decode, concatenated, DEFAULT_LIMITS, options));
+    expect(whole.equals(unxz(concatenated))).toBe(true);
+    expect(whole.equals(Buffer.concat([plain.subarray(0, 1 << 20), second]))).toBe(true);
+  });
+
+  it("reports a truncated stream as a FormatError", async () => {
+    for (const cut of [multiBlock.length >> 1, multiBlock.length - 3]) {
+      const err = await failure(decode, multiBlock.subarray(0, cut), DEFAULT_LIMITS, options);
+      expect(err.message).toMatch(/^xz stream: truncated: /);
+      expect(err.offset).toBe(cut);
+    }
+  });
+
+  it("reports corrupt data as a FormatError", async () => {
+    const damaged = Buffer.from(multiBlock);
+    for (let i = 0; i < 64; i++) damaged[(multiBlock.length >> 1) + i * 7]! ^= 0x55;
+    expect((await failure(decode, damaged, DEFAULT_LIMITS, options)).message).toMatch(/corrupt/i);
+  });
+
+  it("reports what is not xz as a FormatError", async () => {
+    for (const input of [Buffer.from("not an xz stream at all, just text"), Buffer.alloc(0)]) {
+      const err = await failure(decode, input, DEFAULT_LIMITS, options);
+      expect(err.message).toBe("xz stream: not in the xz format (at offset 0)");
+    }
+  });
+
+  it("refuses a dictionary larger than limits.xzMemlimit", async () => {
+    const err = await failure(decode, multiBlock, { ...DEFAULT_LIMITS, xzMemlimit: 1 << 20 }, options);
+    expect(err.message).toMatch(/needs more memory than the 1048576 bytes|Memory usage limit/);
+  });
+
+  it("ends its decoder when the consumer stops early", async () => {
+    const before = openXzDecoders();
+    let seen = 0;
+    for await (const _ of decode(multiBlock, DEFAULT_LIMITS, { ...options, chunkBytes: 1 << 16 })) {
+      expect(openXzDecoders()).toBe(before + 1);
+      if (++seen === 3) break;
+    }
+    expect(openXzDecoders()).toBe(before);
+    // And after an error.
+    await failure(decode, multiBlock.subarray(0, 1000), DEFAULT_LIMITS, options);
+    expect(openXzDecoders()).toBe(before);
+  });
+});
+
+describe("decompression bombs", () => {
+  // 32 streams of 64 MiB of zeros each (2 GiB out of well under a megabyte), and a small last stream:
+  // its index is the one read from the end, so nothing is refused before decoding.
+  const zeros = xz(Buffer.alloc(64 << 20), ["-T2", "--block-size=16MiB"]);
+  const bomb = Buffer.concat([...Array.from({ length: 32 }, () => zeros), xz(Buffer.from("tail\n"))]);
+
+  it.each(DECODERS)("%s: stops at the expansion ratio with a FormatError naming it", async (_name, decode, options) => {
+    let total = 0;
+    const err = await (async () => {
+      for await (const chunk of decode(bomb, DEFAULT_LIMITS, options)) total += chunk.length;
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FormatError);
+    expect((err as Error).message).toMatch(/a decompression bomb \(--max-ratio\)/);
+    expect(total).toBeLessThanOrEqual(Math.max(16 << 20, bomb.length * DEFAULT_LIMITS.maxExpansionRatio));
+  });
+
+  it("decodes 1.5 GB of it and stops at --max-decompressed without ever holding it", async () => {
+    const limits = { ...DEFAULT_LIMITS, maxExpansionRatio: 1e9, maxDecompressedBytes: 1.5e9 };
+    const rss = process.memoryUsage.rss();
+    let peak = rss;
+    let total = 0;
+    const err = await (async () => {
+      for await (const chunk of xzChunks(bomb, limits, { threads: 2 })) {
+        total += chunk.length;
+        peak = Math.max(peak, process.memoryUsage.rss());
+      }
+    })().catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/expands past the limit of 1500000000 bytes \(--max-decompressed\)/);
+    expect(total).toBeLessThanOrEqual(1.5e9);
+    expect(total).toBeGreaterThan(1.4e9);
+    expect(peak - rss).toBeLessThan(400 << 20);
+  });
+
+  it("refuses a single stream whose index declares more than the budget, before decoding", async () => {
+    let chunks = 0;
+    const err = await (async () => {
+      for await (const _ of xzChunks(zeros, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 })) chunks++;
+    })().catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/declares 67108864 bytes: expands past the limit of 1048576 bytes/);
+    expect(chunks).toBe(0);
+  });
+});
+
+describe("threads", () => {
+  it.runIf(process.platform === "linux")("decodes a multi-block stream on several threads", async () => {
+    const threadsNow = () => readdirSync("/proc/self/task").length;
+    const most = async (options: XzChunkOptions) => {
+      let n = 0;
+      for await (const _ of xzChunks(multiBlock, DEFAULT_LIMITS, { ...options, chunkBytes: 1 << 16 }))
+        n = Math.max(n, threadsNow());
+      return n;
+    };
+    const one = await most({ threads: 1 });
+    expect(await most({ threads: 4 })).toBeGreaterThanOrEqual(one + 2);
+  });
+});
+
+// Debian's 6.1 linux-image .deb: one stream of 17 blocks, 411 MB of data.tar.
+const debs = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus", "debs");
+const deb = existsSync(debs)
+  ? readdirSync(debs)
+      .filter((f) => /^linux-image-6\.1\.0-.*-amd64-unsigned_.*\.deb$/.test(f))
+      .sort()
+      .pop()
+  : undefined;
+
+describe.runIf(deb)("the corpus .deb's data.tar.xz", () => {
+  it("decodes on every core to what xz -dc gives", async () => {
+    const file = join(dir, "data.tar.xz");
+    const data = execFileSync("ar", ["p", join(debs, deb!), "data.tar.xz"], { maxBuffer: 1 << 30 });
+    writeFileSync(file, data);
+    const expected = execSync(`xz -dc ${file} | sha256sum`).toString().split(" ")[0];
+    const hash = createHash("sha256");
+    let total = 0;
+    let largest = 0;
+    for await (const chunk of xzChunks(data, DEFAULT_LIMITS)) {
+      hash.update(chunk);
+      total += chunk.length;
+      largest = Math.max(largest, chunk.length);
+    }
+    expect(hash.digest("hex")).toBe(expected);
+    expect(total).toBeGreaterThan(400e6);
+    expect(largest).toBeLessThanOrEqual(1 << 20);
+  });
+});

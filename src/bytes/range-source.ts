@@ -1,0 +1,71 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { FormatError } from "../core/errors.js";
+
+/**
+ * Bytes that can be read at any offset without being held whole: a file on disk, a part of one (an
+ * archive member stored uncompressed), or a buffer already in memory. Decoders read their input
+ * through it window by window, so a package's compressed payload is never held whole either.
+ */
+export interface RangeSource {
+  readonly size: number;
+  /** Exactly `length` bytes from `offset`; a read past the end is an error, never a short read. */
+  read(offset: number, length: number): Promise<Buffer>;
+}
+
+export function bufferSource(bytes: Uint8Array): RangeSource {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    size: b.length,
+    read: async (offset, length) => {
+      checkRange(offset, length, b.length);
+      return b.subarray(offset, offset + length);
+    },
+  };
+}
+
+/** `length` bytes of `source` from `offset`, as a source of their own. */
+export function subSource(source: RangeSource, offset: number, length: number): RangeSource {
+  checkRange(offset, length, source.size);
+  return {
+    size: length,
+    read: (at, n) => {
+      checkRange(at, n, length);
+      return source.read(offset + at, n);
+    },
+  };
+}
+
+/**
+ * A file opened for positional reads. `size`: its size when opened; a file that shrinks afterwards
+ * gives an error at the read that finds it short.
+ */
+export async function fileSource(path: string): Promise<RangeSource & { close(): Promise<void> }> {
+  const handle: FileHandle = await open(path, "r");
+  const size = (await handle.stat()).size;
+  return {
+    size,
+    read: async (offset, length) => {
+      checkRange(offset, length, size);
+      const out = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+        if (bytesRead === 0) throw new FormatError(path, offset + done, "file shrank while it was read");
+        done += bytesRead;
+      }
+      return out;
+    },
+    close: () => handle.close(),
+  };
+}
+
+function checkRange(offset: number, length: number, size: number): void {
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > size
+  )
+    throw new FormatError("byte range", offset, `${length} bytes from ${offset} lie outside ${size} bytes`);
+}

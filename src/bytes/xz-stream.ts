@@ -2,13 +2,15 @@ import { availableParallelism, endianness } from "node:os";
 import type { Transform } from "node:stream";
 import { FormatError } from "../core/errors.js";
 import { type DecodeLimits, outputBudget } from "../core/limits.js";
-import { xzDeclaredSize } from "./xz-index.js";
+import type { RangeSource } from "./range-source.js";
+import { asSource, chunkSize, type StreamInput } from "./stream-input.js";
 import { type Liblzma, loadLiblzma } from "./xz-liblzma.js";
 
 /**
  * An xz file decoded as a stream: its output comes in chunks as liblzma produces it, so a reader
  * of the archive inside holds one chunk, not the whole output. Several concatenated streams are one
- * output, as with `xz -dc`.
+ * output, as with `xz -dc`. The input is read through a RangeSource a window at a time, so a payload
+ * on disk (a .deb's data.tar.xz) is never held whole either; a Uint8Array is read the same way.
  *
  * The system's liblzma 5.4 decodes through lzma_stream_decoder_mt: the blocks of a multi-block
  * stream are decoded on several threads, and lzma_code runs on koffi's worker threads, so the JS
@@ -26,12 +28,19 @@ export interface XzChunkOptions {
   chunkBytes?: number;
   /**
    * Memory the MT decoder's threads may hold (blocks in, blocks decoded ahead of the consumer);
-   * where the blocks do not fit, fewer threads work. Default limits.xzMemlimit, and never above it.
+   * where the blocks do not fit, fewer threads work. Default DEFAULT_THREAD_MEMORY, never above
+   * limits.xzMemlimit.
    */
   threadMemory?: number;
 }
 
-const DEFAULT_CHUNK = 1 << 20;
+/**
+ * The MT decoder's default memory. Each thread holds a whole block, in and out, so the peak grows
+ * with threads × block size: this keeps two threads on xz's default 24 MiB blocks (the Debian
+ * packages' own) while the decoder stays a small part of a scan's memory, and refuses more threads
+ * only where blocks are larger, which then decode on fewer threads rather than fail.
+ */
+export const DEFAULT_THREAD_MEMORY = 96 << 20;
 /** Input is copied into native memory this much at a time: liblzma keeps pointers into it between calls. */
 const INPUT_WINDOW = 1 << 20;
 /** liblzma's own ceiling on threads (LZMA_THREADS_MAX). */
@@ -42,26 +51,73 @@ let open = 0;
 export const openXzDecoders = (): number => open;
 
 export async function* xzChunks(
-  input: Uint8Array,
+  input: StreamInput,
   limits: DecodeLimits,
   options: XzChunkOptions = {},
 ): AsyncGenerator<Buffer, void, undefined> {
   const coder = await liblzmaCoder();
-  if (coder) yield* liblzmaChunks(coder, input, limits, options);
+  if (coder) yield* liblzmaChunks(coder, asSource(input), limits, options);
   else yield* xzChunksLzmaNative(input, limits, options);
 }
 
 /** The budget of one decode; a stream whose own index declares more is refused before decoding a byte. */
-function budgetOf(input: Uint8Array, limits: DecodeLimits) {
-  const budget = outputBudget(input.length, limits);
+async function budgetOf(source: RangeSource, limits: DecodeLimits) {
+  const budget = outputBudget(source.size, limits);
   // Only the last stream's index is read: a lower bound of the whole output, so refusing on it is right.
-  const declared = xzDeclaredSize(input);
+  const declared = await xzDeclaredSizeOf(source);
   if (declared !== undefined && declared > budget.bytes)
     throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
   return budget;
 }
 
-const chunkSize = (options: XzChunkOptions) => Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK));
+/** Index bytes read at a time: an index holds ~2–20 bytes a block, so one read is nearly always all of it. */
+const INDEX_WINDOW = 1 << 16;
+
+/**
+ * xzDeclaredSize (xz-index.ts) of a source, reading only the last stream's footer and index, the
+ * index a window at a time: a hostile Backward Size (up to 16 GiB) costs reads, not memory. It must
+ * answer as xzDeclaredSize does on the same bytes; the tests hold it to that.
+ */
+export async function xzDeclaredSizeOf(source: RangeSource): Promise<number | undefined> {
+  const n = source.size;
+  if (n < 24) return undefined;
+  const footer = await source.read(n - 12, 12);
+  if (footer[10] !== 0x59 || footer[11] !== 0x5a) return undefined;
+  const indexSize = (footer.readUInt32LE(4) + 1) * 4;
+  let at = n - 12 - indexSize;
+  if (at < 12) return undefined;
+  const end = n - 12 - 4; // the index ends with padding and a CRC32
+  let window: Buffer = Buffer.alloc(0);
+  let windowAt = at;
+  const byteAt = async (pos: number): Promise<number> => {
+    if (pos < windowAt || pos >= windowAt + window.length) {
+      windowAt = pos;
+      window = await source.read(pos, Math.min(INDEX_WINDOW, n - pos));
+    }
+    return window[pos - windowAt]!;
+  };
+  if ((await byteAt(at)) !== 0x00) return undefined;
+  at++;
+  const vli = async (): Promise<number | undefined> => {
+    let value = 0;
+    for (let shift = 0; shift < 63 && at < end; shift += 7) {
+      const b = await byteAt(at++);
+      value += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) return value;
+    }
+    return undefined;
+  };
+  const records = await vli();
+  if (records === undefined || records > indexSize) return undefined;
+  let total = 0;
+  for (let i = 0; i < records; i++) {
+    if ((await vli()) === undefined) return undefined;
+    const size = await vli();
+    if (size === undefined) return undefined;
+    total += size;
+  }
+  return total;
+}
 
 // ---- liblzma 5.4 through koffi ----
 
@@ -168,15 +224,16 @@ const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
  * said so, since the MT decoder reports a cut in the middle of a block as corrupt data. One that does
  * not even begin as xz (an empty one, say) is said to be no xz at all.
  */
-function cutShort(input: Uint8Array): FormatError | undefined {
-  if (!XZ_MAGIC.every((b, i) => input[i] === b)) return new FormatError("xz stream", 0, "not in the xz format");
-  if (xzDeclaredSize(input) === undefined)
-    return new FormatError("xz stream", input.length, "truncated: the input does not end in an xz index and footer");
+async function cutShort(source: RangeSource): Promise<FormatError | undefined> {
+  const head = await source.read(0, Math.min(XZ_MAGIC.length, source.size));
+  if (!XZ_MAGIC.every((b, i) => head[i] === b)) return new FormatError("xz stream", 0, "not in the xz format");
+  if ((await xzDeclaredSizeOf(source)) === undefined)
+    return new FormatError("xz stream", source.size, "truncated: the input does not end in an xz index and footer");
   return undefined;
 }
 
 /** What liblzma's code means, as the reader of a report needs it; `inputAt`: how far liblzma had read. */
-function liblzmaError(code: number, limits: DecodeLimits, input: Uint8Array, inputAt: number): Error {
+async function liblzmaError(code: number, limits: DecodeLimits, source: RangeSource, inputAt: number): Promise<Error> {
   const at = (message: string, offset: number | undefined = inputAt) => new FormatError("xz stream", offset, message);
   switch (code) {
     case LZMA_MEMLIMIT_ERROR:
@@ -186,9 +243,9 @@ function liblzmaError(code: number, limits: DecodeLimits, input: Uint8Array, inp
     case LZMA_OPTIONS_ERROR:
       return at("uses options that liblzma does not support");
     case LZMA_DATA_ERROR:
-      return cutShort(input) ?? at("corrupt data");
+      return (await cutShort(source)) ?? at("corrupt data");
     case LZMA_BUF_ERROR:
-      return cutShort(input) ?? at("truncated: the input ends before the stream does", input.length);
+      return (await cutShort(source)) ?? at("truncated: the input ends before the stream does", source.size);
     case LZMA_MEM_ERROR:
       return new Error("liblzma could not allocate memory");
     default:
@@ -202,13 +259,13 @@ const dropped = new FinalizationRegistry<{ release(): void }>((native) => native
 
 async function* liblzmaChunks(
   coder: Coder,
-  input: Uint8Array,
+  source: RangeSource,
   limits: DecodeLimits,
   options: XzChunkOptions,
 ): AsyncGenerator<Buffer, void, undefined> {
-  const budget = budgetOf(input, limits);
+  const budget = await budgetOf(source, limits);
   const { koffi } = coder;
-  const chunk = chunkSize(options);
+  const chunk = chunkSize(options.chunkBytes);
   const threads = Math.min(THREADS_MAX, Math.max(1, Math.floor(options.threads ?? availableParallelism())));
   const le = endianness() === "LE";
   const off = (field: string) => koffi.offsetof(coder.streamType as never, field);
@@ -220,7 +277,7 @@ async function* liblzmaChunks(
   const TOTAL_OUT = off("total_out");
 
   const strm = koffi.alloc(coder.streamType as never, 1);
-  const inWindow = Math.min(INPUT_WINDOW, Math.max(1, input.length));
+  const inWindow = Math.min(INPUT_WINDOW, Math.max(1, source.size));
   const inBuf = koffi.alloc("uint8_t", inWindow);
   const outBuf = koffi.alloc("uint8_t", chunk);
   const fields = new DataView(koffi.view(strm, koffi.sizeof(coder.streamType as never)));
@@ -275,7 +332,7 @@ async function* liblzmaChunks(
       reserved_int3: 0,
       reserved_int4: 0,
       // Threads decode ahead of the consumer only while their buffers fit; past it, one thread decodes.
-      memlimit_threading: Math.min(options.threadMemory ?? limits.xzMemlimit, limits.xzMemlimit),
+      memlimit_threading: Math.min(options.threadMemory ?? DEFAULT_THREAD_MEMORY, limits.xzMemlimit),
       memlimit_stop: limits.xzMemlimit,
       reserved_int7: 0,
       reserved_int8: 0,
@@ -291,26 +348,36 @@ async function* liblzmaChunks(
     // A failed init has freed what it allocated, and lzma_end after it does nothing: one way out for both.
     native.begun = true;
     open++;
-    if (init !== LZMA_OK) throw liblzmaError(init, limits, input, 0);
+    if (init !== LZMA_OK) throw await liblzmaError(init, limits, source, 0);
 
     let fed = 0; // input bytes copied into the window so far
     let filled = 0; // output bytes in the window not yet yielded
     const word = (at: number) => Number(fields.getBigUint64(at, le));
     const setWord = (at: number, value: bigint | number) => fields.setBigUint64(at, BigInt(value), le);
-    const launch = (): Promise<number> => {
-      if (word(AVAIL_IN) === 0 && fed < input.length) {
-        const n = Math.min(inWindow, input.length - fed);
-        inView.set(input.subarray(fed, fed + n));
-        fed += n;
+    // The next window is read while liblzma works on this one.
+    let ahead: Promise<Buffer> | undefined;
+    const readAhead = () => {
+      const n = Math.min(inWindow, source.size - fed);
+      ahead = n > 0 ? source.read(fed, n) : undefined;
+      // Its failure is met where it is awaited; unawaited (an early stop), it must not go unhandled.
+      ahead?.catch(() => undefined);
+    };
+    readAhead();
+    const launch = async (): Promise<number> => {
+      if (word(AVAIL_IN) === 0 && ahead) {
+        const window = await ahead;
+        inView.set(window);
+        fed += window.length;
+        readAhead();
         setWord(NEXT_IN, inAddress);
-        setWord(AVAIL_IN, n);
+        setWord(AVAIL_IN, window.length);
       }
       // One byte past the budget is room enough to learn that the output goes past it.
       const room = Math.min(chunk - filled, budget.bytes + 1 - word(TOTAL_OUT));
       setWord(NEXT_OUT, outAddress + BigInt(filled));
       setWord(AVAIL_OUT, room);
       // Once the last window is in, liblzma is told so, which it needs to end the last stream.
-      const action = fed === input.length ? LZMA_FINISH : LZMA_RUN;
+      const action = fed === source.size ? LZMA_FINISH : LZMA_RUN;
       native.busy = true;
       return new Promise((resolve, reject) =>
         coder.code.async(strm, action, (err: unknown, ret: number) => {
@@ -328,7 +395,7 @@ async function* liblzmaChunks(
       inflight = undefined;
       filled = Number(fields.getBigUint64(NEXT_OUT, le) - outAddress);
       if (word(TOTAL_OUT) > budget.bytes) throw new FormatError("xz stream", undefined, budget.why);
-      if (ret !== LZMA_OK && ret !== LZMA_STREAM_END) throw liblzmaError(ret, limits, input, word(TOTAL_IN));
+      if (ret !== LZMA_OK && ret !== LZMA_STREAM_END) throw await liblzmaError(ret, limits, source, word(TOTAL_IN));
       const end = ret === LZMA_STREAM_END;
       if (!end && filled < chunk) {
         inflight = launch();
@@ -367,12 +434,13 @@ const MAX_PIECE = 1 << 20;
 
 /** The general path: lzma-native's liblzma 5.2, on one thread. Exported so tests can hold liblzma's to it. */
 export async function* xzChunksLzmaNative(
-  input: Uint8Array,
+  input: StreamInput,
   limits: DecodeLimits,
   options: XzChunkOptions = {},
 ): AsyncGenerator<Buffer, void, undefined> {
-  const budget = budgetOf(input, limits);
-  const chunk = chunkSize(options);
+  const source = asSource(input);
+  const budget = await budgetOf(source, limits);
+  const chunk = chunkSize(options.chunkBytes);
   const lzma = await lzmaNative();
   const stream = lzma.createStream("streamDecoder", {
     memlimit: limits.xzMemlimit,
@@ -380,10 +448,10 @@ export async function* xzChunksLzmaNative(
     bufsize: chunk,
   });
   open++;
-  const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const ready: Buffer[] = [];
   let total = 0;
   let failure: Error | undefined;
+  let streamError: Error | undefined;
   let ended = false;
   let writing = false;
   let finished = false;
@@ -403,8 +471,7 @@ export async function* xzChunksLzmaNative(
     rouse();
   });
   stream.on("error", (err: Error) => {
-    // Worded as the liblzma path words them: lzma-native says "No progress is possible" of a cut.
-    failure ??= cutShort(input) ?? new FormatError("xz stream", undefined, err.message);
+    if (!failure) streamError ??= err;
     rouse();
   });
   stream.on("end", () => {
@@ -419,15 +486,19 @@ export async function* xzChunksLzmaNative(
         continue;
       }
       if (failure) throw failure;
+      // Worded as the liblzma path words them: lzma-native says "No progress is possible" of a cut.
+      if (streamError) throw (await cutShort(source)) ?? new FormatError("xz stream", undefined, streamError.message);
       if (ended) return;
-      if (!writing && fed < bytes.length) {
+      if (!writing && fed < source.size) {
         // lzma-native pushes all the output of what it is given at once, heeding no back-pressure:
         // a piece expected to give about a chunk keeps what waits here near a chunk, bombs included.
         const ratio = total > 0 ? fed / total : 1 / 8;
-        const n = Math.min(bytes.length - fed, Math.max(MIN_PIECE, Math.min(MAX_PIECE, Math.floor(chunk * ratio))));
+        const n = Math.min(source.size - fed, Math.max(MIN_PIECE, Math.min(MAX_PIECE, Math.floor(chunk * ratio))));
         writing = true;
-        const piece = bytes.subarray(fed, fed + n);
+        const piece = await source.read(fed, n);
         fed += n;
+        // The stream may have failed while the piece was read; a write to it then would never call back.
+        if (failure || streamError) continue;
         stream.write(piece, () => {
           writing = false;
           rouse();

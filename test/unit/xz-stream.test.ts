@@ -6,12 +6,16 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FormatError } from "../../src/core/errors.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "../../src/core/limits.js";
+import { fileSource, type RangeSource, subSource } from "../../src/bytes/range-source.js";
+import type { StreamInput } from "../../src/bytes/stream-input.js";
+import { xzDeclaredSize } from "../../src/bytes/xz-index.js";
 import {
   liblzmaCoder,
   openXzDecoders,
   type XzChunkOptions,
   xzChunks,
   xzChunksLzmaNative,
+  xzDeclaredSizeOf,
 } from "../../src/bytes/xz-stream.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kmodaudit-xz-stream-"));
@@ -41,20 +45,20 @@ function text(bytes: number, seed: number): Buffer {
   return out;
 }
 
-type Decoder = (input: Uint8Array, limits: DecodeLimits, options?: XzChunkOptions) => AsyncIterable<Buffer>;
+type Decoder = (input: StreamInput, limits: DecodeLimits, options?: XzChunkOptions) => AsyncIterable<Buffer>;
 const DECODERS: [string, Decoder, XzChunkOptions][] = [
   ["liblzma, 2 threads", xzChunks, { threads: 2 }],
   ["liblzma, 1 thread", xzChunks, { threads: 1 }],
   ["lzma-native", xzChunksLzmaNative, {}],
 ];
 
-async function collect(decode: Decoder, input: Uint8Array, limits = DEFAULT_LIMITS, options: XzChunkOptions = {}) {
+async function collect(decode: Decoder, input: StreamInput, limits = DEFAULT_LIMITS, options: XzChunkOptions = {}) {
   const chunks: Buffer[] = [];
   for await (const chunk of decode(input, limits, options)) chunks.push(chunk);
   return chunks;
 }
 
-async function failure(decode: Decoder, input: Uint8Array, limits = DEFAULT_LIMITS, options: XzChunkOptions = {}) {
+async function failure(decode: Decoder, input: StreamInput, limits = DEFAULT_LIMITS, options: XzChunkOptions = {}) {
   const err = await collect(decode, input, limits, options).then(
     () => undefined,
     (e: unknown) => e,
@@ -121,6 +125,31 @@ describe.each(DECODERS)("%s", (_name, decode, options) => {
     expect(err.message).toMatch(/needs more memory than the 1048576 bytes|Memory usage limit/);
   });
 
+  it("gives the same bytes and the same errors from a file, and from a part of a bigger file, as from memory", async () => {
+    const damaged = Buffer.from(multiBlock);
+    for (let i = 0; i < 64; i++) damaged[(multiBlock.length >> 1) + i * 7]! ^= 0x55;
+    const inputs = [
+      multiBlock,
+      concatenated,
+      multiBlock.subarray(0, multiBlock.length >> 1),
+      multiBlock.subarray(0, multiBlock.length - 3),
+      damaged,
+      Buffer.from("not an xz stream at all, just text"),
+      Buffer.alloc(0),
+    ];
+    for (const [i, input] of inputs.entries()) {
+      const expected = await outcome(decode, input, options);
+      await withSources(`in-${i}`, input, async (source) => {
+        expect(await outcome(decode, source, options)).toEqual(expected);
+      });
+    }
+    // The index is read from the source's end, not the file's: a bomb's refusal holds for a part too.
+    await withSources("zeros", xz(Buffer.alloc(4 << 20)), async (source) => {
+      const err = await failure(decode, source, { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 }, options);
+      expect(err.message).toMatch(/declares 4194304 bytes: expands past the limit of 1048576 bytes/);
+    });
+  });
+
   it("ends its decoder when the consumer stops early", async () => {
     const before = openXzDecoders();
     let seen = 0;
@@ -132,6 +161,83 @@ describe.each(DECODERS)("%s", (_name, decode, options) => {
     // And after an error.
     await failure(decode, multiBlock.subarray(0, 1000), DEFAULT_LIMITS, options);
     expect(openXzDecoders()).toBe(before);
+  });
+});
+
+/** Each input as a file of its own, and as a part of a bigger file with other bytes both sides. */
+async function withSources(name: string, input: Buffer, use: (source: RangeSource) => Promise<void>) {
+  const alone = join(dir, `${name}.xz`);
+  const inside = join(dir, `${name}.inside`);
+  writeFileSync(alone, input);
+  const before = Buffer.concat([Buffer.from("!<arch>\n"), xz(Buffer.from("a member before")), Buffer.alloc(3)]);
+  writeFileSync(inside, Buffer.concat([before, input, xz(Buffer.from("and one after"))]));
+  const file = await fileSource(alone);
+  const big = await fileSource(inside);
+  try {
+    await use(file);
+    await use(subSource(big, before.length, input.length));
+  } finally {
+    await file.close();
+    await big.close();
+  }
+}
+
+/** What a decode comes to: the output's hash, or the error's type, message and offset. */
+async function outcome(decode: Decoder, input: StreamInput, options: XzChunkOptions) {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of decode(input, DEFAULT_LIMITS, options)) hash.update(chunk);
+    return { output: hash.digest("hex") };
+  } catch (e) {
+    return { error: (e as Error).name, message: (e as Error).message, offset: (e as FormatError).offset };
+  }
+}
+
+describe("xzDeclaredSizeOf", () => {
+  it("answers as xzDeclaredSize does on the same bytes, whole, cut, damaged at the end, or not xz", async () => {
+    const inputs: Buffer[] = [multiBlock, concatenated, xz(Buffer.alloc(0)), Buffer.alloc(24), Buffer.from("YZ")];
+    for (let cut = 1; cut < 200; cut += 3) inputs.push(multiBlock.subarray(0, multiBlock.length - cut));
+    for (let i = 1; i <= 40; i++) {
+      const damaged = Buffer.from(concatenated);
+      damaged[damaged.length - i]! ^= 1 << (i % 8);
+      inputs.push(damaged);
+    }
+    // A Backward Size past the start of the input, and one far larger than any index read at once.
+    const lying = Buffer.from(multiBlock);
+    lying.writeUInt32LE(0xffff_fff0, lying.length - 8);
+    inputs.push(lying);
+    let known = 0;
+    for (const [i, input] of inputs.entries()) {
+      const expected = xzDeclaredSize(input);
+      if (expected !== undefined) known++;
+      await withSources(`index-${i}`, input, async (source) => {
+        expect(await xzDeclaredSizeOf(source)).toBe(expected);
+      });
+    }
+    expect(known).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reads an index larger than its read window (tens of thousands of blocks) as xzDeclaredSize does", async () => {
+    // Only the index and footer are read, so a stream header and an index of 40000 records will do.
+    const vli = (n: number) => {
+      const out: number[] = [];
+      for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n & 0x7f) | 0x80);
+      return [...out, n];
+    };
+    const records = Array.from({ length: 40_000 }, (_, i) => [...vli(100 + (i % 20)), ...vli(300 + i)]).flat();
+    const body = [0x00, ...vli(40_000), ...records];
+    const index = Buffer.concat([Buffer.from(body), Buffer.alloc((4 - (body.length % 4)) % 4), Buffer.alloc(4)]);
+    const footer = Buffer.alloc(12);
+    footer.writeUInt32LE(index.length / 4 - 1, 4);
+    footer.write("YZ", 10, "latin1");
+    const header = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0, 0, 0, 0, 0]);
+    const many = Buffer.concat([header, index, footer]);
+    expect(index.length).toBeGreaterThan(1 << 17);
+    const expected = xzDeclaredSize(many);
+    expect(expected).toBe(40_000 * 300 + (40_000 * 39_999) / 2);
+    await withSources("many-blocks", many, async (source) => {
+      expect(await xzDeclaredSizeOf(source)).toBe(expected);
+    });
   });
 });
 

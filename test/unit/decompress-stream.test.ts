@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -181,6 +181,20 @@ describe.each(KINDS)("%s", (kind) => {
       expect((await streamed(kind, source)).output).toBe(sha(plain));
     });
   });
+});
+
+it.each(KINDS)("%s: a source whose read fails gives that read's error, not a decoder's", async (kind) => {
+  const packed = COMPRESS[kind](randomBytes(3 << 20)); // incompressible: a read past 1 MiB is needed
+  const real = bufferSource(packed);
+  const failing: RangeSource = {
+    size: real.size,
+    read: (offset, length) =>
+      offset + length > 1 << 20
+        ? Promise.reject(new FormatError("pkg.deb", offset, "file shrank while it was read"))
+        : real.read(offset, length),
+  };
+  const got = await streamed(kind, failing);
+  expect(got).toMatchObject({ error: "FormatError", message: expect.stringMatching(/^pkg\.deb: file shrank/) });
 });
 
 describe("gzip members and zstd frames one after another", () => {

@@ -61,8 +61,9 @@ async function* windows(source: RangeSource): AsyncGenerator<Buffer> {
 
 /**
  * gzip through node:zlib's Gunzip stream: the same decoder as decodeGzip's gunzip(), so members one
- * after another are one output and what follows the last member is treated as there. Back-pressure
- * holds zlib to the consumer's pace.
+ * after another are one output, and bytes after the last member are taken or ignored as gunzip()
+ * takes or ignores them. Back-pressure holds zlib to the consumer's pace. zlib does not say where in
+ * the input it failed, so its errors carry no offset (as decodeGzip's do not).
  */
 export async function* gzipChunks(
   input: StreamInput,

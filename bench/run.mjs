@@ -148,3 +148,6 @@ execFileSync(process.execPath, [join(ROOT, "bench/table-vs-json.mjs")], { stdio:
 
 // Several kernels in one scan against each alone (its own script, runnable alone).
 execFileSync(process.execPath, [join(ROOT, "bench/several-kernels.mjs")], { stdio: "inherit" });
+
+// Packages and an image scanned directly against extract-then-scan (its own script, runnable alone).
+execFileSync(process.execPath, [join(ROOT, "bench/packages.mjs")], { stdio: "inherit" });

@@ -1,14 +1,19 @@
 import { arMembers } from "./ar.js";
+import type { ByteStream } from "./byte-stream.js";
 import { cpioMembers } from "./cpio.js";
 import { isIso9660, isoMembers } from "./iso9660.js";
+import { heldMember, type Member } from "./member.js";
+import { bufferSource, type RangeSource } from "./range-source.js";
 import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
 import { isVmtar, vmtarMembers } from "./vmtar.js";
-import type { ArchiveMember } from "./member.js";
 
 export type ArchiveKind = "tar" | "cpio" | "ar" | "rpm" | "iso9660" | "vmtar";
 
-/** Archives recognised by content. */
+/** How many bytes from an archive's start sniffArchive needs (ISO 9660: its first descriptor, a sector at 32 KiB). */
+export const ARCHIVE_HEAD = 0x8000 + 0x800;
+
+/** Archives recognised by content. `b`: the start of the bytes, at least ARCHIVE_HEAD of them if there are. */
 export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   if (b.length >= 8 && b.toString("latin1", 0, 8) === "!<arch>\n") return "ar";
   if (isRpm(b)) return "rpm";
@@ -20,11 +25,26 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   return undefined;
 }
 
-/** Every member, and for cpio whatever follows the archive (another, often compressed, archive). */
-export function archiveMembers(kind: ArchiveKind, b: Buffer): { members: Iterable<ArchiveMember>; rest?: Buffer } {
-  if (kind === "cpio") return cpioMembers(b);
-  // An RPM's only content is its compressed cpio payload, opened in the package's place.
-  if (kind === "rpm") return { members: [], rest: rpmPayload(b) };
-  const readers = { tar: tarMembers, iso9660: isoMembers, vmtar: vmtarMembers, ar: arMembers } as const;
-  return { members: readers[kind](b) };
+/**
+ * Every member, in order; returns what follows the archive, when something does, as another input
+ * (a cpio's next segment, an RPM's compressed payload). tar, cpio and ar are read as they stream
+ * past; ISO 9660 and vmtar find members by offset and RPM's payload follows headers of any size,
+ * so those are read whole first.
+ */
+export async function* archiveMembers(
+  kind: ArchiveKind,
+  s: ByteStream,
+): AsyncGenerator<Member, RangeSource | undefined> {
+  if (kind === "tar") yield* tarMembers(s);
+  else if (kind === "ar") yield* arMembers(s);
+  else if (kind === "cpio") return (yield* cpioMembers(s)) ? await s.rest() : undefined;
+  else {
+    const rest = await s.rest();
+    const whole = await rest.read(0, rest.size);
+    // An RPM's only content is its compressed cpio payload, opened in the package's place.
+    if (kind === "rpm") return bufferSource(rpmPayload(whole));
+    const readers = { iso9660: isoMembers, vmtar: vmtarMembers } as const;
+    for (const m of readers[kind](whole)) yield heldMember(m);
+  }
+  return undefined;
 }

@@ -1,4 +1,9 @@
-/* One file inside an archive, as every container reader hands it on. */
+import type { FormatError } from "../core/errors.js";
+import type { ByteStream } from "./byte-stream.js";
+import type { OutputBuffer } from "./output-buffer.js";
+import { bufferSource, type RangeSource } from "./range-source.js";
+
+/* One file inside an archive whose reader holds the archive whole (ISO 9660, vmtar). */
 export interface ArchiveMember {
   name: string;
   data: Buffer;
@@ -6,4 +11,82 @@ export interface ArchiveMember {
   regular: boolean;
   /** Offset of the member's header in the archive. */
   offset: number;
+}
+
+/**
+ * One file inside an archive, as every container reader hands it on. A streaming reader's member
+ * is read in order: its data is taken or passed over before the reader goes on to the next one.
+ */
+export interface Member {
+  name: string;
+  /** A regular file (not a directory, link or device entry). */
+  regular: boolean;
+  /** Offset of the member's header in the archive. */
+  offset: number;
+  size: number;
+  /** Up to `n` bytes from the start of its data, to tell what it is without taking it. */
+  head(n: number): Promise<Buffer>;
+  /** Its data: a part of the archive's own source where there is one, read into memory otherwise. */
+  data(): Promise<RangeSource>;
+  /**
+   * Its data in memory, once, for a caller done with them before it reads on (a module's bytes):
+   * `into` gives the buffer where they must be copied.
+   */
+  bytes(into?: OutputBuffer): Promise<Buffer>;
+}
+
+export function heldMember(m: ArchiveMember): Member {
+  return {
+    name: m.name,
+    regular: m.regular,
+    offset: m.offset,
+    size: m.data.length,
+    head: async (n) => m.data.subarray(0, n),
+    data: async () => bufferSource(m.data),
+    bytes: async () => m.data,
+  };
+}
+
+/**
+ * A member's data in a stream: taken by the consumer, or passed over by the reader once the
+ * consumer is done with the member. `short`: the reader's error for data that runs past the end.
+ */
+export class StreamedData {
+  #taken = false;
+
+  constructor(
+    private readonly stream: ByteStream,
+    readonly size: number,
+    private readonly short: () => FormatError,
+  ) {}
+
+  member(fields: Pick<Member, "name" | "regular" | "offset">): Member {
+    return {
+      ...fields,
+      size: this.size,
+      head: (n) => this.stream.peek(Math.min(n, this.size)),
+      data: async () => {
+        this.#take();
+        const source = await this.stream.take(this.size);
+        if (!source) throw this.short();
+        return source;
+      },
+      bytes: async (into) => {
+        this.#take();
+        const b = await this.stream.read(this.size, into);
+        if (b.length < this.size) throw this.short();
+        return b;
+      },
+    };
+  }
+
+  #take(): void {
+    if (this.#taken) throw new Error("a streamed member's data is taken once");
+    this.#taken = true;
+  }
+
+  /** Passes over what the consumer did not take. */
+  async finish(): Promise<void> {
+    if (!this.#taken && (await this.stream.skip(this.size)) < this.size) throw this.short();
+  }
 }

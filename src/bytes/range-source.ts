@@ -1,4 +1,5 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { FormatError } from "../core/errors.js";
 
 /**
@@ -36,12 +37,24 @@ export function subSource(source: RangeSource, offset: number, length: number): 
 }
 
 /**
- * A file opened for positional reads. `size`: its size when opened; a file that shrinks afterwards
- * gives an error at the read that finds it short.
+ * A regular file opened for positional reads: non-blocking, so a file swapped for a FIFO is refused
+ * rather than waited on, and without following a last symlink unless `followLinks`. `size`: its
+ * size when opened; a file that shrinks afterwards gives an error at the read that finds it short.
  */
-export async function fileSource(path: string): Promise<RangeSource & { close(): Promise<void> }> {
-  const handle: FileHandle = await open(path, "r");
-  const size = (await handle.stat()).size;
+export async function fileSource(path: string, followLinks = true): Promise<RangeSource & { close(): Promise<void> }> {
+  const handle: FileHandle = await open(
+    path,
+    constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW),
+  );
+  let size: number;
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new FormatError(path, undefined, "not a regular file (changed while scanning)");
+    size = st.size;
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
   return {
     size,
     read: async (offset, length) => {

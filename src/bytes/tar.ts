@@ -1,5 +1,6 @@
 import { FormatError } from "../core/errors.js";
-import type { ArchiveMember } from "./member.js";
+import type { ByteStream } from "./byte-stream.js";
+import { type Member, StreamedData } from "./member.js";
 
 const BLOCK = 512;
 
@@ -25,10 +26,10 @@ function number(b: Buffer, at: number, len: number, where: number): number {
   return Number.parseInt(s, 8);
 }
 
-function checksumOk(b: Buffer, at: number): boolean {
-  const stored = number(b, at + 148, 8, at);
+function checksumOk(b: Buffer, where: number): boolean {
+  const stored = number(b, 148, 8, where);
   let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[at + i]!;
+  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[i]!;
   return sum === stored;
 }
 
@@ -49,43 +50,52 @@ function paxRecords(data: Buffer): Map<string, string> {
   return out;
 }
 
+/** Past this, a long name or pax header is no real one: it is not read into memory. */
+const MAX_HEADER_DATA = 16 << 20;
+
 /**
  * Members of a tar archive: ustar, GNU (long names 'L', base-256 sizes) and pax ('x' per-file and
- * 'g' global headers: path, size). Each header's checksum is verified; every size and offset is
- * checked against the archive before a member's bytes are taken. Non-files (directories, links,
- * devices) are listed with `regular: false`.
+ * 'g' global headers: path, size). Each header's checksum is verified; a size is checked against
+ * what is left of the archive before a member is handed on where the stream knows, and when its
+ * data is read otherwise. Non-files (directories, links, devices) are listed with `regular: false`.
  */
-export function* tarMembers(b: Buffer): Generator<ArchiveMember> {
-  let at = 0;
+export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
   let longName: string | undefined;
   let pax = new Map<string, string>();
   const global = new Map<string, string>();
-  while (at + BLOCK <= b.length) {
-    if (b.subarray(at, at + BLOCK).every((x) => x === 0)) return; // end of archive
+  for (;;) {
+    const at = s.offset;
+    const b = await s.read(BLOCK);
+    if (b.length < BLOCK || b.every((x) => x === 0)) return; // end of archive
     if (!checksumOk(b, at)) throw new FormatError("tar header", at, "checksum mismatch");
-    const type = String.fromCharCode(b[at + 156]!) || "0";
-    let size = number(b, at + 124, 12, at);
+    const type = String.fromCharCode(b[156]!) || "0";
+    let size = number(b, 124, 12, at);
     const paxSize = pax.get("size") ?? global.get("size");
     if (paxSize !== undefined && type !== "x" && type !== "g") size = Number(paxSize);
-    const dataAt = at + BLOCK;
-    if (!Number.isSafeInteger(size) || dataAt + size > b.length)
-      throw new FormatError("tar header", at, `member of ${size} bytes runs past the end of the archive`);
-    const data = b.subarray(dataAt, dataAt + size);
-    const next = dataAt + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === "L") longName = data.toString("utf8").replace(/\0+$/, "");
-    else if (type === "x") pax = paxRecords(data);
-    else if (type === "g") for (const [k, v] of paxRecords(data)) global.set(k, v);
-    else {
-      const prefix = b.toString("latin1", at + 257, at + 263).startsWith("ustar") ? field(b, at + 345, 155) : "";
+    const short = () => new FormatError("tar header", at, `member of ${size} bytes runs past the end of the archive`);
+    if (!Number.isSafeInteger(size) || size < 0 || size > (s.remaining ?? size)) throw short();
+    const padding = Math.ceil(size / BLOCK) * BLOCK - size;
+    if (type === "L" || type === "x" || type === "g") {
+      if (size > MAX_HEADER_DATA)
+        throw new FormatError("tar header", at, `${type} header of ${size} bytes: larger than any real one`);
+      const data = await s.read(size);
+      if (data.length < size) throw short();
+      if (type === "L") longName = data.toString("utf8").replace(/\0+$/, "");
+      else if (type === "x") pax = paxRecords(data);
+      else for (const [k, v] of paxRecords(data)) global.set(k, v);
+    } else {
+      const prefix = b.toString("latin1", 257, 263).startsWith("ustar") ? field(b, 345, 155) : "";
       const name =
         longName ??
         pax.get("path") ??
         global.get("path") ??
-        (prefix ? `${prefix}/${field(b, at, 100)}` : field(b, at, 100));
-      yield { name, data, regular: type === "0" || type === "\0" || type === "7", offset: at };
+        (prefix ? `${prefix}/${field(b, 0, 100)}` : field(b, 0, 100));
+      const data = new StreamedData(s, size, short);
+      yield data.member({ name, regular: type === "0" || type === "\0" || type === "7", offset: at });
+      await data.finish();
       longName = undefined;
       pax = new Map();
     }
-    at = next;
+    await s.skip(padding);
   }
 }

@@ -6,7 +6,10 @@ import {
   type InspectOptions,
   type ParseSetup,
 } from "../kmod/facts.js";
-import { inspectInputWith, toOutcome } from "../kmod/inspect-input.js";
+import { inspectInputWith, inspectSourceWith, STREAM_FROM, toOutcome } from "../kmod/inspect-input.js";
+import { ARCHIVE_HEAD, sniffArchive } from "../bytes/archive.js";
+import { fileSource } from "../bytes/range-source.js";
+import { sniffCompression } from "../bytes/sniff.js";
 import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
 import type { DecodeLimits } from "../core/limits.js";
@@ -39,13 +42,21 @@ export interface ReadOptions {
    * bytes before the next read).
    */
   scratch?: { take(size: number): Buffer };
+  /**
+   * From this size on, a compressed file or an archive is not read here but left to be read as it
+   * is opened (kmod/inspect-input.ts streams it): `{ large }` says so.
+   */
+  streamFrom?: number;
 }
 
 /**
  * One regular file's bytes, or why there are none. `ranged`: only these parts of `bytes` were read.
  * `sha256`: of `bytes`, an ELF file, when the thread that read it hashed it (engine/read-ahead.ts).
  */
-export type FileRead = { bytes: Buffer; ranged?: ReadRanges; sha256?: string } | { skip: string } | { error: string };
+export type WholeRead = { bytes: Buffer; ranged?: ReadRanges; sha256?: string } | { skip: string } | { error: string };
+
+/** A read that may leave a large package or image to be streamed (ReadOptions.streamFrom). */
+export type FileRead = WholeRead | { large: number };
 
 function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -63,6 +74,18 @@ export function readRegularFileSync(
   abs: string,
   followLinks: boolean,
   maxBytes: number,
+  options?: ReadOptions & { streamFrom?: undefined },
+): WholeRead;
+export function readRegularFileSync(
+  abs: string,
+  followLinks: boolean,
+  maxBytes: number,
+  options: ReadOptions,
+): FileRead;
+export function readRegularFileSync(
+  abs: string,
+  followLinks: boolean,
+  maxBytes: number,
   options: ReadOptions = {},
 ): FileRead {
   let fd: number;
@@ -76,6 +99,7 @@ export function readRegularFileSync(
     const st = fstatSync(fd);
     if (!st.isFile()) return { skip: "not a regular file (changed while scanning)" };
     if (st.size > maxBytes) return { error: `file of ${st.size} bytes exceeds the ${maxBytes}-byte limit per file` };
+    if (st.size >= (options.streamFrom ?? Number.POSITIVE_INFINITY) && isContainer(fd)) return { large: st.size };
     const bytes = options.scratch ? options.scratch.take(st.size) : Buffer.allocUnsafe(st.size);
     const ranged =
       options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) ? readFactRanges(fd, bytes) : null;
@@ -92,6 +116,13 @@ export function readRegularFileSync(
   } finally {
     closeSync(fd);
   }
+}
+
+/** Whether an open file starts as a compressed file or an archive does. */
+function isContainer(fd: number): boolean {
+  const head = Buffer.alloc(ARCHIVE_HEAD);
+  const n = readSync(fd, head, 0, head.length, 0);
+  return sniffCompression(head.subarray(0, n)) !== undefined || sniffArchive(head.subarray(0, n)) !== undefined;
 }
 
 /**
@@ -134,7 +165,12 @@ export async function inspectFile(
   const scratch = buffers ? { scratch: buffers.read } : {};
   let read =
     given ??
-    readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, { factsOnly, ...scratch });
+    readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, {
+      factsOnly,
+      streamFrom: STREAM_FROM,
+      ...scratch,
+    });
+  if ("large" in read) return inspectLarge(task, options, buffers);
   if (!("bytes" in read)) return unread(read);
   try {
     // A scan decodes section headers directly, for speed, whatever its report (elf/elfy-adapter.ts);
@@ -159,6 +195,26 @@ export async function inspectFile(
     return result;
   } catch (e) {
     return { self: errorOutcome(e), members: [] };
+  }
+}
+
+/** A package or an image, read as it is opened instead of whole first. */
+async function inspectLarge(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
+  let source: Awaited<ReturnType<typeof fileSource>>;
+  try {
+    source = await fileSource(task.abs, task.followLinks);
+  } catch (e) {
+    return { self: errorOutcome(e), members: [] };
+  }
+  try {
+    const setup: ParseSetup = { decoder: "direct", builder: buffers?.builder ?? PLAIN_FACTS };
+    return await inspectSourceWith(source, options, setup, {
+      ...(buffers ? { member: (n: number) => buffers.decoded.take(n) } : {}),
+    });
+  } catch (e) {
+    return { self: errorOutcome(e), members: [] };
+  } finally {
+    await source.close();
   }
 }
 

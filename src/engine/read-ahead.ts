@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { hasElfMagic } from "../elf/header.js";
+import { STREAM_FROM } from "../kmod/inspect-input.js";
 import { readRegularFileSync, type FileRead, type FileTask } from "./inspect-file.js";
 
 /**
@@ -26,6 +27,7 @@ export interface ReadRequest {
  */
 export type PlacedRead =
   | { at: number; size: number; own?: ArrayBuffer; sha256?: string }
+  | { large: number }
   | { skip: string }
   | { error: string };
 
@@ -77,7 +79,9 @@ class Placement {
 export function readBatch(req: ReadRequest): { reads: PlacedRead[]; transfer: ArrayBuffer[] } {
   const placement = new Placement(req.into);
   const reads = req.read.map((t) =>
-    placement.placed(readRegularFileSync(t.abs, t.followLinks, req.maxBytes, { scratch: placement })),
+    placement.placed(
+      readRegularFileSync(t.abs, t.followLinks, req.maxBytes, { scratch: placement, streamFrom: STREAM_FROM }),
+    ),
   );
   const transfer = reads.flatMap((r) => ("own" in r && r.own ? [r.own] : []));
   return { reads, transfer };

@@ -46,7 +46,8 @@ export type Inspection =
   | { outcome: "facts"; facts: ObjectFacts; bytes: number }
   | { outcome: "skipped"; reason: string; bytes: number };
 
-function describeStart(bytes: Uint8Array): string {
+/** What a file that is not ELF starts with, as a skipped file's reason says it. */
+export function describeStart(bytes: Uint8Array): string {
   if (bytes.length === 0) return "empty file";
   const head = Buffer.from(bytes.subarray(0, 8)).toString("hex").replace(/(..)/g, "$1 ").trim();
   return `not ELF (starts with ${head})`;

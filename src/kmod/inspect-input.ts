@@ -1,10 +1,14 @@
-import { archiveMembers, sniffArchive } from "../bytes/archive.js";
-import { decompress } from "../bytes/sniff.js";
+import { ARCHIVE_HEAD, type ArchiveKind, archiveMembers, sniffArchive } from "../bytes/archive.js";
+import { ByteStream } from "../bytes/byte-stream.js";
+import { decompressChunks } from "../bytes/decompress-stream.js";
 import type { OutputBuffer } from "../bytes/output-buffer.js";
-import type { Compression } from "../core/facts.js";
+import { bufferSource, type RangeSource } from "../bytes/range-source.js";
+import { decompress, sniffCompression } from "../bytes/sniff.js";
 import { FormatError } from "../core/errors.js";
-import { inspectDecompressed, type InspectOptions, type Inspection, type ParseSetup } from "./facts.js";
-import { type Outcome, type InputResult, errorOutcome } from "../core/outcome.js";
+import type { Compression } from "../core/facts.js";
+import { errorOutcome, type InputResult, type Outcome } from "../core/outcome.js";
+import { hasElfMagic } from "../elf/header.js";
+import { describeStart, type Inspection, type InspectOptions, inspectDecompressed, type ParseSetup } from "./facts.js";
 
 export const toOutcome = (r: Inspection): Outcome =>
   r.outcome === "facts"
@@ -12,56 +16,120 @@ export const toOutcome = (r: Inspection): Outcome =>
     : { kind: "skipped", reason: r.reason, bytes: r.bytes };
 
 /**
+ * A compressed input from this size on is decoded as its archive's members are read, never whole:
+ * a package's payload. Below it (every module, compressed or not), decoding whole first is faster.
+ */
+export const STREAM_FROM = 8 << 20;
+
+/** Enough of a file's start to tell compression, ELF and every archive apart. */
+const HEAD = ARCHIVE_HEAD;
+
+/**
  * Opens one input by content, all the way down: compression, then archives (tar, cpio including
- * concatenated initramfs segments, ar/.deb, RPM) inside one another, to the ELF objects at the leaves.
- * A member's path is its provenance chain joined by "!/". A damaged archive is an error at its own
- * path; the members read before the damage stay.
+ * concatenated initramfs segments, ar/.deb, RPM, ISO 9660, vmtar) inside one another, to the ELF
+ * objects at the leaves. A member's path is its provenance chain joined by "!/". A damaged archive
+ * is an error at its own path; the members read before the damage stay.
  */
 export function inspectInput(input: Buffer, options: InspectOptions): Promise<InputResult> {
   return inspectInputWith(input, options, {});
 }
 
 /** inspectInput, run as `setup` says; `into`: where the input's own decompressed bytes may go. */
-export async function inspectInputWith(
+export function inspectInputWith(
   input: Buffer,
   options: InspectOptions,
   setup: ParseSetup,
   into?: OutputBuffer,
 ): Promise<InputResult> {
+  return inspectSourceWith(bufferSource(input), options, setup, { into });
+}
+
+/** Where bytes may go that are needed only for a moment (a thread's reusable buffers). */
+export interface InputBuffers {
+  /** The input's own decompressed bytes. */
+  into?: OutputBuffer;
+  /** A streamed member's bytes, when it is a module read as it streams past. */
+  member?: OutputBuffer;
+}
+
+/**
+ * inspectInputWith for bytes read as they are needed. A large compressed tar, cpio or ar (a
+ * package's data.tar.xz, an initramfs) is decoded as its members are read, and a member that
+ * cannot be a module (no ELF, compression or archive at its start) is passed over unread, so only a
+ * module's own bytes are ever held whole.
+ */
+export async function inspectSourceWith(
+  input: RangeSource,
+  options: InspectOptions,
+  setup: ParseSetup,
+  buffers: InputBuffers = {},
+): Promise<InputResult> {
   const result: InputResult = { members: [] };
-  let spare = into;
+  const report = (path: string, outcome: Outcome) =>
+    path === "" ? (result.self = outcome) : result.members.push({ path, outcome });
+  const reported = () => result.members.length + (result.self ? 1 : 0);
+  let spare = buffers.into;
   let members = 0;
-  const open = async (bytes: Buffer, path: string, depth: number): Promise<void> => {
-    const report = (outcome: Outcome) =>
-      path === "" ? (result.self = outcome) : result.members.push({ path, outcome });
-    let plain: Buffer;
+
+  const open = async (source: RangeSource, path: string, depth: number): Promise<void> => {
+    let plain: Buffer | ByteStream;
     let compression: Compression | null;
     try {
-      // Only the first decoding (the input itself) may use the caller's buffer: what is decoded
-      // later — members, a cpio's next segment — are views of bytes that must stay intact meanwhile.
-      const target = spare;
-      spare = undefined;
-      ({ bytes: plain, compression } = await decompress(bytes, options.limits, target));
-    } catch (e) {
-      return void report(errorOutcome(e));
-    }
-    const kind = sniffArchive(plain);
-    if (!kind) {
-      try {
-        return void report(toOutcome(inspectDecompressed(plain, compression, options, setup)));
-      } catch (e) {
-        return void report(errorOutcome(e));
+      const codec = source.size >= STREAM_FROM ? sniffCompression(await source.read(0, 16)) : undefined;
+      const streamed = codec ? await streamOf(source, codec.kind) : null;
+      if (streamed) {
+        plain = streamed;
+        compression = codec!.kind;
+      } else {
+        // Only the first decoding (the input itself) may use the caller's buffer: what is decoded
+        // later — members, a cpio's next segment — are views of bytes that must stay intact meanwhile.
+        const target = spare;
+        spare = undefined;
+        ({ bytes: plain, compression } = await decompress(await source.read(0, source.size), options.limits, target));
       }
+    } catch (e) {
+      return void report(path, errorOutcome(e));
     }
+    const stream = plain instanceof ByteStream ? plain : null;
+    try {
+      const kind = sniffArchive(stream ? await stream.peek(HEAD) : (plain as Buffer));
+      if (!kind) return void report(path, inspectOne(stream ? await readAll(stream) : (plain as Buffer), compression));
+      await openArchive(kind, stream ?? ByteStream.ofSource(bufferSource(plain as Buffer)), path, depth);
+    } catch (e) {
+      report(path, errorOutcome(e));
+    } finally {
+      await stream?.close();
+    }
+  };
+
+  const inspectOne = (bytes: Buffer, compression: Compression | null): Outcome => {
+    try {
+      return toOutcome(inspectDecompressed(bytes, compression, options, setup));
+    } catch (e) {
+      return errorOutcome(e);
+    }
+  };
+
+  /** A stream of the decoded bytes, unless they are compressed again (then decoded whole, as ever). */
+  const streamOf = async (source: RangeSource, kind: Compression): Promise<ByteStream | null> => {
+    const stream = ByteStream.ofChunks(decompressChunks(kind, source, options.limits));
+    if (!sniffCompression(await stream.peek(16))) return stream;
+    await stream.close();
+    return null;
+  };
+
+  const openArchive = async (kind: ArchiveKind, s: ByteStream, path: string, depth: number): Promise<void> => {
     if (depth >= options.limits.maxContainerDepth)
-      return void report({
+      return void report(path, {
         kind: "error",
         message: `${kind} archive nested more than ${options.limits.maxContainerDepth} deep (--max-container-depth)`,
       });
-    const before = result.members.length + (result.self ? 1 : 0);
+    const before = reported();
     try {
-      const { members: list, rest } = archiveMembers(kind, plain);
-      for (const m of list) {
+      const list = archiveMembers(kind, s);
+      let next = await list.next();
+      for (; !next.done; next = await list.next()) {
+        const m = next.value;
         if (!m.regular) continue; // directories, links and devices hold no module
         if (++members > options.limits.maxMembers)
           throw new FormatError(
@@ -70,16 +138,41 @@ export async function inspectInputWith(
             `more than ${options.limits.maxMembers} members (--max-members)`,
           );
         const name = m.name.replace(/^(\.\/|\/)+/, "");
-        await open(m.data, path === "" ? name : `${path}!/${name}`, depth + 1);
+        const child = path === "" ? name : `${path}!/${name}`;
+        const head = await m.head(HEAD);
+        if (passedOver(head)) report(child, { kind: "skipped", reason: describeStart(head), bytes: m.size });
+        else if (isPlainModule(head) && s.remaining === undefined) {
+          // A module streaming past is copied out of the decoder's chunks once, into a buffer the
+          // thread reuses: its facts keep nothing of its bytes.
+          const bytes = await m.bytes(buffers.member);
+          report(child, inspectOne(bytes, null));
+        } else await open(await m.data(), child, depth + 1);
       }
-      if (rest) await open(rest, path, depth);
+      if (next.value) await open(next.value, path, depth);
+      // What follows the archive's end is decoded too: damage there is damage to the input.
+      await s.skip(Number.MAX_SAFE_INTEGER);
     } catch (e) {
-      report(errorOutcome(e));
+      report(path, errorOutcome(e));
     }
     // An archive that holds no file at all is still a file the scan reached.
-    if (result.members.length + (result.self ? 1 : 0) === before)
-      report({ kind: "skipped", reason: `${kind} archive holding no files`, bytes: plain.length });
+    if (reported() === before)
+      report(path, { kind: "skipped", reason: `${kind} archive holding no files`, bytes: s.offset });
   };
+
   await open(input, "", 0);
   return result;
+}
+
+/**
+ * Whether a member cannot hold a module — no ELF, compression or archive at its start (firmware,
+ * documentation): told from its first bytes, as inspectDecompressed would tell it from all of them.
+ */
+const passedOver = (head: Buffer) => !hasElfMagic(head) && !sniffCompression(head) && !sniffArchive(head);
+
+/** Whether a member is an ELF object as it is, which open would hand straight to inspectDecompressed. */
+const isPlainModule = (head: Buffer) => hasElfMagic(head) && !sniffArchive(head);
+
+async function readAll(s: ByteStream): Promise<Buffer> {
+  const rest = await s.rest();
+  return rest.read(0, rest.size);
 }

@@ -22,6 +22,7 @@ import { decodeZstd } from "../../src/bytes/zstd.js";
 import { FormatError } from "../../src/core/errors.js";
 import type { Compression } from "../../src/core/facts.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "../../src/core/limits.js";
+import { compressibleText } from "../helpers/compressible-text.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kmodaudit-decompress-stream-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,25 +42,7 @@ const WHOLE: Record<Compression, (b: Uint8Array, limits: DecodeLimits) => Promis
 };
 const KINDS = Object.keys(COMPRESS) as Compression[];
 
-/** Text that compresses about as well as a module does (3–4×). */
-function text(bytes: number, seed: number): Buffer {
-  const vocabulary = Array.from({ length: 4096 }, (_, i) =>
-    createHash("sha256")
-      .update(String(i))
-      .digest("base64")
-      .slice(0, 3 + (i % 9)),
-  );
-  const out = Buffer.alloc(bytes);
-  let x = seed;
-  for (let i = 0; i < bytes; ) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    i += out.write(`${vocabulary[x & 4095]} `, i);
-  }
-  return out;
-}
+const text = compressibleText;
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 

@@ -17,6 +17,7 @@ import {
   xzChunksLzmaNative,
   xzDeclaredSizeOf,
 } from "../../src/bytes/xz-stream.js";
+import { compressibleText } from "../helpers/compressible-text.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kmodaudit-xz-stream-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,26 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const xz = (input: Buffer, args: string[] = []) => execFileSync("xz", ["-c", ...args], { input, maxBuffer: 1 << 30 });
 const unxz = (input: Uint8Array) => execFileSync("xz", ["-dc"], { input, maxBuffer: 1 << 30 });
 
-/** Text that compresses about as well as a module does (3–4×): tokens drawn from a vocabulary of 4096. */
-function text(bytes: number, seed: number): Buffer {
-  const vocabulary = Array.from({ length: 4096 }, (_, i) =>
-    createHash("sha256")
-      .update(String(i))
-      .digest("base64")
-      .slice(0, 3 + (i % 9)),
-  );
-  const out = Buffer.alloc(bytes);
-  let x = seed;
-  for (let i = 0; i < bytes; ) {
-    // xorshift32
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    i += out.write(`${vocabulary[x & 4095]} `, i);
-  }
-  return out;
-}
+const text = compressibleText;
 
 type Decoder = (input: StreamInput, limits: DecodeLimits, options?: XzChunkOptions) => AsyncIterable<Buffer>;
 const DECODERS: [string, Decoder, XzChunkOptions][] = [

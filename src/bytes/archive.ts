@@ -28,8 +28,8 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
 /**
  * Every member, in order; returns what follows the archive, when something does, as another input
  * (a cpio's next segment, an RPM's compressed payload). tar, cpio and ar are read as they stream
- * past; ISO 9660 and vmtar find members by offset and RPM's payload follows headers of any size,
- * so those are read whole first.
+ * past, ISO 9660 in place (its members lie at offsets its directories give); vmtar finds members by
+ * offset too and RPM's payload follows headers of any size, so those are read whole first.
  */
 export async function* archiveMembers(
   kind: ArchiveKind,
@@ -38,13 +38,13 @@ export async function* archiveMembers(
   if (kind === "tar") yield* tarMembers(s);
   else if (kind === "ar") yield* arMembers(s);
   else if (kind === "cpio") return (yield* cpioMembers(s)) ? await s.rest() : undefined;
+  else if (kind === "iso9660") yield* isoMembers(await s.rest());
   else {
     const rest = await s.rest();
     const whole = await rest.read(0, rest.size);
     // An RPM's only content is its compressed cpio payload, opened in the package's place.
     if (kind === "rpm") return bufferSource(rpmPayload(whole));
-    const readers = { iso9660: isoMembers, vmtar: vmtarMembers } as const;
-    for (const m of readers[kind](whole)) yield heldMember(m);
+    for (const m of vmtarMembers(whole)) yield heldMember(m);
   }
   return undefined;
 }

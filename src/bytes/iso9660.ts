@@ -1,5 +1,6 @@
 import { FormatError } from "../core/errors.js";
-import type { ArchiveMember } from "./member.js";
+import { type Member, sourceMember } from "./member.js";
+import type { RangeSource } from "./range-source.js";
 
 const SECTOR = 2048;
 const FIRST_DESCRIPTOR = 16 * SECTOR;
@@ -56,33 +57,39 @@ function readRecord(b: Buffer, at: number, joliet: boolean, where: number): Reco
 }
 
 /**
- * Files of an ISO 9660 image, read in place without mounting: the directory tree from the primary
- * volume descriptor, named by Rock Ridge NM entries where present, else from a Joliet
- * supplementary descriptor (UCS-2 names) where present, else by the ISO names without ";1".
- * Every extent is checked against the image; directories already visited are not entered again.
+ * Files of an ISO 9660 image, read in place without mounting and without holding the image: the
+ * directory tree from the primary volume descriptor, named by Rock Ridge NM entries where present,
+ * else from a Joliet supplementary descriptor (UCS-2 names) where present, else by the ISO names
+ * without ";1". Only descriptors and directories are read here; a file's data is a part of the
+ * image, read by whoever opens it. Every extent is checked against the image; directories already
+ * visited are not entered again.
  */
-export function* isoMembers(b: Buffer): Generator<ArchiveMember> {
-  let primary: number | undefined;
-  let joliet: number | undefined;
-  for (let at = FIRST_DESCRIPTOR; at + SECTOR <= b.length; at += SECTOR) {
-    const type = b[at]!;
-    if (b.toString("latin1", at + 1, at + 6) !== "CD001")
+export async function* isoMembers(image: RangeSource): AsyncGenerator<Member> {
+  const size = image.size;
+  let primary: Buffer | undefined;
+  let primaryAt = 0;
+  let joliet: Buffer | undefined;
+  let jolietAt = 0;
+  for (let at = FIRST_DESCRIPTOR; at + SECTOR <= size; at += SECTOR) {
+    const d = await image.read(at, SECTOR);
+    const type = d[0]!;
+    if (d.toString("latin1", 1, 6) !== "CD001")
       throw new FormatError("ISO 9660 volume descriptor", at, "bad identifier");
     if (type === 255) break;
-    if (type === 1) primary ??= at;
-    if (type === 2 && b[at + 88] === 0x25 && b[at + 89] === 0x2f && [0x40, 0x43, 0x45].includes(b[at + 90]!))
-      joliet ??= at;
+    if (type === 1 && !primary) [primary, primaryAt] = [d, at];
+    if (type === 2 && !joliet && d[88] === 0x25 && d[89] === 0x2f && [0x40, 0x43, 0x45].includes(d[90]!))
+      [joliet, jolietAt] = [d, at];
   }
   if (primary === undefined)
     throw new FormatError("ISO 9660 volume descriptor", FIRST_DESCRIPTOR, "no primary volume descriptor");
-  const blockSize = b.readUInt16LE(primary + 128);
+  const blockSize = primary.readUInt16LE(128);
   if (blockSize !== 2048 && blockSize !== 1024 && blockSize !== 512)
-    throw new FormatError("ISO 9660 volume descriptor", primary + 128, `logical block size ${blockSize}`);
-  const rootOf = (d: number, isJoliet: boolean) => readRecord(b, d + 156, isJoliet, d + 156)!;
-  const root = rootOf(primary, false);
+    throw new FormatError("ISO 9660 volume descriptor", primaryAt + 128, `logical block size ${blockSize}`);
+  const rootOf = (d: Buffer, at: number, isJoliet: boolean) => readRecord(d, 156, isJoliet, at + 156)!;
+  const root = rootOf(primary, primaryAt, false);
   // Rock Ridge marks itself in the root's "." record (SUSP "SP"); without it, prefer Joliet names.
-  const useJoliet = joliet !== undefined && !hasRockRidge(b, root.extent * blockSize);
-  const start = useJoliet ? rootOf(joliet!, true) : root;
+  const useJoliet = joliet !== undefined && !(await hasRockRidge(image, root.extent * blockSize));
+  const start = useJoliet ? rootOf(joliet!, jolietAt, true) : root;
   const seen = new Set<number>();
   const stack: { rec: Record; path: string }[] = [{ rec: start, path: "" }];
   while (stack.length) {
@@ -90,38 +97,40 @@ export function* isoMembers(b: Buffer): Generator<ArchiveMember> {
     if (seen.has(rec.extent)) continue;
     seen.add(rec.extent);
     const from = rec.extent * blockSize;
-    if (from + rec.size > b.length)
+    if (from + rec.size > size)
       throw new FormatError(
         "ISO 9660 directory",
         from,
         `directory of ${rec.size} bytes runs past the end of the image`,
       );
+    const dir = await image.read(from, rec.size);
     const children: { rec: Record; path: string }[] = [];
-    for (let at = from; at < from + rec.size; ) {
-      const r = readRecord(b, at, useJoliet, at);
+    for (let at = 0; at < rec.size; ) {
+      const r = readRecord(dir, at, useJoliet, from + at);
       if (!r) {
-        at = (Math.floor((at - from) / SECTOR) + 1) * SECTOR + from; // records do not cross sectors
+        at = (Math.floor(at / SECTOR) + 1) * SECTOR; // records do not cross sectors
         continue;
       }
-      at += b[at]!;
+      at += dir[at]!;
       if (r.name === "." || r.name === "..") continue;
       const childPath = path ? `${path}/${r.name}` : r.name;
       if (r.directory) children.push({ rec: r, path: childPath });
       else {
         const dataAt = r.extent * blockSize;
-        if (dataAt + r.size > b.length)
+        if (dataAt + r.size > size)
           throw new FormatError("ISO 9660 file", dataAt, `${childPath}: ${r.size} bytes run past the end of the image`);
-        yield { name: childPath, data: b.subarray(dataAt, dataAt + r.size), regular: true, offset: dataAt };
+        yield sourceMember(image, { name: childPath, regular: true, offset: dataAt }, dataAt, r.size);
       }
     }
     stack.push(...children.reverse());
   }
 }
 
-function hasRockRidge(b: Buffer, rootAt: number): boolean {
-  if (rootAt + 34 > b.length) return false;
-  const len = b[rootAt]!;
-  const nameLen = b[rootAt + 32]!;
-  const su = rootAt + 33 + nameLen + ((nameLen & 1) === 0 ? 1 : 0);
-  return su + 2 <= rootAt + len && b.toString("latin1", su, su + 2) === "SP";
+async function hasRockRidge(image: RangeSource, rootAt: number): Promise<boolean> {
+  if (rootAt + 34 > image.size) return false;
+  const b = await image.read(rootAt, Math.min(255, image.size - rootAt));
+  const len = b[0]!;
+  const nameLen = b[32]!;
+  const su = 33 + nameLen + ((nameLen & 1) === 0 ? 1 : 0);
+  return su + 2 <= len && su + 2 <= b.length && b.toString("latin1", su, su + 2) === "SP";
 }

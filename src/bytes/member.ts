@@ -1,7 +1,7 @@
 import type { FormatError } from "../core/errors.js";
 import type { ByteStream } from "./byte-stream.js";
 import type { OutputBuffer } from "./output-buffer.js";
-import { bufferSource, type RangeSource } from "./range-source.js";
+import { bufferSource, type RangeSource, subSource } from "./range-source.js";
 
 /* One file inside an archive whose reader holds the archive whole (ISO 9660, vmtar). */
 export interface ArchiveMember {
@@ -44,6 +44,22 @@ export function heldMember(m: ArchiveMember): Member {
     head: async (n) => m.data.subarray(0, n),
     data: async () => bufferSource(m.data),
     bytes: async () => m.data,
+  };
+}
+
+/** A member whose data lie at `offset` in `source`: read only by whoever opens it. */
+export function sourceMember(
+  source: RangeSource,
+  fields: Pick<Member, "name" | "regular" | "offset">,
+  offset: number,
+  size: number,
+): Member {
+  return {
+    ...fields,
+    size,
+    head: (n) => source.read(offset, Math.min(n, size)),
+    data: async () => subSource(source, offset, size),
+    bytes: () => source.read(offset, size),
   };
 }
 

@@ -75,11 +75,16 @@ export async function inspectSourceWith(
     let plain: Buffer | ByteStream;
     let compression: Compression | null;
     try {
-      const codec = source.size >= STREAM_FROM ? sniffCompression(await source.read(0, 16)) : undefined;
-      const streamed = codec ? await streamOf(source, codec.kind) : null;
+      const head = await source.read(0, Math.min(source.size, HEAD));
+      const codec = sniffCompression(head);
+      const streamed = codec && source.size >= STREAM_FROM ? await streamOf(source, codec.kind) : null;
       if (streamed) {
         plain = streamed;
         compression = codec!.kind;
+      } else if (!codec && sniffArchive(head)) {
+        // An archive as it is (a .deb's ar, an ISO): read in place, its members parts of the source.
+        plain = ByteStream.ofSource(source);
+        compression = null;
       } else {
         // Only the first decoding (the input itself) may use the caller's buffer: what is decoded
         // later — members, a cpio's next segment — are views of bytes that must stay intact meanwhile.

@@ -22,10 +22,11 @@ const DIR = "lib/modules/6.1.0-56-amd64/kernel/drivers/misc";
 function tree() {
   const dir = mkdtempSync(join(tmpdir(), "kmodaudit-streamed-"));
   mkdirSync(join(dir, "root", DIR), { recursive: true });
-  mkdirSync(join(dir, "root", "lib/firmware"), { recursive: true });
-  // Before the modules in every archive's order, so that damage late in the stream comes after them.
+  // usr/ after lib/ in name order (the archives are made sorted): damage late in the stream comes
+  // after the modules.
+  mkdirSync(join(dir, "root", "usr/lib/firmware"), { recursive: true });
   MODULES.forEach((m, i) => copyFileSync(join(SAMPLES, m), join(dir, "root", DIR, `${i}-${m}`)));
-  writeFileSync(join(dir, "root", "lib/firmware", "z-blob.bin"), randomBytes(STREAM_FROM + (1 << 20)));
+  writeFileSync(join(dir, "root", "usr/lib/firmware", "z-blob.bin"), randomBytes(STREAM_FROM + (1 << 20)));
   return dir;
 }
 
@@ -43,13 +44,13 @@ async function view(path: string, strip: string) {
 
 describe("packages decoded as their members are read", () => {
   it.each([
-    ["tar.xz", "tar -C root -cJf out.pkg ."],
-    ["tar.gz", "tar -C root -czf out.pkg ."],
-    ["tar.zst", "tar -C root --zstd -cf out.pkg ."],
+    ["tar.xz", "tar --sort=name -C root -cJf out.pkg ."],
+    ["tar.gz", "tar --sort=name -C root -czf out.pkg ."],
+    ["tar.zst", "tar --sort=name -C root --zstd -cf out.pkg ."],
     ["cpio.xz (an initramfs)", "(cd root && find . | sort | cpio -o -H newc --quiet) | xz -T2 > out.pkg"],
     [
       "deb (ar holding data.tar.xz)",
-      "tar -C root -cJf data.tar.xz . && echo 2.0 > debian-binary && ar qc out.pkg debian-binary data.tar.xz",
+      "tar --sort=name -C root -cJf data.tar.xz . && echo 2.0 > debian-binary && ar qc out.pkg debian-binary data.tar.xz",
     ],
   ])("%s gives what the directory gives", async (_what, build) => {
     const dir = tree();
@@ -71,7 +72,7 @@ describe("packages decoded as their members are read", () => {
 
   it("reports damage at the archive, keeping the members read before it", async () => {
     const dir = tree();
-    sh("tar -C root -cJf out.pkg .", dir);
+    sh("tar --sort=name -C root -cJf out.pkg .", dir);
     const file = join(dir, "out.pkg");
     const bytes = readFileSync(file);
     // Damage three quarters in: inside the firmware, after every module.
@@ -81,5 +82,17 @@ describe("packages decoded as their members are read", () => {
     expect(r.modules).toHaveLength(MODULES.length);
     expect(r.errors.map((e) => e.path)).toEqual([file]);
     expect(r.errors[0]!.message).toMatch(/corrupt|xz/i);
+  });
+
+  it("stops a package that decodes past --max-decompressed as it decodes, keeping the members before", async () => {
+    const dir = tree();
+    // After the modules and the firmware: 96 MiB of zeros, past a 64 MiB limit. gzip declares no size
+    // up front (an xz index does, and is refused before a byte is decoded).
+    writeFileSync(join(dir, "root", "usr/lib/firmware", "zz-zeros.bin"), Buffer.alloc(96 << 20));
+    sh("tar --sort=name -C root -czf out.pkg .", dir);
+    const file = join(dir, "out.pkg");
+    const r = await scan([file], { ...options, limits: { maxDecompressedBytes: 64 << 20 } });
+    expect(r.modules).toHaveLength(MODULES.length);
+    expect(r.errors.map((e) => [e.path, e.message])).toEqual([[file, expect.stringMatching(/--max-decompressed/)]]);
   });
 });

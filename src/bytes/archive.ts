@@ -3,7 +3,7 @@ import type { ByteStream } from "./byte-stream.js";
 import { cpioMembers } from "./cpio.js";
 import { isIso9660, isoMembers } from "./iso9660.js";
 import { heldMember, type Member } from "./member.js";
-import { bufferSource, type RangeSource } from "./range-source.js";
+import type { RangeSource } from "./range-source.js";
 import { isRpm, rpmPayload } from "./rpm.js";
 import { tarMembers } from "./tar.js";
 import { isVmtar, vmtarMembers } from "./vmtar.js";
@@ -28,8 +28,9 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
 /**
  * Every member, in order; returns what follows the archive, when something does, as another input
  * (a cpio's next segment, an RPM's compressed payload). tar, cpio and ar are read as they stream
- * past, ISO 9660 in place (its members lie at offsets its directories give); vmtar finds members by
- * offset too and RPM's payload follows headers of any size, so those are read whole first.
+ * past, ISO 9660 and RPM in place (an ISO's members lie at offsets its directories give, an RPM's
+ * payload after its headers); vmtar finds members by offset too, but comes gzip'd, so it is read
+ * whole first.
  */
 export async function* archiveMembers(
   kind: ArchiveKind,
@@ -39,12 +40,11 @@ export async function* archiveMembers(
   else if (kind === "ar") yield* arMembers(s);
   else if (kind === "cpio") return (yield* cpioMembers(s)) ? await s.rest() : undefined;
   else if (kind === "iso9660") yield* isoMembers(await s.rest());
+  // An RPM's only content is its compressed cpio payload, opened in the package's place.
+  else if (kind === "rpm") return rpmPayload(await s.rest());
   else {
     const rest = await s.rest();
-    const whole = await rest.read(0, rest.size);
-    // An RPM's only content is its compressed cpio payload, opened in the package's place.
-    if (kind === "rpm") return bufferSource(rpmPayload(whole));
-    for (const m of vmtarMembers(whole)) yield heldMember(m);
+    for (const m of vmtarMembers(await rest.read(0, rest.size))) yield heldMember(m);
   }
   return undefined;
 }

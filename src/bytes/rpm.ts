@@ -1,16 +1,17 @@
 import { FormatError } from "../core/errors.js";
+import { type RangeSource, subSource } from "./range-source.js";
 
 const LEAD = 96;
 const HEADER_MAGIC = [0x8e, 0xad, 0xe8, 0x01];
 
 /** Size of one RPM header structure (magic, counts, index entries, data store) starting at `at`. */
-function headerSize(b: Buffer, at: number, what: string): number {
-  if (at + 16 > b.length || !HEADER_MAGIC.every((m, i) => b[at + i] === m))
-    throw new FormatError(`rpm ${what}`, at, "bad header magic");
-  const entries = b.readUInt32BE(at + 8);
-  const store = b.readUInt32BE(at + 12);
+async function headerSize(rpm: RangeSource, at: number, what: string): Promise<number> {
+  const h = at + 16 <= rpm.size ? await rpm.read(at, 16) : undefined;
+  if (!h || !HEADER_MAGIC.every((m, i) => h[i] === m)) throw new FormatError(`rpm ${what}`, at, "bad header magic");
+  const entries = h.readUInt32BE(8);
+  const store = h.readUInt32BE(12);
   const size = 16 + entries * 16 + store;
-  if (at + size > b.length)
+  if (at + size > rpm.size)
     throw new FormatError(
       `rpm ${what}`,
       at,
@@ -26,11 +27,11 @@ export function isRpm(b: Buffer): boolean {
 /**
  * The payload of an RPM package: after the 96-byte lead, the signature header (padded to 8 bytes)
  * and the main header comes the compressed cpio archive of the package's files, which the caller
- * opens like any other input.
+ * opens like any other input. Only the headers' sizes are read; the payload is a part of the package.
  */
-export function rpmPayload(b: Buffer): Buffer {
-  const sig = headerSize(b, LEAD, "signature header");
+export async function rpmPayload(rpm: RangeSource): Promise<RangeSource> {
+  const sig = await headerSize(rpm, LEAD, "signature header");
   const main = LEAD + ((sig + 7) & ~7);
-  const size = headerSize(b, main, "header");
-  return b.subarray(main + size);
+  const end = main + (await headerSize(rpm, main, "header"));
+  return subSource(rpm, end, rpm.size - end);
 }

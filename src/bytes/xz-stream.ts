@@ -232,8 +232,19 @@ async function cutShort(source: RangeSource): Promise<FormatError | undefined> {
   return undefined;
 }
 
-/** What liblzma's code means, as the reader of a report needs it; `inputAt`: how far liblzma had read. */
-async function liblzmaError(code: number, limits: DecodeLimits, source: RangeSource, inputAt: number): Promise<Error> {
+/**
+ * What liblzma's code means, as the reader of a report needs it; `inputAt`: how far liblzma had
+ * read. `threaded`: the MT decoder, whose threads read ahead by as much as they happen to when one
+ * meets damage, so how far it had read then differs from run to run: corrupt data gets no offset
+ * rather than one a second run would not repeat.
+ */
+async function liblzmaError(
+  code: number,
+  limits: DecodeLimits,
+  source: RangeSource,
+  inputAt: number,
+  threaded = false,
+): Promise<Error> {
   const at = (message: string, offset: number | undefined = inputAt) => new FormatError("xz stream", offset, message);
   switch (code) {
     case LZMA_MEMLIMIT_ERROR:
@@ -243,7 +254,7 @@ async function liblzmaError(code: number, limits: DecodeLimits, source: RangeSou
     case LZMA_OPTIONS_ERROR:
       return at("uses options that liblzma does not support");
     case LZMA_DATA_ERROR:
-      return (await cutShort(source)) ?? at("corrupt data");
+      return (await cutShort(source)) ?? at("corrupt data", threaded ? undefined : inputAt);
     case LZMA_BUF_ERROR:
       return (await cutShort(source)) ?? at("truncated: the input ends before the stream does", source.size);
     case LZMA_MEM_ERROR:
@@ -395,7 +406,8 @@ async function* liblzmaChunks(
       inflight = undefined;
       filled = Number(fields.getBigUint64(NEXT_OUT, le) - outAddress);
       if (word(TOTAL_OUT) > budget.bytes) throw new FormatError("xz stream", undefined, budget.why);
-      if (ret !== LZMA_OK && ret !== LZMA_STREAM_END) throw await liblzmaError(ret, limits, source, word(TOTAL_IN));
+      if (ret !== LZMA_OK && ret !== LZMA_STREAM_END)
+        throw await liblzmaError(ret, limits, source, word(TOTAL_IN), threads > 1);
       const end = ret === LZMA_STREAM_END;
       if (!end && filled < chunk) {
         inflight = launch();

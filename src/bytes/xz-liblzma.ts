@@ -12,10 +12,10 @@ export type BufferDecoder = (
   memlimit: number,
 ) => { ok: true } | { ok: false; code: number };
 
-const LZMA_OK = 0;
-const LZMA_STREAM_END = 1;
+export const LZMA_OK = 0;
+export const LZMA_STREAM_END = 1;
 /** Several streams one after another, as `xz -dc` accepts them. */
-const LZMA_CONCATENATED = 0x08;
+export const LZMA_CONCATENATED = 0x08;
 
 const LIBRARIES = ["liblzma.so.5", "liblzma.5.dylib"];
 

@@ -4,7 +4,8 @@ import { FormatError } from "../core/errors.js";
 import { type DecodeLimits, outputBudget } from "../core/limits.js";
 import type { RangeSource } from "./range-source.js";
 import { asSource, chunkSize, type StreamInput } from "./stream-input.js";
-import { type Liblzma, loadLiblzma } from "./xz-liblzma.js";
+import { xzIndexParse } from "./xz-index.js";
+import { LZMA_CONCATENATED, LZMA_OK, LZMA_STREAM_END, type Liblzma, loadLiblzma } from "./xz-liblzma.js";
 
 /**
  * An xz file decoded as a stream: its output comes in chunks as liblzma produces it, so a reader
@@ -74,55 +75,27 @@ async function budgetOf(source: RangeSource, limits: DecodeLimits) {
 const INDEX_WINDOW = 1 << 16;
 
 /**
- * xzDeclaredSize (xz-index.ts) of a source, reading only the last stream's footer and index, the
- * index a window at a time: a hostile Backward Size (up to 16 GiB) costs reads, not memory. It must
- * answer as xzDeclaredSize does on the same bytes; the tests hold it to that.
+ * xzDeclaredSize (xz-index.ts) of a source: the same parse, reading only the last stream's footer
+ * and index, a window at a time, so a hostile Backward Size (up to 16 GiB) costs reads, not memory.
  */
 export async function xzDeclaredSizeOf(source: RangeSource): Promise<number | undefined> {
-  const n = source.size;
-  if (n < 24) return undefined;
-  const footer = await source.read(n - 12, 12);
-  if (footer[10] !== 0x59 || footer[11] !== 0x5a) return undefined;
-  const indexSize = (footer.readUInt32LE(4) + 1) * 4;
-  let at = n - 12 - indexSize;
-  if (at < 12) return undefined;
-  const end = n - 12 - 4; // the index ends with padding and a CRC32
+  const parse = xzIndexParse(source.size);
   let window: Buffer = Buffer.alloc(0);
-  let windowAt = at;
-  const byteAt = async (pos: number): Promise<number> => {
+  let windowAt = 0;
+  let step = parse.next();
+  while (!step.done) {
+    const pos = step.value;
     if (pos < windowAt || pos >= windowAt + window.length) {
       windowAt = pos;
-      window = await source.read(pos, Math.min(INDEX_WINDOW, n - pos));
+      window = await source.read(pos, Math.min(INDEX_WINDOW, source.size - pos));
     }
-    return window[pos - windowAt]!;
-  };
-  if ((await byteAt(at)) !== 0x00) return undefined;
-  at++;
-  const vli = async (): Promise<number | undefined> => {
-    let value = 0;
-    for (let shift = 0; shift < 63 && at < end; shift += 7) {
-      const b = await byteAt(at++);
-      value += (b & 0x7f) * 2 ** shift;
-      if (!(b & 0x80)) return value;
-    }
-    return undefined;
-  };
-  const records = await vli();
-  if (records === undefined || records > indexSize) return undefined;
-  let total = 0;
-  for (let i = 0; i < records; i++) {
-    if ((await vli()) === undefined) return undefined;
-    const size = await vli();
-    if (size === undefined) return undefined;
-    total += size;
+    step = parse.next(window[pos - windowAt]!);
   }
-  return total;
+  return step.value;
 }
 
 // ---- liblzma 5.4 through koffi ----
 
-const LZMA_OK = 0;
-const LZMA_STREAM_END = 1;
 const LZMA_MEM_ERROR = 5;
 const LZMA_MEMLIMIT_ERROR = 6;
 const LZMA_FORMAT_ERROR = 7;
@@ -131,8 +104,6 @@ const LZMA_DATA_ERROR = 9;
 const LZMA_BUF_ERROR = 10;
 const LZMA_RUN = 0;
 const LZMA_FINISH = 3;
-/** Several streams one after another, as `xz -dc` accepts them. */
-const LZMA_CONCATENATED = 0x08;
 /** The MT decoder reports an error as soon as a thread meets it, instead of after the output before it. */
 const LZMA_FAIL_FAST = 0x20;
 

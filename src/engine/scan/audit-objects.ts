@@ -48,26 +48,24 @@ export async function auditObjects(
   options: ScanOptions,
   limits: DecodeLimits,
 ): Promise<Audited> {
+  /** What `read` finds in each of these files, read again; an archive member (no task) has nothing. */
+  const readAgain = async <T>(paths: Iterable<string>, read: (task: FileTask, limits: DecodeLimits) => Promise<T>) => {
+    const found = new Map<string, T>();
+    for (const p of paths) {
+      const task = tasks.get(p);
+      if (task) found.set(p, await read(task, limits));
+    }
+    return found;
+  };
   const auditOptions: AuditOptions = {
     assumeLicense: options.assumeLicense ?? null,
     ...(options.blobLicenses ? { blobLicenses: options.blobLicenses } : {}),
     ...(options.blobs ? { blobs: options.blobs } : {}),
-    loadReferences: async (wanted) => {
-      const refs = new Map<string, Record<string, string[]>>();
-      for (const p of wanted) {
-        const task = tasks.get(p);
-        if (task) refs.set(p, await referencesOfFile(task, limits));
-      }
-      return refs;
-    },
+    loadReferences: (wanted) => readAgain(wanted, referencesOfFile),
   };
   let db: Promise<ExportDatabase> | null = null;
   const load = () => (db ??= Promise.resolve(options.exportDatabase ?? loadExportDatabase()));
-  const defined = new Map<string, Set<string>>();
-  for (const p of glueCandidates(objects, located)) {
-    const task = tasks.get(p);
-    if (task) defined.set(p, await definedSymbolsOfFile(task, limits));
-  }
+  const defined = await readAgain(glueCandidates(objects, located), definedSymbolsOfFile);
   const kernelOf = kernelsOf(objects, located, defined);
   const groups = new Map<string | null, InspectedObject[]>();
   objects.forEach((o, i) => {

@@ -100,7 +100,7 @@ export {
 } from "./policy/index.js";
 
 // Reports: a result (or a view of one) → the text of one format.
-export { renderJson, toJson, type JsonOptions } from "./report/json.js";
+export { jsonReport, renderJson, toJson, type JsonOptions } from "./report/json.js";
 export { renderTable, type TableOptions } from "./report/table.js";
 export { notJudgedLines } from "./report/not-judged.js";
 export { FINGERPRINT_KEY, renderSarif, toSarif, type SarifOptions } from "./report/sarif.js";

@@ -1,3 +1,4 @@
+import { keepLargeBuffersOnMmap } from "./malloc-threshold.js";
 import { availableParallelism, endianness } from "node:os";
 import type { Transform } from "node:stream";
 import { FormatError } from "../core/errors.js";
@@ -172,6 +173,7 @@ export function liblzmaCoder(): Promise<Coder | null> {
         reserved_ptr3: ptr,
         reserved_ptr4: ptr,
       });
+      keepLargeBuffersOnMmap(koffi);
       return {
         koffi,
         streamType,

@@ -44,13 +44,13 @@ function scannedDirectory(paths: string[]): string | undefined {
 }
 
 /** Applies the config's severities and the baseline, writes the report in its format, sets the exit code. */
-export function reportAudit(
+export async function reportAudit(
   scanned: ScanResult,
   flags: ReportFlags,
   cmd: Command,
   config: KmodauditConfig | null,
   paths: string[],
-): void {
+): Promise<void> {
   const failOn = cmd.getOptionValueSource("failOn") === "cli" ? flags.failOn : (config?.failOn ?? flags.failOn);
   const baselineFile = flags.baseline === false ? undefined : (flags.baseline ?? config?.baseline);
   const baseline =
@@ -76,7 +76,7 @@ export function reportAudit(
     ...(reporter.relativeToRoot ? { root: scannedDirectory(paths) } : {}),
     ...terminalContext(reporter, flags.output),
   });
-  emit(text, flags.output);
+  await emit(text, flags.output);
   warnNotJudged(result);
   const stale = result.baseline?.stale.length ?? 0;
   // The table shows stale entries itself; other formats may not, and CI logs should still say so.

@@ -1,7 +1,8 @@
-import { accessSync, constants, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { accessSync, closeSync, constants, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { once } from "node:events";
 import { notJudgedLines, type ScanResult } from "../index.js";
-import type { RenderContext, Reporter } from "../report/registry.js";
+import type { RenderContext, Reporter, ReportText } from "../report/registry.js";
 import { reportWidth } from "./report-width.js";
 import { UsageError } from "./usage-error.js";
 
@@ -19,7 +20,8 @@ export function checkWritable(file: string | undefined, what: string): void {
       const parent = statSync(dir, { throwIfNoEntry: false });
       if (!parent) return `directory ${dir} does not exist: create it, or give another path`;
       if (!parent.isDirectory()) return `${dir} is not a directory`;
-      accessSync(target ? file : dir, constants.W_OK);
+      // A regular file is replaced by renaming a new one over it, which its directory must allow.
+      accessSync(target && !target.isFile() ? file : dir, constants.W_OK);
       return null;
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
@@ -29,10 +31,75 @@ export function checkWritable(file: string | undefined, what: string): void {
   if (problem) throw new UsageError(`${what} ${file}: ${problem}; nothing was scanned`);
 }
 
-/** The report, to --output FILE or to stdout. */
-export function emit(text: string, output: string | undefined): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
+/** Pieces are joined up to this size before a write: a write per module entry would be thousands of calls. */
+const WRITE_BATCH = 1 << 20;
+
+function* batched(text: ReportText): Generator<string> {
+  if (typeof text === "string") {
+    yield text;
+    return;
+  }
+  let parts: string[] = [];
+  let size = 0;
+  for (const part of text) {
+    parts.push(part);
+    size += part.length;
+    if (size >= WRITE_BATCH) {
+      yield parts.join("");
+      parts = [];
+      size = 0;
+    }
+  }
+  if (parts.length) yield parts.join("");
+}
+
+function writeInto(file: string, text: ReportText): void {
+  const fd = openSync(file, "w");
+  try {
+    for (const piece of batched(text)) writeSync(fd, piece);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes to a new file beside FILE, renamed over it once whole: a scan that fails half-way through
+ * its report leaves the previous report as it was, not a truncated one.
+ */
+function writeFileWhole(file: string, text: ReportText): void {
+  const target = statSync(file, { throwIfNoEntry: false });
+  // A device or pipe (-o /dev/stdout) is written in place: renaming over it would replace it.
+  if (target && !target.isFile()) {
+    writeInto(file, text);
+    return;
+  }
+  const partial = join(dirname(resolve(file)), `.${basename(file)}.kmodaudit-${process.pid}.partial`);
+  const fd = openSync(partial, "w");
+  try {
+    for (const piece of batched(text)) writeSync(fd, piece);
+    closeSync(fd);
+    renameSync(partial, file);
+  } catch (e) {
+    try {
+      closeSync(fd);
+    } catch {
+      // closed already, before the rename failed
+    }
+    rmSync(partial, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * The report, to --output FILE or to stdout. A report given in pieces is written as it is made,
+ * waiting whenever the reader of stdout is behind, so it is never held whole.
+ */
+export async function emit(text: ReportText, output: string | undefined): Promise<void> {
+  if (output) {
+    writeFileWhole(output, text);
+    return;
+  }
+  for (const piece of batched(text)) if (!process.stdout.write(piece)) await once(process.stdout, "drain");
 }
 
 function colorWanted(): boolean {

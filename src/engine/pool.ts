@@ -12,8 +12,10 @@ import { WorkerSlot } from "./worker-slot.js";
  * Inspects files on this thread, and on worker threads once files turn out to be costly. A worker
  * costs its JIT warm-up and the wire, which plain modules (cheap to parse) never earn back: a tree
  * of plain modules is read fastest by this thread alone. Compressed modules cost far more in the
- * decoder than in the parser, and there every core counts. So the workers boot at once (on a core
- * that is idle meanwhile) but are handed files only after a batch read here held costly ones. From
+ * decoder than in the parser, and there every core counts. So the workers boot as soon as a second
+ * file is asked for (on a core that is idle meanwhile), but are handed files only after a batch
+ * read here held costly ones. A scan of one file (a package, an image) boots none: it is read here,
+ * its decoder on threads of its own, and an idle worker would only add its memory. From
  * then on this thread only hands out work, and one more worker takes its place: a batch decoded
  * here (one large module takes long) kept it from feeding the workers, which then stood idle.
  *
@@ -90,18 +92,26 @@ class ThreadPool implements InspectPool {
    * more memory): on a two-core machine, a thread busy on the other core slows this one's parsing.
    */
   readonly #readsAhead: boolean;
+  /** Files asked for so far: the workers boot with the second. */
+  #asked = 0;
+  /** A batch here held costly files before any worker booted: hand over once they do. */
+  #handOverDue = false;
 
   constructor(
-    threads: number,
+    private readonly threads: number,
     private readonly options: InspectOptions,
     private readonly shared: FactPool,
     private readonly local: LocalPool,
   ) {
     this.#readsAhead = options.hash !== false;
-    while (this.#slots.length < threads - 1) this.#addWorker();
   }
 
   async inspect(tasks: FileTask[], isolated = false): Promise<FileOutcome[]> {
+    this.#asked += tasks.length;
+    if (this.#asked > 1 && this.#slots.length === 0) {
+      while (this.#slots.length < this.threads - 1) this.#addWorker();
+      if (this.#handOverDue) this.#handOver();
+    }
     if (isolated && this.#phase === "alone") this.#phase = "sharing";
     const ahead = isolated || !this.#readsAhead ? undefined : await this.#readAhead(tasks);
     for (;;) {
@@ -124,7 +134,10 @@ class ThreadPool implements InspectPool {
       // worker fails it, so that it is retried on workers, where the test can see it.
       if (hitsFault(tasks)) throw new Error("worker thread exited with code 70");
       const out = await this.local.inspect(tasks, ahead?.reads);
-      if (this.#phase === "alone" && out.some(costly)) this.#handOver();
+      if (this.#phase === "alone" && out.some(costly)) {
+        if (this.#slots.length > 0) this.#handOver();
+        else this.#handOverDue = true;
+      }
       // Reading on this thread runs in promise callbacks only; let the event loop take the workers'
       // messages (replies, and the reader coming online) before the next batch, or they would wait
       // for the whole walk.

@@ -6,6 +6,7 @@ import { VERSION } from "../version.js";
 import { effectiveSeverity } from "../policy/severity.js";
 import { runningJson } from "./running.js";
 import { compareCodeUnits } from "../core/order.js";
+import { jsonChunks, LazyArray } from "./json-chunks.js";
 
 const crcJson = (crc: number | null) => (crc === null ? null : hexCrc(crc));
 
@@ -89,8 +90,21 @@ export interface JsonOptions {
   listSkipped?: boolean;
 }
 
-export function toJson(result: ScanResult, options: JsonOptions = {}) {
-  const versionJson = versionEntries();
+const errorJson = (e: ScanResult["errors"][number]) => ({
+  path: e.path,
+  message: e.message,
+  ...(e.structure ? { structure: e.structure } : {}),
+  ...(e.offset === undefined ? {} : { offset: e.offset }),
+});
+
+const skippedJson = (s: ScanResult["skipped"][number]) => ({ path: s.path, reason: s.reason });
+
+/** The skipped files the report lists: archive members that are not modules only when asked. */
+const listsSkipped = (options: JsonOptions) => (s: ScanResult["skipped"][number]) =>
+  options.listSkipped === true || !s.member;
+
+/** The report's top level around its long arrays, which `toJson` gives made and `jsonReport` makes as they are written. */
+function reportObject<M, E, S>(result: ScanResult, lists: { modules: M; errors: E; skipped: S }) {
   return {
     schemaVersion: 1,
     tool: { name: "kmodaudit", version: VERSION },
@@ -108,16 +122,7 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
       modules: k.modules,
       ...(k.running ? { running: true } : {}),
     })),
-    modules: result.modules.map((m) => moduleJson(m, versionJson)),
-    errors: result.errors.map((e) => ({
-      path: e.path,
-      message: e.message,
-      ...(e.structure ? { structure: e.structure } : {}),
-      ...(e.offset === undefined ? {} : { offset: e.offset }),
-    })),
-    skipped: result.skipped
-      .filter((s) => options.listSkipped || !s.member)
-      .map((s) => ({ path: s.path, reason: s.reason })),
+    ...lists,
     notJudged: result.notJudged.map((n) => ({
       code: n.code,
       ...(n.path === undefined ? {} : { path: n.path }),
@@ -135,6 +140,31 @@ export function toJson(result: ScanResult, options: JsonOptions = {}) {
   };
 }
 
+export function toJson(result: ScanResult, options: JsonOptions = {}) {
+  const versionJson = versionEntries();
+  return reportObject(result, {
+    modules: result.modules.map((m) => moduleJson(m, versionJson)),
+    errors: result.errors.map(errorJson),
+    skipped: result.skipped.filter(listsSkipped(options)).map(skippedJson),
+  });
+}
+
+function* kept<T>(items: readonly T[], keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
+}
+
+/** The JSON report in pieces, each module's entry made as it is written: no size of scan makes it one string. */
+export function jsonReport(result: ScanResult, options: JsonOptions = {}): Generator<string> {
+  const versionJson = versionEntries();
+  return jsonChunks(
+    reportObject(result, {
+      modules: new LazyArray(result.modules, (m) => moduleJson(m, versionJson)),
+      errors: new LazyArray(result.errors, errorJson),
+      skipped: new LazyArray(kept(result.skipped, listsSkipped(options)), skippedJson),
+    }),
+  );
+}
+
 export function renderJson(result: ScanResult, options: JsonOptions = {}): string {
-  return JSON.stringify(toJson(result, options), null, 2) + "\n";
+  return [...jsonReport(result, options)].join("");
 }

@@ -5,7 +5,7 @@ import type { ScanResult } from "../core/results.js";
 import { renderAttribution } from "./attribution.js";
 import { depsJson, renderDepsDot, renderDepsMermaid, renderDepsTable } from "./deps.js";
 import { renderHtml } from "./html.js";
-import { renderJson } from "./json.js";
+import { jsonReport } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderSarif } from "./sarif.js";
@@ -32,8 +32,11 @@ export interface RenderContext {
   width?: number;
 }
 
+/** A report: one string, or pieces to write one after another when it may be too large to hold whole. */
+export type ReportText = string | Iterable<string>;
+
 export interface Reporter<Subject> {
-  render(subject: Subject, context: RenderContext): string;
+  render(subject: Subject, context: RenderContext): ReportText;
   /** Fits its lines to `context.width`: the caller gives the terminal's columns when the report goes to one. */
   fitsWidth: boolean;
   /** Paints with colours when `context.color` says the reader's terminal wants them. */
@@ -61,7 +64,7 @@ export const AUDIT_REPORTERS = {
     showsStale: true,
   },
   json: {
-    render: (r, c) => renderJson(r, { listSkipped: c.listSkipped }),
+    render: (r, c) => jsonReport(r, { listSkipped: c.listSkipped }),
     fitsWidth: false,
     paints: false,
     hashes: true,

@@ -53,7 +53,7 @@ async function attribute(blobPath: string, flags: BlobFlags): Promise<void> {
   }
   const attribution = await attributeBlob(result, blobPath, flags.glue, glueBytes.bytes, limitsFrom(flags));
   const reporter = ATTRIBUTION_REPORTERS[flags.format];
-  emit(reporter.render(attribution, terminalContext(reporter, flags.output)), flags.output);
+  await emit(reporter.render(attribution, terminalContext(reporter, flags.output)), flags.output);
   warnNotJudged(attribution);
   process.exitCode = attribution.notJudged.length ? EXIT.incomplete : EXIT.ok;
 }

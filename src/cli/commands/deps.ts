@@ -63,7 +63,7 @@ async function showDeps(wanted: string, flags: DepsFlags): Promise<void> {
   const module = found[0]!;
   const view = dependencyView(result, module, flags.reverse ? "dependents" : "dependencies");
   const reporter = DEPENDENCY_REPORTERS[flags.format];
-  emit(reporter.render(view, terminalContext(reporter, flags.output)), flags.output);
+  await emit(reporter.render(view, terminalContext(reporter, flags.output)), flags.output);
   for (const e of result.errors) process.stderr.write(`kmodaudit: ${e.path}: ${e.message}\n`);
   warnNotJudged(result);
   process.exitCode = auditIncomplete(result) ? EXIT.incomplete : EXIT.ok;

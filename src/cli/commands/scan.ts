@@ -43,6 +43,6 @@ export function addScanCommand(program: Command): void {
       const scanned = await withProgress(flags, (onProgress) =>
         scan(paths, { ...scanOptions(flags, config), hash, onProgress }),
       );
-      reportAudit(scanned, flags, cmd, config, paths);
+      await reportAudit(scanned, flags, cmd, config, paths);
     });
 }

@@ -62,7 +62,7 @@ export function addSystemCommand(program: Command): void {
           onProgress,
         }),
       );
-      reportAudit(scanned, flags, cmd, config, [scanned.running?.tree ?? flags.root]);
+      await reportAudit(scanned, flags, cmd, config, [scanned.running?.tree ?? flags.root]);
     });
 }
 

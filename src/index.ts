@@ -8,6 +8,7 @@
 
 // Scanning: the whole pipeline over files, directories, packages and images, or the running system.
 export { scan, type ScanOptions } from "./engine/scan.js";
+export { upgrade, type UpgradeOptions } from "./engine/upgrade.js";
 export { auditRunningSystem, NoModuleTreeError, type RunningSystemOptions } from "./engine/running-system.js";
 
 // What a scan returns: plain data, and whether the audit was complete (the CLI's exit code 2).
@@ -73,6 +74,18 @@ export { GPL_COMPATIBLE_LICENSES, isGplCompatible, licenseVerdicts, type License
 // The audit: resolution and the rules over facts already read (no I/O), and the views of its result.
 export { audit, type AuditOptions, type AuditOutcome, type InspectedObject } from "./audit/audit.js";
 export { auditWithEmbedded, type EmbeddedOutcome } from "./audit/embedded.js";
+export { checkUpgrades } from "./audit/upgrades.js";
+export { judgeUpgrade, type UpgradeJudgement, type UpgradeTarget } from "./audit/upgrade.js";
+export type { ExportState, ModuleUpgrade, UpgradeChange, UpgradeChangeKind, UpgradeVerdict } from "./core/upgrade.js";
+export { chooseUpgradeTarget, compareReleases, parseUpgradeTarget } from "./resolve/release-target.js";
+export {
+  symbolHistories,
+  type ExportRow,
+  type HistoryChange,
+  type HistoryChangeKind,
+  type HistoryState,
+  type SymbolHistory,
+} from "./resolve/export-history.js";
 export { dependencyView, findModule, findModules, type DepsNode, type DepsView } from "./audit/deps.js";
 export { attributeBlob, type BlobAttribution, type ReachedSymbol } from "./audit/attribution.js";
 

@@ -5,6 +5,8 @@ import { addBlobCommand } from "./commands/blob.js";
 import { addDepsCommand } from "./commands/deps.js";
 import { addScanCommand } from "./commands/scan.js";
 import { addSystemCommand } from "./commands/system.js";
+import { addUpgradeCommand } from "./commands/upgrade.js";
+import { addSymbolCommand } from "./commands/symbol.js";
 import { EXIT } from "./exit-code.js";
 import { versionLine } from "./version-line.js";
 
@@ -35,6 +37,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)");
   // In the order the help lists them; subcommands take the settings above from the program.
   addScanCommand(program);
+  addUpgradeCommand(program);
+  addSymbolCommand(program);
   addBaselineCommand(program);
   addDepsCommand(program);
   addBlobCommand(program);

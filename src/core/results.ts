@@ -3,6 +3,7 @@ import type { ResolvedImport, TableSource } from "./kernel.js";
 import type { DependencyGraph } from "./graph.js";
 import type { Finding, RuleId, Severity } from "./findings.js";
 import type { RunningSystem } from "./running.js";
+import type { ModuleUpgrade } from "./upgrade.js";
 
 /** A module or blob after resolution and policy: facts plus what the scan concluded. */
 export interface AuditedModule {
@@ -25,6 +26,8 @@ export interface AuditedModule {
    */
   unresolved: string[];
   findings: Finding[];
+  /** With `kmodaudit upgrade` only: one entry per target kernel (see core/upgrade.ts). */
+  upgrades?: ModuleUpgrade[];
 }
 
 export interface FileError {
@@ -54,7 +57,9 @@ export type NotJudgedCode =
   | "table-without-export-types"
   | "no-kernel-table"
   /** A scan of several kernels was given a table of none of them (or of no release it could tell). */
-  | "table-fits-no-kernel";
+  | "table-fits-no-kernel"
+  /** An upgrade target (`kmodaudit upgrade --to`) the embedded database has no build of for some modules. */
+  | "no-upgrade-target";
 
 export interface NotJudged {
   code: NotJudgedCode;

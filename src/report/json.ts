@@ -67,6 +67,7 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
       ...(x.chains ? { chains: x.chains } : {}),
       ...(x.suppressedSymbols ? { suppressedSymbols: x.suppressedSymbols } : {}),
     })),
+    ...(m.upgrades ? { upgrades: m.upgrades } : {}),
   };
 }
 

@@ -10,6 +10,8 @@ import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderSarif } from "./sarif.js";
 import { renderTable } from "./table.js";
+import type { SymbolHistory } from "../resolve/export-history.js";
+import { renderSymbolHistory, symbolHistoryJson } from "./symbol-history.js";
 
 /**
  * The report formats, each under the name `--format` gives it, with what its caller must know of
@@ -138,3 +140,11 @@ export const ATTRIBUTION_REPORTERS = {
 } satisfies Record<string, Reporter<BlobAttribution>>;
 
 export type AttributionFormat = keyof typeof ATTRIBUTION_REPORTERS;
+
+/** The formats of `kmodaudit symbol`. */
+export const SYMBOL_REPORTERS = {
+  table: tableOf(renderSymbolHistory),
+  json: jsonOf(symbolHistoryJson),
+} satisfies Record<string, Reporter<readonly SymbolHistory[]>>;
+
+export type SymbolFormat = keyof typeof SYMBOL_REPORTERS;

@@ -1,3 +1,4 @@
+import { upgradeLines } from "./upgrade-lines.js";
 import type { AuditedModule, ScanKernel, ScanResult } from "../core/results.js";
 import { mostSevereFirst } from "../core/findings.js";
 import { renderBoxTable, tableWidth, type Cell, type Column, type TableWidthOption } from "./box-table.js";
@@ -113,6 +114,7 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
     ),
   );
   for (const line of notJudgedLines(result)) lines.push(fit(`${paint("error", "not judged")} ${line}`));
+  for (const line of upgradeLines(result.modules)) lines.push(fit(line));
   if (several) {
     for (const { kernel } of groups) {
       if (kernel.gplOnlyKnown) lines.push(fit(kernelTableLine(kernel, true)));

@@ -1,14 +1,19 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   chooseRelease,
   checkUpgrades,
+  compareReleases,
   embeddedTable,
   judgeUpgrade,
   loadExportDatabase,
+  parseRelease,
   parseSymvers,
   scan,
+  upgrade,
   type AuditedModule,
   type ExportDatabase,
   type ScanResult,
@@ -16,8 +21,8 @@ import {
   type UpgradeTarget,
 } from "../../src/index.js";
 import { normalizeModuleName } from "../../src/resolve/identity.js";
-import { readFileSync } from "node:fs";
 import { corpusSet, skipCorpus } from "../helpers/corpus.js";
+import { layOutKernels } from "../helpers/kernel-root.mjs";
 import { symversRows, type SymversRow } from "../helpers/tools.js";
 
 /*
@@ -138,4 +143,32 @@ describe.skipIf(skipCorpus)("upgrade: a vendor module judged against 6.12", () =
     expect(judged.findings.length).toBeGreaterThan(0);
     expect(judged.upgrade.verdict).toBe("build-fails");
   }, 60_000);
+});
+
+describe.skipIf(skipCorpus)("upgrade: two kernels in one scan", () => {
+  it("judges each kernel's modules against the newest build of that kernel's own flavour", async () => {
+    const root = mkdtempSync(join(tmpdir(), "kmodaudit-upgrade-kernels-"));
+    try {
+      const kernels = layOutKernels(root, [corpusSet("amd64"), corpusSet("i386")]);
+      const db = await loadExportDatabase();
+      const result = await upgrade([root], { to: ["latest"], hash: false, exportDatabase: db });
+      for (const { release } of kernels) {
+        const flavour = parseRelease(release)!.flavour;
+        const newest = db.releases
+          .map((r) => r.release)
+          .filter((r) => parseRelease(r)?.flavour === flavour)
+          .sort(compareReleases)
+          .at(-1);
+        const mine = result.modules.filter((m) => m.kernel === release);
+        expect(mine.length).toBeGreaterThan(1000);
+        for (const m of mine)
+          expect(
+            m.upgrades!.map((u) => u.to),
+            m.path,
+          ).toEqual([newest]);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -114,6 +114,7 @@ export {
 
 // Reports: a result (or a view of one) → the text of one format.
 export { jsonReport, renderJson, toJson, type JsonOptions } from "./report/json.js";
+export { REPORT_SCHEMA_FILE } from "./report/schema-file.js";
 export { renderTable, type TableOptions } from "./report/table.js";
 export { notJudgedLines } from "./report/not-judged.js";
 export { FINGERPRINT_KEY, renderSarif, toSarif, type SarifOptions } from "./report/sarif.js";

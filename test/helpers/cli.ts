@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { assertReportMatchesSchema } from "./report-schema.js";
 
 export const BIN = fileURLToPath(new URL("../../bin/kmodaudit", import.meta.url));
 
@@ -20,7 +21,13 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The commands whose JSON report schema/kmodaudit-report.schema.json describes. */
+const REPORT_COMMANDS = new Set(["scan", "upgrade", "system"]);
+
+/** Runs a command with --format json and parses its output; a report of scan, upgrade or system must match the schema. */
 export function runCliJson(args: readonly string[]) {
   const r = runCli([...args, "--format", "json"]);
-  return { ...r, json: JSON.parse(r.stdout) };
+  const json = JSON.parse(r.stdout);
+  if (REPORT_COMMANDS.has(args[0] ?? "")) assertReportMatchesSchema(json, `kmodaudit ${args.join(" ")}`);
+  return { ...r, json };
 }

@@ -43,6 +43,13 @@ function scannedDirectory(paths: string[]): string | undefined {
   return paths.length === 1 && statSync(paths[0]!, { throwIfNoEntry: false })?.isDirectory() ? paths[0] : undefined;
 }
 
+/** SOURCE_DATE_EPOCH (reproducible-builds.org), the one way a report is asked to carry a date. */
+function sourceDateEpoch(): { timestamp?: Date } {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  if (epoch === undefined || !/^\d+$/.test(epoch)) return {};
+  return { timestamp: new Date(Number(epoch) * 1000) };
+}
+
 /** Applies the config's severities and the baseline, writes the report in its format, sets the exit code. */
 export async function reportAudit(
   scanned: ScanResult,
@@ -74,6 +81,7 @@ export async function reportAudit(
     listSkipped: flags.listSkipped,
     failOn,
     ...(reporter.relativeToRoot ? { root: scannedDirectory(paths) } : {}),
+    ...sourceDateEpoch(),
     ...terminalContext(reporter, flags.output),
   });
   await emit(text, flags.output);

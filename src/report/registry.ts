@@ -10,6 +10,8 @@ import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderSarif } from "./sarif.js";
 import { renderTable } from "./table.js";
+import { renderCycloneDx } from "./cyclonedx.js";
+import { renderSpdx } from "./spdx.js";
 import type { SymbolHistory } from "../resolve/export-history.js";
 import { renderSymbolHistory, symbolHistoryJson } from "./symbol-history.js";
 
@@ -32,6 +34,8 @@ export interface RenderContext {
   color?: boolean;
   /** Columns the report may take (see `fitsWidth`); undefined leaves the reporter's default. */
   width?: number;
+  /** When the report was made, for formats that record it (SBOMs); none gives the same bytes for the same scan. */
+  timestamp?: Date;
 }
 
 /** A report: one string, or pieces to write one after another when it may be too large to hold whole. */
@@ -102,6 +106,22 @@ export const AUDIT_REPORTERS = {
     fitsWidth: false,
     paints: false,
     hashes: false,
+    relativeToRoot: false,
+    showsStale: false,
+  },
+  cyclonedx: {
+    render: (r, c) => renderCycloneDx(r, c.timestamp ? { timestamp: c.timestamp } : {}),
+    fitsWidth: false,
+    paints: false,
+    hashes: true,
+    relativeToRoot: false,
+    showsStale: false,
+  },
+  spdx: {
+    render: (r, c) => renderSpdx(r, c.timestamp ? { timestamp: c.timestamp } : {}),
+    fitsWidth: false,
+    paints: false,
+    hashes: true,
     relativeToRoot: false,
     showsStale: false,
   },

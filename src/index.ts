@@ -114,6 +114,9 @@ export {
 
 // Reports: a result (or a view of one) → the text of one format.
 export { jsonReport, renderJson, toJson, type JsonOptions } from "./report/json.js";
+export { renderCycloneDx, toCycloneDx, type CycloneDxOptions } from "./report/cyclonedx.js";
+export { renderSpdx, toSpdx, type SpdxOptions } from "./report/spdx.js";
+export { licenseMeaning, type LicenseMeaning } from "./report/sbom-license.js";
 export { REPORT_SCHEMA_FILE } from "./report/schema-file.js";
 export { renderTable, type TableOptions } from "./report/table.js";
 export { notJudgedLines } from "./report/not-judged.js";

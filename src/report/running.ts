@@ -22,16 +22,17 @@ export function runningJson(r: RunningSystem) {
       value: r.tainted.value,
       flags: r.tainted.flags.map((f) => ({ bit: f.bit, letter: f.letter, name: f.name, meaning: f.meaning })),
     },
-    loaded: r.loaded?.map((m) => ({
-      name: m.name,
-      state: m.state,
-      size: m.size,
-      refcount: m.refcount,
-      usedBy: m.usedBy,
-      permanent: m.permanent,
-      taint: explainModuleTaint(m.taint),
-      path: m.path,
-    })),
+    loaded:
+      r.loaded?.map((m) => ({
+        name: m.name,
+        state: m.state,
+        size: m.size,
+        refcount: m.refcount,
+        usedBy: m.usedBy,
+        permanent: m.permanent,
+        taint: explainModuleTaint(m.taint),
+        path: m.path,
+      })) ?? null,
     notes: r.notes,
   };
 }

@@ -81,6 +81,7 @@ export function toCycloneDx(result: ScanResult, options: CycloneDxOptions = {}):
       tools: new Models.Tools({ components: new Models.ComponentRepository([tool]) }),
       properties: properties([
         ["kmodaudit:files", String(result.files)],
+        ...result.kernel.sources.map((t): SbomProperty => ["kmodaudit:table", `${t.kind} ${t.file} (${t.origin})`]),
         ...result.errors.map((e): SbomProperty => ["kmodaudit:error", `${e.path}: ${e.message}`]),
         ...result.notJudged.map((n): SbomProperty => ["kmodaudit:not-judged", `${n.code}: ${n.message}`]),
       ]),

@@ -108,6 +108,7 @@ export function toSpdx(result: ScanResult, options: SpdxOptions = {}) {
       creators: [TOOL],
       comment: [
         `${result.files} files looked at`,
+        ...result.kernel.sources.map((t) => `export table: ${t.kind} ${t.file} (${t.origin})`),
         ...result.errors.map((e) => `error: ${e.path}: ${e.message}`),
         ...result.notJudged.map((n) => `not judged (${n.code}): ${n.message}`),
       ].join("\n"),

@@ -16,17 +16,26 @@ export function escapeMatching(s: string, pattern: RegExp): string {
   return s.replace(pattern, shown);
 }
 
-// eslint-disable-next-line no-control-regex
-const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\\]/g;
+/**
+ * Characters that reorder or hide what a reader sees ("Trojan Source"): bidirectional marks,
+ * overrides and isolates, zero-width characters, line and paragraph separators, the BOM. A module
+ * name or license from a binary could otherwise pose as another.
+ */
+const REORDERING = "\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff";
+
+const INVISIBLE = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f${REORDERING}\\\\]`, "g");
 
 /**
- * Makes a string from a binary safe for a terminal: control characters (including ESC, so no
- * escape sequence from a license tag can move the cursor or recolour the screen), DEL and C1
- * controls become visible escapes.
+ * Makes a string from a binary safe for a terminal and for any reader: control characters
+ * (including ESC, so no escape sequence from a license tag can move the cursor or recolour the
+ * screen), DEL, C1 controls and the characters that reorder or hide text become visible escapes.
  */
 export function escapeForTerminal(s: string): string {
-  return escapeMatching(s, TERMINAL_CONTROLS);
+  return escapeMatching(s, INVISIBLE);
 }
+
+/** Only the characters that reorder or hide text, for formats that escape controls their own way (XML). */
+export const REORDERING_CHARS = new RegExp(`[${REORDERING}]`, "g");
 
 /**
  * At most `max` characters (code points, not UTF-16 units), marking the cut. Binary strings can be

@@ -1,16 +1,11 @@
-import { escapeMatching, truncate } from "./escape.js";
-
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\\]/g;
+import { escapeForTerminal, truncate } from "./escape.js";
 
 /**
  * Characters a reader could not see, or that would reorder what they see, shown as escapes: C0/C1
  * controls, DEL, bidirectional overrides and isolates, zero-width marks and line separators. A
  * module name from a binary can then neither hide text nor pose as another ("Trojan Source").
  */
-export function visible(s: string): string {
-  return escapeMatching(s, INVISIBLE);
-}
+export const visible = escapeForTerminal;
 
 const ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 

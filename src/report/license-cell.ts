@@ -13,6 +13,12 @@ export interface LicenseCell {
   verdict: string;
 }
 
+/**
+ * A tag as its bytes are: quoted when it starts or ends with white space (or is empty), which a
+ * table cell would otherwise drop — `"GPL "` is not `GPL` to the loader.
+ */
+export const shownTag = (tag: string): string => (tag === "" || /^\s|\s$/.test(tag) ? `"${tag}"` : tag);
+
 const word = (gpl: boolean | null) => (gpl ? "GPL" : "non-GPL");
 
 export function licenseCell(m: AuditedModule): LicenseCell {
@@ -20,9 +26,9 @@ export function licenseCell(m: AuditedModule): LicenseCell {
   if (standing === "unknown") return { standing, tags: [], verdict: "unknown (blob)" };
   const tags =
     m.assumedLicense !== null
-      ? [`${m.assumedLicense} (assumed)`]
+      ? [`${shownTag(m.assumedLicense)} (assumed)`]
       : m.facts.licenses.length
-        ? m.facts.licenses
+        ? m.facts.licenses.map(shownTag)
         : ["(none)"];
   const { loader, modpost } = m.gplCompatible;
   const verdict = loader === modpost ? word(loader) : `loader ${word(loader)}, modpost ${word(modpost)}`;

@@ -112,8 +112,8 @@ function result(m: AuditedModule, f: Finding, root: string | undefined, several:
         physicalLocation: { artifactLocation: artifactLocation(m.path, root), region: MODULE_START },
         logicalLocations: [
           several
-            ? { name: m.name, fullyQualifiedName: `${kernel}/${m.name}`, kind: "module" }
-            : { name: m.name, kind: "module" },
+            ? { name: esc(m.name), fullyQualifiedName: esc(`${kernel}/${m.name}`), kind: "module" }
+            : { name: esc(m.name), kind: "module" },
         ],
       },
     ],

@@ -1,3 +1,4 @@
+import { REORDERING_CHARS } from "./escape.js";
 import { wellFormed } from "./well-formed.js";
 
 /**
@@ -21,10 +22,11 @@ const ENTITY: Record<string, string> = {
   "\t": "&#9;",
 };
 
-/** Element content: always well-formed, whatever the string holds. */
+/** Element content: always well-formed, whatever the string holds, and no character that reorders text. */
 export function xmlText(s: string): string {
   return wellFormed(s)
     .replace(NOT_XML, visible)
+    .replace(REORDERING_CHARS, visible)
     .replace(/[&<>]|\r/g, (c) => ENTITY[c]!);
 }
 
@@ -35,5 +37,6 @@ export function xmlText(s: string): string {
 export function xmlAttr(s: string): string {
   return wellFormed(s)
     .replace(NOT_XML, visible)
+    .replace(REORDERING_CHARS, visible)
     .replace(/[&<>"'\n\r\t]/g, (c) => ENTITY[c]!);
 }

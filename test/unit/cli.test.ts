@@ -194,6 +194,16 @@ describe("--format table", () => {
     expect(json.modules[0].licenses).toEqual(["Evil\x1b[2J\x07GPL"]);
   });
 
+  it("shows license bytes as they are: a tag with trailing white space quoted, so `GPL ` is not read as `GPL`", () => {
+    const dir = fixture({
+      "Module.symvers": SYMVERS,
+      "spaced.ko": miniModule(64, "little", ["license=GPL ", "name=spaced"]).bytes,
+    });
+    const out = runCli(["scan", dir, "--all"]).stdout;
+    expect(out).toContain('"GPL "');
+    expect(runCliJson(["scan", dir]).json.modules[0].licenses).toEqual(["GPL "]);
+  });
+
   it("lists every module with --all", () => {
     const dir = fixture({
       "Module.symvers": SYMVERS,

@@ -17,6 +17,7 @@ import { releaseFromBanner, releaseFromPath } from "../resolve/release.js";
 import { parseSymvers, type ExportTable } from "../resolve/symvers.js";
 import { parseSystemMap } from "../resolve/system-map.js";
 import { PACKAGE_ROOT } from "../package-root.js";
+import { readRegularFileSync } from "./inspect-file.js";
 import { parseVmlinux } from "../resolve/vmlinux.js";
 
 export interface LoadedTable {
@@ -38,13 +39,13 @@ export async function loadTable(
   origin: TableSource["origin"],
   limits: DecodeLimits,
 ): Promise<LoadedTable> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new FormatError(`export table ${file}`, undefined, `cannot read: ${err.code ?? err.message}`);
-  }
+  // A regular file, bounded as a module is: a table found in a scanned directory is the scanned
+  // image's to choose, and one that is a link to /dev/zero or a FIFO must not read forever.
+  const read = readRegularFileSync(file, true, limits.maxDecompressedBytes);
+  if ("skip" in read)
+    throw new FormatError(`export table ${file}`, undefined, "not a regular file (a device, FIFO or directory)");
+  if ("error" in read) throw new FormatError(`export table ${file}`, undefined, read.error);
+  const bytes = read.bytes;
   const real = await realpath(file);
   let release = releaseFromPath(file) ?? releaseFromPath(real);
   let table: ExportTable;

@@ -53,10 +53,14 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  // A reader that goes away early (`| head`) is not an error of the audit.
+  // A report that could not be written whole (a full disk, /dev/full, a reader that went away) is
+  // an incomplete audit whatever the findings: a gate must not pass, nor read "findings" (exit 1),
+  // on a truncated report.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
+    process.stderr.write(
+      `kmodaudit: the report could not be written to stdout (${e.code ?? e.message}): it is incomplete\n`,
+    );
+    process.exit(EXIT.incomplete);
   });
   const program = buildProgram();
   try {

@@ -1,9 +1,11 @@
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { emit } from "../../src/cli/output.js";
+import { BIN } from "../helpers/cli.js";
 
 const dir = () => mkdtempSync(join(tmpdir(), "kmodaudit-output-"));
 
@@ -39,5 +41,23 @@ describe("writing a report to --output FILE", () => {
     await closed;
     expect(got).toBe("through the pipe\n");
     expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+});
+
+describe("a report that cannot be written", () => {
+  const GLUE = fileURLToPath(new URL("../../samples/vendor_glue.ko", import.meta.url));
+  const run = (shell: string) =>
+    spawnSync("bash", ["-c", shell], { encoding: "utf8", env: { ...process.env, BIN, GLUE } });
+
+  it("to stdout on a full disk (/dev/full) is exit 2, not the findings' 1, and says so", () => {
+    const r = run('node "$BIN" scan "$GLUE" > /dev/full');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("could not be written");
+  });
+
+  it("to --output on a full disk is exit 2", () => {
+    const r = run('node "$BIN" scan "$GLUE" --format json -o /dev/full');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("ENOSPC");
   });
 });

@@ -57,9 +57,11 @@ export async function main(argv: string[]): Promise<number> {
   // an incomplete audit whatever the findings: a gate must not pass, nor read "findings" (exit 1),
   // on a truncated report.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    process.stderr.write(
-      `kmodaudit: the report could not be written to stdout (${e.code ?? e.message}): it is incomplete\n`,
-    );
+    // A reader that stopped on purpose (`| head`) needs no message, as with SIGPIPE.
+    if (e.code !== "EPIPE")
+      process.stderr.write(
+        `kmodaudit: the report could not be written to stdout (${e.code ?? e.message}): it is incomplete\n`,
+      );
     process.exit(EXIT.incomplete);
   });
   const program = buildProgram();

@@ -1,6 +1,5 @@
 import { errorMessage } from "../core/errors.js";
-import { parseRelease, readExportDatabaseHeader, VERSION, type EmbeddedRelease } from "../index.js";
-import { compareCodeUnits } from "../core/order.js";
+import { compareReleases, parseRelease, readExportDatabaseHeader, VERSION, type EmbeddedRelease } from "../index.js";
 
 /** "6.1.0-47", "6.12.117+deb12": a release without its flavour, as Debian's kernel series go. */
 function withoutFlavour(release: string): string {
@@ -8,22 +7,17 @@ function withoutFlavour(release: string): string {
   return flavour ? release.slice(0, -(flavour.length + 1)) : release;
 }
 
-/** Upstream version, then ABI or respin: how far along a release is, whatever the naming. */
-function age(release: string): number[] {
-  return (/^(\d+)\.(\d+)\.(\d+)(?:[-.+][a-z]*(\d+))?/.exec(release)?.slice(1) ?? []).map((n) => Number(n ?? 0));
-}
-
-function older(a: string, b: string): number {
-  const [x, y] = [age(a), age(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++)
-    if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
-  return compareCodeUnits(a, b);
-}
-
 /** "191 Debian kernel builds, 6.1.0-47 … 7.3.4+deb13, for amd64, arm64, …" */
 function describe(releases: readonly EmbeddedRelease[]): string {
   if (releases.length === 0) return "no kernel builds";
-  const series = [...new Set(releases.map((r) => withoutFlavour(r.release)))].sort(older);
+  const series = [
+    ...new Set(
+      releases
+        .map((r) => r.release)
+        .sort(compareReleases)
+        .map(withoutFlavour),
+    ),
+  ];
   const range = series.length === 1 ? series[0] : `${series[0]} … ${series.at(-1)}`;
   const archs = [...new Set(releases.map((r) => r.arch))].sort();
   return `${releases.length} Debian kernel build${releases.length === 1 ? "" : "s"}, ${range}, for ${archs.join(", ")}`;

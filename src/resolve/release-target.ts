@@ -33,6 +33,18 @@ interface Placed {
 }
 
 function placed(release: string): Placed | null {
+  // Experimental's release candidates are named for their upstream line alone (7.3-amd64): before
+  // every build of that line.
+  const candidate = /^(\d+)\.(\d+)-([a-z][a-z0-9-]*)$/.exec(release);
+  if (candidate)
+    return {
+      release,
+      flavour: candidate[3]!,
+      major: Number(candidate[1]),
+      minor: Number(candidate[2]),
+      position: -1,
+      tag: "",
+    };
   const p = parseRelease(release);
   const m = /^(\d+)\.(\d+)\./.exec(release);
   if (!p || !m) return null;

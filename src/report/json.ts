@@ -54,7 +54,7 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
     })),
     gplOnlyImports: m.imports
       .filter((i) => i.provider?.gplOnly)
-      .map((i) => ({ symbol: i.symbol, provider: i.provider!.name }))
+      .map((i) => ({ symbol: i.symbol, provider: i.provider!.name, ...(i.weak ? { weak: true } : {}) }))
       .sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
     unresolved: m.unresolved,
     versions: f.versions.map(versionJson).sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),

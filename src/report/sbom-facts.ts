@@ -39,7 +39,7 @@ export function licenseProperties(m: AuditedModule): SbomProperty[] {
 export function moduleProperties(m: AuditedModule): SbomProperty[] {
   const gplOnly = m.imports
     .filter((i) => i.provider?.gplOnly)
-    .map((i) => `${i.symbol} (${i.provider!.name})`)
+    .map((i) => `${i.symbol} (${i.provider!.name}${i.weak ? ", weak" : ""})`)
     .sort(compareCodeUnits);
   return [
     ["kmodaudit:path", m.path],

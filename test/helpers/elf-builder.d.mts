@@ -70,5 +70,5 @@ export declare function miniModule(
   elfClass: 32 | 64,
   endian: "little" | "big",
   modinfo: string[],
-  imports?: string[],
+  imports?: (string | { name: string; weak: boolean })[],
 ): BuiltElf;

@@ -104,7 +104,10 @@ export function miniModule(elfClass, endian, modinfo, imports = ["_printk", "deb
   const { symtab, strtab } = symbolTable(elfClass, endian, [
     { name: "__ksymtab_my_export", bind: 0, shndx: 2 },
     { name: "__kstrtabns_my_export", bind: 0, shndx: 3, value: 0 },
-    ...imports.map((name) => ({ name, bind: 1, shndx: 0 })),
+    // STB_GLOBAL, or STB_WEAK for an import given as { name, weak: true }.
+    ...imports.map((i) =>
+      typeof i === "string" ? { name: i, bind: 1, shndx: 0 } : { name: i.name, bind: i.weak ? 2 : 1, shndx: 0 },
+    ),
   ]);
   return buildElf({
     elfClass,

@@ -22,7 +22,8 @@ export function declaredBlobLicense(
   licenses: BlobLicenses | undefined,
 ): string | null {
   if (!licenses) return null;
-  const own: Record<string, string> = {};
+  // No prototype, so that a blob's file name may be "__proto__" like any other.
+  const own: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(licenses)) own[isSha256Key(k) ? k.toLowerCase() : k] = v;
   const fileName = path.slice(path.lastIndexOf("/") + 1);
   if (sha256 !== null && Object.hasOwn(own, sha256)) return own[sha256]!;

@@ -77,7 +77,7 @@ export async function auditWithEmbedded(
     .filter((g) => g.release !== null)
     .sort((a, b) => b.objects.length - a.objects.length || compareCodeUnits(a.release!, b.release!));
   if (matched.length === 0) return null;
-  matched[0]!.objects.push(...floating);
+  for (const o of floating) matched[0]!.objects.push(o);
 
   const run = async (g: Group) => {
     const kernel = mergeTables(
@@ -98,8 +98,9 @@ export async function auditWithEmbedded(
   for (const g of all) {
     const { kernel, outcome, paths } = await run(g);
     if (g.release !== null) kernels.push(kernel);
-    modules.push(...outcome.modules.filter((m) => paths.has(m.path)));
-    skipped.push(...outcome.skipped.filter((s) => paths.has(s.path)));
+    // Element by element: a spread of a large scan's modules would overflow the stack.
+    for (const m of outcome.modules) if (paths.has(m.path)) modules.push(m);
+    for (const s of outcome.skipped) if (paths.has(s.path)) skipped.push(s);
   }
   modules.sort(byPath);
   const kernel = mergeTables(

@@ -94,7 +94,7 @@ export async function checkUpgrades(
           const j = judged.get(m.path);
           if (!j) continue;
           upgrades.get(m.path)!.push(j.upgrade);
-          findings.get(m.path)!.push(...j.findings);
+          for (const f of j.findings) findings.get(m.path)!.push(f);
         }
       }
     }

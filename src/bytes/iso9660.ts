@@ -122,7 +122,8 @@ export async function* isoMembers(image: RangeSource): AsyncGenerator<Member> {
         yield sourceMember(image, { name: childPath, regular: true, offset: dataAt }, dataAt, r.size);
       }
     }
-    stack.push(...children.reverse());
+    // One at a time: a directory of a million entries spread into push() would overflow the stack.
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }
 

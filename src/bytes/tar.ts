@@ -26,11 +26,20 @@ function number(b: Buffer, at: number, len: number, where: number): number {
   return Number.parseInt(s, 8);
 }
 
+/**
+ * The header checksum, summed over bytes read as unsigned, as POSIX says, or as signed, as some
+ * old tar implementations wrote it: GNU tar accepts either, and so do we.
+ */
 function checksumOk(b: Buffer, where: number): boolean {
   const stored = number(b, 148, 8, where);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : b[i]!;
-  return sum === stored;
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const byte = i >= 148 && i < 156 ? 0x20 : b[i]!;
+    unsigned += byte;
+    signed += byte < 0x80 ? byte : byte - 0x100;
+  }
+  return stored === unsigned || stored === signed;
 }
 
 /** pax extended header records: "len key=value\n". */

@@ -84,7 +84,9 @@ function rules(v: unknown, w: Where): SeverityOverrides {
 
 function blobLicenses(v: unknown, w: Where): BlobLicenses {
   const o = object(v, w);
-  const out: Record<string, string> = {};
+  // No prototype: a blob named "__proto__" (JSON.parse makes it an own key) is a key like any other,
+  // not a write to Object.prototype that vanishes.
+  const out: Record<string, string> = Object.create(null);
   for (const [key, license] of Object.entries(o)) {
     if (key.trim() === "") fail(at(w, key), `is not a blob: use its file name, its normalised name or its sha256`);
     const k = isSha256Key(key) ? key.toLowerCase() : key;

@@ -53,10 +53,19 @@ export interface ReadOptions {
  * One regular file's bytes, or why there are none. `ranged`: only these parts of `bytes` were read.
  * `sha256`: of `bytes`, an ELF file, when the thread that read it hashed it (engine/read-ahead.ts).
  */
-export type WholeRead = { bytes: Buffer; ranged?: ReadRanges; sha256?: string } | { skip: string } | { error: string };
+/** `code`: the errno code when the system refused the open or read (ENOENT, EACCES…). */
+export type WholeRead =
+  | { bytes: Buffer; ranged?: ReadRanges; sha256?: string }
+  | { skip: string }
+  | { error: string; code?: string };
 
 /** A read that may leave a large package or image to be streamed (ReadOptions.streamFrom). */
 export type FileRead = WholeRead | { large: number };
+
+const errnoCode = (e: unknown): { code?: string } => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === undefined ? {} : { code };
+};
 
 function errnoText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
@@ -93,7 +102,7 @@ export function readRegularFileSync(
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ELOOP" && !followLinks) return { skip: "symbolic link, not followed" };
-    return { error: `cannot open: ${errnoText(e)}` };
+    return { error: `cannot open: ${errnoText(e)}`, ...errnoCode(e) };
   }
   try {
     const st = fstatSync(fd);
@@ -112,7 +121,7 @@ export function readRegularFileSync(
     }
     return { bytes: got === st.size ? bytes : bytes.subarray(0, got) };
   } catch (e) {
-    return { error: `cannot read: ${errnoText(e)}` };
+    return { error: `cannot read: ${errnoText(e)}`, ...errnoCode(e) };
   } finally {
     closeSync(fd);
   }

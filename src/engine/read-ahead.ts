@@ -29,7 +29,7 @@ export type PlacedRead =
   | { at: number; size: number; own?: ArrayBuffer; sha256?: string }
   | { large: number }
   | { skip: string }
-  | { error: string };
+  | { error: string; code?: string };
 
 export interface ReadResponse {
   id: number;

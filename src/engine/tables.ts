@@ -44,10 +44,8 @@ export async function loadTable(
   const read = readRegularFileSync(file, true, limits.maxDecompressedBytes);
   if ("skip" in read)
     throw new FormatError(`export table ${file}`, undefined, "not a regular file (a device, FIFO or directory)");
-  if ("error" in read) {
-    const code = /^cannot (?:open|read): ([A-Z]+)\b/.exec(read.error)?.[1];
-    throw new FormatError(`export table ${file}`, undefined, code ? `cannot read: ${code}` : read.error);
-  }
+  if ("error" in read)
+    throw new FormatError(`export table ${file}`, undefined, read.code ? `cannot read: ${read.code}` : read.error);
   const bytes = read.bytes;
   const real = await realpath(file);
   let release = releaseFromPath(file) ?? releaseFromPath(real);

@@ -72,7 +72,7 @@ describe("reading ahead into shared memory", () => {
     const fifo = join(dir, "fifo.ko");
     execFileSync("mkfifo", [fifo]);
     const got = throughRegion([join(dir, "missing.ko"), fifo, modules[0]!], 1 << 20);
-    expect(got[0]).toEqual({ error: expect.stringMatching(/^cannot open: ENOENT/) });
+    expect(got[0]).toEqual({ error: expect.stringMatching(/^cannot open: ENOENT/), code: "ENOENT" });
     expect(got[1]).toEqual({ skip: "not a regular file (changed while scanning)" });
     expect(Buffer.compare(bytesOf(got[2]!).bytes, readFileSync(modules[0]!))).toBe(0);
   });

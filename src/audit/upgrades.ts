@@ -55,6 +55,8 @@ export async function checkUpgrades(
   const upgrades = new Map<string, ModuleUpgrade[]>(result.modules.map((m) => [m.path, []]));
   const findings = new Map<string, Finding[]>(result.modules.map((m) => [m.path, []]));
   const notJudged: NotJudged[] = [];
+  // Each target's table once, however many kernels of the scan are judged against it.
+  const targets = new Map<string, UpgradeTarget>();
   const byKernel = new Map<string | null, AuditedModule[]>();
   for (const m of result.modules) pushTo(byKernel, m.kernel, m);
   for (const wanted of asked) {
@@ -85,11 +87,9 @@ export async function checkUpgrades(
             });
           continue;
         }
-        const judged: Map<string, UpgradeJudgement> = await judgeUpgrade(
-          modules,
-          targetOf(db, release, wanted),
-          options,
-        );
+        let target = targets.get(`${release} ${wanted}`);
+        if (!target) targets.set(`${release} ${wanted}`, (target = targetOf(db, release, wanted)));
+        const judged: Map<string, UpgradeJudgement> = await judgeUpgrade(modules, target, options);
         for (const m of group) {
           const j = judged.get(m.path);
           if (!j) continue;

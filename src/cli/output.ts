@@ -74,17 +74,10 @@ function writeFileWhole(file: string, text: ReportText): void {
     return;
   }
   const partial = join(dirname(resolve(file)), `.${basename(file)}.kmodaudit-${process.pid}.partial`);
-  const fd = openSync(partial, "w");
   try {
-    for (const piece of batched(text)) writeSync(fd, piece);
-    closeSync(fd);
+    writeInto(partial, text);
     renameSync(partial, file);
   } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      // closed already, before the rename failed
-    }
     rmSync(partial, { force: true });
     throw e;
   }

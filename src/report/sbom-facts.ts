@@ -1,6 +1,6 @@
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { compareCodeUnits } from "../core/order.js";
-import { licenseMeaning } from "./sbom-license.js";
+import { licenseReading } from "./sbom-license.js";
 
 /**
  * What both SBOM formats say of a scan, as plain name/value pairs: each format writes them in the
@@ -22,14 +22,7 @@ export function licenseProperties(m: AuditedModule): SbomProperty[] {
   const out: SbomProperty[] = [];
   for (const l of m.facts.licenses) {
     out.push(["kmodaudit:license", l]);
-    const meaning = licenseMeaning(l);
-    out.push([
-      "kmodaudit:license:meaning",
-      meaning
-        ? `${JSON.stringify(l)}: ${meaning.meaning}; no single SPDX expression: ${meaning.ambiguity}` +
-          (meaning.candidates.length ? ` (SPDX candidates: ${meaning.candidates.join(", ")})` : "")
-        : `${JSON.stringify(l)}: not a license string the kernel defines (Documentation/process/license-rules.rst)`,
-    ]);
+    out.push(["kmodaudit:license:meaning", `${JSON.stringify(l)}: ${licenseReading(l)}`]);
   }
   if (m.assumedLicense !== null) out.push(["kmodaudit:license:assumed", m.assumedLicense]);
   return out;

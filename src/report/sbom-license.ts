@@ -50,3 +50,11 @@ const MEANINGS: Record<string, LicenseMeaning> = {
 export function licenseMeaning(license: string): LicenseMeaning | null {
   return Object.hasOwn(MEANINGS, license) ? MEANINGS[license]! : null;
 }
+
+/** What an SBOM says of a license tag: its meaning and why no SPDX expression is given, or that the kernel defines no such string. */
+export function licenseReading(license: string): string {
+  const m = licenseMeaning(license);
+  if (!m) return "not a license string the kernel defines (Documentation/process/license-rules.rst)";
+  const candidates = m.candidates.length ? ` (SPDX candidates: ${m.candidates.join(", ")})` : "";
+  return `${m.meaning}; no single SPDX expression: ${m.ambiguity}${candidates}`;
+}

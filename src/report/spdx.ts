@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { AuditedModule, ScanResult } from "../core/results.js";
 import { VERSION } from "../version.js";
 import { kernelProperties, moduleDependencies, moduleProperties, moduleVersion } from "./sbom-facts.js";
-import { licenseMeaning } from "./sbom-license.js";
+import { licenseReading } from "./sbom-license.js";
 
 /**
  * The scan as an SPDX 2.3 JSON document (the version most consumers ingest): one package per
@@ -23,16 +23,7 @@ const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 function licenseComments(m: AuditedModule): string {
   if (m.facts.licenses.length === 0)
     return m.assumedLicense === null ? "no license= tag" : `no license= tag; assumed: ${m.assumedLicense}`;
-  return m.facts.licenses
-    .map((l) => {
-      const meaning = licenseMeaning(l);
-      const said = meaning
-        ? `${meaning.meaning}; no single SPDX expression: ${meaning.ambiguity}` +
-          (meaning.candidates.length ? ` (candidates: ${meaning.candidates.join(", ")})` : "")
-        : "not a license string the kernel defines";
-      return `MODULE_LICENSE ${JSON.stringify(l)}: ${said}`;
-    })
-    .join("; ");
+  return m.facts.licenses.map((l) => `MODULE_LICENSE ${JSON.stringify(l)}: ${licenseReading(l)}`).join("; ");
 }
 
 export function toSpdx(result: ScanResult, options: SpdxOptions = {}) {

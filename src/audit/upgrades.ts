@@ -1,4 +1,5 @@
 import type { Finding } from "../core/findings.js";
+import { pushTo } from "../core/group.js";
 import { byCodeUnits } from "../core/order.js";
 import type { AuditedModule, NotJudged, ScanResult } from "../core/results.js";
 import type { ModuleUpgrade } from "../core/upgrade.js";
@@ -109,12 +110,6 @@ export async function checkUpgrades(
 }
 
 const VMKERNEL = "a VMkernel module: the database holds Linux kernels' exports, not the VMkernel's";
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
 
 function noTarget(asked: string, own: string | null): string {
   if (own === null) return `nothing names the kernel it was built for, so ${asked} cannot be taken in its flavour`;

@@ -1,3 +1,4 @@
+import { pushTo } from "./group.js";
 import type { Provider, ResolvedImport } from "./kernel.js";
 import { compareCodeUnits } from "./order.js";
 
@@ -76,18 +77,14 @@ export class DependencyGraph {
         e.symbols.push(symbol);
         let importers = this.bySymbol.get(key);
         if (!importers) this.bySymbol.set(key, (importers = new Map()));
-        const list = importers.get(imp.symbol) ?? [];
-        list.push(n.path);
-        importers.set(imp.symbol, list);
+        pushTo(importers, imp.symbol, n.path);
       }
       const sorted = [...edges.values()].sort((a, b) => compareCodeUnits(a.toName, b.toName));
       this.out.set(n.path, sorted);
       for (const e of sorted) {
         // Copied to its length, as facts' arrays are (kmod/fact-builder.ts says why): the graph keeps it.
         e.symbols = e.symbols.slice();
-        const list = this.in.get(e.to) ?? [];
-        list.push(e);
-        this.in.set(e.to, list);
+        pushTo(this.in, e.to, e);
       }
     }
   }
@@ -116,9 +113,7 @@ export class DependencyGraph {
         const mine = edges.map((e) => (graph.unscanned.has(e.to) ? { ...e, to: rekey(e.to) } : e));
         joint.out.set(from, mine);
         for (const e of mine) {
-          const list = joint.in.get(e.to) ?? [];
-          list.push(e);
-          joint.in.set(e.to, list);
+          pushTo(joint.in, e.to, e);
         }
       }
       for (const [key, importers] of graph.bySymbol) joint.bySymbol.set(rekey(key), importers);

@@ -13,8 +13,9 @@ export interface UpgradeOptions extends ScanOptions {
  * database (audit/upgrades.ts): what breaks when the module is rebuilt for it.
  */
 export async function upgrade(paths: readonly string[], options: UpgradeOptions): Promise<ScanResult> {
-  const scanned = await scan(paths, options);
+  // Loaded first and handed to the scan, which needs it too when no table is given or found.
   const db = options.exportDatabase ?? (await loadExportDatabase());
+  const scanned = await scan(paths, { ...options, exportDatabase: db });
   return checkUpgrades(scanned, db, options.to, {
     assumeLicense: options.assumeLicense ?? null,
     ...(options.blobLicenses ? { blobLicenses: options.blobLicenses } : {}),

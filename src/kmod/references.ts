@@ -1,3 +1,4 @@
+import { pushTo } from "../core/group.js";
 import { SHF_EXECINSTR, SHN_UNDEF, STB_LOCAL, STT_FUNC, STT_SECTION } from "../elf/constants.js";
 import { readRelocations, relocationSections } from "../elf/relocations.js";
 import type { ElfFile, ElfSymbol } from "../elf/types.js";
@@ -27,9 +28,7 @@ export function functionReferences(
   const bySection = new Map<number, Fn[]>();
   for (const sym of symbols) {
     if (sym.type !== STT_FUNC || sym.shndx === SHN_UNDEF || sym.shndx >= elf.sections.length) continue;
-    const list = bySection.get(sym.shndx) ?? [];
-    list.push({ sym, imports: new Set(), calls: new Set() });
-    bySection.set(sym.shndx, list);
+    pushTo(bySection, sym.shndx, { sym, imports: new Set(), calls: new Set() });
   }
   for (const list of bySection.values()) list.sort((a, b) => a.sym.offset - b.sym.offset);
 

@@ -8,6 +8,7 @@
  * crossings) → place boxes vertically near their neighbours (isotonic regression under spacing
  * constraints) → route edges through their dummy points, spreading their ends along each box side.
  */
+import { pushTo } from "../core/group.js";
 
 export interface LayoutNode {
   id: string;
@@ -330,8 +331,7 @@ function spreadPorts(
     if (points.length < 2 || a === undefined || b === undefined) return;
     const first = points[0]!;
     const last = points[points.length - 1]!;
-    const add = (key: string, point: Point, toward: number) =>
-      ends.set(key, [...(ends.get(key) ?? []), { point, toward }]);
+    const add = (key: string, point: Point, toward: number) => pushTo(ends, key, { point, toward });
     // The side is told by which end of the box the point lies on: a reversed edge leaves from the left.
     add(`${a}:${first.x}`, first, points[1]!.y);
     add(`${b}:${last.x}`, last, points[points.length - 2]!.y);

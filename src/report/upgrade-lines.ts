@@ -1,6 +1,7 @@
 import type { AuditedModule } from "../core/results.js";
 import type { ModuleUpgrade, UpgradeVerdict } from "../core/upgrade.js";
 import { escapeForTerminal as esc } from "./escape.js";
+import { pushTo } from "../core/group.js";
 
 const VERDICTS: readonly [UpgradeVerdict, string][] = [
   ["builds-and-loads", "build and load"],
@@ -17,12 +18,7 @@ const CHANGES = ["gone", "flavour", "gpl-only", "namespace", "provider"] as cons
  */
 export function upgradeLines(modules: readonly AuditedModule[]): string[] {
   const byAsked = new Map<string, ModuleUpgrade[]>();
-  for (const m of modules)
-    for (const u of m.upgrades ?? []) {
-      const list = byAsked.get(u.asked);
-      if (list) list.push(u);
-      else byAsked.set(u.asked, [u]);
-    }
+  for (const m of modules) for (const u of m.upgrades ?? []) pushTo(byAsked, u.asked, u);
   const lines: string[] = [];
   for (const [asked, upgrades] of byAsked) {
     const releases = [...new Set(upgrades.filter((u) => u.verdict !== "not-judged").map((u) => u.to))];

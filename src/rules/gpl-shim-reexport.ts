@@ -1,3 +1,4 @@
+import { pushTo } from "../core/group.js";
 import type { FindingDraft, ModuleUnderAudit, Rule } from "./types.js";
 import { isNonGpl } from "./license.js";
 import { compareCodeUnits, sortedUnique } from "../core/order.js";
@@ -24,7 +25,7 @@ export const gplShimReexport: Rule = {
       for (const importer of ctx.graph.importersOf(s.path, e.symbol)) {
         const p = ctx.modules.get(importer);
         if (!p || !isNonGpl(p)) continue;
-        byImporter.set(importer, [...(byImporter.get(importer) ?? []), { exportName: e.symbol, gplOnly }]);
+        pushTo(byImporter, importer, { exportName: e.symbol, gplOnly });
       }
     }
     const drafts: FindingDraft[] = [];

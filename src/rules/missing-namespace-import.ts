@@ -1,3 +1,4 @@
+import { pushTo } from "../core/group.js";
 import type { Rule } from "./types.js";
 import { compareCodeUnits, sortedUnique } from "../core/order.js";
 import { listForMessage } from "./types.js";
@@ -11,7 +12,7 @@ export const missingNamespaceImport: Rule = {
     for (const imp of m.imports) {
       const ns = imp.provider?.namespace;
       if (!ns || imported.has(ns)) continue;
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), imp.symbol]);
+      pushTo(byNamespace, ns, imp.symbol);
     }
     if (byNamespace.size === 0) return [];
     const parts = [...byNamespace]

@@ -36,20 +36,43 @@ export function subSource(source: RangeSource, offset: number, length: number): 
   };
 }
 
+/** Which file a path named when it was listed (engine/walk.ts). */
+export interface FileIdentity {
+  dev: number;
+  ino: number;
+}
+
+/** What a file is when the one opened is not the one listed at its path. */
+export const SWAPPED = "changed while scanning: not the file that was listed (a directory above it was replaced?)";
+
+/** A path as fs takes it: bytes that crossed to a worker thread arrive as a plain Uint8Array. */
+export const fsPath = (path: string | Uint8Array): string | Buffer =>
+  typeof path === "string" ? path : Buffer.from(path.buffer, path.byteOffset, path.byteLength);
+
+/** Whether an open file is the one listed as `id`. */
+export const isListed = (st: FileIdentity, id: FileIdentity): boolean => st.dev === id.dev && st.ino === id.ino;
+
 /**
  * A regular file opened for positional reads: non-blocking, so a file swapped for a FIFO is refused
- * rather than waited on, and without following a last symlink unless `followLinks`. `size`: its
- * size when opened; a file that shrinks afterwards gives an error at the read that finds it short.
+ * rather than waited on, and without following a last symlink unless `followLinks`. `expect`: the
+ * file listed at the path, refused if another is found there; `shown`: the path errors name (where
+ * `path` is one of /proc/self/fd's). `size`: its size when opened; a file that shrinks afterwards
+ * gives an error at the read that finds it short.
  */
-export async function fileSource(path: string, followLinks = true): Promise<RangeSource & { close(): Promise<void> }> {
+export async function fileSource(
+  path: string | Uint8Array,
+  followLinks = true,
+  { expect, shown = fsPath(path).toString() }: { expect?: FileIdentity; shown?: string } = {},
+): Promise<RangeSource & { close(): Promise<void> }> {
   const handle: FileHandle = await open(
-    path,
+    fsPath(path),
     constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW),
   );
   let size: number;
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new FormatError(path, undefined, "not a regular file (changed while scanning)");
+    if (expect && !isListed(st, expect)) throw new FormatError(shown, undefined, SWAPPED);
+    if (!st.isFile()) throw new FormatError(shown, undefined, "not a regular file (changed while scanning)");
     size = st.size;
   } catch (e) {
     await handle.close();
@@ -63,7 +86,7 @@ export async function fileSource(path: string, followLinks = true): Promise<Rang
       let done = 0;
       while (done < length) {
         const { bytesRead } = await handle.read(out, done, length - done, offset + done);
-        if (bytesRead === 0) throw new FormatError(path, offset + done, "file shrank while it was read");
+        if (bytesRead === 0) throw new FormatError(shown, offset + done, "file shrank while it was read");
         done += bytesRead;
       }
       return out;

@@ -8,7 +8,7 @@ import {
 } from "../kmod/facts.js";
 import { inspectInputWith, inspectSourceWith, STREAM_FROM, toOutcome } from "../kmod/inspect-input.js";
 import { ARCHIVE_HEAD, sniffArchive } from "../bytes/archive.js";
-import { fileSource } from "../bytes/range-source.js";
+import { fileSource, fsPath, isListed, SWAPPED } from "../bytes/range-source.js";
 import { sniffCompression } from "../bytes/sniff.js";
 import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
@@ -17,13 +17,23 @@ import { readFactRanges } from "./ranged-read.js";
 import { UnreadBytes, type ReadRanges } from "../elf/byte-view.js";
 import { Scratch } from "./scratch.js";
 import type { FactPool } from "./intern.js";
+import type { FileId } from "./walk.js";
+import { openListedSync, SwappedError } from "./open-listed.js";
 
 /** What became of one file: the unit that crosses from a worker thread to the main thread. */
 export type FileOutcome = InputResult;
 
+/**
+ * A file the walk listed. `rawAbs`: its path as bytes, where a name on it is not UTF-8 (`abs` then
+ * shows it escaped). `dir`: the directory it was listed in, which the read opens it in; `id` (where
+ * there is no /proc to do that through): the file as listed, the read refusing any other.
+ */
 export interface FileTask {
   abs: string;
   followLinks: boolean;
+  rawAbs?: Uint8Array;
+  dir?: FileId;
+  id?: FileId;
 }
 
 /**
@@ -47,6 +57,10 @@ export interface ReadOptions {
    * is opened (kmod/inspect-input.ts streams it): `{ large }` says so.
    */
   streamFrom?: number;
+  /** The file this must be (engine/walk.ts listed it so): another found at the path is an error. */
+  expect?: FileId;
+  /** The directory the walk listed it in: it is opened there (engine/open-listed.ts), or not at all. */
+  listedIn?: FileId;
 }
 
 /**
@@ -80,32 +94,35 @@ function errnoText(e: unknown): string {
  * not to be followed.
  */
 export function readRegularFileSync(
-  abs: string,
+  abs: string | Uint8Array,
   followLinks: boolean,
   maxBytes: number,
   options?: ReadOptions & { streamFrom?: undefined },
 ): WholeRead;
 export function readRegularFileSync(
-  abs: string,
+  abs: string | Uint8Array,
   followLinks: boolean,
   maxBytes: number,
   options: ReadOptions,
 ): FileRead;
 export function readRegularFileSync(
-  abs: string,
+  abs: string | Uint8Array,
   followLinks: boolean,
   maxBytes: number,
   options: ReadOptions = {},
 ): FileRead {
   let fd: number;
+  const flags = constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW);
   try {
-    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK | (followLinks ? 0 : constants.O_NOFOLLOW));
+    fd = options.listedIn ? openListedSync({ path: abs, dir: options.listedIn }, flags) : openSync(fsPath(abs), flags);
   } catch (e) {
+    if (e instanceof SwappedError) return { error: e.message };
     if ((e as NodeJS.ErrnoException).code === "ELOOP" && !followLinks) return { skip: "symbolic link, not followed" };
     return { error: `cannot open: ${errnoText(e)}`, ...errnoCode(e) };
   }
   try {
     const st = fstatSync(fd);
+    if (options.expect && !isListed(st, options.expect)) return { error: SWAPPED };
     if (!st.isFile()) return { skip: "not a regular file (changed while scanning)" };
     if (st.size > maxBytes) return { error: `file of ${st.size} bytes exceeds the ${maxBytes}-byte limit per file` };
     if (st.size >= (options.streamFrom ?? Number.POSITIVE_INFINITY) && isContainer(fd)) return { large: st.size };
@@ -125,6 +142,21 @@ export function readRegularFileSync(
   } finally {
     closeSync(fd);
   }
+}
+
+/** A task's file, read as readRegularFileSync reads it, and refused if it is not the file listed. */
+export function readTaskSync(
+  task: FileTask,
+  maxBytes: number,
+  options?: ReadOptions & { streamFrom?: undefined },
+): WholeRead;
+export function readTaskSync(task: FileTask, maxBytes: number, options: ReadOptions): FileRead;
+export function readTaskSync(task: FileTask, maxBytes: number, options: ReadOptions = {}): FileRead {
+  return readRegularFileSync(task.rawAbs ?? task.abs, task.followLinks, maxBytes, {
+    ...options,
+    ...(task.id ? { expect: task.id } : {}),
+    ...(task.dir ? { listedIn: task.dir } : {}),
+  });
 }
 
 /** Whether an open file starts as a compressed file or an archive does. */
@@ -174,7 +206,7 @@ export async function inspectFile(
   const scratch = buffers ? { scratch: buffers.read } : {};
   let read =
     given ??
-    readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, {
+    readTaskSync(task, options.limits.maxDecompressedBytes, {
       factsOnly,
       streamFrom: STREAM_FROM,
       ...scratch,
@@ -194,7 +226,7 @@ export async function inspectFile(
         if (!(e instanceof UnreadBytes)) throw e;
       }
       // Its facts needed bytes the ranges left out: read it whole, as if it had never been ranged.
-      read = readRegularFileSync(task.abs, task.followLinks, options.limits.maxDecompressedBytes, scratch);
+      read = readTaskSync(task, options.limits.maxDecompressedBytes, scratch);
       if (!("bytes" in read)) return unread(read);
     }
     const into = buffers ? (n: number) => buffers.decoded.take(n) : undefined;
@@ -210,10 +242,24 @@ export async function inspectFile(
 /** A package or an image, read as it is opened instead of whole first. */
 async function inspectLarge(task: FileTask, options: InspectOptions, buffers?: ThreadBuffers): Promise<FileOutcome> {
   let source: Awaited<ReturnType<typeof fileSource>>;
+  let listed: number | undefined;
   try {
-    source = await fileSource(task.abs, task.followLinks);
+    const path = task.rawAbs ?? task.abs;
+    // Opened in the directory it was listed in, then once more through that descriptor for the
+    // positional reads of a FileHandle: the very file, whatever its path leads to by then.
+    if (task.dir) listed = openListedSync({ path, dir: task.dir }, constants.O_RDONLY | constants.O_NONBLOCK);
+    source = await fileSource(
+      listed === undefined ? path : `/proc/self/fd/${listed}`,
+      listed !== undefined || task.followLinks,
+      {
+        ...(task.id ? { expect: task.id } : {}),
+        shown: task.abs,
+      },
+    );
   } catch (e) {
     return { self: errorOutcome(e), members: [] };
+  } finally {
+    if (listed !== undefined) closeSync(listed);
   }
   try {
     const setup: ParseSetup = { decoder: "direct", builder: buffers?.builder ?? PLAIN_FACTS };
@@ -237,7 +283,7 @@ async function readAgain<T>(
   read: (bytes: Buffer, limits: DecodeLimits) => Promise<T>,
   none: T,
 ): Promise<T> {
-  const file = readRegularFileSync(task.abs, task.followLinks, limits.maxDecompressedBytes);
+  const file = readTaskSync(task, limits.maxDecompressedBytes);
   if (!("bytes" in file)) return none;
   try {
     return await read(file.bytes, limits);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { hasElfMagic } from "../elf/header.js";
 import { STREAM_FROM } from "../kmod/inspect-input.js";
-import { readRegularFileSync, type FileRead, type FileTask } from "./inspect-file.js";
+import { readTaskSync, type FileRead, type FileTask } from "./inspect-file.js";
 
 /**
  * Reading and hashing files on one thread while another parses them. A report that gives each
@@ -79,9 +79,7 @@ class Placement {
 export function readBatch(req: ReadRequest): { reads: PlacedRead[]; transfer: ArrayBuffer[] } {
   const placement = new Placement(req.into);
   const reads = req.read.map((t) =>
-    placement.placed(
-      readRegularFileSync(t.abs, t.followLinks, req.maxBytes, { scratch: placement, streamFrom: STREAM_FROM }),
-    ),
+    placement.placed(readTaskSync(t, req.maxBytes, { scratch: placement, streamFrom: STREAM_FROM })),
   );
   const transfer = reads.flatMap((r) => ("own" in r && r.own ? [r.own] : []));
   return { reads, transfer };

@@ -29,7 +29,13 @@ export async function walkFiles(
     else if (mayBePlannedTable(plan, entry.abs) && (await isPlannedTable(plan, entry.abs))) {
       ledger.skip(entry.path, "kernel export table, used for resolution");
     } else {
-      const task = { abs: entry.abs, followLinks: entry.followLinks };
+      const task: FileTask = {
+        abs: entry.abs,
+        followLinks: entry.followLinks,
+        ...(entry.rawAbs ? { rawAbs: entry.rawAbs } : {}),
+        ...(entry.dir ? { dir: entry.dir } : {}),
+        ...(entry.id ? { id: entry.id } : {}),
+      };
       tasks.set(entry.path, task);
       queue.push({ path: entry.path, task });
     }

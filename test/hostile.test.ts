@@ -32,10 +32,12 @@ describe("hostile inputs", () => {
     const bytes = readFileSync(`${DIR}/${file}`);
     try {
       if (sniffArchive(bytes)) {
-        // An archive: its members are opened one by one; the archive's own damage is its outcome.
+        // An archive: its members are opened one by one; its damage, the archive's own or one
+        // entry's (an ISO directory that loops), is its outcome.
         const r = await inspectInput(bytes, { limits: DEFAULT_LIMITS });
-        if (r.self?.kind === "error") error = new FormatError(r.self.structure ?? "", r.self.offset, r.self.message);
-        outcome = r.self ? r.self.kind : "container";
+        const damage = [r.self, ...r.members.map((m) => m.outcome)].find((o) => o?.kind === "error");
+        if (damage?.kind === "error") error = new FormatError(damage.structure ?? "", damage.offset, damage.message);
+        outcome = damage ? "error" : r.self ? r.self.kind : "container";
       } else outcome = (await inspectBytes(bytes, DEFAULT_LIMITS)).outcome;
     } catch (e) {
       error = e;

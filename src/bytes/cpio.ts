@@ -1,10 +1,21 @@
 import { FormatError } from "../core/errors.js";
 import type { ByteStream } from "./byte-stream.js";
-import { type Member, StreamedData } from "./member.js";
+import { entryMember, heldMember, type Member, type MemberType, StreamedData } from "./member.js";
 
 const HEADER = 110;
 const S_IFMT = 0o170000;
 const S_IFREG = 0o100000;
+/** File types by their mode bits (S_IFMT), other than a regular file's. */
+const TYPES = new Map<number, MemberType>([
+  [0o040000, "directory"],
+  [0o120000, "symbolic link"],
+  [0o020000, "character device"],
+  [0o060000, "block device"],
+  [0o010000, "FIFO"],
+  [0o140000, "socket"],
+]);
+/** Longer than any symbolic link's target a system accepts: such a target is not read. */
+const MAX_LINK = 4096;
 /** Longer than any path a system accepts (PATH_MAX is 4096): such a name is damage, not a name. */
 const MAX_NAME = 1 << 16;
 
@@ -15,8 +26,15 @@ const pad4 = (n: number) => (n + 3) & ~3;
  * read. An initramfs is often several archives back to back — an uncompressed early-microcode one,
  * then a compressed main one — so the generator returns whether bytes other than zero padding
  * follow the TRAILER!!! entry: the stream then holds another input for the caller to open.
+ *
+ * Hard links are a set of entries with one inode number and more than one link: GNU cpio and the
+ * kernel's gen_init_cpio store the data once, with the set's last entry, and the others empty (the
+ * kernel's initramfs unpacker links them all to one file). So an empty entry of such a set is held
+ * back until the entry with the data comes, then handed on as a hard link to it; a set whose data
+ * never come is a set of empty files.
  */
 export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolean> {
+  const linkSets = new Map<string, { name: string; offset: number }[]>();
   for (;;) {
     const at = s.offset;
     const h = await s.read(HEADER);
@@ -28,7 +46,9 @@ export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolea
       if (!/^[0-9a-fA-F]{8}$/.test(f)) throw new FormatError("cpio header", at, `field ${i} "${f}" is not hexadecimal`);
       return Number.parseInt(f, 16);
     };
+    const ino = hex(0);
     const mode = hex(1);
+    const nlink = hex(4);
     const size = hex(6);
     const nameSize = hex(11);
     const nameEnd = at + HEADER + nameSize;
@@ -41,7 +61,29 @@ export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolea
     const gap = pad4(nameEnd) - nameEnd;
     if (gap + size > (s.remaining ?? gap + size) || (await s.skip(gap)) < gap) throw short();
     const data = new StreamedData(s, size, short);
-    if (name !== "TRAILER!!!") yield data.member({ name, regular: (mode & S_IFMT) === S_IFREG, offset: at });
+    const regular = (mode & S_IFMT) === S_IFREG;
+    // One inode: the same number on the same device (fields 7 and 8, its major and minor).
+    const inode = `${hex(7)}:${hex(8)}:${ino}`;
+    if (name === "TRAILER!!!") {
+      for (const held of linkSets.values())
+        for (const m of held)
+          yield heldMember({ name: m.name, data: Buffer.alloc(0), regular: true, offset: m.offset });
+    } else if (regular && nlink > 1 && size === 0) {
+      const held = linkSets.get(inode) ?? [];
+      held.push({ name, offset: at });
+      linkSets.set(inode, held);
+    } else if (regular) {
+      yield data.member({ name, regular, offset: at });
+      for (const m of linkSets.get(inode) ?? []) yield entryMember({ ...m, type: "hard link", linkTo: name });
+      linkSets.delete(inode);
+    } else {
+      const type = TYPES.get(mode & S_IFMT) ?? "special file";
+      const target =
+        type === "symbolic link" && size <= MAX_LINK
+          ? await data.member({ name, regular, offset: at }).bytes()
+          : undefined;
+      yield entryMember({ name, offset: at, type, ...(target ? { linkTo: target.toString("utf8") } : {}) });
+    }
     await data.finish();
     const end = pad4(nameEnd + gap + size) - (nameEnd + gap + size);
     await s.skip(end);

@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import { type Member, sourceMember } from "./member.js";
+import { damagedMember, type Member, sourceMember } from "./member.js";
 import type { RangeSource } from "./range-source.js";
 
 const SECTOR = 2048;
@@ -61,8 +61,10 @@ function readRecord(b: Buffer, at: number, joliet: boolean, where: number): Reco
  * directory tree from the primary volume descriptor, named by Rock Ridge NM entries where present,
  * else from a Joliet supplementary descriptor (UCS-2 names) where present, else by the ISO names
  * without ";1". Only descriptors and directories are read here; a file's data is a part of the
- * image, read by whoever opens it. Every extent is checked against the image; directories already
- * visited are not entered again.
+ * image, read by whoever opens it. Every extent is checked against the image. A directory already
+ * listed is not entered again under a second name; one whose extent is its own or an ancestor's (a
+ * loop, which would hide what it replaced) is damage at its path. Damage to one directory or file
+ * is that entry's: the rest of the tree is still read.
  */
 export async function* isoMembers(image: RangeSource): AsyncGenerator<Member> {
   const size = image.size;
@@ -90,39 +92,71 @@ export async function* isoMembers(image: RangeSource): AsyncGenerator<Member> {
   // Rock Ridge marks itself in the root's "." record (SUSP "SP"); without it, prefer Joliet names.
   const useJoliet = joliet !== undefined && !(await hasRockRidge(image, root.extent * blockSize));
   const start = useJoliet ? rootOf(joliet!, jolietAt, true) : root;
-  const seen = new Set<number>();
-  const stack: { rec: Record; path: string }[] = [{ rec: start, path: "" }];
+  // Depth first, with a marker popped once a directory's subtree is done: the directories entered
+  // and not yet done are exactly the one being read and its ancestors.
+  const entered = new Set<number>();
+  const done = new Set<number>();
+  const stack: ({ rec: Record; path: string } | { leave: number })[] = [{ rec: start, path: "" }];
   while (stack.length) {
-    const { rec, path } = stack.pop()!;
-    if (seen.has(rec.extent)) continue;
-    seen.add(rec.extent);
+    const top = stack.pop()!;
+    if ("leave" in top) {
+      done.add(top.leave);
+      continue;
+    }
+    const { rec, path } = top;
+    if (entered.has(rec.extent)) {
+      if (!done.has(rec.extent))
+        yield damagedMember(
+          path,
+          rec.extent * blockSize,
+          new FormatError("ISO 9660 directory", rec.extent * blockSize, `${path}: a loop, its extent is an ancestor's`),
+        );
+      continue;
+    }
+    entered.add(rec.extent);
     const from = rec.extent * blockSize;
-    if (from + rec.size > size)
-      throw new FormatError(
+    if (from + rec.size > size) {
+      done.add(rec.extent);
+      const damage = new FormatError(
         "ISO 9660 directory",
         from,
-        `directory of ${rec.size} bytes runs past the end of the image`,
+        `${path || "/"}: ${rec.size} bytes run past the end of the image`,
       );
+      if (path === "") throw damage;
+      yield damagedMember(path, from, damage);
+      continue;
+    }
     const dir = await image.read(from, rec.size);
     const children: { rec: Record; path: string }[] = [];
-    for (let at = 0; at < rec.size; ) {
-      const r = readRecord(dir, at, useJoliet, from + at);
-      if (!r) {
-        at = (Math.floor(at / SECTOR) + 1) * SECTOR; // records do not cross sectors
-        continue;
+    try {
+      for (let at = 0; at < rec.size; ) {
+        const r = readRecord(dir, at, useJoliet, from + at);
+        if (!r) {
+          at = (Math.floor(at / SECTOR) + 1) * SECTOR; // records do not cross sectors
+          continue;
+        }
+        at += dir[at]!;
+        if (r.name === "." || r.name === "..") continue;
+        const childPath = path ? `${path}/${r.name}` : r.name;
+        if (r.directory) children.push({ rec: r, path: childPath });
+        else {
+          const dataAt = r.extent * blockSize;
+          yield dataAt + r.size > size
+            ? damagedMember(
+                childPath,
+                dataAt,
+                new FormatError("ISO 9660 file", dataAt, `${childPath}: ${r.size} bytes run past the end of the image`),
+              )
+            : sourceMember(image, { name: childPath, regular: true, offset: dataAt }, dataAt, r.size);
+        }
       }
-      at += dir[at]!;
-      if (r.name === "." || r.name === "..") continue;
-      const childPath = path ? `${path}/${r.name}` : r.name;
-      if (r.directory) children.push({ rec: r, path: childPath });
-      else {
-        const dataAt = r.extent * blockSize;
-        if (dataAt + r.size > size)
-          throw new FormatError("ISO 9660 file", dataAt, `${childPath}: ${r.size} bytes run past the end of the image`);
-        yield sourceMember(image, { name: childPath, regular: true, offset: dataAt }, dataAt, r.size);
-      }
+    } catch (e) {
+      // A record that cannot be read ends its directory: what came before it in the directory stays.
+      if (!(e instanceof FormatError)) throw e;
+      yield damagedMember(path, e.offset ?? from, e);
     }
     // One at a time: a directory of a million entries spread into push() would overflow the stack.
+    stack.push({ leave: rec.extent });
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }

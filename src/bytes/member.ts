@@ -14,6 +14,21 @@ export interface ArchiveMember {
 }
 
 /**
+ * What an entry is, as its archive says. Only files hold data of their own; a hard link holds its
+ * target's; the rest hold none (a symbolic link's data is its target's name).
+ */
+export type MemberType =
+  | "file"
+  | "directory"
+  | "hard link"
+  | "symbolic link"
+  | "character device"
+  | "block device"
+  | "FIFO"
+  | "socket"
+  | "special file";
+
+/**
  * One file inside an archive, as every container reader hands it on. A streaming reader's member
  * is read in order: its data is taken or passed over before the reader goes on to the next one.
  */
@@ -21,6 +36,17 @@ export interface Member {
   name: string;
   /** A regular file (not a directory, link or device entry). */
   regular: boolean;
+  /** What it is, where the archive says more than `regular` does; absent: a file, or a directory if not regular. */
+  type?: MemberType;
+  /**
+   * A hard link's target, named as the archive names its members: an earlier member, whose data
+   * are this one's. A symbolic link's target, for the reader of the report.
+   */
+  linkTo?: string;
+  /** Its size counts holes its archive does not store (a sparse member): expanded when read. */
+  holes?: boolean;
+  /** Damage confined to this entry: the reader went on past it, and the entry has no data. */
+  damage?: FormatError;
   /** Offset of the member's header in the archive. */
   offset: number;
   size: number;
@@ -44,6 +70,27 @@ export function heldMember(m: ArchiveMember): Member {
     head: async (n) => m.data.subarray(0, n),
     data: async () => bufferSource(m.data),
     bytes: async () => m.data,
+  };
+}
+
+/** An entry that could not be read, named where its archive named it; the reader goes on past it. */
+export function damagedMember(name: string, offset: number, damage: FormatError): Member {
+  const fail = async (): Promise<never> => {
+    throw damage;
+  };
+  return { name, regular: false, offset, size: 0, damage, head: fail, data: fail, bytes: fail };
+}
+
+/** An entry without data of its own: a hard link, a symbolic link, a device, a FIFO. */
+export function entryMember(fields: Pick<Member, "name" | "offset" | "type" | "linkTo">): Member {
+  const empty = Buffer.alloc(0);
+  return {
+    ...fields,
+    regular: false,
+    size: 0,
+    head: async () => empty,
+    data: async () => bufferSource(empty),
+    bytes: async () => empty,
   };
 }
 

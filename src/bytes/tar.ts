@@ -1,6 +1,7 @@
 import { FormatError } from "../core/errors.js";
 import type { ByteStream } from "./byte-stream.js";
-import { type Member, StreamedData } from "./member.js";
+import { damagedMember, entryMember, type Member, type MemberType, StreamedData } from "./member.js";
+import { bufferSource } from "./range-source.js";
 
 const BLOCK = 512;
 
@@ -63,13 +64,94 @@ function paxRecords(data: Buffer): Map<string, string> {
 const MAX_HEADER_DATA = 16 << 20;
 
 /**
- * Members of a tar archive: ustar, GNU (long names 'L', base-256 sizes) and pax ('x' per-file and
- * 'g' global headers: path, size). Each header's checksum is verified; a size is checked against
- * what is left of the archive before a member is handed on where the stream knows, and when its
- * data is read otherwise. Non-files (directories, links, devices) are listed with `regular: false`.
+ * Entry types other than a file's. Any type not named here nor read as a header is a file: GNU tar
+ * extracts an unknown type as a regular file, so a module under one must not pass unseen.
+ */
+const TYPES: { [type: string]: MemberType } = {
+  "1": "hard link",
+  "2": "symbolic link",
+  "3": "character device",
+  "4": "block device",
+  "5": "directory",
+  "6": "FIFO",
+  D: "directory", // GNU dump directory
+  V: "special file", // GNU volume label
+  M: "special file", // GNU continuation of a file begun on another volume
+  N: "special file", // old GNU long names, not written since 1.12
+};
+
+/** One stored run of a sparse member: `size` bytes of data at `offset` of the expanded file. */
+interface Region {
+  offset: number;
+  size: number;
+}
+
+/** Old-GNU sparse entries, 24 bytes each (offset, bytes stored); an empty offset field ends them. */
+function sparseEntries(b: Buffer, at: number, count: number, where: number, into: Region[]): void {
+  for (let i = 0; i < count; i++) {
+    const e = at + i * 24;
+    if (b[e] === 0) return;
+    into.push({ offset: number(b, e, 12, where), size: number(b, e + 12, 12, where) });
+  }
+}
+
+/** Extension blocks of one sparse member: past this many, the map is damage, not a file's. */
+const MAX_SPARSE_BLOCKS = MAX_HEADER_DATA / BLOCK;
+
+/**
+ * Why a sparse map cannot be a file's, or undefined: runs in order, not overlapping, inside the
+ * expanded size, and together exactly the bytes stored.
+ */
+function badSparseMap(regions: Region[], real: number, stored: number): string | undefined {
+  let end = 0;
+  let sum = 0;
+  for (const r of regions) {
+    if (r.offset < end) return `run at ${r.offset} overlaps or precedes the one before`;
+    end = r.offset + r.size;
+    if (!Number.isSafeInteger(end) || end > real) return `run at ${r.offset} ends past the file's ${real} bytes`;
+    sum += r.size;
+  }
+  return sum === stored ? undefined : `runs of ${sum} bytes, but ${stored} stored`;
+}
+
+/** The expanded bytes of a sparse member from its stored runs (`stored`: as many of them as there are). */
+function expand(stored: Buffer, regions: Region[], out: Buffer): Buffer {
+  out.fill(0);
+  let from = 0;
+  for (const r of regions) {
+    if (from >= stored.length || r.offset >= out.length) break;
+    const n = Math.min(r.size, stored.length - from, out.length - r.offset);
+    stored.copy(out, r.offset, from, from + n);
+    from += r.size;
+  }
+  return out;
+}
+
+/** A sparse member: its stored runs streamed past, its bytes the expanded file, holes as zeros. */
+function sparseMember(stored: Member, regions: Region[], real: number): Member {
+  const bytes = async (into?: (n: number) => Buffer) =>
+    expand(await stored.bytes(), regions, into?.(real) ?? Buffer.alloc(real));
+  return {
+    ...stored,
+    size: real,
+    holes: true,
+    head: async (n) => expand(await stored.head(n), regions, Buffer.alloc(Math.min(n, real))),
+    bytes,
+    data: async () => bufferSource(await bytes()),
+  };
+}
+
+/**
+ * Members of a tar archive: ustar, GNU (long names and link names 'L'/'K', base-256 sizes, old-GNU
+ * sparse members 'S', expanded as read) and pax ('x' per-file and 'g' global headers: path,
+ * linkpath, size). Each header's checksum is verified; a size is checked against what is left of
+ * the archive before a member is handed on where the stream knows, and when its data is read
+ * otherwise. Every entry is handed on: links, devices and directories with their type, a sparse
+ * member whose map cannot be a file's as damage of its own.
  */
 export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
   let longName: string | undefined;
+  let longLink: string | undefined;
   let pax = new Map<string, string>();
   const global = new Map<string, string>();
   for (;;) {
@@ -84,25 +166,55 @@ export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
     const short = () => new FormatError("tar header", at, `member of ${size} bytes runs past the end of the archive`);
     if (!Number.isSafeInteger(size) || size < 0 || size > (s.remaining ?? size)) throw short();
     const padding = Math.ceil(size / BLOCK) * BLOCK - size;
-    if (type === "L" || type === "x" || type === "g") {
+    if (type === "L" || type === "K" || type === "x" || type === "g") {
       if (size > MAX_HEADER_DATA)
         throw new FormatError("tar header", at, `${type} header of ${size} bytes: larger than any real one`);
       const data = await s.read(size);
       if (data.length < size) throw short();
       if (type === "L") longName = data.toString("utf8").replace(/\0+$/, "");
+      else if (type === "K") longLink = data.toString("utf8").replace(/\0+$/, "");
       else if (type === "x") pax = paxRecords(data);
       else for (const [k, v] of paxRecords(data)) global.set(k, v);
     } else {
-      const prefix = b.toString("latin1", 257, 263).startsWith("ustar") ? field(b, 345, 155) : "";
+      // POSIX ustar ("ustar\0") has a name prefix; old GNU ("ustar  \0") keeps other fields there.
+      const prefix = b.toString("latin1", 257, 263) === "ustar\0" ? field(b, 345, 155) : "";
       const name =
         longName ??
         pax.get("path") ??
         global.get("path") ??
         (prefix ? `${prefix}/${field(b, 0, 100)}` : field(b, 0, 100));
       const data = new StreamedData(s, size, short);
-      yield data.member({ name, regular: type === "0" || type === "\0" || type === "7", offset: at });
+      const entryType = TYPES[type];
+      if (entryType !== undefined) {
+        const linkTo = longLink ?? pax.get("linkpath") ?? field(b, 157, 100);
+        const links = entryType === "hard link" || entryType === "symbolic link";
+        yield entryMember({ name, offset: at, type: entryType, ...(links ? { linkTo } : {}) });
+      } else if ([...pax.keys()].some((k) => k.startsWith("GNU.sparse."))) {
+        yield damagedMember(
+          name,
+          at,
+          new FormatError("tar pax sparse header", at, `${name}: pax sparse members are not read`),
+        );
+      } else if (type === "S") {
+        const regions: Region[] = [];
+        sparseEntries(b, 386, 4, at, regions);
+        for (let more = b[482] !== 0, blocks = 0; more; blocks++) {
+          const x = s.offset;
+          const e = await s.read(BLOCK);
+          if (e.length < BLOCK) throw new FormatError("tar sparse header", x, "runs past the end of the archive");
+          if (blocks === MAX_SPARSE_BLOCKS)
+            throw new FormatError("tar sparse header", x, `more than ${MAX_SPARSE_BLOCKS} extension blocks`);
+          sparseEntries(e, 0, 21, x, regions);
+          more = e[504] !== 0;
+        }
+        const real = number(b, 483, 12, at);
+        const bad = badSparseMap(regions, real, size);
+        if (bad) yield damagedMember(name, at, new FormatError("tar sparse map", at, `${name}: ${bad}`));
+        else yield sparseMember(data.member({ name, regular: true, offset: at }), regions, real);
+      } else yield data.member({ name, regular: true, offset: at });
       await data.finish();
       longName = undefined;
+      longLink = undefined;
       pax = new Map();
     }
     await s.skip(padding);

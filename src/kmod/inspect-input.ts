@@ -1,5 +1,7 @@
 import { ARCHIVE_HEAD, type ArchiveKind, archiveMembers, sniffArchive } from "../bytes/archive.js";
 import { ByteStream } from "../bytes/byte-stream.js";
+import { isLzmaAlone, lzmaAloneChunks } from "../bytes/lzma-alone.js";
+import type { Member } from "../bytes/member.js";
 import { decompressChunks } from "../bytes/decompress-stream.js";
 import type { OutputBuffer } from "../bytes/output-buffer.js";
 import { bufferSource, type RangeSource } from "../bytes/range-source.js";
@@ -74,11 +76,17 @@ export async function inspectSourceWith(
   const open = async (source: RangeSource, path: string, depth: number): Promise<void> => {
     let plain: Buffer | ByteStream;
     let compression: Compression | null;
+    let lzma = false;
     try {
       const head = await source.read(0, Math.min(source.size, HEAD));
       const codec = sniffCompression(head);
       const streamed = codec && source.size >= STREAM_FROM ? await streamOf(source, codec.kind) : null;
-      if (streamed) {
+      if (!codec && isLzmaAlone(head)) {
+        // Legacy .lzma, which only packages and initramfs images use: always decoded as read.
+        plain = ByteStream.ofChunks(lzmaAloneChunks(source, options.limits));
+        compression = null;
+        lzma = true;
+      } else if (streamed) {
         plain = streamed;
         compression = codec!.kind;
       } else if (!codec && sniffArchive(head)) {
@@ -98,6 +106,12 @@ export async function inspectSourceWith(
     const stream = plain instanceof ByteStream ? plain : null;
     try {
       const kind = sniffArchive(stream ? await stream.peek(HEAD) : (plain as Buffer));
+      if (!kind && lzma) {
+        const outcome = lzmaContent(await stream!.peek(HEAD));
+        // Decoded to its end all the same, so that damage or a bomb is reported as with any other compression.
+        await stream!.skip(Number.MAX_SAFE_INTEGER);
+        return void report(path, outcome);
+      }
       if (!kind) return void report(path, inspectOne(stream ? await readAll(stream) : (plain as Buffer), compression));
       await openArchive(kind, stream ?? ByteStream.ofSource(bufferSource(plain as Buffer)), path, depth);
     } catch (e) {
@@ -132,26 +146,46 @@ export async function inspectSourceWith(
     const before = reported();
     try {
       const list = archiveMembers(kind, s);
+      // What each member of this archive gave, by its name: a hard link gives what its target gave.
+      const gave = new Map<string, Gave>();
       let next = await list.next();
       for (; !next.done; next = await list.next()) {
         const m = next.value;
-        if (!m.regular) continue; // directories, links and devices hold no module
+        if (!m.regular && !m.damage && (m.type ?? "directory") === "directory") continue; // holds no file itself
         if (++members > options.limits.maxMembers)
           throw new FormatError(
             `${kind} archive`,
             m.offset,
             `more than ${options.limits.maxMembers} members (--max-members)`,
           );
-        const name = m.name.replace(/^(\.\/|\/)+/, "");
-        const child = path === "" ? name : `${path}!/${name}`;
-        const head = await m.head(HEAD);
-        if (passedOver(head)) report(child, { kind: "skipped", reason: describeStart(head), bytes: m.size });
-        else if (isPlainModule(head) && s.remaining === undefined) {
-          // A module streaming past is copied out of the decoder's chunks once, into a buffer the
-          // thread reuses: its facts keep nothing of its bytes.
-          const bytes = await m.bytes(buffers.member);
-          report(child, inspectOne(bytes, null));
-        } else await open(await m.data(), child, depth + 1);
+        const name = memberName(m.name);
+        const child = path === "" || name === "" ? path || name : `${path}!/${name}`;
+        const from = result.members.length;
+        if (m.damage) report(child, errorOutcome(m.damage));
+        else if (m.type === "hard link") linked(kind, m, child, gave.get(memberName(m.linkTo ?? "")));
+        else if (!m.regular) report(child, { kind: "skipped", reason: entryReason(m) });
+        else if (m.holes && m.size > options.limits.maxDecompressedBytes)
+          report(
+            child,
+            errorOutcome(
+              new FormatError(
+                `${kind} sparse member`,
+                m.offset,
+                `expands to ${m.size} bytes, past the limit of ${options.limits.maxDecompressedBytes} (--max-decompressed)`,
+              ),
+            ),
+          );
+        else {
+          const head = await m.head(HEAD);
+          if (passedOver(head)) report(child, { kind: "skipped", reason: describeStart(head), bytes: m.size });
+          else if (isPlainModule(head) && s.remaining === undefined) {
+            // A module streaming past is copied out of the decoder's chunks once, into a buffer the
+            // thread reuses: its facts keep nothing of its bytes.
+            const bytes = await m.bytes(buffers.member);
+            report(child, inspectOne(bytes, null));
+          } else await open(await m.data(), child, depth + 1);
+        }
+        if (result.members.length > from) gave.set(name, { path: child, from, to: result.members.length });
       }
       if (next.value) await open(next.value, path, depth);
       // What follows the archive's end is decoded too: damage there is damage to the input.
@@ -164,15 +198,65 @@ export async function inspectSourceWith(
       report(path, { kind: "skipped", reason: `${kind} archive holding no files`, bytes: s.offset });
   };
 
+  /**
+   * A hard link is its target under another name: what the target gave (facts, a skip, nested
+   * members) is given again at the link's path. `target`: where the target's outcomes lie.
+   */
+  const linked = (kind: ArchiveKind, m: Member, child: string, target: Gave | undefined) => {
+    if (!target)
+      return void report(child, { kind: "skipped", reason: `hard link to "${m.linkTo}", which no earlier member is` });
+    // Each outcome given again counts as a member: links to a large nested archive multiply it.
+    members += target.to - target.from - 1;
+    if (members > options.limits.maxMembers)
+      throw new FormatError(
+        `${kind} archive`,
+        m.offset,
+        `more than ${options.limits.maxMembers} members (--max-members)`,
+      );
+    for (let i = target.from; i < target.to; i++) {
+      const { path: p, outcome } = result.members[i]!;
+      report(child + p.slice(target.path.length), outcome);
+    }
+  };
+
   await open(input, "", 0);
   return result;
+}
+
+/** What one member gave: the outcomes result.members holds from `from` up to `to`, at `path` and below. */
+interface Gave {
+  path: string;
+  from: number;
+  to: number;
+}
+
+/** A member's name as a path below its archive: "./" and "/" at its start dropped. */
+const memberName = (name: string) => name.replace(/^(\.\/|\/)+/, "");
+
+/** Why an entry that is no file is passed over, in the words the directory walk uses. */
+function entryReason(m: Member): string {
+  if (m.type === "symbolic link")
+    return m.linkTo ? `symbolic link to "${m.linkTo}", not followed` : "symbolic link, not followed";
+  return `${m.type ?? "special file"}, not a regular file`;
 }
 
 /**
  * Whether a member cannot hold a module — no ELF, compression or archive at its start (firmware,
  * documentation): told from its first bytes, as inspectDecompressed would tell it from all of them.
  */
-const passedOver = (head: Buffer) => !hasElfMagic(head) && !sniffCompression(head) && !sniffArchive(head);
+const passedOver = (head: Buffer) =>
+  !hasElfMagic(head) && !sniffCompression(head) && !isLzmaAlone(head) && !sniffArchive(head);
+
+/**
+ * What a .lzma file holds when it is no archive. An ELF object in it is no module the system can
+ * load (kmod and the kernel decompress gzip, xz and zstd modules only), so it is named, not read.
+ */
+function lzmaContent(head: Buffer): Outcome {
+  const what = hasElfMagic(head)
+    ? "an ELF object, which neither kmod nor the kernel loads as a module from .lzma"
+    : describeStart(head);
+  return { kind: "skipped", reason: `lzma-compressed, ${what}` };
+}
 
 /** Whether a member is an ELF object as it is, which open would hand straight to inspectDecompressed. */
 const isPlainModule = (head: Buffer) => hasElfMagic(head) && !sniffArchive(head);

@@ -29,6 +29,8 @@ export interface AuditOptions {
    * imports and whose facts were read without them: the one piece of I/O audit may ask for.
    */
   loadReferences?: (paths: string[]) => Promise<Map<string, Record<string, string[]>>>;
+  /** Which scanned exporter of a symbol provides it, by path, lower first (engine/scan/depmod-trees.ts). */
+  precedence?: ReadonlyMap<string, number>;
 }
 
 export interface AuditOutcome {
@@ -87,7 +89,7 @@ export async function audit(
       skipped.push({ path: o.path, reason: "ELF relocatable object without .modinfo that imports no kernel export" });
   }
   const named = modules.map((m) => ({ ...m, name: m.facts.name ?? normalizeModuleName(m.path) }));
-  const index = new ProviderIndex(named, table);
+  const index = new ProviderIndex(named, table, options.precedence);
   const assumed = options.assumeLicense ?? null;
   // A VMkernel module's imports come from the VMkernel, which no Linux table describes.
   const unresolved = (imports: ResolvedImport[], dialect: string) =>

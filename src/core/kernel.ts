@@ -24,6 +24,11 @@ export interface Provider {
   gplOnly: boolean;
   namespace: string | null;
   crc: number | null;
+  /**
+   * The paths of other scanned modules that export the symbol too (sorted), when several do: the
+   * provider is the one depmod gives it to.
+   */
+  alsoExportedBy?: string[];
 }
 
 export interface ResolvedImport {

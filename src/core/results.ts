@@ -43,6 +43,12 @@ export interface SkippedFile {
   reason: string;
   /** A member of an archive: counted in the summary, listed only on request (--list-skipped). */
   member?: boolean;
+  /**
+   * A module that another copy of the same name shadows in its `lib/modules/<release>/` tree (an
+   * `updates/` copy, as depmod.d's search order says): the path of that copy. It is left out of
+   * resolution, dependencies and the counts of modules, as depmod leaves it out.
+   */
+  shadowedBy?: string;
 }
 
 /**

@@ -56,6 +56,7 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
       .filter((i) => i.provider?.gplOnly)
       .map((i) => ({ symbol: i.symbol, provider: i.provider!.name, ...(i.weak ? { weak: true } : {}) }))
       .sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
+    ...severalJson(m),
     unresolved: m.unresolved,
     versions: f.versions.map(versionJson).sort((a, b) => compareCodeUnits(a.symbol, b.symbol)),
     findings: m.findings.map((x) => ({
@@ -69,6 +70,20 @@ function moduleJson(m: AuditedModule, versionJson: (v: SymbolVersion) => Version
     })),
     ...(m.upgrades ? { upgrades: m.upgrades } : {}),
   };
+}
+
+/** Imports whose symbol several scanned modules export: the provider depmod picks and the others. */
+function severalJson(m: AuditedModule) {
+  const several = m.imports
+    .filter((i) => i.provider?.alsoExportedBy)
+    .map((i) => ({
+      symbol: i.symbol,
+      provider: i.provider!.name,
+      path: i.provider!.path!,
+      alsoExportedBy: i.provider!.alsoExportedBy!,
+    }))
+    .sort((a, b) => compareCodeUnits(a.symbol, b.symbol));
+  return several.length ? { severalExporters: several } : {};
 }
 
 export function summaryOf(result: ScanResult) {
@@ -98,7 +113,11 @@ const errorJson = (e: ScanResult["errors"][number]) => ({
   ...(e.offset === undefined ? {} : { offset: e.offset }),
 });
 
-const skippedJson = (s: ScanResult["skipped"][number]) => ({ path: s.path, reason: s.reason });
+const skippedJson = (s: ScanResult["skipped"][number]) => ({
+  path: s.path,
+  reason: s.reason,
+  ...(s.shadowedBy === undefined ? {} : { shadowedBy: s.shadowedBy }),
+});
 
 /** The skipped files the report lists: archive members that are not modules only when asked. */
 const listsSkipped = (options: JsonOptions) => (s: ScanResult["skipped"][number]) =>

@@ -4,6 +4,7 @@ import { mostSevereFirst, SEVERITY_RANK, worstSeverity, type Severity } from "..
 import { auditIncomplete } from "../audit/not-judged.js";
 import { failsAt } from "../policy/severity.js";
 import { summaryOf } from "./json.js";
+import { depmodSentences } from "./depmod-notes.js";
 import { EXPORT_TYPES_UNKNOWN, notJudgedText, tableNoticeGiven } from "./not-judged.js";
 import { ruleHelpUri } from "./links.js";
 import { codeSpan, markdownText, truncate } from "./markdown-escape.js";
@@ -161,7 +162,13 @@ export function renderMarkdown(scan: ScanResult, options: MarkdownOptions = {}):
   const failOn = options.failOn ?? "error";
   const budget = options.maxLength ?? 60_000;
   const several = severalKernels(scan);
-  const head = [headline(scan, failOn), "", several ? kernelsScope(scan) : scope(scan)];
+  const depmod = depmodSentences(scan, (t) => markdownText(truncate(t, MAX_STRING)));
+  const head = [
+    headline(scan, failOn),
+    "",
+    several ? kernelsScope(scan) : scope(scan),
+    ...(depmod.length ? ["", depmod.join(" ")] : []),
+  ];
   const rows = byWorstFinding(scan.modules).flatMap((m) => findingRows(m, several));
   const errors = scan.errors.map((e) => `| ${cell(e.path)} | ${markdownText(truncate(e.message, MAX_MESSAGE))} |`);
   const rules = [...new Set(scan.modules.flatMap((m) => m.findings.map((f) => f.rule)))];

@@ -8,6 +8,7 @@ import { licenseCell } from "./license-cell.js";
 import { moreSymbols } from "./left-out.js";
 import { wrapText } from "./text-fit.js";
 import { summaryOf } from "./json.js";
+import { depmodSentences } from "./depmod-notes.js";
 import { renderRunningSection } from "./running.js";
 import { renderBaselineSection } from "./baseline.js";
 import { EXPORT_TYPES_UNKNOWN, notJudgedLines, tableNoticeGiven } from "./not-judged.js";
@@ -113,6 +114,7 @@ export function renderTable(result: ScanResult, options: TableOptions = {}): str
         (counts.length ? `findings: ${counts.join(", ")}` : "no findings"),
     ),
   );
+  for (const line of depmodSentences(result, esc)) lines.push(fit(line));
   for (const line of notJudgedLines(result)) lines.push(fit(`${paint("error", "not judged")} ${line}`));
   for (const line of upgradeLines(result.modules)) lines.push(fit(line));
   if (several) {

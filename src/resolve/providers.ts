@@ -14,8 +14,9 @@ export interface ScannedExporter {
 
 /**
  * symbol → provider, with the kernel's precedence: a module in the scan that exports the symbol
- * (the binary at hand) first, then the kernel tables. Among scanned modules the first by path wins,
- * so the answer does not depend on scheduling.
+ * (the binary at hand) first, then the kernel tables. Among scanned modules `precedence` decides
+ * (lower first: depmod's order within a tree, engine/scan/depmod-trees.ts), then the path, so the
+ * answer does not depend on scheduling; modules it does not rank come after those it ranks.
  */
 export class ProviderIndex {
   private readonly scanned = new Map<string, Provider>();
@@ -27,10 +28,18 @@ export class ProviderIndex {
   constructor(
     exporters: readonly ScannedExporter[],
     readonly table: KernelTable,
+    precedence: ReadonlyMap<string, number> = new Map(),
   ) {
-    for (const m of [...exporters].sort((a, b) => compareCodeUnits(a.path, b.path))) {
+    const rank = (m: ScannedExporter) => precedence.get(m.path) ?? Number.POSITIVE_INFINITY;
+    const ordered = [...exporters].sort((a, b) => rank(a) - rank(b) || compareCodeUnits(a.path, b.path));
+    for (const m of ordered) {
       for (const e of m.facts.exports) {
-        if (this.scanned.has(e.symbol)) continue;
+        const chosen = this.scanned.get(e.symbol);
+        if (chosen) {
+          if (chosen.path !== m.path && !chosen.alsoExportedBy?.includes(m.path))
+            (chosen.alsoExportedBy ??= []).push(m.path);
+          continue;
+        }
         this.scanned.set(e.symbol, {
           name: m.name,
           from: "scan",
@@ -43,6 +52,7 @@ export class ProviderIndex {
         });
       }
     }
+    for (const p of this.scanned.values()) p.alsoExportedBy?.sort(compareCodeUnits);
   }
 
   lookup(symbol: string): Provider | undefined {

@@ -24,7 +24,7 @@ const byPath = byCodeUnits("path");
 export function assemble({ paths, kernelRelease, files, tablesWanted, loaded, audited }: ScanParts): ScanResult {
   const several = audited.kernels.length > 1;
   const errors = [...files.errors, ...loaded.errors];
-  const skipped = [...files.skipped, ...audited.kernels.flatMap((k) => k.outcome.skipped)];
+  const skipped = [...files.skipped, ...audited.shadowed, ...audited.kernels.flatMap((k) => k.outcome.skipped)];
   const kernels: ScanKernel[] = [];
   const modules: AuditedModule[] = [];
   for (const k of audited.kernels) {

@@ -4,7 +4,7 @@ import { glueCandidates, kernelsOf } from "../../audit/kernel-of.js";
 import type { NotJudgedInput } from "../../audit/not-judged.js";
 import type { DecodeLimits } from "../../core/limits.js";
 import { compareCodeUnits } from "../../core/order.js";
-import type { NotJudged } from "../../core/results.js";
+import type { NotJudged, SkippedFile } from "../../core/results.js";
 import type { ExportDatabase } from "../../resolve/embedded-db.js";
 import { mergeTables, type KernelTable } from "../../resolve/kernel-table.js";
 import { definedSymbolsOfFile, referencesOfFile, type FileTask } from "../inspect-file.js";
@@ -12,6 +12,7 @@ import { loadExportDatabase, type LoadedTable } from "../tables.js";
 import type { ScanTable } from "./load-tables.js";
 import { namesTables, type ScanOptions } from "./options.js";
 import { kernelsUnder, tablesPerKernel, withTies } from "./tables-per-kernel.js";
+import { depmodView } from "./depmod-trees.js";
 
 /** One kernel of the scan, audited on its own. */
 export interface KernelAudit {
@@ -30,6 +31,8 @@ export interface Audited {
   kernels: KernelAudit[];
   /** Tables of no kernel of the scan, with several kernels: not applied. */
   unfit: NotJudged[];
+  /** Copies of a module that another copy of the same name in its tree shadows, as depmod does. */
+  shadowed: SkippedFile[];
 }
 
 /**
@@ -37,10 +40,13 @@ export interface Audited {
  * resolution). With one kernel, the tables loaded answer for it whatever their release, or, when
  * none was given or found, the embedded database does: as a scan always did. With several, each
  * kernel gets the tables of its release, and one with none of its own the embedded database's
- * entry for its release. `tasks`: the files inspected, by path, for the code the audit reads again.
+ * entry for its release. Within a `lib/modules/<release>/` tree, the copies of a module and the
+ * provider of a symbol several modules export are the ones depmod picks (depmod-trees.ts); the
+ * copies it ignores are left out. `tasks`: the files inspected, by path, for the code the audit
+ * reads again.
  */
 export async function auditObjects(
-  objects: readonly InspectedObject[],
+  inspected: readonly InspectedObject[],
   tables: ScanTable[],
   tablesWanted: boolean,
   located: (path: string) => string,
@@ -57,8 +63,10 @@ export async function auditObjects(
     }
     return found;
   };
+  const { objects, shadowed, precedence } = depmodView(inspected, located);
   const auditOptions: AuditOptions = {
     assumeLicense: options.assumeLicense ?? null,
+    precedence,
     ...(options.blobLicenses ? { blobLicenses: options.blobLicenses } : {}),
     ...(options.blobs ? { blobs: options.blobs } : {}),
     loadReferences: (wanted) => readAgain(wanted, referencesOfFile),
@@ -87,7 +95,7 @@ export async function auditObjects(
       load,
       auditOptions,
     );
-    return { kernels: [{ named, ...one }], unfit: [] };
+    return { kernels: [{ named, ...one }], unfit: [], shadowed };
   }
   const releases = [...groups.keys()].filter((k) => k !== null).sort(compareCodeUnits);
   const { byKernel, unfit } = tablesPerKernel(tables, releases, {
@@ -102,7 +110,7 @@ export async function auditObjects(
     const k = await auditKernel(groups.get(release)!, own, own.length > 0, off, release, load, auditOptions);
     kernels.push({ named: release, ...k });
   }
-  return { kernels, unfit };
+  return { kernels, unfit, shadowed };
 }
 
 /** One kernel's objects against its tables, or the embedded database when it has none and may use it. */

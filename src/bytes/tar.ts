@@ -54,7 +54,12 @@ function paxRecords(data: Buffer): Map<string, string> {
     if (!Number.isSafeInteger(len) || len <= 0 || at + len > data.length) break;
     const rec = data.toString("utf8", sp + 1, at + len - 1);
     const eq = rec.indexOf("=");
-    if (eq > 0) out.set(rec.slice(0, eq), rec.slice(eq + 1));
+    const key = rec.slice(0, eq);
+    // GNU sparse 0.0 repeats these two keys, a pair per run: kept in order as 0.1's map.
+    if (key === "GNU.sparse.offset" || key === "GNU.sparse.numbytes") {
+      const map = out.get("GNU.sparse.map");
+      out.set("GNU.sparse.map", map === undefined ? rec.slice(eq + 1) : `${map},${rec.slice(eq + 1)}`);
+    } else if (eq > 0) out.set(key, rec.slice(eq + 1));
     at += len;
   }
   return out;
@@ -114,6 +119,42 @@ function badSparseMap(regions: Region[], real: number, stored: number): string |
   return sum === stored ? undefined : `runs of ${sum} bytes, but ${stored} stored`;
 }
 
+/** A sparse map as numbers, offset and size by turns ("GNU.sparse.map" of pax sparse 0.0 and 0.1). */
+function regionsOf(numbers: number[]): Region[] | string {
+  if (numbers.length % 2 !== 0 || numbers.some((n) => !Number.isSafeInteger(n)))
+    return "map is not pairs of offsets and sizes";
+  const out: Region[] = [];
+  for (let i = 0; i < numbers.length; i += 2) out.push({ offset: numbers[i]!, size: numbers[i + 1]! });
+  return out;
+}
+
+const decimals = (text: string) =>
+  text === "" ? [] : text.split(",").map((x) => (/^\d{1,16}$/.test(x) ? Number(x) : Number.NaN));
+
+/**
+ * pax sparse 1.0: the map is at the start of the member's data, decimal numbers a line each (how
+ * many runs, then offset and size by turns), padded to a block. `bytes`: how much of the data it took.
+ */
+async function leadingMap(s: ByteStream, size: number): Promise<{ regions: Region[] | string; bytes: number }> {
+  const numbers: number[] = [];
+  let digits = "";
+  let bytes = 0;
+  for (;;) {
+    if (bytes + BLOCK > size || bytes >= MAX_HEADER_DATA) return { regions: "map runs past the member's data", bytes };
+    const block = await s.read(BLOCK);
+    if (block.length < BLOCK) throw new FormatError("tar sparse map", s.offset, "runs past the end of the archive");
+    bytes += BLOCK;
+    for (const c of block) {
+      if (c === 0x0a && digits !== "") {
+        numbers.push(Number(digits));
+        digits = "";
+        if (numbers.length === 1 + 2 * numbers[0]!) return { regions: regionsOf(numbers.slice(1)), bytes };
+      } else if (c >= 0x30 && c <= 0x39 && digits.length < 16) digits += String.fromCharCode(c);
+      else return { regions: "map is not decimal numbers a line each", bytes };
+    }
+  }
+}
+
 /** The expanded bytes of a sparse member from its stored runs (`stored`: as many of them as there are). */
 function expand(stored: Buffer, regions: Region[], out: Buffer): Buffer {
   out.fill(0);
@@ -142,9 +183,9 @@ function sparseMember(stored: Member, regions: Region[], real: number): Member {
 }
 
 /**
- * Members of a tar archive: ustar, GNU (long names and link names 'L'/'K', base-256 sizes, old-GNU
- * sparse members 'S', expanded as read) and pax ('x' per-file and 'g' global headers: path,
- * linkpath, size). Each header's checksum is verified; a size is checked against what is left of
+ * Members of a tar archive: ustar, GNU (long names and link names 'L'/'K', base-256 sizes) and pax
+ * ('x' per-file and 'g' global headers: path, linkpath, size). Sparse members, old-GNU ('S', with
+ * extension blocks) and pax (GNU.sparse.* 0.0, 0.1 and 1.0), are expanded as read. Each header's checksum is verified; a size is checked against what is left of
  * the archive before a member is handed on where the stream knows, and when its data is read
  * otherwise. Every entry is handed on: links, devices and directories with their type, a sparse
  * member whose map cannot be a file's as damage of its own.
@@ -183,34 +224,50 @@ export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
         pax.get("path") ??
         global.get("path") ??
         (prefix ? `${prefix}/${field(b, 0, 100)}` : field(b, 0, 100));
-      const data = new StreamedData(s, size, short);
+      let data = new StreamedData(s, size, short);
       const entryType = TYPES[type];
+      const paxSparse = pax.has("GNU.sparse.major") || pax.has("GNU.sparse.map") || pax.has("GNU.sparse.size");
       if (entryType !== undefined) {
         const linkTo = longLink ?? pax.get("linkpath") ?? field(b, 157, 100);
         const links = entryType === "hard link" || entryType === "symbolic link";
         yield entryMember({ name, offset: at, type: entryType, ...(links ? { linkTo } : {}) });
-      } else if ([...pax.keys()].some((k) => k.startsWith("GNU.sparse."))) {
-        yield damagedMember(
-          name,
-          at,
-          new FormatError("tar pax sparse header", at, `${name}: pax sparse members are not read`),
-        );
-      } else if (type === "S") {
-        const regions: Region[] = [];
-        sparseEntries(b, 386, 4, at, regions);
-        for (let more = b[482] !== 0, blocks = 0; more; blocks++) {
-          const x = s.offset;
-          const e = await s.read(BLOCK);
-          if (e.length < BLOCK) throw new FormatError("tar sparse header", x, "runs past the end of the archive");
-          if (blocks === MAX_SPARSE_BLOCKS)
-            throw new FormatError("tar sparse header", x, `more than ${MAX_SPARSE_BLOCKS} extension blocks`);
-          sparseEntries(e, 0, 21, x, regions);
-          more = e[504] !== 0;
+      } else if (type === "S" || paxSparse) {
+        let regions: Region[] | string = [];
+        let real: number;
+        let sparseName = name;
+        if (type === "S") {
+          const runs: Region[] = [];
+          sparseEntries(b, 386, 4, at, runs);
+          for (let more = b[482] !== 0, blocks = 0; more; blocks++) {
+            const x = s.offset;
+            const e = await s.read(BLOCK);
+            if (e.length < BLOCK) throw new FormatError("tar sparse header", x, "runs past the end of the archive");
+            if (blocks === MAX_SPARSE_BLOCKS)
+              throw new FormatError("tar sparse header", x, `more than ${MAX_SPARSE_BLOCKS} extension blocks`);
+            sparseEntries(e, 0, 21, x, runs);
+            more = e[504] !== 0;
+          }
+          regions = runs;
+          real = number(b, 483, 12, at);
+        } else {
+          // pax: 1.0 keeps the map in the data, 0.1 (and 0.0, gathered) in the header.
+          sparseName = pax.get("GNU.sparse.name") ?? name;
+          real = Number(pax.get("GNU.sparse.realsize") ?? pax.get("GNU.sparse.size"));
+          if (pax.get("GNU.sparse.major") === "1") {
+            const map = await leadingMap(s, size);
+            regions = map.regions;
+            data = new StreamedData(s, size - map.bytes, short);
+          } else regions = regionsOf(decimals(pax.get("GNU.sparse.map") ?? ""));
         }
-        const real = number(b, 483, 12, at);
-        const bad = badSparseMap(regions, real, size);
-        if (bad) yield damagedMember(name, at, new FormatError("tar sparse map", at, `${name}: ${bad}`));
-        else yield sparseMember(data.member({ name, regular: true, offset: at }), regions, real);
+        const bad =
+          typeof regions === "string"
+            ? regions
+            : !Number.isSafeInteger(real) || real < 0
+              ? "no expanded size"
+              : badSparseMap(regions, real, data.size);
+        if (bad || typeof regions === "string")
+          yield damagedMember(sparseName, at, new FormatError("tar sparse map", at, `${sparseName}: ${bad}`));
+        else yield sparseMember(data.member({ name: sparseName, regular: true, offset: at }), regions, real);
       } else yield data.member({ name, regular: true, offset: at });
       await data.finish();
       longName = undefined;

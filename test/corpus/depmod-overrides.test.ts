@@ -53,13 +53,13 @@ interface Layout {
 }
 
 /** Debian's tree (kernel/, modules.order) under a new root, plus the files `extra` names (path in tree ← corpus path). */
-function layout(extra: Record<string, string>, conf?: string): Layout {
+function layout(extra: Record<string, string>, conf?: string, order = true): Layout {
   const corpus = realpathSync(corpusSet("amd64").modules);
   const version = basename(corpus);
   const root = mkdtempSync(join(tmpdir(), "kmodaudit-depmod-"));
   const tree = join(root, "lib/modules", version);
   linkTree(join(corpus, "kernel"), join(tree, "kernel"));
-  place(join(corpus, "modules.order"), join(tree, "modules.order"));
+  if (order) place(join(corpus, "modules.order"), join(tree, "modules.order"));
   for (const [to, from] of Object.entries(extra)) place(join(corpus, from), join(tree, to));
   const configs: string[] = [];
   if (conf !== undefined) {
@@ -189,6 +189,40 @@ describe.skipIf(skipCorpus)("a tree with DKMS replacements and re-exporters, aga
       const disagree = disagreements(result, depmod);
       console.log(`root depmod.d: ${result.modules.length} modules, ${disagree.length} disagreements with depmod`);
       expect(disagree).toEqual([]);
+    });
+  });
+
+  describe.each([
+    ["with modules.order", true],
+    ["without modules.order", false],
+  ])("with several re-exporters of one in-tree module, %s", (_, order) => {
+    let l: Layout;
+    let result: ScanResult;
+    let depmod: Map<string, string[]>;
+    beforeAll(async () => {
+      // Names whose order in depmod's table of names (kmod's hash) is neither their paths' order nor its reverse.
+      l = layout(
+        {
+          "updates/bit_vendor_a.ko": ALGO_BIT,
+          "kernel/drivers/i2c/algos/bit_vendor_b.ko": ALGO_BIT,
+          "updates/dkms/bit_vendor_c.ko": ALGO_BIT,
+          "extra/aa_bit.ko": ALGO_BIT,
+        },
+        undefined,
+        order,
+      );
+      layouts.push(l);
+      result = await scan([l.tree], { symvers: [corpusSet("amd64").symvers], detectTables: false });
+      depmod = depmodDependencies(l.root, l.version, l.configs);
+    }, 600_000);
+
+    it("gives the symbols to the exporter depmod reads last, and every module depmod's dependencies", () => {
+      const user = result.modules.find((m) => m.imports.some((i) => i.symbol === "i2c_bit_add_bus"))!;
+      expect(user.imports.find((i) => i.symbol === "i2c_bit_add_bus")!.provider?.path).toBe("updates/bit_vendor_a.ko");
+      const disagree = disagreements(result, depmod);
+      console.log(`re-exporters, ${_}: ${result.modules.length} modules, ${disagree.length} disagreements with depmod`);
+      expect(disagree).toEqual([]);
+      expect(result.modules.length).toBe(depmod.size);
     });
   });
 });

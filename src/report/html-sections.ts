@@ -10,6 +10,7 @@ import { plural } from "../core/plural.js";
 import { foundBesideScan, kernelTables } from "./kernel-tables.js";
 import type { TableSource } from "../core/kernel.js";
 import { kernelGroups, kernelLabel, kernelSummary, severalKernels } from "./kernels.js";
+import { depmodSentences } from "./depmod-notes.js";
 
 /** The HTML report's text sections: summary, errors, skipped files, baseline. */
 
@@ -45,6 +46,7 @@ export function summarySection(result: ScanResult): string {
   ];
   const countItems = counts.map(([k, n]) => `<li data-count="${k}"><b>${n}</b>${k}</li>`).join("");
   const out = [...notJudgedNote(result), `<ul class="counts" id="counts">${countItems}</ul>`];
+  for (const line of depmodSentences(result, h)) out.push(`<p class="depmod-note">${line}</p>`);
 
   const byRule = Object.entries(s.findings) as [RuleId, number][];
   if (byRule.length) {
@@ -128,7 +130,11 @@ export function skippedSection(result: ScanResult): string {
   const memberNote = members
     ? ` ${plural(members, "archive member")} that are not modules are counted but not listed.`
     : "";
-  const summary = `${plural(result.skipped.length, "file")} skipped: not modules.${memberNote}`;
+  const shadowed = result.skipped.filter((s) => s.shadowedBy !== undefined).length;
+  const what = shadowed
+    ? `not modules, or ${plural(shadowed, "copy", "copies")} of a module another copy shadows`
+    : "not modules";
+  const summary = `${plural(result.skipped.length, "file")} skipped: ${what}.${memberNote}`;
   return `<details id="skipped"><summary>${summary}</summary><ul>${items}</ul></details>`;
 }
 

@@ -14,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan, type ScanResult } from "../../src/index.js";
 import { toJson } from "../../src/report/json.js";
 import { renderTable } from "../../src/report/table.js";
+import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderHtml } from "../../src/report/html.js";
 import { corpusSet, skipCorpus } from "../helpers/corpus.js";
 import { depmodDependencies } from "../helpers/depmod.js";
 import { reportSchemaErrors } from "../helpers/report-schema.js";
@@ -149,6 +151,10 @@ describe.skipIf(skipCorpus)("a tree with DKMS replacements and re-exporters, aga
         /imported symbols? exported by several scanned modules, each resolved to the one depmod gives it to: /,
       );
       expect(text).toContain(`from updates/vendor/i2c_algo_bit_vendor.ko (also ${ALGO_BIT})`);
+      expect(renderMarkdown(result)).toContain("1 module shadowed by another copy of the same name");
+      const html = renderHtml(result);
+      expect(html).toContain('<p class="depmod-note">1 module shadowed by another copy of the same name');
+      expect(html).toContain("skipped: not modules, or 1 copy of a module another copy shadows.");
     });
   });
 

@@ -14,8 +14,6 @@ const TYPES = new Map<number, MemberType>([
   [0o010000, "FIFO"],
   [0o140000, "socket"],
 ]);
-/** Longer than any symbolic link's target a system accepts: such a target is not read. */
-const MAX_LINK = 4096;
 /** Longer than any path a system accepts (PATH_MAX is 4096): such a name is damage, not a name. */
 const MAX_NAME = 1 << 16;
 
@@ -30,11 +28,13 @@ const pad4 = (n: number) => (n + 3) & ~3;
  * Hard links are a set of entries with one inode number and more than one link: GNU cpio and the
  * kernel's gen_init_cpio store the data once, with the set's last entry, and the others empty (the
  * kernel's initramfs unpacker links them all to one file). So an empty entry of such a set is held
- * back until the entry with the data comes, then handed on as a hard link to it; a set whose data
- * never come is a set of empty files.
+ * back until the entry with the data comes, then handed on as a hard link to it (one after it, at
+ * once); a set whose data never come is a set of empty files.
  */
 export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolean> {
+  /** Empty entries of hard-link sets whose data have not come yet, and the entry that stored each set's data. */
   const linkSets = new Map<string, { name: string; offset: number }[]>();
+  const withData = new Map<string, string>();
   for (;;) {
     const at = s.offset;
     const h = await s.read(HEADER);
@@ -69,20 +69,21 @@ export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolea
         for (const m of held)
           yield heldMember({ name: m.name, data: Buffer.alloc(0), regular: true, offset: m.offset });
     } else if (regular && nlink > 1 && size === 0) {
-      const held = linkSets.get(inode) ?? [];
-      held.push({ name, offset: at });
-      linkSets.set(inode, held);
+      // After the set's data (an order some writers use), a link to them at once; before, held back.
+      const stored = withData.get(inode);
+      if (stored !== undefined) yield entryMember({ name, offset: at, type: "hard link", linkTo: stored });
+      else {
+        const held = linkSets.get(inode) ?? [];
+        held.push({ name, offset: at });
+        linkSets.set(inode, held);
+      }
     } else if (regular) {
       yield data.member({ name, regular, offset: at });
       for (const m of linkSets.get(inode) ?? []) yield entryMember({ ...m, type: "hard link", linkTo: name });
       linkSets.delete(inode);
+      if (nlink > 1) withData.set(inode, name);
     } else {
-      const type = TYPES.get(mode & S_IFMT) ?? "special file";
-      const target =
-        type === "symbolic link" && size <= MAX_LINK
-          ? await data.member({ name, regular, offset: at }).bytes()
-          : undefined;
-      yield entryMember({ name, offset: at, type, ...(target ? { linkTo: target.toString("utf8") } : {}) });
+      yield entryMember({ name, offset: at, type: TYPES.get(mode & S_IFMT) ?? "special file" });
     }
     await data.finish();
     const end = pad4(nameEnd + gap + size) - (nameEnd + gap + size);

@@ -38,10 +38,7 @@ export interface Member {
   regular: boolean;
   /** What it is, where the archive says more than `regular` does; absent: a file, or a directory if not regular. */
   type?: MemberType;
-  /**
-   * A hard link's target, named as the archive names its members: an earlier member, whose data
-   * are this one's. A symbolic link's target, for the reader of the report.
-   */
+  /** A hard link's target, named as the archive names its members: an earlier member, whose data are this one's. */
   linkTo?: string;
   /** Its size counts holes its archive does not store (a sparse member): expanded when read. */
   holes?: boolean;

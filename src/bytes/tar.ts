@@ -229,8 +229,7 @@ export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
       const paxSparse = pax.has("GNU.sparse.major") || pax.has("GNU.sparse.map") || pax.has("GNU.sparse.size");
       if (entryType !== undefined) {
         const linkTo = longLink ?? pax.get("linkpath") ?? field(b, 157, 100);
-        const links = entryType === "hard link" || entryType === "symbolic link";
-        yield entryMember({ name, offset: at, type: entryType, ...(links ? { linkTo } : {}) });
+        yield entryMember({ name, offset: at, type: entryType, ...(entryType === "hard link" ? { linkTo } : {}) });
       } else if (type === "S" || paxSparse) {
         let regions: Region[] | string = [];
         let real: number;

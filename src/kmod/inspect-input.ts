@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { ARCHIVE_HEAD, type ArchiveKind, archiveMembers, sniffArchive } from "../bytes/archive.js";
 import { ByteStream } from "../bytes/byte-stream.js";
+import { DecodeBudget } from "../bytes/decode-budget.js";
 import { isLzmaAlone, lzmaAloneChunks } from "../bytes/lzma-alone.js";
 import type { Member } from "../bytes/member.js";
 import { decompressChunks } from "../bytes/decompress-stream.js";
@@ -8,6 +10,7 @@ import { bufferSource, type RangeSource } from "../bytes/range-source.js";
 import { decompress, sniffCompression } from "../bytes/sniff.js";
 import { FormatError } from "../core/errors.js";
 import type { Compression } from "../core/facts.js";
+import { outputBudget } from "../core/limits.js";
 import { errorOutcome, type InputResult, type Outcome } from "../core/outcome.js";
 import { hasElfMagic } from "../elf/header.js";
 import { describeStart, type Inspection, type InspectOptions, inspectDecompressed, type ParseSetup } from "./facts.js";
@@ -22,6 +25,13 @@ export const toOutcome = (r: Inspection): Outcome =>
  * a package's payload. Below it (every module, compressed or not), decoding whole first is faster.
  */
 export const STREAM_FROM = 8 << 20;
+
+/**
+ * A compressed input under STREAM_FROM is decoded whole only while its output stays under this:
+ * past it (a small file that decodes to a large archive) it is decoded again as a stream, so what
+ * an input holds decoded at once stays bounded whatever it decodes to.
+ */
+const WHOLE_UP_TO = 32 << 20;
 
 /** Enough of a file's start to tell compression, ELF and every archive apart. */
 const HEAD = ARCHIVE_HEAD;
@@ -67,11 +77,27 @@ export async function inspectSourceWith(
   buffers: InputBuffers = {},
 ): Promise<InputResult> {
   const result: InputResult = { members: [] };
-  const report = (path: string, outcome: Outcome) =>
-    path === "" ? (result.self = outcome) : result.members.push({ path, outcome });
-  const reported = () => result.members.length + (result.self ? 1 : 0);
+  const listsSkips = options.listSkippedMembers !== false;
+  const report = (path: string, outcome: Outcome) => {
+    if (path === "") result.self = outcome;
+    else if (outcome.kind === "skipped" && !listsSkips) count(path, outcome);
+    else result.members.push({ path, outcome });
+  };
+  // The skip counted last, for a hard link to the member it was: the link is that skip again.
+  let lastSkip: Outcome = { kind: "skipped", reason: "" };
+  const count = (path: string, skip: Extract<Outcome, { kind: "skipped" }>) => {
+    lastSkip = skip;
+    result.counted ??= { count: 0, bytes: 0, first: { path, reason: skip.reason } };
+    result.counted.count++;
+    result.counted.bytes += skip.bytes ?? 0;
+  };
+  const reported = () => result.members.length + (result.self ? 1 : 0) + (result.counted?.count ?? 0);
   let spare = buffers.into;
   let members = 0;
+  const budget = DecodeBudget.of(input.size, options.limits);
+  // Members opened as inputs of their own (compressed, or archives), by their bytes: the same bytes
+  // under another name (an ISO's entries sharing an extent, a copy) are decoded once.
+  const opened = new Map<string, Gave>();
 
   const open = async (source: RangeSource, path: string, depth: number): Promise<void> => {
     let plain: Buffer | ByteStream;
@@ -81,13 +107,17 @@ export async function inspectSourceWith(
       const head = await source.read(0, Math.min(source.size, HEAD));
       const codec = sniffCompression(head);
       const streamed = codec && source.size >= STREAM_FROM ? await streamOf(source, codec.kind) : null;
+      const whole = codec && !streamed ? await decodeWhole(source) : null;
       if (!codec && isLzmaAlone(head)) {
         // Legacy .lzma, which only packages and initramfs images use: always decoded as read.
-        plain = ByteStream.ofChunks(lzmaAloneChunks(source, options.limits));
+        plain = ByteStream.ofChunks(budget.metered(lzmaAloneChunks(source, options.limits), "lzma stream"));
         compression = null;
         lzma = true;
-      } else if (streamed) {
-        plain = streamed;
+      } else if (streamed ?? whole?.streamed) {
+        plain = (streamed ?? whole?.streamed)!;
+        compression = codec!.kind;
+      } else if (whole?.bytes) {
+        plain = whole.bytes;
         compression = codec!.kind;
       } else if (!codec && sniffArchive(head)) {
         // An archive as it is (a .deb's ar, an ISO): read in place, its members parts of the source.
@@ -99,6 +129,7 @@ export async function inspectSourceWith(
         const target = spare;
         spare = undefined;
         ({ bytes: plain, compression } = await decompress(await source.read(0, source.size), options.limits, target));
+        if (compression) budget.charge(plain.length, `${compression} stream`, 0);
       }
     } catch (e) {
       return void report(path, errorOutcome(e));
@@ -129,9 +160,34 @@ export async function inspectSourceWith(
     }
   };
 
+  /**
+   * A small compressed input decoded whole, as long as it decodes to little; one that decodes to
+   * more is streamed (or, compressed again inside, decoded whole under the full limits after all).
+   */
+  const decodeWhole = async (source: RangeSource): Promise<{ bytes?: Buffer; streamed?: ByteStream } | null> => {
+    const limits = options.limits;
+    if (outputBudget(source.size, limits).bytes <= WHOLE_UP_TO) return null; // the usual path bounds it already
+    const bytes = await source.read(0, source.size);
+    const capped = { ...limits, maxDecompressedBytes: WHOLE_UP_TO };
+    const target = spare;
+    spare = undefined;
+    try {
+      const decoded = await decompress(bytes, capped, target);
+      budget.charge(decoded.bytes.length, `${decoded.compression} stream`, 0);
+      return { bytes: decoded.bytes };
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+    }
+    // Past the cap, or damaged: streamed, the damage is found again and reported where it lies.
+    const kind = sniffCompression(bytes)!.kind;
+    return (await streamOf(source, kind).then((streamed) => streamed && { streamed })) ?? null;
+  };
+
   /** A stream of the decoded bytes, unless they are compressed again (then decoded whole, as ever). */
   const streamOf = async (source: RangeSource, kind: Compression): Promise<ByteStream | null> => {
-    const stream = ByteStream.ofChunks(decompressChunks(kind, source, options.limits));
+    const stream = ByteStream.ofChunks(
+      budget.metered(decompressChunks(kind, source, options.limits), `${kind} stream`),
+    );
     if (!sniffCompression(await stream.peek(16))) return stream;
     await stream.close();
     return null;
@@ -147,7 +203,9 @@ export async function inspectSourceWith(
     try {
       const list = archiveMembers(kind, s);
       // What each member of this archive gave, by its name: a hard link gives what its target gave.
-      const gave = new Map<string, Gave>();
+      // Only tar and cpio name a link's target; the other kinds need no such list.
+      const gave = new Map<string, Gave | Outcome>();
+      const links = kind === "tar" || kind === "cpio";
       let next = await list.next();
       for (; !next.done; next = await list.next()) {
         const m = next.value;
@@ -161,6 +219,7 @@ export async function inspectSourceWith(
         const name = memberName(m.name);
         const child = path === "" || name === "" ? path || name : `${path}!/${name}`;
         const from = result.members.length;
+        const counted = result.counted?.count ?? 0;
         if (m.damage) report(child, errorOutcome(m.damage));
         else if (m.type === "hard link") linked(kind, m, child, gave.get(memberName(m.linkTo ?? "")));
         else if (!m.regular) report(child, { kind: "skipped", reason: entryReason(m) });
@@ -183,9 +242,11 @@ export async function inspectSourceWith(
             // thread reuses: its facts keep nothing of its bytes.
             const bytes = await m.bytes(buffers.member);
             report(child, inspectOne(bytes, null));
-          } else await open(await m.data(), child, depth + 1);
+          } else await openMember(kind, m, child, depth + 1);
         }
+        if (!links) continue;
         if (result.members.length > from) gave.set(name, { path: child, from, to: result.members.length });
+        else if ((result.counted?.count ?? 0) > counted) gave.set(name, lastSkip);
       }
       if (next.value) await open(next.value, path, depth);
       // What follows the archive's end is decoded too: damage there is damage to the input.
@@ -198,13 +259,30 @@ export async function inspectSourceWith(
       report(path, { kind: "skipped", reason: `${kind} archive holding no files`, bytes: s.offset });
   };
 
+  /** A member opened as an input of its own, unless the same bytes were opened before: then what they gave. */
+  const openMember = async (kind: ArchiveKind, m: Member, child: string, depth: number) => {
+    const data = await m.data();
+    const key = await contentKey(data);
+    const same = opened.get(key);
+    if (same) return givenAgain(kind, m, child, same);
+    const from = result.members.length;
+    await open(data, child, depth);
+    opened.set(key, { path: child, from, to: result.members.length });
+  };
+
   /**
    * A hard link is its target under another name: what the target gave (facts, a skip, nested
    * members) is given again at the link's path. `target`: where the target's outcomes lie.
    */
-  const linked = (kind: ArchiveKind, m: Member, child: string, target: Gave | undefined) => {
+  const linked = (kind: ArchiveKind, m: Member, child: string, target: Gave | Outcome | undefined) => {
     if (!target)
       return void report(child, { kind: "skipped", reason: `hard link to "${m.linkTo}", which no earlier member is` });
+    if ("kind" in target) return void report(child, again(target)); // a member skipped and counted, not listed
+    givenAgain(kind, m, child, target);
+  };
+
+  /** What `target` gave, given again at `child`: decoded once, it counts no decoded bytes again. */
+  const givenAgain = (kind: ArchiveKind, m: Member, child: string, target: Gave) => {
     // Each outcome given again counts as a member: links to a large nested archive multiply it.
     members += target.to - target.from - 1;
     if (members > options.limits.maxMembers)
@@ -215,13 +293,26 @@ export async function inspectSourceWith(
       );
     for (let i = target.from; i < target.to; i++) {
       const { path: p, outcome } = result.members[i]!;
-      report(child + p.slice(target.path.length), outcome);
+      report(child + p.slice(target.path.length), again(outcome));
     }
   };
 
   await open(input, "", 0);
   return result;
 }
+
+/** An outcome given again under another name: decoded once, it counts no decoded bytes again. */
+const again = (o: Outcome): Outcome => (o.kind === "error" ? o : { ...o, bytes: 0 });
+
+/** Names a member's bytes, whatever its name: their sha256, read a window at a time. */
+async function contentKey(data: RangeSource): Promise<string> {
+  const hash = createHash("sha256");
+  for (let at = 0; at < data.size; at += KEY_WINDOW)
+    hash.update(await data.read(at, Math.min(KEY_WINDOW, data.size - at)));
+  return hash.digest("base64");
+}
+
+const KEY_WINDOW = 1 << 20;
 
 /** What one member gave: the outcomes result.members holds from `from` up to `to`, at `path` and below. */
 interface Gave {
@@ -233,12 +324,12 @@ interface Gave {
 /** A member's name as a path below its archive: "./" and "/" at its start dropped. */
 const memberName = (name: string) => name.replace(/^(\.\/|\/)+/, "");
 
-/** Why an entry that is no file is passed over, in the words the directory walk uses. */
-function entryReason(m: Member): string {
-  if (m.type === "symbolic link")
-    return m.linkTo ? `symbolic link to "${m.linkTo}", not followed` : "symbolic link, not followed";
-  return `${m.type ?? "special file"}, not a regular file`;
-}
+/**
+ * Why an entry that is no file is passed over, in the words the directory walk uses: a package
+ * and the tree it unpacks to list the same.
+ */
+const entryReason = (m: Member): string =>
+  m.type === "symbolic link" ? "symbolic link, not followed" : `${m.type ?? "special file"}, not a regular file`;
 
 /**
  * Whether a member cannot hold a module — no ELF, compression or archive at its start (firmware,

@@ -1,19 +1,8 @@
 import { FormatError } from "../core/errors.js";
 import type { ByteStream } from "./byte-stream.js";
-import { entryMember, heldMember, type Member, type MemberType, StreamedData } from "./member.js";
+import { entryMember, heldMember, type Member, StreamedData, typeOfMode } from "./member.js";
 
 const HEADER = 110;
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-/** File types by their mode bits (S_IFMT), other than a regular file's. */
-const TYPES = new Map<number, MemberType>([
-  [0o040000, "directory"],
-  [0o120000, "symbolic link"],
-  [0o020000, "character device"],
-  [0o060000, "block device"],
-  [0o010000, "FIFO"],
-  [0o140000, "socket"],
-]);
 /** Longer than any path a system accepts (PATH_MAX is 4096): such a name is damage, not a name. */
 const MAX_NAME = 1 << 16;
 
@@ -61,7 +50,8 @@ export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolea
     const gap = pad4(nameEnd) - nameEnd;
     if (gap + size > (s.remaining ?? gap + size) || (await s.skip(gap)) < gap) throw short();
     const data = new StreamedData(s, size, short);
-    const regular = (mode & S_IFMT) === S_IFREG;
+    const type = typeOfMode(mode);
+    const regular = type === "file";
     // One inode: the same number on the same device (fields 7 and 8, its major and minor).
     const inode = `${hex(7)}:${hex(8)}:${ino}`;
     if (name === "TRAILER!!!") {
@@ -83,7 +73,7 @@ export async function* cpioMembers(s: ByteStream): AsyncGenerator<Member, boolea
       linkSets.delete(inode);
       if (nlink > 1) withData.set(inode, name);
     } else {
-      yield entryMember({ name, offset: at, type: TYPES.get(mode & S_IFMT) ?? "special file" });
+      yield entryMember({ name, offset: at, type });
     }
     await data.finish();
     const end = pad4(nameEnd + gap + size) - (nameEnd + gap + size);

@@ -1,5 +1,5 @@
 import { FormatError } from "../core/errors.js";
-import { damagedMember, type Member, sourceMember } from "./member.js";
+import { damagedMember, entryMember, type Member, sourceMember, typeOfMode } from "./member.js";
 import type { RangeSource } from "./range-source.js";
 
 const SECTOR = 2048;
@@ -17,24 +17,29 @@ interface Record {
   size: number;
   directory: boolean;
   name: string;
+  /** The POSIX mode a Rock Ridge PX entry gives, where there is one. */
+  mode?: number;
 }
 
-/** Rock Ridge: the NM entries in a directory record's system use area give the POSIX name. */
-function rockRidgeName(b: Buffer, at: number, end: number): string | undefined {
-  let name = "";
-  let found = false;
+/**
+ * Rock Ridge: the NM entries in a directory record's system use area give the POSIX name, its PX
+ * entry the POSIX mode (a symbolic link or a device is a record of no data, told apart only there).
+ */
+function rockRidge(b: Buffer, at: number, end: number): { name?: string; mode?: number } {
+  let name: string | undefined;
+  let mode: number | undefined;
   while (at + 4 <= end) {
     const sig = b.toString("latin1", at, at + 2);
     const len = b[at + 2]!;
     if (len < 4 || at + len > end) break;
     if (sig === "NM") {
       const flags = b[at + 4]!;
+      name ??= "";
       if (!(flags & 0x06)) name += b.toString("utf8", at + 5, at + len); // not "." / ".."
-      found = true;
-    }
+    } else if (sig === "PX" && len >= 12) mode = b.readUInt32LE(at + 4);
     at += len;
   }
-  return found ? name : undefined;
+  return { ...(name === undefined ? {} : { name }), ...(mode === undefined ? {} : { mode }) };
 }
 
 function readRecord(b: Buffer, at: number, joliet: boolean, where: number): Record | undefined {
@@ -46,14 +51,24 @@ function readRecord(b: Buffer, at: number, joliet: boolean, where: number): Reco
   if (33 + nameLen > len) throw new FormatError("ISO 9660 directory record", where, "name runs past its record");
   const raw = b.subarray(at + 33, at + 33 + nameLen);
   let name: string;
+  let mode: number | undefined;
   if (nameLen === 1 && (raw[0] === 0 || raw[0] === 1)) name = raw[0] === 0 ? "." : "..";
   else if (joliet) name = Buffer.from(raw).swap16().toString("utf16le");
   else {
     const su = at + 33 + nameLen + ((nameLen & 1) === 0 ? 1 : 0);
-    name = rockRidgeName(b, su, at + len) ?? raw.toString("latin1").replace(/;\d+$/, "").replace(/\.$/, "");
+    const rr = rockRidge(b, su, at + len);
+    name = rr.name ?? raw.toString("latin1").replace(/;\d+$/, "").replace(/\.$/, "");
+    mode = rr.mode;
   }
   if (joliet) name = name.replace(/;\d+$/, "");
-  return { extent: b.readUInt32LE(at + 2), size: b.readUInt32LE(at + 10), directory: (b[at + 25]! & 0x02) !== 0, name };
+  const directory = (b[at + 25]! & 0x02) !== 0;
+  return {
+    extent: b.readUInt32LE(at + 2),
+    size: b.readUInt32LE(at + 10),
+    directory,
+    name,
+    ...(mode === undefined ? {} : { mode }),
+  };
 }
 
 /**
@@ -130,7 +145,8 @@ export async function* isoMembers(image: RangeSource): AsyncGenerator<Member> {
     const children: { rec: Record; path: string }[] = [];
     try {
       for (let at = 0; at < rec.size; ) {
-        const r = readRecord(dir, at, useJoliet, from + at);
+        const recordAt = from + at;
+        const r = readRecord(dir, at, useJoliet, recordAt);
         if (!r) {
           at = (Math.floor(at / SECTOR) + 1) * SECTOR; // records do not cross sectors
           continue;
@@ -138,7 +154,10 @@ export async function* isoMembers(image: RangeSource): AsyncGenerator<Member> {
         at += dir[at]!;
         if (r.name === "." || r.name === "..") continue;
         const childPath = path ? `${path}/${r.name}` : r.name;
+        const type = r.mode === undefined ? undefined : typeOfMode(r.mode);
         if (r.directory) children.push({ rec: r, path: childPath });
+        else if (type !== undefined && type !== "file" && type !== "directory")
+          yield entryMember({ name: childPath, offset: recordAt, type });
         else {
           const dataAt = r.extent * blockSize;
           yield dataAt + r.size > size

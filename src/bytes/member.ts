@@ -28,6 +28,19 @@ export type MemberType =
   | "socket"
   | "special file";
 
+const S_IFMT = 0o170000;
+/** File types by their POSIX mode bits (S_IFMT), as cpio and Rock Ridge store them. */
+const MODE_TYPES = new Map<number, MemberType>([
+  [0o100000, "file"],
+  [0o040000, "directory"],
+  [0o120000, "symbolic link"],
+  [0o020000, "character device"],
+  [0o060000, "block device"],
+  [0o010000, "FIFO"],
+  [0o140000, "socket"],
+]);
+export const typeOfMode = (mode: number): MemberType => MODE_TYPES.get(mode & S_IFMT) ?? "special file";
+
 /**
  * One file inside an archive, as every container reader hands it on. A streaming reader's member
  * is read in order: its data is taken or passed over before the reader goes on to the next one.

@@ -262,6 +262,20 @@ describe("tar entries that are not plain files", () => {
   });
 });
 
+describe("ISO 9660 entries that are not plain files", () => {
+  it("a Rock Ridge symbolic link is listed as one, not read as an empty file; a hard link is the file", async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, "root"));
+    writeFileSync(join(dir, "root/a.ko"), prop);
+    sh("ln root/a.ko root/h.ko && ln -s a.ko root/s.ko && xorriso -as mkisofs -R -quiet -o i.iso root", dir);
+    expect((await seen(readFileSync(join(dir, "i.iso")))).members).toEqual([
+      ["a.ko", mod("proprietary_gpl_use", prop)],
+      ["h.ko", mod("proprietary_gpl_use", prop)],
+      ["s.ko", "skipped: symbolic link, not followed"],
+    ]);
+  });
+});
+
 describe("cpio hard links", () => {
   it("every name of a hard-linked set has the set's bytes (newc stores them with the last name)", async () => {
     const dir = tmp();

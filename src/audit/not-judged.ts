@@ -1,5 +1,14 @@
 import { normalize } from "node:path";
-import type { AuditedModule, FileError, NotJudged, NotJudgedCode, ScanResult, SkippedFile } from "../core/results.js";
+import {
+  type AuditedModule,
+  countedSkips,
+  type FileError,
+  type NotJudged,
+  type NotJudgedCode,
+  type ScanResult,
+  type SkipCount,
+  type SkippedFile,
+} from "../core/results.js";
 import type { TableSource } from "../core/kernel.js";
 import { releaseOfVermagic } from "../resolve/release.js";
 import type { ExportTable } from "../resolve/symvers.js";
@@ -17,6 +26,8 @@ export interface NotJudgedInput {
   modules: readonly AuditedModule[];
   errors: readonly FileError[];
   skipped: readonly SkippedFile[];
+  /** Archive members skipped and only counted, per input. */
+  skipCounts?: readonly SkipCount[];
   /** The tables given or found that loaded, in order of trust. */
   tables: readonly { source: TableSource; table: ExportTable }[];
   /**
@@ -106,13 +117,14 @@ function unaudited(input: NotJudgedInput): NotJudged[] {
       continue;
     }
     const passed = skipped.filter((s) => mine(s.path));
-    const members = passed.filter((s) => s.member).length;
-    const files = passed.length - members;
+    const counted = (input.skipCounts ?? []).filter((c) => mine(c.path));
+    const members = passed.filter((s) => s.member).length + countedSkips(counted);
+    const files = passed.filter((s) => !s.member).length;
     const what = [
       ...(files ? [plural(files, "file")] : []),
       ...(members ? [plural(members, "archive member")] : []),
     ].join(" and ");
-    const first = passed.find((s) => !s.member) ?? passed[0];
+    const first = passed.find((s) => !s.member) ?? passed[0] ?? counted[0]?.first;
     out.push({
       code: "nothing-to-audit",
       path: root,

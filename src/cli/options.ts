@@ -26,6 +26,7 @@ export interface TableFlags {
   maxTotalDecompressed?: number;
   maxDepth?: number;
   maxRatio?: number;
+  maxInputRatio?: number;
   maxContainerDepth?: number;
   maxMembers?: number;
   maxSections?: number;
@@ -129,6 +130,12 @@ export function withTableOptions(cmd: Command): Command {
       positiveInt,
     )
     .option(
+      "--max-input-ratio <n>",
+      "most one input may decode in all, over its layers and nested archives, as a multiple of its size " +
+        `(default ${defaults.maxInputRatio}×, at least --max-decompressed)`,
+      positiveInt,
+    )
+    .option(
       "--max-depth <n>",
       `compression layers accepted around one file (default ${defaults.maxCompressionDepth})`,
       positiveInt,
@@ -211,6 +218,7 @@ export function limitsFrom(flags: TableFlags): DecodeLimits {
     maxTotalDecompressedBytes: flags.maxTotalDecompressed,
     maxCompressionDepth: flags.maxDepth,
     maxExpansionRatio: flags.maxRatio,
+    maxInputRatio: flags.maxInputRatio,
     maxContainerDepth: flags.maxContainerDepth,
     maxMembers: flags.maxMembers,
     maxSections: flags.maxSections,

@@ -1,3 +1,5 @@
+import { constants } from "node:buffer";
+
 /**
  * Resource limits applied while opening inputs. Hostile files hit these instead of the machine;
  * each is a flag of the CLI, and each, when hit, is a per-file error naming the limit.
@@ -13,6 +15,13 @@ export interface DecodeLimits {
    * size limit alone does not (a pure-JS decoder is slow to write a gigabyte of zeros).
    */
   maxExpansionRatio: number;
+  /**
+   * Bytes one input file may decode in all, over every layer and member nested in it, as a multiple
+   * of its size (with --max-decompressed as the floor). Real packages and images decode to a small
+   * multiple of their size (a compressed initramfs of compressed modules the largest); an input that
+   * nests or repeats streams to pass each per-stream limit goes far beyond.
+   */
+  maxInputRatio: number;
   /** Compression layers accepted around one file (a .ko.xz inside a .gz is still a module). */
   maxCompressionDepth: number;
   /** Memory liblzma may use for an xz dictionary (a hostile header can ask for gigabytes). */
@@ -33,6 +42,7 @@ export const DEFAULT_LIMITS: DecodeLimits = {
   maxDecompressedBytes: 1 << 30,
   maxTotalDecompressedBytes: 64 * 2 ** 30,
   maxExpansionRatio: 200,
+  maxInputRatio: 50,
   maxCompressionDepth: 3,
   xzMemlimit: 256 << 20,
   maxContainerDepth: 8,
@@ -44,6 +54,24 @@ export const DEFAULT_LIMITS: DecodeLimits = {
 
 /** What the ELF readers enforce (a subset, so they can be used without the decoders). */
 export type ParseLimits = Pick<DecodeLimits, "maxSections" | "maxSymbols" | "maxStringBytes">;
+
+/**
+ * The most one buffer holds (Node's Buffer limit): what is decoded or read whole — a module, a
+ * member's compressed layers — can be no larger, whatever --max-decompressed says; packages and
+ * images, read as streams, are not held whole and go past it.
+ */
+export const WHOLE_MAX = constants.MAX_LENGTH;
+
+/** Why what is held whole stops at WHOLE_MAX, where the limits would allow more. */
+export const WHOLE_MAX_WHY =
+  `expands past ${WHOLE_MAX} bytes, the most a file decoded whole can be ` +
+  "(a --max-decompressed above it applies to packages and images, which are read as streams)";
+
+/** outputBudget, for a decoder that holds its output whole: never above WHOLE_MAX. */
+export function wholeBudget(inputBytes: number, limits: DecodeLimits): { bytes: number; why: string } {
+  const budget = outputBudget(inputBytes, limits);
+  return budget.bytes <= WHOLE_MAX ? budget : { bytes: WHOLE_MAX, why: WHOLE_MAX_WHY };
+}
 
 /** Output at which the expansion ratio starts to count. */
 const RATIO_FLOOR = 16 << 20;

@@ -14,6 +14,15 @@ export interface InputResult {
   self?: Outcome;
   /** Archive members, each by its provenance below the input ("data.tar.xz!/lib/modules/…/x.ko"). */
   members: { path: string; outcome: Outcome }[];
+  /** Members that are no module, counted instead of listed (InspectOptions.listSkippedMembers false). */
+  counted?: CountedSkips;
+}
+
+/** Skipped archive members as a count: how many, the bytes decoded to pass them, and the first of them. */
+export interface CountedSkips {
+  count: number;
+  bytes: number;
+  first: { path: string; reason: string };
 }
 
 export function errorOutcome(e: unknown): Extract<Outcome, { kind: "error" }> {

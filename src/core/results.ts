@@ -38,6 +38,20 @@ export interface FileError {
   offset?: number;
 }
 
+/**
+ * The archive members of one input that are no module, counted and not listed (the scan's
+ * listSkippedMembers false): how many, and the first, which stands for them in messages.
+ */
+export interface SkipCount {
+  /** The input file. */
+  path: string;
+  count: number;
+  first: SkippedFile;
+}
+
+/** How many skipped members `counts` stand for. */
+export const countedSkips = (counts: readonly SkipCount[] = []): number => counts.reduce((n, c) => n + c.count, 0);
+
 export interface SkippedFile {
   path: string;
   reason: string;
@@ -113,9 +127,11 @@ export interface ScanResult {
   graph: DependencyGraph;
   errors: FileError[];
   skipped: SkippedFile[];
+  /** Archive members skipped and only counted, per input (ScanOptions.listSkippedMembers false); in `files` too. */
+  skipCounts?: SkipCount[];
   /** What the scan could not judge (sorted by path, then code); empty when it judged everything. */
   notJudged: NotJudged[];
-  /** Files looked at: modules + blobs + errors + skipped. */
+  /** Files looked at: modules + blobs + errors + skipped, the counted skips too. */
   files: number;
   /** The running kernel's loaded modules and taint, when the scan audited the running system. */
   running?: RunningSystem;

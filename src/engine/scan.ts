@@ -26,7 +26,8 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   // Workers start first, and the tables are read while they inspect the first files: the walk
   // needs only the tables' names, to pass over a table it meets.
   const hash = options.hash !== false || needsSha256(options.blobLicenses);
-  const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash });
+  const listSkippedMembers = options.listSkippedMembers !== false;
+  const pool = createPool(options.threads ?? Math.min(availableParallelism(), 4), { limits, hash, listSkippedMembers });
   const plan = await planTables(paths, options).catch(async (e) => {
     await pool.close();
     throw e;

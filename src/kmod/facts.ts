@@ -24,6 +24,11 @@ export interface InspectOptions {
   hash?: boolean;
   /** Read exportReferences now instead of on demand. */
   references?: boolean;
+  /**
+   * List every archive member that is no module (default), or only count them (InputResult.counted):
+   * an archive of a million empty members then costs a count, not a million entries.
+   */
+  listSkippedMembers?: boolean;
 }
 
 /**

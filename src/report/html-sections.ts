@@ -1,5 +1,4 @@
-import type { ScanResult } from "../core/results.js";
-import type { BaselineReport } from "../core/results.js";
+import { countedSkips, type BaselineReport, type ScanResult } from "../core/results.js";
 import { RULES } from "../rules/meta.js";
 import type { RuleId, Severity } from "../core/findings.js";
 import { escapeHtml as h } from "./html-escape.js";
@@ -123,9 +122,10 @@ export function errorsSection(result: ScanResult): string {
 }
 
 export function skippedSection(result: ScanResult): string {
-  if (result.skipped.length === 0) return "";
+  const counted = countedSkips(result.skipCounts);
+  if (result.skipped.length + counted === 0) return "";
   const listed = result.skipped.filter((s) => !s.member);
-  const members = result.skipped.length - listed.length;
+  const members = result.skipped.length - listed.length + counted;
   const items = listed.map((s) => `<li><code>${h(s.path)}</code>: ${h(s.reason)}</li>`).join("");
   const memberNote = members
     ? ` ${plural(members, "archive member")} that are not modules are counted but not listed.`
@@ -134,7 +134,7 @@ export function skippedSection(result: ScanResult): string {
   const what = shadowed
     ? `not modules, or ${plural(shadowed, "copy", "copies")} of a module another copy shadows`
     : "not modules";
-  const summary = `${plural(result.skipped.length, "file")} skipped: ${what}.${memberNote}`;
+  const summary = `${plural(result.skipped.length + counted, "file")} skipped: ${what}.${memberNote}`;
   return `<details id="skipped"><summary>${summary}</summary><ul>${items}</ul></details>`;
 }
 

@@ -1,4 +1,4 @@
-import type { AuditedModule, ScanResult } from "../core/results.js";
+import { type AuditedModule, countedSkips, type ScanResult } from "../core/results.js";
 import { hexCrc, type SymbolVersion } from "../core/facts.js";
 import { RULES } from "../rules/meta.js";
 import type { RuleId } from "../core/findings.js";
@@ -94,7 +94,7 @@ export function summaryOf(result: ScanResult) {
     files: result.files,
     modules: result.modules.filter((m) => m.kind === "module").length,
     blobs: result.modules.filter((m) => m.kind === "blob").length,
-    skipped: result.skipped.length,
+    skipped: result.skipped.length + countedSkips(result.skipCounts),
     errors: result.errors.length,
     findings: sortedFindings,
   };

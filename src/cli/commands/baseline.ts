@@ -50,7 +50,7 @@ async function writeBaseline(file: string, paths: string[], flags: BaselineWrite
     ? parseBaseline(readText(file, "baseline", "check its permissions"), file)
     : undefined;
   const scanned = await withProgress(flags, (onProgress) =>
-    scan(paths, { ...scanOptions(flags, config), hash: false, onProgress }),
+    scan(paths, { ...scanOptions(flags, config), hash: false, onProgress, listSkippedMembers: false }),
   );
   // Rules turned off in the config are not recorded: nobody should have to justify them.
   const result = applySeverity(scanned, config?.rules);

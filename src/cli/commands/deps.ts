@@ -50,7 +50,9 @@ async function showDeps(wanted: string, flags: DepsFlags): Promise<void> {
   checkWritable(flags.output, "--output");
   const trees = flags.tree.length ? flags.tree : existsSync(wanted) ? [] : [runningTree()];
   const paths = existsSync(wanted) && !trees.some((t) => wanted.startsWith(t)) ? [wanted, ...trees] : trees;
-  const result = await withProgress(flags, (onProgress) => scan(paths, { ...scanOptions(flags), onProgress }));
+  const result = await withProgress(flags, (onProgress) =>
+    scan(paths, { ...scanOptions(flags), onProgress, listSkippedMembers: false }),
+  );
   const found = findModules(result, wanted, flags.kernel);
   if (found.length === 0) {
     const where = flags.kernel === undefined ? paths.join(", ") : `kernel ${flags.kernel} of ${paths.join(", ")}`;

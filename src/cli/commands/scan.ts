@@ -41,7 +41,12 @@ export function addScanCommand(program: Command): void {
       const config = configFor(flags);
       const hash = AUDIT_REPORTERS[flags.format].hashes;
       const scanned = await withProgress(flags, (onProgress) =>
-        scan(paths, { ...scanOptions(flags, config), hash, onProgress }),
+        scan(paths, {
+          ...scanOptions(flags, config),
+          hash,
+          onProgress,
+          listSkippedMembers: flags.listSkipped === true,
+        }),
       );
       await reportAudit(scanned, flags, cmd, config, paths);
     });

@@ -44,7 +44,13 @@ export function addUpgradeCommand(program: Command): void {
       const config = configFor(flags);
       const hash = AUDIT_REPORTERS[flags.format].hashes;
       const checked = await withProgress(flags, (onProgress) =>
-        upgrade(paths, { ...scanOptions(flags, config), hash, onProgress, to: flags.to }),
+        upgrade(paths, {
+          ...scanOptions(flags, config),
+          hash,
+          onProgress,
+          to: flags.to,
+          listSkippedMembers: flags.listSkipped === true,
+        }),
       );
       await reportAudit(checked, flags, cmd, config, paths);
     });

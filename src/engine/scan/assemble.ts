@@ -2,7 +2,15 @@ import { notJudgedOf } from "../../audit/not-judged.js";
 import type { TableSource } from "../../core/kernel.js";
 import { DependencyGraph } from "../../core/graph.js";
 import { byCodeUnits } from "../../core/order.js";
-import type { AuditedModule, FileError, ScanKernel, ScanResult, SkippedFile } from "../../core/results.js";
+import {
+  type AuditedModule,
+  countedSkips,
+  type FileError,
+  type ScanKernel,
+  type ScanResult,
+  type SkipCount,
+  type SkippedFile,
+} from "../../core/results.js";
 import type { Audited, KernelAudit } from "./audit-objects.js";
 import type { LoadedTables } from "./load-tables.js";
 
@@ -12,7 +20,7 @@ export interface ScanParts {
   /** The target kernel's release as the caller named it. */
   kernelRelease: string | null;
   /** The files walked and inspected, in the order accounted for. */
-  files: { errors: readonly FileError[]; skipped: readonly SkippedFile[] };
+  files: { errors: readonly FileError[]; skipped: readonly SkippedFile[]; skipCounts: readonly SkipCount[] };
   /** Whether any table was given or found, loaded or not. */
   tablesWanted: boolean;
   loaded: LoadedTables;
@@ -48,6 +56,7 @@ export function assemble({ paths, kernelRelease, files, tablesWanted, loaded, au
     modules,
     errors,
     skipped,
+    skipCounts: files.skipCounts,
     tables: loaded.tables,
     tablesWanted,
     embedded: audited.kernels[0]?.embedded ?? "unmatched",
@@ -85,7 +94,8 @@ export function assemble({ paths, kernelRelease, files, tablesWanted, loaded, au
     errors: errors.sort(byPath),
     skipped: skipped.sort(byPath),
     notJudged,
-    files: modules.length + errors.length + skipped.length,
+    files: modules.length + errors.length + skipped.length + countedSkips(files.skipCounts),
+    ...(files.skipCounts.length ? { skipCounts: [...files.skipCounts].sort(byPath) } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { InspectedObject } from "../../audit/audit.js";
 import type { Outcome } from "../../core/outcome.js";
-import type { FileError, SkippedFile } from "../../core/results.js";
+import type { FileError, SkipCount, SkippedFile } from "../../core/results.js";
 import type { FileOutcome } from "../inspect-file.js";
 import { fileError } from "./file-error.js";
 import type { ScanOptions } from "./options.js";
@@ -13,6 +13,7 @@ export class Ledger {
   readonly objects: InspectedObject[] = [];
   readonly skipped: SkippedFile[] = [];
   readonly errors: FileError[] = [];
+  readonly skipCounts: SkipCount[] = [];
   /** Bytes decompressed so far, held against the scan's limit. */
   decompressed = 0;
   #done = 0;
@@ -35,6 +36,15 @@ export class Ledger {
   inspected(path: string, o: FileOutcome): void {
     if (o.self) this.#outcome(path, o.self, false);
     for (const m of o.members) this.#outcome(`${path}!/${m.path}`, m.outcome, true);
+    if (o.counted) {
+      const { count, bytes, first } = o.counted;
+      this.decompressed += bytes;
+      this.skipCounts.push({
+        path,
+        count,
+        first: { path: `${path}!/${first.path}`, reason: first.reason, member: true },
+      });
+    }
     this.#accounted(path);
   }
 

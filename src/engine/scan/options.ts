@@ -41,6 +41,11 @@ export interface ScanOptions {
   threads?: number;
   /** Compute each module's sha256 (default true; the table report does not need it). */
   hash?: boolean;
+  /**
+   * List every archive member that is no module in `skipped` (default true), or count them per
+   * input in `skipCounts`: a report that lists no members needs no entry per member.
+   */
+  listSkippedMembers?: boolean;
   /** Called after each file is accounted for; `total` is null until the walk has listed every file. */
   onProgress?: (done: number, path: string, total: number | null) => void;
 }

@@ -1,3 +1,5 @@
+import { FormatError } from "../core/errors.js";
+import { WHOLE_MAX, WHOLE_MAX_WHY } from "../core/limits.js";
 import type { OutputBuffer } from "./output-buffer.js";
 import { bufferSource, type RangeSource, subSource } from "./range-source.js";
 
@@ -161,12 +163,20 @@ export class ByteStream {
     return (await this.#fill(1)) === 0;
   }
 
-  /** Everything left, as a source: a part of the underlying source, or read into memory. */
+  /**
+   * Everything left, as a source: a part of the underlying source, or read into memory, which holds
+   * no more than one buffer can (WHOLE_MAX): past it, a FormatError naming that bound.
+   */
   async rest(): Promise<RangeSource> {
     if (this.source) return (await this.take(this.source.size - this.#offset))!;
     const parts: Buffer[] = [];
-    for (let b = await this.read(WINDOW); b.length > 0; b = await this.read(WINDOW)) parts.push(b);
-    return bufferSource(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    let total = 0;
+    for (let b = await this.read(WINDOW); b.length > 0; b = await this.read(WINDOW)) {
+      total += b.length;
+      if (total > WHOLE_MAX) throw new FormatError("decoded data", this.#offset, WHOLE_MAX_WHY);
+      parts.push(b);
+    }
+    return bufferSource(parts.length === 1 ? parts[0]! : Buffer.concat(parts, total));
   }
 
   /** Stops what produces the bytes (a decoder and its threads) when the stream is left early. */

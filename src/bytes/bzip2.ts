@@ -1,13 +1,13 @@
 import Bunzip from "seek-bzip";
 import { asFormatError, FormatError } from "../core/errors.js";
-import { outputBudget, type DecodeLimits } from "../core/limits.js";
+import { type DecodeLimits, wholeBudget } from "../core/limits.js";
 
 /**
  * bzip2 through seek-bzip (pure JavaScript), which writes one byte at a time into an output
  * stream: ours grows a buffer and stops at the output budget, so a bomb costs at most that.
  */
 export async function decodeBzip2(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
-  const budget = outputBudget(bytes.length, limits);
+  const budget = wholeBudget(bytes.length, limits);
   let buf = Buffer.allocUnsafe(Math.min(budget.bytes, Math.max(1 << 16, bytes.length * 4)));
   let pos = 0;
   const out = {

@@ -1,27 +1,76 @@
+import { FormatError } from "../core/errors.js";
+
 /**
- * The uncompressed size an xz stream declares in its index, read from the end: the 12-byte stream
- * footer gives the index size ((Backward Size + 1) × 4); the index lists, per block, its unpadded
- * and uncompressed sizes as variable-length integers. Undefined when the bytes do not end in a
- * well-formed footer and index — the decoder then finds out for itself.
+ * What an xz file's indexes declare, read from the end. Each stream ends in a 12-byte footer that
+ * gives its index's size ((Backward Size + 1) × 4); the index lists, per block, its unpadded and
+ * uncompressed sizes as variable-length integers, from which the stream's start follows, where a
+ * header must begin. Streams are concatenated, with zero padding between them, and decode as one
+ * output (as `xz -dc` decodes them): each is walked, back to the first.
  *
  * The parse asks for its bytes one offset at a time (it yields the offset, and is given the byte
  * there), so that bytes in memory (xzDeclaredSize) and a source read a window at a time
  * (xz-stream.ts) are read by the same code. `size`: the length of the xz file.
  */
-export function* xzIndexParse(size: number): Generator<number, number | undefined, number> {
-  if (size < 24) return undefined;
+export interface XzDeclared {
+  /** Uncompressed bytes the streams walked declare: a lower bound of the output, exact when `whole`. */
+  bytes: number;
+  /** Streams walked from the end. */
+  streams: number;
+  /** Every stream back to the file's first byte was walked. */
+  whole: boolean;
+  /** More streams were left than the walk reads (XZ_STREAMS_WALKED): the file is refused. */
+  tooMany?: boolean;
+}
+
+/** Streams walked at most: a bound on the parse's own work (real files hold one, or a few). */
+export const XZ_STREAMS_WALKED = 1 << 12;
+/** Padding between streams crossed at most, likewise. */
+const MAX_PADDING = 1 << 12;
+const HEADER_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+
+/** Undefined when the file does not end in a well-formed footer and index: the decoder then finds out for itself. */
+export function* xzIndexParse(size: number): Generator<number, XzDeclared | undefined, number> {
+  const last = yield* streamEndingAt(size);
+  if (!last) return undefined;
+  let bytes = last.bytes;
+  let streams = 1;
+  let end = last.start;
+  for (;;) {
+    // Stream padding: null bytes, four at a time.
+    let padding = 0;
+    while (end >= 4 && padding < MAX_PADDING) {
+      let zero = true;
+      for (let i = 1; i <= 4 && zero; i++) zero = (yield end - i) === 0;
+      if (!zero) break;
+      end -= 4;
+      padding += 4;
+    }
+    if (end === 0) return { bytes, streams, whole: true };
+    if (streams === XZ_STREAMS_WALKED) return { bytes, streams, whole: false, tooMany: true };
+    const before = yield* streamEndingAt(end);
+    if (!before) return { bytes, streams, whole: false };
+    bytes += before.bytes;
+    streams++;
+    end = before.start;
+  }
+}
+
+/** The stream whose footer ends at `end`: what its index declares, and where its header starts. */
+function* streamEndingAt(end: number): Generator<number, { bytes: number; start: number } | undefined, number> {
+  if (end < 24) return undefined;
   // Front to back, so that a reader of windows reads the footer's end in one.
   let backward = 0;
-  for (let i = 0; i < 4; i++) backward += (yield size - 8 + i) * 256 ** i;
-  if ((yield size - 2) !== 0x59 || (yield size - 1) !== 0x5a) return undefined;
+  for (let i = 0; i < 4; i++) backward += (yield end - 8 + i) * 256 ** i;
+  if ((yield end - 2) !== 0x59 || (yield end - 1) !== 0x5a) return undefined;
   const indexSize = (backward + 1) * 4;
-  let at = size - 12 - indexSize;
+  const indexAt = end - 12 - indexSize;
+  let at = indexAt;
   if (at < 12 || (yield at) !== 0x00) return undefined;
   at++;
-  const end = size - 12 - 4; // the index ends with padding and a CRC32
+  const indexEnd = end - 12 - 4; // the index ends with padding and a CRC32
   function* vli(): Generator<number, number | undefined, number> {
     let value = 0;
-    for (let shift = 0; shift < 63 && at < end; shift += 7) {
+    for (let shift = 0; shift < 63 && at < indexEnd; shift += 7) {
       const b = yield at++;
       value += (b & 0x7f) * 2 ** shift;
       if (!(b & 0x80)) return value;
@@ -30,19 +79,50 @@ export function* xzIndexParse(size: number): Generator<number, number | undefine
   }
   const records = yield* vli();
   if (records === undefined || records > indexSize) return undefined;
-  let total = 0;
+  let bytes = 0;
+  let blocks = 0;
   for (let i = 0; i < records; i++) {
-    if ((yield* vli()) === undefined) return undefined;
+    const unpadded = yield* vli();
     const blockSize = yield* vli();
-    if (blockSize === undefined) return undefined;
-    total += blockSize;
+    if (unpadded === undefined || blockSize === undefined) return undefined;
+    blocks += Math.ceil(unpadded / 4) * 4;
+    bytes += blockSize;
   }
-  return total;
+  const start = indexAt - blocks - 12;
+  if (start < 0) return undefined;
+  for (let i = 0; i < HEADER_MAGIC.length; i++) if ((yield start + i) !== HEADER_MAGIC[i]) return undefined;
+  return { bytes, start };
 }
 
-export function xzDeclaredSize(bytes: Uint8Array): number | undefined {
+export function xzDeclared(bytes: Uint8Array): XzDeclared | undefined {
   const parse = xzIndexParse(bytes.length);
   let step = parse.next();
   while (!step.done) step = parse.next(bytes[step.value]!);
   return step.value;
+}
+
+/** The uncompressed size the file's streams declare, where every one of them could be walked. */
+export function xzDeclaredSize(bytes: Uint8Array): number | undefined {
+  const d = xzDeclared(bytes);
+  return d?.whole ? d.bytes : undefined;
+}
+
+/**
+ * Refuses, before a byte is decoded, streams whose indexes declare more than the budget allows, and
+ * a file of more streams than the walk of their indexes reads (real files hold one, or a few; a
+ * bomb spread over more would otherwise go uncounted).
+ */
+export function refuseDeclared(declared: XzDeclared | undefined, budget: { bytes: number; why: string }): void {
+  if (declared?.tooMany)
+    throw new FormatError(
+      "xz stream",
+      undefined,
+      `more than ${XZ_STREAMS_WALKED} concatenated streams, more than are read before decoding (a bound on work)`,
+    );
+  if (declared === undefined || declared.bytes <= budget.bytes) return;
+  const { bytes, streams, whole } = declared;
+  const what = whole
+    ? `declares ${bytes} bytes${streams > 1 ? ` in ${streams} concatenated streams` : ""}`
+    : `declares at least ${bytes} bytes in its last ${streams} stream${streams > 1 ? "s" : ""} alone`;
+  throw new FormatError("xz stream", undefined, `${what}: ${budget.why}`);
 }

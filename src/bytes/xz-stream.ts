@@ -5,7 +5,7 @@ import { FormatError } from "../core/errors.js";
 import { type DecodeLimits, outputBudget } from "../core/limits.js";
 import type { RangeSource } from "./range-source.js";
 import { asSource, chunkSize, type StreamInput } from "./stream-input.js";
-import { xzIndexParse } from "./xz-index.js";
+import { refuseDeclared, type XzDeclared, xzIndexParse } from "./xz-index.js";
 import { LZMA_CONCATENATED, LZMA_OK, LZMA_STREAM_END, type Liblzma, loadLiblzma } from "./xz-liblzma.js";
 
 /**
@@ -65,21 +65,26 @@ export async function* xzChunks(
 /** The budget of one decode; a stream whose own index declares more is refused before decoding a byte. */
 async function budgetOf(source: RangeSource, limits: DecodeLimits) {
   const budget = outputBudget(source.size, limits);
-  // Only the last stream's index is read: a lower bound of the whole output, so refusing on it is right.
-  const declared = await xzDeclaredSizeOf(source);
-  if (declared !== undefined && declared > budget.bytes)
-    throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
+  // What the streams walked declare is a lower bound of the whole output, so refusing on it is right.
+  const declared = await xzDeclaredOf(source);
+  refuseDeclared(declared, budget);
   return budget;
 }
 
 /** Index bytes read at a time: an index holds ~2–20 bytes a block, so one read is nearly always all of it. */
 const INDEX_WINDOW = 1 << 16;
 
-/**
- * xzDeclaredSize (xz-index.ts) of a source: the same parse, reading only the last stream's footer
- * and index, a window at a time, so a hostile Backward Size (up to 16 GiB) costs reads, not memory.
- */
+/** xzDeclaredSize (xz-index.ts) of a source. */
 export async function xzDeclaredSizeOf(source: RangeSource): Promise<number | undefined> {
+  const d = await xzDeclaredOf(source);
+  return d?.whole ? d.bytes : undefined;
+}
+
+/**
+ * xzDeclared (xz-index.ts) of a source: the same parse, reading only the streams' footers, indexes
+ * and headers, a window at a time, so a hostile Backward Size (up to 16 GiB) costs reads, not memory.
+ */
+export async function xzDeclaredOf(source: RangeSource): Promise<XzDeclared | undefined> {
   const parse = xzIndexParse(source.size);
   let window: Buffer = Buffer.alloc(0);
   let windowAt = 0;
@@ -87,8 +92,9 @@ export async function xzDeclaredSizeOf(source: RangeSource): Promise<number | un
   while (!step.done) {
     const pos = step.value;
     if (pos < windowAt || pos >= windowAt + window.length) {
-      windowAt = pos;
-      window = await source.read(pos, Math.min(INDEX_WINDOW, source.size - pos));
+      // Around the byte asked for: an index is read forwards, the streams before it backwards.
+      windowAt = Math.max(0, Math.min(pos - INDEX_WINDOW / 2, source.size - INDEX_WINDOW));
+      window = await source.read(windowAt, Math.min(INDEX_WINDOW, source.size - windowAt));
     }
     step = parse.next(window[pos - windowAt]!);
   }
@@ -200,7 +206,7 @@ const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 async function cutShort(source: RangeSource): Promise<FormatError | undefined> {
   const head = await source.read(0, Math.min(XZ_MAGIC.length, source.size));
   if (!XZ_MAGIC.every((b, i) => head[i] === b)) return new FormatError("xz stream", 0, "not in the xz format");
-  if ((await xzDeclaredSizeOf(source)) === undefined)
+  if ((await xzDeclaredOf(source)) === undefined)
     return new FormatError("xz stream", source.size, "truncated: the input does not end in an xz index and footer");
   return undefined;
 }

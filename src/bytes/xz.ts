@@ -1,16 +1,19 @@
 import type { Transform } from "node:stream";
 import type { OutputBuffer } from "./output-buffer.js";
 import { FormatError } from "../core/errors.js";
-import { xzDeclaredSize } from "./xz-index.js";
+import { refuseDeclared, xzDeclared, xzDeclaredSize } from "./xz-index.js";
+import { xzChunks } from "./xz-stream.js";
 import { systemLiblzma, type BufferDecoder } from "./xz-liblzma.js";
-import { outputBudget, type DecodeLimits } from "../core/limits.js";
+import { outputBudget, type DecodeLimits, wholeBudget } from "../core/limits.js";
 
 /**
- * Two ways to decode. A stream whose index declares its size within the limits is decoded by the
- * system's liblzma straight into a buffer of that size (xz-liblzma.ts): fast, and bounded by the
- * buffer. Everything else — no index, an index that lies, damage, no system liblzma — goes through
- * lzma-native, whose output is counted as it arrives so a bomb is cut off at the limit instead of
- * being held in memory whole, and whose errors say what is wrong.
+ * Two ways to decode. A file whose streams' indexes declare their size within the limits is decoded
+ * by the system's liblzma straight into a buffer of that size (xz-liblzma.ts): fast, and bounded by
+ * the buffer. Everything else — no index, an index that lies, damage, no system liblzma — is decoded
+ * as a stream (xz-stream.ts), whose output is counted as it arrives so a bomb is cut off at the limit
+ * instead of being held in memory whole, and whose errors say what is wrong. Declared sizes count
+ * over every concatenated stream, so a file of many small streams, each a bomb, is refused before
+ * a byte is decoded rather than once its output reaches the limit.
  *
  * Native code is loaded on first use only: a worker thread that never meets an xz stream never
  * loads it, and so never has it to tear down.
@@ -21,19 +24,25 @@ let system: Promise<BufferDecoder | null> | undefined;
 const liblzma = () => (system ??= systemLiblzma());
 
 export async function decodeXz(bytes: Uint8Array, limits: DecodeLimits, into?: OutputBuffer): Promise<Buffer> {
-  const budget = outputBudget(bytes.length, limits);
-  // A stream whose own index declares more than the budget is refused before decoding a byte.
-  const declared = xzDeclaredSize(bytes);
-  if (declared !== undefined && declared > budget.bytes)
-    throw new FormatError("xz stream", undefined, `declares ${declared} bytes: ${budget.why}`);
-  if (declared !== undefined) {
+  const budget = wholeBudget(bytes.length, limits);
+  // Streams whose own indexes declare more than the budget are refused before decoding a byte.
+  const declared = xzDeclared(bytes);
+  refuseDeclared(declared, budget);
+  if (declared?.whole) {
     const decode = await liblzma();
     if (decode) {
-      const out = into ? into(declared) : Buffer.allocUnsafe(declared);
+      const out = into ? into(declared.bytes) : Buffer.allocUnsafe(declared.bytes);
       if (decode(bytes, out, limits.xzMemlimit).ok) return out;
     }
   }
-  return decodeStreaming(bytes, limits, declared, budget);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of xzChunks(bytes, limits)) {
+    total += chunk.length;
+    if (total > budget.bytes) throw new FormatError("xz stream", undefined, budget.why);
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
 /** The general path alone (lzma-native); exported so tests can hold the fast path to it. */

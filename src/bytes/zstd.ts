@@ -1,13 +1,13 @@
 import { Decompress } from "fzstd";
 import { asFormatError, FormatError } from "../core/errors.js";
-import { outputBudget, type DecodeLimits } from "../core/limits.js";
+import { type DecodeLimits, wholeBudget } from "../core/limits.js";
 
 /** zstd through fzstd's streaming decoder, fed in slices so output can be cut off at the limit. */
 export async function decodeZstd(bytes: Uint8Array, limits: DecodeLimits): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let ended = false;
-  const budget = outputBudget(bytes.length, limits);
+  const budget = wholeBudget(bytes.length, limits);
   const dec = new Decompress((chunk, final) => {
     total += chunk.length;
     if (total > budget.bytes) throw new FormatError("zstd stream", undefined, budget.why);

@@ -12,7 +12,7 @@ import { fileSource, fsPath, isListed, SWAPPED } from "../bytes/range-source.js"
 import { sniffCompression } from "../bytes/sniff.js";
 import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
-import type { DecodeLimits } from "../core/limits.js";
+import { type DecodeLimits, WHOLE_MAX } from "../core/limits.js";
 import { readFactRanges } from "./ranged-read.js";
 import { UnreadBytes, type ReadRanges } from "../elf/byte-view.js";
 import { Scratch } from "./scratch.js";
@@ -126,6 +126,10 @@ export function readRegularFileSync(
     if (!st.isFile()) return { skip: "not a regular file (changed while scanning)" };
     if (st.size > maxBytes) return { error: `file of ${st.size} bytes exceeds the ${maxBytes}-byte limit per file` };
     if (st.size >= (options.streamFrom ?? Number.POSITIVE_INFINITY) && isContainer(fd)) return { large: st.size };
+    if (st.size > WHOLE_MAX)
+      return {
+        error: `file of ${st.size} bytes: larger than the ${WHOLE_MAX} bytes one buffer holds, the most a file read whole can be`,
+      };
     const bytes = options.scratch ? options.scratch.take(st.size) : Buffer.allocUnsafe(st.size);
     const ranged =
       options.factsOnly && st.size >= (options.rangedFrom ?? RANGED_FROM) ? readFactRanges(fd, bytes) : null;

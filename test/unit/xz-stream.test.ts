@@ -200,7 +200,8 @@ describe("xzDeclaredSizeOf", () => {
   });
 
   it("reads an index larger than its read window (tens of thousands of blocks) as xzDeclaredSize does", async () => {
-    // Only the index and footer are read, so a stream header and an index of 40000 records will do.
+    // Only the header, index and footer are read, so a stream header, room for the blocks and an index
+    // of 40000 records will do.
     const vli = (n: number) => {
       const out: number[] = [];
       for (; n >= 0x80; n = Math.floor(n / 0x80)) out.push((n & 0x7f) | 0x80);
@@ -213,7 +214,10 @@ describe("xzDeclaredSizeOf", () => {
     footer.writeUInt32LE(index.length / 4 - 1, 4);
     footer.write("YZ", 10, "latin1");
     const header = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0, 0, 0, 0, 0]);
-    const many = Buffer.concat([header, index, footer]);
+    const blocks = Array.from({ length: 40_000 }, (_, i) => Math.ceil((100 + (i % 20)) / 4) * 4).reduce(
+      (a, b) => a + b,
+    );
+    const many = Buffer.concat([header, Buffer.alloc(blocks), index, footer]);
     expect(index.length).toBeGreaterThan(1 << 17);
     const expected = xzDeclaredSize(many);
     expect(expected).toBe(40_000 * 300 + (40_000 * 39_999) / 2);
@@ -224,10 +228,15 @@ describe("xzDeclaredSizeOf", () => {
 });
 
 describe("decompression bombs", () => {
-  // 32 streams of 64 MiB of zeros each (2 GiB out of well under a megabyte), and a small last stream:
-  // its index is the one read from the end, so nothing is refused before decoding.
+  // 32 streams of 64 MiB of zeros each (2 GiB out of well under a megabyte), and, before a small last
+  // stream, four bytes that are no stream: the walk of the indexes from the end stops there, so
+  // nothing is refused before decoding (the decoder meets them only after the 2 GiB).
   const zeros = xz(Buffer.alloc(64 << 20), ["-T2", "--block-size=16MiB"]);
-  const bomb = Buffer.concat([...Array.from({ length: 32 }, () => zeros), xz(Buffer.from("tail\n"))]);
+  const bomb = Buffer.concat([
+    ...Array.from({ length: 32 }, () => zeros),
+    Buffer.from("junk"),
+    xz(Buffer.from("tail\n")),
+  ]);
 
   it.each(DECODERS)("%s: stops at the expansion ratio with a FormatError naming it", async (_name, decode, options) => {
     let total = 0;

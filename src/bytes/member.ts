@@ -53,8 +53,8 @@ export interface Member {
   type?: MemberType;
   /** A hard link's target, named as the archive names its members: an earlier member, whose data are this one's. */
   linkTo?: string;
-  /** Its size counts holes its archive does not store (a sparse member): expanded when read. */
-  holes?: boolean;
+  /** A sparse member's bytes stored in its archive: its size counts holes too, expanded when read. */
+  stored?: number;
   /** Damage confined to this entry: the reader went on past it, and the entry has no data. */
   damage?: FormatError;
   /** Offset of the member's header in the archive. */

@@ -175,7 +175,7 @@ function sparseMember(stored: Member, regions: Region[], real: number): Member {
   return {
     ...stored,
     size: real,
-    holes: true,
+    stored: stored.size,
     head: async (n) => expand(await stored.head(n), regions, Buffer.alloc(Math.min(n, real))),
     bytes,
     data: async () => bufferSource(await bytes()),

@@ -223,20 +223,11 @@ export async function inspectSourceWith(
         if (m.damage) report(child, errorOutcome(m.damage));
         else if (m.type === "hard link") linked(kind, m, child, gave.get(memberName(m.linkTo ?? "")));
         else if (!m.regular) report(child, { kind: "skipped", reason: entryReason(m) });
-        else if (m.holes && m.size > options.limits.maxDecompressedBytes)
-          report(
-            child,
-            errorOutcome(
-              new FormatError(
-                `${kind} sparse member`,
-                m.offset,
-                `expands to ${m.size} bytes, past the limit of ${options.limits.maxDecompressedBytes} (--max-decompressed)`,
-              ),
-            ),
-          );
         else {
           const head = await m.head(HEAD);
+          const refused = expansionRefused(kind, m, options.limits);
           if (passedOver(head)) report(child, { kind: "skipped", reason: describeStart(head), bytes: m.size });
+          else if (refused) report(child, errorOutcome(refused));
           else if (isPlainModule(head) && s.remaining === undefined) {
             // A module streaming past is copied out of the decoder's chunks once, into a buffer the
             // thread reuses: its facts keep nothing of its bytes.
@@ -319,6 +310,17 @@ interface Gave {
   path: string;
   from: number;
   to: number;
+}
+
+/**
+ * Why a sparse member may not be expanded: its holes are bytes made from nothing, held to the
+ * ratio and size limits a decompression is held to. Only a member that must be read is expanded.
+ */
+function expansionRefused(kind: ArchiveKind, m: Member, limits: InspectOptions["limits"]): FormatError | undefined {
+  if (m.stored === undefined) return undefined;
+  const budget = outputBudget(m.stored, limits);
+  if (m.size <= budget.bytes) return undefined;
+  return new FormatError(`${kind} sparse member`, m.offset, `${m.size} bytes with its holes: ${budget.why}`);
 }
 
 /** A member's name as a path below its archive: "./" and "/" at its start dropped. */

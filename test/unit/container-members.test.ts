@@ -247,18 +247,42 @@ describe("tar entries that are not plain files", () => {
     ]);
   });
 
-  it("a sparse member expanding past --max-decompressed is an error, not an allocation", async () => {
+  it.each([
+    ["the expansion ratio", 0o77777777777, DEFAULT_LIMITS, /--max-ratio/],
+    ["--max-decompressed", 10 << 20, { ...DEFAULT_LIMITS, maxDecompressedBytes: 8 << 20 }, /--max-decompressed/],
+  ])("a sparse module expanding past %s is an error, not an allocation", async (_what, real, limits, why) => {
+    // A module's head in one stored block, then holes up to the expanded size.
     const sparse = tarHeader("huge.ko", {
-      size: 0,
+      size: 512,
       type: "S",
       gnu: true,
-      extra: (b) => b.write("77777777777\0", 483, "latin1"),
+      extra: (b) => {
+        b.write("00000000000\0", 386, "latin1");
+        b.write("00000001000\0", 398, "latin1");
+        b.write(`${real.toString(8).padStart(11, "0")}\0`, 483, "latin1");
+      },
     });
-    const r = await seen(Buffer.concat([sparse, tarMember("after.ko", gpl), tarEnd()]));
+    const r = await seen(Buffer.concat([sparse, prop.subarray(0, 512), tarMember("after.ko", gpl), tarEnd()]), limits);
     expect(r.members).toEqual([
       ["after.ko", mod("gpl_clean", gpl)],
-      ["huge.ko", expect.stringMatching(/^error: tar sparse member: expands to 8589934591 bytes.*--max-decompressed/)],
+      ["huge.ko", expect.stringMatching(/^error: tar sparse member: \d+ bytes with its holes: /)],
     ]);
+    expect(r.members[1]![1]).toMatch(why);
+  });
+
+  it("a sparse member that holds no module is passed over unexpanded, however large", async () => {
+    const sparse = tarHeader("disk.img", {
+      size: 512,
+      type: "S",
+      gnu: true,
+      extra: (b) => {
+        b.write("00000000000\0", 386, "latin1");
+        b.write("00000001000\0", 398, "latin1");
+        b.write("77777777777\0", 483, "latin1");
+      },
+    });
+    const r = await seen(Buffer.concat([sparse, Buffer.alloc(512, 0x41), tarEnd()]));
+    expect(r.members).toEqual([["disk.img", "skipped: not ELF (starts with 41 41 41 41 41 41 41 41)"]]);
   });
 });
 

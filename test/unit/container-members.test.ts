@@ -98,6 +98,15 @@ describe("legacy .lzma payloads", () => {
     expect(small.length).toBeGreaterThan(0);
   });
 
+  it("a dictionary larger than the xz dictionary limit is refused, as for xz", async () => {
+    const lz = Buffer.from(execFileSync("lzma", ["-c"], { input: Buffer.concat([tarMember("a.ko", gpl), tarEnd()]) }));
+    lz.writeUInt32LE(0xffffffff, 1);
+    const r = await seen(Buffer.concat([tarMember("a.tar.lzma", lz), tarEnd()]));
+    expect(r.members).toEqual([
+      ["a.tar.lzma", expect.stringMatching(/^error: lzma stream: needs more memory than the/)],
+    ]);
+  });
+
   it("damaged or cut short is an error of the lzma stream", async () => {
     const lz = execFileSync("lzma", ["-c"], { input: Buffer.concat([tarMember("a.ko", gpl), tarEnd()]) });
     const cut = lz.subarray(0, lz.length >> 1);

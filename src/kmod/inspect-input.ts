@@ -13,6 +13,7 @@ import type { Compression } from "../core/facts.js";
 import { outputBudget } from "../core/limits.js";
 import { errorOutcome, type InputResult, type Outcome } from "../core/outcome.js";
 import { hasElfMagic } from "../elf/header.js";
+import { NameIndex } from "./name-index.js";
 import { describeStart, type Inspection, type InspectOptions, inspectDecompressed, type ParseSetup } from "./facts.js";
 
 export const toOutcome = (r: Inspection): Outcome =>
@@ -84,9 +85,9 @@ export async function inspectSourceWith(
     else result.members.push({ path, outcome });
   };
   // The skip counted last, for a hard link to the member it was: the link is that skip again.
-  let lastSkip: Outcome = { kind: "skipped", reason: "" };
+  let lastSkip = "";
   const count = (path: string, skip: Extract<Outcome, { kind: "skipped" }>) => {
-    lastSkip = skip;
+    lastSkip = skip.reason;
     result.counted ??= { count: 0, bytes: 0, first: { path, reason: skip.reason } };
     result.counted.count++;
     result.counted.bytes += skip.bytes ?? 0;
@@ -204,7 +205,7 @@ export async function inspectSourceWith(
       const list = archiveMembers(kind, s);
       // What each member of this archive gave, by its name: a hard link gives what its target gave.
       // Only tar and cpio name a link's target; the other kinds need no such list.
-      const gave = new Map<string, Gave | Outcome>();
+      const gave = new NameIndex<Gave | string>();
       const links = kind === "tar" || kind === "cpio";
       let next = await list.next();
       for (; !next.done; next = await list.next()) {
@@ -236,8 +237,10 @@ export async function inspectSourceWith(
           } else await openMember(kind, m, child, depth + 1);
         }
         if (!links) continue;
-        if (result.members.length > from) gave.set(name, { path: child, from, to: result.members.length });
-        else if ((result.counted?.count ?? 0) > counted) gave.set(name, lastSkip);
+        const skips = (result.counted?.count ?? 0) - counted;
+        if (result.members.length === from && skips === 1) gave.set(name, lastSkip);
+        else if (result.members.length > from || skips > 0)
+          gave.set(name, { path: child, from, to: result.members.length, counted: skips });
       }
       if (next.value) await open(next.value, path, depth);
       // What follows the archive's end is decoded too: damage there is damage to the input.
@@ -257,25 +260,27 @@ export async function inspectSourceWith(
     const same = opened.get(key);
     if (same) return givenAgain(kind, m, child, same);
     const from = result.members.length;
+    const counted = result.counted?.count ?? 0;
     await open(data, child, depth);
-    opened.set(key, { path: child, from, to: result.members.length });
+    opened.set(key, { path: child, from, to: result.members.length, counted: (result.counted?.count ?? 0) - counted });
   };
 
   /**
    * A hard link is its target under another name: what the target gave (facts, a skip, nested
    * members) is given again at the link's path. `target`: where the target's outcomes lie.
    */
-  const linked = (kind: ArchiveKind, m: Member, child: string, target: Gave | Outcome | undefined) => {
+  const linked = (kind: ArchiveKind, m: Member, child: string, target: Gave | string | undefined) => {
     if (!target)
       return void report(child, { kind: "skipped", reason: `hard link to "${m.linkTo}", which no earlier member is` });
-    if ("kind" in target) return void report(child, again(target)); // a member skipped and counted, not listed
+    // A member skipped and counted, not listed: its reason.
+    if (typeof target === "string") return void report(child, { kind: "skipped", reason: target, bytes: 0 });
     givenAgain(kind, m, child, target);
   };
 
   /** What `target` gave, given again at `child`: decoded once, it counts no decoded bytes again. */
   const givenAgain = (kind: ArchiveKind, m: Member, child: string, target: Gave) => {
     // Each outcome given again counts as a member: links to a large nested archive multiply it.
-    members += target.to - target.from - 1;
+    members += target.to - target.from + target.counted - 1;
     if (members > options.limits.maxMembers)
       throw new FormatError(
         `${kind} archive`,
@@ -286,6 +291,8 @@ export async function inspectSourceWith(
       const { path: p, outcome } = result.members[i]!;
       report(child + p.slice(target.path.length), again(outcome));
     }
+    // Skips counted, not listed, below the target: as many again (the first of them stays the example).
+    if (target.counted > 0) result.counted!.count += target.counted;
   };
 
   await open(input, "", 0);
@@ -305,11 +312,15 @@ async function contentKey(data: RangeSource): Promise<string> {
 
 const KEY_WINDOW = 1 << 20;
 
-/** What one member gave: the outcomes result.members holds from `from` up to `to`, at `path` and below. */
+/**
+ * What one member gave: the outcomes result.members holds from `from` up to `to`, at `path` and
+ * below, and the skips below it that were counted instead of listed.
+ */
 interface Gave {
   path: string;
   from: number;
   to: number;
+  counted: number;
 }
 
 /**

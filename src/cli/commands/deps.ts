@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { auditIncomplete, dependencyView, findModules, scan } from "../../index.js";
 import { DEPENDENCY_REPORTERS, type DependencyFormat } from "../../report/registry.js";
@@ -63,6 +64,13 @@ async function showDeps(wanted: string, flags: DepsFlags): Promise<void> {
     throw new UsageError(`"${wanted}" is in several kernels of the scan (${kernels}): choose one with --kernel`);
   }
   const module = found[0]!;
+  // A copy depmod ignores is found by its module name as the copy it keeps: say which is shown.
+  const asGiven = (p: string) => [resolve(p), ...paths.map((t) => resolve(t, p))];
+  const shadowed = result.skipped.find((s) => s.shadowedBy !== undefined && asGiven(s.path).includes(resolve(wanted)));
+  if (shadowed)
+    process.stderr.write(
+      `kmodaudit: ${wanted} is shadowed by ${shadowed.shadowedBy}, the copy depmod uses; shown instead\n`,
+    );
   const view = dependencyView(result, module, flags.reverse ? "dependents" : "dependencies");
   const reporter = DEPENDENCY_REPORTERS[flags.format];
   await emit(reporter.render(view, terminalContext(reporter, flags.output)), flags.output);

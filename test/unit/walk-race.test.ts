@@ -73,6 +73,16 @@ describe("a directory swapped for a symlink while the tree is walked", () => {
     expect(read).toEqual({ error: expect.stringMatching(/^changed while scanning: not the file that was listed/) });
   });
 
+  it("after its files were listed, without /proc: reading one refuses a file other than the one listed", () => {
+    const { inside, swap } = trees();
+    renameSync(join(inside, "a-fifo"), join(inside, "z-fifo"));
+    const files = [...walk([inside], { fdDir: null })].filter((e) => e.type === "file");
+    swap();
+    expect(readTaskSync(files[0]!, 1 << 20)).toEqual({
+      error: expect.stringMatching(/^changed while scanning: not the file that was listed/),
+    });
+  });
+
   it("after its files were listed: the scan reports the file as an error, not the planted module", async () => {
     const { inside, swap } = trees();
     renameSync(join(inside, "a-fifo"), join(inside, "z-fifo"));

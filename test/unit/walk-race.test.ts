@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { readTaskSync } from "../../src/engine/inspect-file.js";
 import { walk, type WalkEntry } from "../../src/engine/walk.js";
@@ -96,6 +98,26 @@ describe("a directory swapped for a symlink while the tree is walked", () => {
     expect(r.errors).toEqual([
       { path: "b/own.ko", message: expect.stringMatching(/^changed while scanning: not the file that was listed/) },
     ]);
+  });
+});
+
+describe("a package or image swapped likewise (read as a stream, not whole)", () => {
+  it("is refused, not read through the symlink", async () => {
+    const { inside, swap } = trees();
+    renameSync(join(inside, "a-fifo"), join(inside, "z-fifo"));
+    const big = gzipSync(randomBytes(9 << 20), { level: 1 }); // past the size from which inputs are streamed
+    writeFileSync(join(inside, "b/big.gz"), big);
+    writeFileSync(join(inside, "../outside/big.gz"), big);
+    const r = await scan([inside], {
+      threads: 1,
+      onProgress: (_n, path) => {
+        if (path === "z-fifo") swap();
+      },
+    });
+    expect(r.errors).toContainEqual({
+      path: "b/big.gz",
+      message: expect.stringMatching(/changed while scanning: not the file that was listed/),
+    });
   });
 });
 

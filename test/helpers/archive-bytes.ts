@@ -70,3 +70,23 @@ export function cpioEntry(
 }
 
 export const cpioTrailer = () => cpioEntry("TRAILER!!!", Buffer.alloc(0), { ino: 0, mode: 0, nlink: 1 });
+
+/**
+ * An old-GNU sparse header ('S'): `runs` as [offset, bytes] pairs of the expanded file (at most four,
+ * the header's own map), `real` its expanded size, `stored` the bytes that follow it.
+ */
+export function oldGnuSparseHeader(name: string, runs: [number, number][], real: number, stored = 512): Buffer {
+  const octal = (n: number) => `${n.toString(8).padStart(11, "0")}\0`;
+  return tarHeader(name, {
+    size: stored,
+    type: "S",
+    gnu: true,
+    extra: (b) => {
+      runs.forEach(([offset, bytes], i) => {
+        b.write(octal(offset), 386 + 24 * i, "latin1");
+        b.write(octal(bytes), 398 + 24 * i, "latin1");
+      });
+      b.write(octal(real), 483, "latin1");
+    },
+  });
+}

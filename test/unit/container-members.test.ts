@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { isLzmaAlone, lzmaAloneChunks, lzmaNativeChunks } from "../../src/bytes/lzma-alone.js";
 import { DEFAULT_LIMITS, inspectInput, scan } from "../../src/index.js";
-import { cpioEntry, cpioTrailer, tarEnd, tarHeader, tarMember } from "../helpers/archive-bytes.js";
+import { cpioEntry, cpioTrailer, oldGnuSparseHeader, tarEnd, tarMember } from "../helpers/archive-bytes.js";
 
 /*
  * Every entry of a package or image is accounted for, as a directory walk accounts for every file:
@@ -236,19 +236,15 @@ describe("tar entries that are not plain files", () => {
   });
 
   it("a sparse member whose map cannot be a file's is its own error; the members after it are read", async () => {
-    const sparse = tarHeader("bad.ko", {
-      size: 512,
-      type: "S",
-      gnu: true,
-      extra: (b) => {
-        // two runs of 512 bytes (one stored) at 0 and 256: overlapping
-        b.write("00000000000\0", 386, "latin1");
-        b.write("00000001000\0", 398, "latin1");
-        b.write("00000000400\0", 410, "latin1");
-        b.write("00000001000\0", 422, "latin1");
-        b.write("00000002000\0", 483, "latin1");
-      },
-    });
+    // two runs of 512 bytes (one stored) at 0 and 256: overlapping
+    const sparse = oldGnuSparseHeader(
+      "bad.ko",
+      [
+        [0, 512],
+        [256, 512],
+      ],
+      1024,
+    );
     const r = await seen(Buffer.concat([sparse, Buffer.alloc(512), tarMember("after.ko", gpl), tarEnd()]));
     expect(r.members).toEqual([
       ["after.ko", mod("gpl_clean", gpl)],
@@ -261,16 +257,7 @@ describe("tar entries that are not plain files", () => {
     ["--max-decompressed", 10 << 20, { ...DEFAULT_LIMITS, maxDecompressedBytes: 8 << 20 }, /--max-decompressed/],
   ])("a sparse module expanding past %s is an error, not an allocation", async (_what, real, limits, why) => {
     // A module's head in one stored block, then holes up to the expanded size.
-    const sparse = tarHeader("huge.ko", {
-      size: 512,
-      type: "S",
-      gnu: true,
-      extra: (b) => {
-        b.write("00000000000\0", 386, "latin1");
-        b.write("00000001000\0", 398, "latin1");
-        b.write(`${real.toString(8).padStart(11, "0")}\0`, 483, "latin1");
-      },
-    });
+    const sparse = oldGnuSparseHeader("huge.ko", [[0, 512]], real);
     const r = await seen(Buffer.concat([sparse, prop.subarray(0, 512), tarMember("after.ko", gpl), tarEnd()]), limits);
     expect(r.members).toEqual([
       ["after.ko", mod("gpl_clean", gpl)],
@@ -280,16 +267,7 @@ describe("tar entries that are not plain files", () => {
   });
 
   it("a sparse member that holds no module is passed over unexpanded, however large", async () => {
-    const sparse = tarHeader("disk.img", {
-      size: 512,
-      type: "S",
-      gnu: true,
-      extra: (b) => {
-        b.write("00000000000\0", 386, "latin1");
-        b.write("00000001000\0", 398, "latin1");
-        b.write("77777777777\0", 483, "latin1");
-      },
-    });
+    const sparse = oldGnuSparseHeader("disk.img", [[0, 512]], 0o77777777777);
     const r = await seen(Buffer.concat([sparse, Buffer.alloc(512, 0x41), tarEnd()]));
     expect(r.members).toEqual([["disk.img", "skipped: not ELF (starts with 41 41 41 41 41 41 41 41)"]]);
   });

@@ -176,12 +176,15 @@ describe("auditRunningSystem", () => {
       origin: "detected",
     });
     expect(r.kernel.release).toBe(RELEASE);
+    // The kernel/ copy of proprietary_gpl_use is the one depmod ignores for the updates/dkms/ one.
     expect(r.modules.map((m) => m.path)).toEqual([
       "kernel/drivers/misc/dual_licensed.ko",
       "kernel/drivers/misc/gpl_clean.ko",
-      "kernel/drivers/misc/proprietary_gpl_use.ko",
       "kernel/drivers/misc/signed-gpl.ko",
       "updates/dkms/proprietary_gpl_use.ko",
+    ]);
+    expect(r.skipped.filter((s) => s.shadowedBy)).toMatchObject([
+      { path: "kernel/drivers/misc/proprietary_gpl_use.ko", shadowedBy: "updates/dkms/proprietary_gpl_use.ko" },
     ]);
     expect(
       r.modules.find((m) => m.path === "updates/dkms/proprietary_gpl_use.ko")!.findings.map((f) => f.rule),
@@ -231,7 +234,7 @@ describe("auditRunningSystem", () => {
   it("without /proc/modules (no module support) or the taint file, audits the tree and says what is missing", async () => {
     const bare = fakeSystem({ modules: "", tainted: "" });
     const r = await auditRunningSystem({ root: bare.root, proc: bare.proc, threads: 1 });
-    expect(r.modules).toHaveLength(5);
+    expect(r.modules).toHaveLength(4); // and the kernel/ copy updates/dkms/ shadows
     expect(r.running.loaded).toBeNull();
     expect(r.running.tainted).toBeNull();
     expect(renderTable(r)).toContain(

@@ -2,6 +2,7 @@ import { FormatError } from "../core/errors.js";
 import { WHOLE_MAX, WHOLE_MAX_WHY } from "../core/limits.js";
 import type { OutputBuffer } from "./output-buffer.js";
 import { bufferSource, type RangeSource, subSource } from "./range-source.js";
+import { SPILL_FROM, spilled } from "./spill.js";
 
 /** How much of a range-backed stream is read at a time. */
 const WINDOW = 1 << 20;
@@ -145,7 +146,8 @@ export class ByteStream {
 
   /**
    * The next `n` bytes as a source of their own, consumed: a part of the underlying source, unread,
-   * when the stream has one; otherwise read into memory. Null when fewer than `n` bytes are left.
+   * when the stream has one; otherwise read into memory, or into a temporary file from SPILL_FROM on
+   * (the source then has a `close` the taker calls). Null when fewer than `n` bytes are left.
    */
   async take(n: number): Promise<RangeSource | null> {
     if (this.source) {
@@ -154,6 +156,7 @@ export class ByteStream {
       await this.skip(n);
       return part;
     }
+    if (n >= SPILL_FROM) return spilled((k) => this.read(k), n);
     const b = await this.read(n);
     return b.length === n ? bufferSource(b) : null;
   }

@@ -11,6 +11,8 @@ export interface RangeSource {
   readonly size: number;
   /** Exactly `length` bytes from `offset`; a read past the end is an error, never a short read. */
   read(offset: number, length: number): Promise<Buffer>;
+  /** Lets go of what holds the bytes, where that is a file (a spilled member): its taker calls it once done. */
+  close?(): Promise<void>;
 }
 
 export function bufferSource(bytes: Uint8Array): RangeSource {

@@ -256,13 +256,22 @@ export async function inspectSourceWith(
   /** A member opened as an input of its own, unless the same bytes were opened before: then what they gave. */
   const openMember = async (kind: ArchiveKind, m: Member, child: string, depth: number) => {
     const data = await m.data();
-    const key = await contentKey(data);
-    const same = opened.get(key);
-    if (same) return givenAgain(kind, m, child, same);
-    const from = result.members.length;
-    const counted = result.counted?.count ?? 0;
-    await open(data, child, depth);
-    opened.set(key, { path: child, from, to: result.members.length, counted: (result.counted?.count ?? 0) - counted });
+    try {
+      const key = await contentKey(data);
+      const same = opened.get(key);
+      if (same) return givenAgain(kind, m, child, same);
+      const from = result.members.length;
+      const counted = result.counted?.count ?? 0;
+      await open(data, child, depth);
+      opened.set(key, {
+        path: child,
+        from,
+        to: result.members.length,
+        counted: (result.counted?.count ?? 0) - counted,
+      });
+    } finally {
+      await data.close?.();
+    }
   };
 
   /**

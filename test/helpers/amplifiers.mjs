@@ -2,6 +2,7 @@
 // (issue 23). Each builder writes into `dir` and returns the path; sizes are parameters, so tests
 // can use small ones and the bench the sizes quoted in the issue.
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -76,6 +77,29 @@ export function nested(dir, levels, padBytes, leaf) {
     innerName = `level${level}.tar.gz`;
   }
   const path = join(dir, "nested.tar.gz");
+  writeFileSync(path, inner);
+  return path;
+}
+
+/**
+ * `levels` tar.gz inside one another whose pads are random bytes (`padBytes` each), stored rather
+ * than compressed: every level is about as large as everything inside it, so holding each level's
+ * compressed bytes while the next is read would hold the input many times over.
+ */
+export function nestedOpaque(dir, levels, padBytes, leaf) {
+  let inner = leaf;
+  let innerName = "leaf.ko";
+  for (let level = levels; level >= 1; level--) {
+    inner = gzipSync(
+      tar([
+        ["pad", randomBytes(padBytes)],
+        [innerName, inner],
+      ]),
+      { level: 0 },
+    );
+    innerName = `level${level}.tar.gz`;
+  }
+  const path = join(dir, "nested-opaque.tar.gz");
   writeFileSync(path, inner);
   return path;
 }

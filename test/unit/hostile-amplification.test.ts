@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scan } from "../../src/index.js";
-import { isoOfOneExtent, manyEmptyMembers, nested, oneBigMember } from "../helpers/amplifiers.mjs";
+import { isoOfOneExtent, manyEmptyMembers, nested, nestedOpaque, oneBigMember } from "../helpers/amplifiers.mjs";
 import { BIN } from "../helpers/cli.js";
 
 /*
@@ -60,6 +60,16 @@ describe("archives nested eight deep, each level decoding to more than it is", (
     const levels = Array.from({ length: 7 }, (_, i) => `level${i + 2}.tar.gz`).join("!/");
     expect(r.json.modules.map((m: { path: string }) => m.path)).toEqual([
       expect.stringMatching(new RegExp(`nested\\.tar\\.gz!/${levels.replaceAll(".", "\\.")}!/leaf\\.ko$`)),
+    ]);
+    expect(r.rss).toBeLessThan(BOUND);
+  }, 120_000);
+});
+
+describe("archives nested six deep whose levels do not compress", () => {
+  it("takes each level from a temporary file, not memory, and reaches the module at the bottom", () => {
+    const r = scanned(nestedOpaque(dir, 6, 24 * MiB, SAMPLE));
+    expect(r.json.modules.map((m: { path: string }) => m.path)).toEqual([
+      expect.stringMatching(/level6\.tar\.gz!\/leaf\.ko$/),
     ]);
     expect(r.rss).toBeLessThan(BOUND);
   }, 120_000);

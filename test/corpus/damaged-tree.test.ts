@@ -41,8 +41,11 @@ describe.skipIf(skipCorpus)("a real module tree with damaged files mixed in", ()
     const { status, json } = runCliJson(["scan", dir, "--symvers", set.symvers]);
     expect(status).toBe(2);
     const files = await listFiles(dir, "*");
-    const seen = [...json.modules, ...json.skipped, ...json.errors].map((x: { path: string }) => x.path).sort();
-    expect(seen).toEqual(files.map((f) => relative(dir, f)).sort());
+    // An archive is seen through what became of its members (its damage may be one member's error).
+    const seen = new Set(
+      [...json.modules, ...json.skipped, ...json.errors].map((x: { path: string }) => x.path.split("!/")[0]!),
+    );
+    expect([...seen].sort()).toEqual(files.map((f) => relative(dir, f)).sort());
     expect(json.summary.files).toBe(files.length);
     // Intact modules: the same facts as when read on their own.
     const byName = new Map(

@@ -9,6 +9,7 @@ import {
 import { inspectInputWith, inspectSourceWith, STREAM_FROM, toOutcome } from "../kmod/inspect-input.js";
 import { ARCHIVE_HEAD, sniffArchive } from "../bytes/archive.js";
 import { fileSource, fsPath, isListed, SWAPPED } from "../bytes/range-source.js";
+import { isLzmaAlone } from "../bytes/lzma-alone.js";
 import { sniffCompression } from "../bytes/sniff.js";
 import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
@@ -167,7 +168,8 @@ export function readTaskSync(task: FileTask, maxBytes: number, options: ReadOpti
 function isContainer(fd: number): boolean {
   const head = Buffer.alloc(ARCHIVE_HEAD);
   const n = readSync(fd, head, 0, head.length, 0);
-  return sniffCompression(head.subarray(0, n)) !== undefined || sniffArchive(head.subarray(0, n)) !== undefined;
+  const start = head.subarray(0, n);
+  return sniffCompression(start) !== undefined || isLzmaAlone(start) || sniffArchive(start) !== undefined;
 }
 
 /**

@@ -229,12 +229,16 @@ export async function inspectSourceWith(
           const refused = expansionRefused(kind, m, options.limits);
           if (passedOver(head)) report(child, { kind: "skipped", reason: describeStart(head), bytes: m.size });
           else if (refused) report(child, errorOutcome(refused));
-          else if (isPlainModule(head) && s.remaining === undefined) {
-            // A module streaming past is copied out of the decoder's chunks once, into a buffer the
-            // thread reuses: its facts keep nothing of its bytes.
-            const bytes = await m.bytes(buffers.member);
-            report(child, inspectOne(bytes, null));
-          } else await openMember(kind, m, child, depth + 1);
+          else {
+            // Holes are decoded bytes to the input's budget: one member's expansion is bounded, many members' are not.
+            if (m.stored !== undefined) budget.charge(m.size - m.stored, `${kind} sparse member`, m.offset);
+            if (isPlainModule(head) && s.remaining === undefined) {
+              // A module streaming past is copied out of the decoder's chunks once, into a buffer the
+              // thread reuses: its facts keep nothing of its bytes.
+              const bytes = await m.bytes(buffers.member);
+              report(child, inspectOne(bytes, null));
+            } else await openMember(kind, m, child, depth + 1);
+          }
         }
         if (!links) continue;
         const skips = (result.counted?.count ?? 0) - counted;

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scan } from "../../src/index.js";
+import { DEFAULT_LIMITS, inspectInput, scan } from "../../src/index.js";
+import { oldGnuSparseHeader, tarEnd } from "../helpers/archive-bytes.js";
 import { isoOfOneExtent, manyEmptyMembers, nested, nestedOpaque, oneBigMember } from "../helpers/amplifiers.mjs";
 import { BIN } from "../helpers/cli.js";
 
@@ -73,6 +74,19 @@ describe("archives nested six deep whose levels do not compress", () => {
     ]);
     expect(r.rss).toBeLessThan(BOUND);
   }, 120_000);
+});
+
+describe("a tar of many sparse members, each expanding within the limits of one", () => {
+  it("stops at the input's budget, the limit named, the members before it kept", async () => {
+    // 16 MiB each, the most one member of 512 stored bytes may expand to; a budget of 64 MiB.
+    const head = SAMPLE.subarray(0, 512);
+    const members = Array.from({ length: 8 }, (_, i) => [oldGnuSparseHeader(`s${i}.ko`, [[0, 512]], 16 * MiB), head]);
+    const archive = Buffer.concat([...members.flat(), tarEnd()]);
+    const limits = { ...DEFAULT_LIMITS, maxDecompressedBytes: 64 * MiB };
+    const r = await inspectInput(archive, { limits });
+    expect(r.self).toMatchObject({ kind: "error", structure: "tar sparse member", message: /--max-input-ratio/ });
+    expect(r.members.map((m) => m.path)).toEqual(["s0.ko", "s1.ko", "s2.ko", "s3.ko"]);
+  });
 });
 
 describe("an archive of many empty members", () => {

@@ -47,6 +47,7 @@ describe("packages decoded as their members are read", () => {
     ["tar.xz", "tar --sort=name -C root -cJf out.pkg ."],
     ["tar.gz", "tar --sort=name -C root -czf out.pkg ."],
     ["tar.zst", "tar --sort=name -C root --zstd -cf out.pkg ."],
+    ["tar.lzma (legacy .lzma)", "tar --sort=name -C root --lzma -cf out.pkg ."],
     ["cpio.xz (an initramfs)", "(cd root && find . | sort | cpio -o -H newc --quiet) | xz -T2 > out.pkg"],
     [
       "deb (ar holding data.tar.xz)",

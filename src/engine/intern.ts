@@ -18,14 +18,20 @@ import { NameTable } from "./name-table.js";
  * One per scan, on the thread that keeps the facts (engine/pool.ts), never handed to another:
  * strings cannot cross threads, and no lock is wanted.
  */
+/** CRCs kept per symbol name: more kernels than any real scan holds. */
+const MAX_CRCS = 64;
+
 export class FactPool implements FactBuilder {
   /** .modinfo keys and values, interned straight from their bytes. */
   readonly #texts = new NameTable();
   readonly #strings = new Map<string, string>();
   readonly #strong = new Map<string, ImportedSymbol>();
   readonly #weak = new Map<string, ImportedSymbol>();
-  /** One (symbol, CRC) per symbol name: modules built against one kernel agree on it. */
-  readonly #versions = new Map<string, SymbolVersion>();
+  /**
+   * One object per (symbol, CRC): modules built against one kernel agree on a symbol's CRC, so a
+   * name has one per kernel of the scan, and a scan of several kernels shares each kernel's.
+   */
+  readonly #versions = new Map<string, SymbolVersion | SymbolVersion[]>();
   readonly #signatures = new Map<string, ModuleSignature>();
   readonly #elves = new Map<string, ObjectFacts["elf"]>();
   /** The signer of the last PKCS#7 signature read on this thread, for the next (kmod/signature.ts). */
@@ -52,9 +58,21 @@ export class FactPool implements FactBuilder {
 
   version(symbol: string, crc: number): SymbolVersion {
     const shared = this.#versions.get(symbol);
-    if (shared?.crc === crc) return shared;
+    if (shared === undefined) {
+      const made = { symbol, crc };
+      this.#versions.set(symbol, made);
+      return made;
+    }
+    if (!Array.isArray(shared)) {
+      if (shared.crc === crc) return shared;
+      const made = { symbol, crc };
+      this.#versions.set(symbol, [shared, made]);
+      return made;
+    }
+    for (const v of shared) if (v.crc === crc) return v;
     const made = { symbol, crc };
-    if (!shared) this.#versions.set(symbol, made);
+    // Past a few dozen CRCs for one name, the modules are no kernel's builds: shared no more.
+    if (shared.length < MAX_CRCS) shared.push(made);
     return made;
   }
 

@@ -32,6 +32,15 @@ describe("a fact pool", () => {
     expect(a.elf).toBe(b.elf);
   });
 
+  it("gives each kernel's modules their own shared (symbol, CRC) when several kernels are read", () => {
+    const pool = new FactPool();
+    // Three kernels' CRCs of one symbol, each met in two modules, interleaved as a scan meets them.
+    const crcs = [0x12345678, 0x9abcdef0, 0x0badf00d];
+    const met = [...crcs, ...crcs].map((crc) => pool.version("_printk", crc));
+    expect(met.map((v) => v.crc)).toEqual([...crcs, ...crcs]);
+    crcs.forEach((_, k) => expect(met[k + crcs.length]).toBe(met[k]));
+  });
+
   it("decodes .modinfo text as UTF-8, the ASCII it interns and the rest alike", () => {
     const pool = new FactPool();
     const text = Buffer.from("license=GPL\0author=Jürgen\0", "utf8");

@@ -31,8 +31,13 @@ export function checkWritable(file: string | undefined, what: string): void {
   if (problem) throw new UsageError(`${what} ${file}: ${problem}; nothing was scanned`);
 }
 
-/** Pieces are joined up to this size before a write: a write per module entry would be thousands of calls. */
-const WRITE_BATCH = 1 << 20;
+/**
+ * Pieces are joined up to this size before a write: a write per module entry would be thousands of
+ * calls. It stays under V8's large-object size, so each joined batch dies young; larger ones were
+ * allocated as large objects, which only a full collection frees, and piled up while the report
+ * was written.
+ */
+const WRITE_BATCH = 1 << 16;
 
 function* batched(text: ReportText): Generator<string> {
   if (typeof text === "string") {

@@ -2,9 +2,11 @@ import { arMembers } from "./ar.js";
 import type { ByteStream } from "./byte-stream.js";
 import { cpioMembers } from "./cpio.js";
 import { isIso9660, isoMembers } from "./iso9660.js";
+import { isLzmaAlone } from "./lzma-alone.js";
 import { heldMember, type Member } from "./member.js";
 import type { RangeSource } from "./range-source.js";
 import { isRpm, rpmPayload } from "./rpm.js";
+import { sniffCompression } from "./sniff.js";
 import { tarMembers } from "./tar.js";
 import { isVmtar, vmtarMembers } from "./vmtar.js";
 
@@ -24,6 +26,10 @@ export function sniffArchive(b: Buffer): ArchiveKind | undefined {
   if (isIso9660(b)) return "iso9660";
   return undefined;
 }
+
+/** Whether bytes starting so hold other files inside: compressed (.lzma too), or an archive. */
+export const isContainerStart = (b: Buffer): boolean =>
+  sniffCompression(b) !== undefined || isLzmaAlone(b) || sniffArchive(b) !== undefined;
 
 /**
  * Every member, in order; returns what follows the archive, when something does, as another input

@@ -5,7 +5,7 @@ import type { DecodeLimits } from "../core/limits.js";
  * What one input may decode in all, over every compression layer and every archive nested in it.
  * The per-decoding limits (--max-decompressed, --max-ratio) each look at one stream; an input that
  * nests many streams, or names one stream many times, passes each of them and still multiplies the
- * work. This bounds the sum, relative to the input's own size, and by what is left of the scan's.
+ * work. This bounds the sum, relative to the input's own size, and by the scan's own total.
  */
 export class DecodeBudget {
   #used = 0;
@@ -15,24 +15,17 @@ export class DecodeBudget {
     private readonly why: string,
   ) {}
 
-  /** The budget of an input of `inputBytes`, given what the scan has left (`left`, in bytes). */
-  static of(inputBytes: number, limits: DecodeLimits, left = limits.maxTotalDecompressedBytes): DecodeBudget {
+  /** The budget of an input of `inputBytes`. */
+  static of(inputBytes: number, limits: DecodeLimits): DecodeBudget {
     const relative = Math.max(limits.maxDecompressedBytes, inputBytes * limits.maxInputRatio);
-    return left < relative
-      ? new DecodeBudget(
-          Math.max(0, left),
-          `the scan's decoded bytes pass the limit of ${limits.maxTotalDecompressedBytes} (--max-total-decompressed)`,
-        )
+    const total = limits.maxTotalDecompressedBytes;
+    return total < relative
+      ? new DecodeBudget(total, `the scan's decoded bytes pass the limit of ${total} (--max-total-decompressed)`)
       : new DecodeBudget(
           relative,
           `its layers and members decode to more than ${relative} bytes in all, ${limits.maxInputRatio}× its ` +
             `${inputBytes} bytes (--max-input-ratio)`,
         );
-  }
-
-  /** Bytes decoded so far. */
-  get used(): number {
-    return this.#used;
   }
 
   /** Counts `n` bytes decoded by `structure`; past the budget, the FormatError that names it. */

@@ -7,10 +7,8 @@ import {
   type ParseSetup,
 } from "../kmod/facts.js";
 import { inspectInputWith, inspectSourceWith, STREAM_FROM, toOutcome } from "../kmod/inspect-input.js";
-import { ARCHIVE_HEAD, sniffArchive } from "../bytes/archive.js";
+import { ARCHIVE_HEAD, isContainerStart } from "../bytes/archive.js";
 import { fileSource, fsPath, isListed, SWAPPED } from "../bytes/range-source.js";
-import { isLzmaAlone } from "../bytes/lzma-alone.js";
-import { sniffCompression } from "../bytes/sniff.js";
 import { type FactBuilder, PLAIN_FACTS } from "../kmod/fact-builder.js";
 import { errorOutcome, type InputResult } from "../core/outcome.js";
 import { type DecodeLimits, WHOLE_MAX } from "../core/limits.js";
@@ -67,8 +65,8 @@ export interface ReadOptions {
 /**
  * One regular file's bytes, or why there are none. `ranged`: only these parts of `bytes` were read.
  * `sha256`: of `bytes`, an ELF file, when the thread that read it hashed it (engine/read-ahead.ts).
+ * `code`: the errno code when the system refused the open or read (ENOENT, EACCES…).
  */
-/** `code`: the errno code when the system refused the open or read (ENOENT, EACCES…). */
 export type WholeRead =
   | { bytes: Buffer; ranged?: ReadRanges; sha256?: string }
   | { skip: string }
@@ -168,8 +166,7 @@ export function readTaskSync(task: FileTask, maxBytes: number, options: ReadOpti
 function isContainer(fd: number): boolean {
   const head = Buffer.alloc(ARCHIVE_HEAD);
   const n = readSync(fd, head, 0, head.length, 0);
-  const start = head.subarray(0, n);
-  return sniffCompression(start) !== undefined || isLzmaAlone(start) || sniffArchive(start) !== undefined;
+  return isContainerStart(head.subarray(0, n));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ARCHIVE_HEAD, type ArchiveKind, archiveMembers, sniffArchive } from "../bytes/archive.js";
+import { ARCHIVE_HEAD, type ArchiveKind, archiveMembers, isContainerStart, sniffArchive } from "../bytes/archive.js";
 import { ByteStream } from "../bytes/byte-stream.js";
 import { DecodeBudget } from "../bytes/decode-budget.js";
 import { isLzmaAlone, lzmaAloneChunks } from "../bytes/lzma-alone.js";
@@ -107,31 +107,25 @@ export async function inspectSourceWith(
     try {
       const head = await source.read(0, Math.min(source.size, HEAD));
       const codec = sniffCompression(head);
-      const streamed = codec && source.size >= STREAM_FROM ? await streamOf(source, codec.kind) : null;
-      const whole = codec && !streamed ? await decodeWhole(source) : null;
+      // Null where it is compressed again inside: then decoded whole, under the full limits, below.
+      const decoded = !codec
+        ? null
+        : source.size >= STREAM_FROM
+          ? await streamOf(source, codec.kind)
+          : await decodeWhole(source, codec.kind);
       if (!codec && isLzmaAlone(head)) {
         // Legacy .lzma, which only packages and initramfs images use: always decoded as read.
         plain = ByteStream.ofChunks(budget.metered(lzmaAloneChunks(source, options.limits), "lzma stream"));
         compression = null;
         lzma = true;
-      } else if (streamed ?? whole?.streamed) {
-        plain = (streamed ?? whole?.streamed)!;
-        compression = codec!.kind;
-      } else if (whole?.bytes) {
-        plain = whole.bytes;
+      } else if (decoded) {
+        plain = decoded;
         compression = codec!.kind;
       } else if (!codec && sniffArchive(head)) {
         // An archive as it is (a .deb's ar, an ISO): read in place, its members parts of the source.
         plain = ByteStream.ofSource(source);
         compression = null;
-      } else {
-        // Only the first decoding (the input itself) may use the caller's buffer: what is decoded
-        // later — members, a cpio's next segment — are views of bytes that must stay intact meanwhile.
-        const target = spare;
-        spare = undefined;
-        ({ bytes: plain, compression } = await decompress(await source.read(0, source.size), options.limits, target));
-        if (compression) budget.charge(plain.length, `${compression} stream`, 0);
-      }
+      } else ({ bytes: plain, compression } = await decodeAll(await source.read(0, source.size), options.limits));
     } catch (e) {
       return void report(path, errorOutcome(e));
     }
@@ -162,26 +156,34 @@ export async function inspectSourceWith(
   };
 
   /**
-   * A small compressed input decoded whole, as long as it decodes to little; one that decodes to
-   * more is streamed (or, compressed again inside, decoded whole under the full limits after all).
+   * Undoes the compression of `bytes` whole, its output charged to the budget. Only the first
+   * decoding (the input itself) may use the caller's buffer: what is decoded later — members, a
+   * cpio's next segment — are views of bytes that must stay intact meanwhile.
    */
-  const decodeWhole = async (source: RangeSource): Promise<{ bytes?: Buffer; streamed?: ByteStream } | null> => {
-    const limits = options.limits;
-    if (outputBudget(source.size, limits).bytes <= WHOLE_UP_TO) return null; // the usual path bounds it already
-    const bytes = await source.read(0, source.size);
-    const capped = { ...limits, maxDecompressedBytes: WHOLE_UP_TO };
+  const decodeAll = async (bytes: Buffer, limits: InspectOptions["limits"]) => {
     const target = spare;
     spare = undefined;
+    const decoded = await decompress(bytes, limits, target);
+    if (decoded.compression) budget.charge(decoded.bytes.length, `${decoded.compression} stream`, 0);
+    return decoded;
+  };
+
+  /**
+   * A small compressed input decoded whole, as long as it decodes to little; one that decodes to
+   * more is streamed. Null where the usual whole decoding bounds it already, or where it is
+   * compressed again inside.
+   */
+  const decodeWhole = async (source: RangeSource, kind: Compression): Promise<Buffer | ByteStream | null> => {
+    if (outputBudget(source.size, options.limits).bytes <= WHOLE_UP_TO) return null;
     try {
-      const decoded = await decompress(bytes, capped, target);
-      budget.charge(decoded.bytes.length, `${decoded.compression} stream`, 0);
-      return { bytes: decoded.bytes };
+      return (
+        await decodeAll(await source.read(0, source.size), { ...options.limits, maxDecompressedBytes: WHOLE_UP_TO })
+      ).bytes;
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
     }
     // Past the cap, or damaged: streamed, the damage is found again and reported where it lies.
-    const kind = sniffCompression(bytes)!.kind;
-    return (await streamOf(source, kind).then((streamed) => streamed && { streamed })) ?? null;
+    return streamOf(source, kind);
   };
 
   /** A stream of the decoded bytes, unless they are compressed again (then decoded whole, as ever). */
@@ -211,16 +213,10 @@ export async function inspectSourceWith(
       for (; !next.done; next = await list.next()) {
         const m = next.value;
         if (!m.regular && !m.damage && (m.type ?? "directory") === "directory") continue; // holds no file itself
-        if (++members > options.limits.maxMembers)
-          throw new FormatError(
-            `${kind} archive`,
-            m.offset,
-            `more than ${options.limits.maxMembers} members (--max-members)`,
-          );
+        admit(1, kind, m.offset);
         const name = memberName(m.name);
         const child = path === "" || name === "" ? path || name : `${path}!/${name}`;
-        const from = result.members.length;
-        const counted = result.counted?.count ?? 0;
+        const at = mark();
         if (m.damage) report(child, errorOutcome(m.damage));
         else if (m.type === "hard link") linked(kind, m, child, gave.get(memberName(m.linkTo ?? "")));
         else if (!m.regular) report(child, { kind: "skipped", reason: entryReason(m) });
@@ -241,10 +237,9 @@ export async function inspectSourceWith(
           }
         }
         if (!links) continue;
-        const skips = (result.counted?.count ?? 0) - counted;
-        if (result.members.length === from && skips === 1) gave.set(name, lastSkip);
-        else if (result.members.length > from || skips > 0)
-          gave.set(name, { path: child, from, to: result.members.length, counted: skips });
+        const given = givenSince(child, at);
+        if (given.to === given.from && given.counted === 1) gave.set(name, lastSkip);
+        else if (given.to > given.from || given.counted > 0) gave.set(name, given);
       }
       if (next.value) await open(next.value, path, depth);
       // What follows the archive's end is decoded too: damage there is damage to the input.
@@ -257,6 +252,27 @@ export async function inspectSourceWith(
       report(path, { kind: "skipped", reason: `${kind} archive holding no files`, bytes: s.offset });
   };
 
+  /** Counts `n` more members of the input against --max-members. */
+  const admit = (n: number, kind: ArchiveKind, offset: number) => {
+    members += n;
+    if (members > options.limits.maxMembers)
+      throw new FormatError(
+        `${kind} archive`,
+        offset,
+        `more than ${options.limits.maxMembers} members (--max-members)`,
+      );
+  };
+
+  /** Where the outcomes reported from now on begin, for givenSince. */
+  const mark = () => ({ from: result.members.length, counted: result.counted?.count ?? 0 });
+  /** What was reported at `path` and below since `at`. */
+  const givenSince = (path: string, at: ReturnType<typeof mark>): Gave => ({
+    path,
+    from: at.from,
+    to: result.members.length,
+    counted: (result.counted?.count ?? 0) - at.counted,
+  });
+
   /** A member opened as an input of its own, unless the same bytes were opened before: then what they gave. */
   const openMember = async (kind: ArchiveKind, m: Member, child: string, depth: number) => {
     const data = await m.data();
@@ -264,15 +280,9 @@ export async function inspectSourceWith(
       const key = await contentKey(data);
       const same = opened.get(key);
       if (same) return givenAgain(kind, m, child, same);
-      const from = result.members.length;
-      const counted = result.counted?.count ?? 0;
+      const at = mark();
       await open(data, child, depth);
-      opened.set(key, {
-        path: child,
-        from,
-        to: result.members.length,
-        counted: (result.counted?.count ?? 0) - counted,
-      });
+      opened.set(key, givenSince(child, at));
     } finally {
       await data.close?.();
     }
@@ -293,13 +303,7 @@ export async function inspectSourceWith(
   /** What `target` gave, given again at `child`: decoded once, it counts no decoded bytes again. */
   const givenAgain = (kind: ArchiveKind, m: Member, child: string, target: Gave) => {
     // Each outcome given again counts as a member: links to a large nested archive multiply it.
-    members += target.to - target.from + target.counted - 1;
-    if (members > options.limits.maxMembers)
-      throw new FormatError(
-        `${kind} archive`,
-        m.offset,
-        `more than ${options.limits.maxMembers} members (--max-members)`,
-      );
+    admit(target.to - target.from + target.counted - 1, kind, m.offset);
     for (let i = target.from; i < target.to; i++) {
       const { path: p, outcome } = result.members[i]!;
       report(child + p.slice(target.path.length), again(outcome));
@@ -361,8 +365,7 @@ const entryReason = (m: Member): string =>
  * Whether a member cannot hold a module — no ELF, compression or archive at its start (firmware,
  * documentation): told from its first bytes, as inspectDecompressed would tell it from all of them.
  */
-const passedOver = (head: Buffer) =>
-  !hasElfMagic(head) && !sniffCompression(head) && !isLzmaAlone(head) && !sniffArchive(head);
+const passedOver = (head: Buffer) => !hasElfMagic(head) && !isContainerStart(head);
 
 /**
  * What a .lzma file holds when it is no archive. An ELF object in it is no module the system can

@@ -4,6 +4,9 @@ import type { FactBuilder } from "../kmod/fact-builder.js";
 import { SignerMemo } from "../kmod/signature.js";
 import { NameTable } from "./name-table.js";
 
+/** CRCs kept per symbol name: more kernels than any real scan holds. */
+const MAX_CRCS = 64;
+
 /**
  * The scan's FactBuilder (kmod/fact-builder.ts): one object per distinct fact across the modules
  * one thread reads. The same few thousand kernel symbols (`_printk`, `__fentry__` …) recur in every
@@ -18,9 +21,6 @@ import { NameTable } from "./name-table.js";
  * One per scan, on the thread that keeps the facts (engine/pool.ts), never handed to another:
  * strings cannot cross threads, and no lock is wanted.
  */
-/** CRCs kept per symbol name: more kernels than any real scan holds. */
-const MAX_CRCS = 64;
-
 export class FactPool implements FactBuilder {
   /** .modinfo keys and values, interned straight from their bytes. */
   readonly #texts = new NameTable();
@@ -31,7 +31,7 @@ export class FactPool implements FactBuilder {
    * One object per (symbol, CRC): modules built against one kernel agree on a symbol's CRC, so a
    * name has one per kernel of the scan, and a scan of several kernels shares each kernel's.
    */
-  readonly #versions = new Map<string, SymbolVersion | SymbolVersion[]>();
+  readonly #versions = new Map<string, SymbolVersion[]>();
   readonly #signatures = new Map<string, ModuleSignature>();
   readonly #elves = new Map<string, ObjectFacts["elf"]>();
   /** The signer of the last PKCS#7 signature read on this thread, for the next (kmod/signature.ts). */
@@ -57,18 +57,8 @@ export class FactPool implements FactBuilder {
   }
 
   version(symbol: string, crc: number): SymbolVersion {
-    const shared = this.#versions.get(symbol);
-    if (shared === undefined) {
-      const made = { symbol, crc };
-      this.#versions.set(symbol, made);
-      return made;
-    }
-    if (!Array.isArray(shared)) {
-      if (shared.crc === crc) return shared;
-      const made = { symbol, crc };
-      this.#versions.set(symbol, [shared, made]);
-      return made;
-    }
+    let shared = this.#versions.get(symbol);
+    if (!shared) this.#versions.set(symbol, (shared = []));
     for (const v of shared) if (v.crc === crc) return v;
     const made = { symbol, crc };
     // Past a few dozen CRCs for one name, the modules are no kernel's builds: shared no more.

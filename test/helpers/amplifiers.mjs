@@ -64,42 +64,32 @@ export function oneBigMember(dir, bytes) {
  * innermost holding `leaf` (a module, say) — so every level decodes to more than it is.
  */
 export function nested(dir, levels, padBytes, leaf) {
-  let inner = leaf;
-  let innerName = "leaf.ko";
-  for (let level = levels; level >= 1; level--) {
-    inner = gzipSync(
-      tar([
-        ["pad", pad(padBytes, level)],
-        [innerName, inner],
-      ]),
-      { level: 1 },
-    );
-    innerName = `level${level}.tar.gz`;
-  }
-  const path = join(dir, "nested.tar.gz");
-  writeFileSync(path, inner);
-  return path;
+  return nestedTarGz(join(dir, "nested.tar.gz"), levels, leaf, (level) => pad(padBytes, level), 1);
 }
 
 /**
- * `levels` tar.gz inside one another whose pads are random bytes (`padBytes` each), stored rather
- * than compressed: every level is about as large as everything inside it, so holding each level's
- * compressed bytes while the next is read would hold the input many times over.
+ * nested(), but its pads random bytes, stored rather than compressed: every level is about as large
+ * as everything inside it, so holding each level's compressed bytes while the next is read would
+ * hold the input many times over.
  */
 export function nestedOpaque(dir, levels, padBytes, leaf) {
+  return nestedTarGz(join(dir, "nested-opaque.tar.gz"), levels, leaf, () => randomBytes(padBytes), 0);
+}
+
+/** Writes to `path` `levels` tar.gz (gzip level `gzipLevel`) around `leaf`, level n padded with padOf(n). */
+function nestedTarGz(path, levels, leaf, padOf, gzipLevel) {
   let inner = leaf;
   let innerName = "leaf.ko";
   for (let level = levels; level >= 1; level--) {
     inner = gzipSync(
       tar([
-        ["pad", randomBytes(padBytes)],
+        ["pad", padOf(level)],
         [innerName, inner],
       ]),
-      { level: 0 },
+      { level: gzipLevel },
     );
     innerName = `level${level}.tar.gz`;
   }
-  const path = join(dir, "nested-opaque.tar.gz");
   writeFileSync(path, inner);
   return path;
 }

@@ -1,4 +1,5 @@
 import { FormatError } from "../core/errors.js";
+import type { ChunkPool } from "./chunk-pool.js";
 import { WHOLE_MAX, WHOLE_MAX_WHY } from "../core/limits.js";
 import type { OutputBuffer } from "./output-buffer.js";
 import { bufferSource, type RangeSource, subSource } from "./range-source.js";
@@ -25,10 +26,15 @@ export class ByteStream {
     private readonly pull: () => Promise<Buffer | null>,
     private readonly source: RangeSource | null,
     private readonly stop: () => Promise<void>,
+    /** Where chunks go once read: then nothing handed on is a view of a chunk. */
+    private readonly pool: ChunkPool | null = null,
   ) {}
 
-  /** A decoder's output. `close` stops the decoder when the stream is left early. */
-  static ofChunks(chunks: AsyncIterable<Buffer>): ByteStream {
+  /**
+   * A decoder's output. `close` stops the decoder when the stream is left early. `pool`: the one the
+   * decoder takes its chunks from, which they go back to as they are read.
+   */
+  static ofChunks(chunks: AsyncIterable<Buffer>, pool?: ChunkPool): ByteStream {
     const it = chunks[Symbol.asyncIterator]();
     return new ByteStream(
       async () => {
@@ -37,6 +43,7 @@ export class ByteStream {
       },
       null,
       async () => void (await it.return?.()),
+      pool,
     );
   }
 
@@ -82,7 +89,7 @@ export class ByteStream {
   #front(n: number, into?: OutputBuffer): Buffer {
     const first = this.#chunks[0];
     if (!first) return Buffer.alloc(0);
-    if (first.length >= n) return first.subarray(0, n);
+    if (first.length >= n && !this.pool) return first.subarray(0, n);
     const out = into ? into(n) : Buffer.allocUnsafe(n);
     let at = 0;
     for (const c of this.#chunks) {
@@ -101,6 +108,7 @@ export class ByteStream {
       const c = this.#chunks[0]!;
       if (c.length <= n) {
         this.#chunks.shift();
+        this.pool?.give(c);
         n -= c.length;
       } else {
         this.#chunks[0] = c.subarray(n);
@@ -184,6 +192,8 @@ export class ByteStream {
 
   /** Stops what produces the bytes (a decoder and its threads) when the stream is left early. */
   close(): Promise<void> {
+    for (const c of this.#chunks.splice(0)) this.pool?.give(c);
+    this.#buffered = 0;
     return this.stop();
   }
 }

@@ -5,6 +5,7 @@ import { asFormatError, FormatError } from "../core/errors.js";
 import type { Compression } from "../core/facts.js";
 import { type DecodeLimits, outputBudget } from "../core/limits.js";
 import { decodeBzip2 } from "./bzip2.js";
+import type { ChunkPool } from "./chunk-pool.js";
 import type { RangeSource } from "./range-source.js";
 import { sniffCompression } from "./sniff.js";
 import { asSource, ChunkGatherer, chunkSize, type StreamInput } from "./stream-input.js";
@@ -20,6 +21,8 @@ import { xzChunks } from "./xz-stream.js";
 export interface ChunkOptions {
   /** Largest chunk yielded; all are this size but the last. */
   chunkBytes?: number;
+  /** Buffers to gather chunks in, which the reader gives back (chunk-pool.ts); by default, fresh ones. */
+  pool?: ChunkPool;
   /** xz only: decoder threads (xz-stream.ts). */
   threads?: number;
   /** xz only: memory the MT decoder's threads may hold (xz-stream.ts). */
@@ -72,7 +75,7 @@ export async function* gzipChunks(
 ): AsyncGenerator<Buffer, void, undefined> {
   const source = asSource(input);
   const budget = outputBudget(source.size, limits);
-  const gather = new ChunkGatherer(chunkSize(options.chunkBytes));
+  const gather = new ChunkGatherer(chunkSize(options.chunkBytes), options.pool);
   const gunzip = createGunzip({ chunkSize: 1 << 16 });
   const feed = Readable.from(windows(source), { objectMode: false });
   // A failed read fails the decoder with the read's own error, which the loop below then throws.
@@ -118,7 +121,7 @@ export async function* zstdChunks(
   const source = asSource(input);
   const budget = outputBudget(source.size, limits);
   const chunk = chunkSize(options.chunkBytes);
-  const gather = new ChunkGatherer(chunk);
+  const gather = new ChunkGatherer(chunk, options.pool);
   let ready: Buffer[] = [];
   let total = 0;
   let ended = false;

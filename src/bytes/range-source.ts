@@ -9,8 +9,12 @@ import { FormatError } from "../core/errors.js";
  */
 export interface RangeSource {
   readonly size: number;
-  /** Exactly `length` bytes from `offset`; a read past the end is an error, never a short read. */
-  read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Exactly `length` bytes from `offset`; a read past the end is an error, never a short read.
+   * `into`: a buffer of at least `length` bytes the reader reuses, which a file is read into (bytes
+   * already in memory come as a view of them instead).
+   */
+  read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
   /** Lets go of what holds the bytes, where that is a file (a spilled member): its taker calls it once done. */
   close?(): Promise<void>;
 }
@@ -31,9 +35,9 @@ export function subSource(source: RangeSource, offset: number, length: number): 
   checkRange(offset, length, source.size);
   return {
     size: length,
-    read: (at, n) => {
+    read: (at, n, into) => {
       checkRange(at, n, length);
-      return source.read(offset + at, n);
+      return source.read(offset + at, n, into);
     },
   };
 }
@@ -82,9 +86,9 @@ export async function fileSource(
   }
   return {
     size,
-    read: async (offset, length) => {
+    read: async (offset, length, into) => {
       checkRange(offset, length, size);
-      const out = Buffer.allocUnsafe(length);
+      const out = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
       let done = 0;
       while (done < length) {
         const { bytesRead } = await handle.read(out, done, length - done, offset + done);

@@ -1,3 +1,4 @@
+import type { ChunkPool } from "./chunk-pool.js";
 import { bufferSource, type RangeSource } from "./range-source.js";
 
 /** What the streaming decoders accept: bytes already in memory, or a source read a window at a time. */
@@ -19,7 +20,10 @@ export const chunkSize = (chunkBytes: number | undefined): number =>
 export class ChunkGatherer {
   private pieces: Buffer[] = [];
   private held = 0;
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly pool?: ChunkPool,
+  ) {}
 
   /** Whole chunks ready after `piece`, in order. */
   push(piece: Uint8Array): Buffer[] {
@@ -45,7 +49,12 @@ export class ChunkGatherer {
   }
 
   private take(): Buffer {
-    const chunk = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces, this.held);
+    let chunk = this.pieces[0]!;
+    if (this.pieces.length > 1 || this.pool) {
+      chunk = this.pool ? this.pool.take(this.held) : Buffer.allocUnsafe(this.held);
+      let at = 0;
+      for (const p of this.pieces) at += p.copy(chunk, at);
+    }
     this.pieces = [];
     this.held = 0;
     return chunk;

@@ -1,6 +1,7 @@
-import { keepLargeBuffersOnMmap } from "./malloc-threshold.js";
+import { keepLargeBuffersOnMmap, releaseFreeMemory } from "./glibc-malloc.js";
 import { availableParallelism, endianness } from "node:os";
 import type { Transform } from "node:stream";
+import type { ChunkPool } from "./chunk-pool.js";
 import { FormatError } from "../core/errors.js";
 import { type DecodeLimits, outputBudget } from "../core/limits.js";
 import type { RangeSource } from "./range-source.js";
@@ -28,6 +29,8 @@ export interface XzChunkOptions {
   threads?: number;
   /** Largest chunk yielded; liblzma's chunks are all this size but the last. */
   chunkBytes?: number;
+  /** Where liblzma's chunks are put (chunk-pool.ts); by default, fresh buffers. */
+  pool?: ChunkPool;
   /**
    * Memory the MT decoder's threads may hold (blocks in, blocks decoded ahead of the consumer);
    * where the blocks do not fit, fewer threads work. Default DEFAULT_THREAD_MEMORY, never above
@@ -43,6 +46,13 @@ export interface XzChunkOptions {
  * only where blocks are larger, which then decode on fewer threads rather than fail.
  */
 export const DEFAULT_THREAD_MEMORY = 96 << 20;
+/**
+ * Chunks liblzma may decode ahead of the consumer: with one, it waited whenever a large module was
+ * being parsed, and decoding on one thread could not keep up.
+ */
+const AHEAD = 4;
+/** Output after which an ended decoder's leftovers are given back to the system (glibc-malloc.ts). */
+const TRIM_AFTER = 64 << 20;
 /** Input is copied into native memory this much at a time: liblzma keeps pointers into it between calls. */
 const INPUT_WINDOW = 1 << 20;
 /** liblzma's own ceiling on threads (LZMA_THREADS_MAX). */
@@ -269,15 +279,18 @@ async function* liblzmaChunks(
   const strm = koffi.alloc(coder.streamType as never, 1);
   const inWindow = Math.min(INPUT_WINDOW, Math.max(1, source.size));
   const inBuf = koffi.alloc("uint8_t", inWindow);
-  const outBuf = koffi.alloc("uint8_t", chunk);
+  const outBuf = koffi.alloc("uint8_t", chunk * AHEAD);
   const fields = new DataView(koffi.view(strm, koffi.sizeof(coder.streamType as never)));
   new Uint8Array(fields.buffer).fill(0); // LZMA_STREAM_INIT
   const inView = new Uint8Array(koffi.view(inBuf, inWindow));
-  const outView = new Uint8Array(koffi.view(outBuf, chunk));
+  const outView = new Uint8Array(koffi.view(outBuf, chunk * AHEAD));
   const inAddress = koffi.address(inBuf);
   const outAddress = koffi.address(outBuf);
 
-  let inflight: Promise<number> | undefined;
+  /** A call to liblzma and what follows it, while one is under way. */
+  let running: Promise<void> | undefined;
+  /** The consumer is done: no call is begun after the one under way. */
+  let stopped = false;
   // Plain state, no reference back to the generator: the finalizer below must not keep it alive.
   const native = {
     begun: false,
@@ -292,6 +305,7 @@ async function* liblzmaChunks(
         return;
       }
       native.released = true;
+      const decoded = native.begun ? Number(fields.getBigUint64(TOTAL_OUT, le)) : 0;
       if (native.begun) {
         coder.end(strm);
         open--;
@@ -299,6 +313,8 @@ async function* liblzmaChunks(
       koffi.free(strm);
       koffi.free(inBuf);
       koffi.free(outBuf);
+      // A package's decoding, not a module's: what it left free in the arenas goes back.
+      if (decoded >= TRIM_AFTER) releaseFreeMemory(koffi);
     },
   };
   // Used again in the finally block, so it lives exactly as long as this generator's frame.
@@ -341,72 +357,118 @@ async function* liblzmaChunks(
     if (init !== LZMA_OK) throw await liblzmaError(init, limits, source, 0);
 
     let fed = 0; // input bytes copied into the window so far
-    let filled = 0; // output bytes in the window not yet yielded
     const word = (at: number) => Number(fields.getBigUint64(at, le));
     const setWord = (at: number, value: bigint | number) => fields.setBigUint64(at, BigInt(value), le);
-    // The next window is read while liblzma works on this one.
+    // The next window is read while liblzma works on this one, into one buffer: each is copied into
+    // liblzma's window before the next is read.
     let ahead: Promise<Buffer> | undefined;
+    const readBuf = Buffer.allocUnsafeSlow(inWindow);
     const readAhead = () => {
       const n = Math.min(inWindow, source.size - fed);
-      ahead = n > 0 ? source.read(fed, n) : undefined;
+      ahead = n > 0 ? source.read(fed, n, readBuf) : undefined;
       // Its failure is met where it is awaited; unawaited (an early stop), it must not go unhandled.
       ahead?.catch(() => undefined);
     };
     readAhead();
-    const launch = async (): Promise<number> => {
+
+    // liblzma fills the slots in turn, one call at a time, while the consumer takes the full ones
+    // in the same order: `full` slots wait from `taken` on, and `writing` is the one being filled.
+    const filled = new Array<number>(AHEAD).fill(0);
+    let writing = 0;
+    let taken = 0;
+    let full = 0;
+    let ended = false; // LZMA_STREAM_END: the slot written last is full, however little it holds
+    let failure: unknown;
+    let wake: (() => void) | undefined;
+    const rouse = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const code = async (): Promise<void> => {
       if (word(AVAIL_IN) === 0 && ahead) {
         const window = await ahead;
+        if (native.released) return;
         inView.set(window);
         fed += window.length;
         readAhead();
         setWord(NEXT_IN, inAddress);
         setWord(AVAIL_IN, window.length);
       }
+      const slot = outAddress + BigInt(writing * chunk);
       // One byte past the budget is room enough to learn that the output goes past it.
-      const room = Math.min(chunk - filled, budget.bytes + 1 - word(TOTAL_OUT));
-      setWord(NEXT_OUT, outAddress + BigInt(filled));
-      setWord(AVAIL_OUT, room);
+      setWord(NEXT_OUT, slot + BigInt(filled[writing]!));
+      setWord(AVAIL_OUT, Math.min(chunk - filled[writing]!, budget.bytes + 1 - word(TOTAL_OUT)));
       // Once the last window is in, liblzma is told so, which it needs to end the last stream.
       const action = fed === source.size ? LZMA_FINISH : LZMA_RUN;
       native.busy = true;
-      return new Promise((resolve, reject) =>
-        coder.code.async(strm, action, (err: unknown, ret: number) => {
+      const ret = await new Promise<number>((resolve, reject) =>
+        coder.code.async(strm, action, (err: unknown, r: number) => {
           native.busy = false;
           if (native.releaseWhenIdle) native.release();
           if (err) reject(err);
-          else resolve(ret);
+          else resolve(r);
         }),
       );
-    };
-
-    inflight = launch();
-    for (;;) {
-      const ret = await inflight!;
-      inflight = undefined;
-      filled = Number(fields.getBigUint64(NEXT_OUT, le) - outAddress);
+      // Ended while liblzma worked (the iterator dropped): its memory is gone.
+      if (native.released) return;
+      filled[writing] = Number(fields.getBigUint64(NEXT_OUT, le) - slot);
       if (word(TOTAL_OUT) > budget.bytes) throw new FormatError("xz stream", undefined, budget.why);
       if (ret !== LZMA_OK && ret !== LZMA_STREAM_END)
         throw await liblzmaError(ret, limits, source, word(TOTAL_IN), threads > 1);
-      const end = ret === LZMA_STREAM_END;
-      if (!end && filled < chunk) {
-        inflight = launch();
+      ended = ret === LZMA_STREAM_END;
+      if (ended || filled[writing] === chunk) {
+        full++;
+        writing = (writing + 1) % AHEAD;
+      }
+    };
+    /** Calls liblzma again while a slot is free: it decodes ahead of the consumer by up to AHEAD chunks. */
+    const pump = () => {
+      if (running || stopped || ended || failure || native.released || full === AHEAD) return;
+      running = code().then(
+        () => {
+          running = undefined;
+          rouse();
+          pump();
+        },
+        (e: unknown) => {
+          running = undefined;
+          failure = e;
+          rouse();
+        },
+      );
+    };
+
+    pump();
+    for (;;) {
+      // A call that has returned is seen only once the event loop turns, which a consumer reading
+      // full slots never lets it do: one turn per chunk keeps liblzma working while it reads.
+      if (running) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (full === 0) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
         continue;
       }
+      const n = filled[taken]!;
       let out: Buffer | undefined;
-      if (filled > 0) {
-        out = Buffer.allocUnsafe(filled);
-        out.set(outView.subarray(0, filled));
-        filled = 0;
+      if (n > 0) {
+        out = options.pool ? options.pool.take(n) : Buffer.allocUnsafe(n);
+        out.set(outView.subarray(taken * chunk, taken * chunk + n));
       }
-      // The next chunk is decoded while the consumer reads this one.
-      if (!end) inflight = launch();
+      filled[taken] = 0;
+      taken = (taken + 1) % AHEAD;
+      full--;
+      const last = ended && full === 0;
+      pump();
       if (out) yield out;
-      if (end) return;
+      if (last) return;
     }
   } finally {
     dropped.unregister(token);
+    stopped = true;
     // lzma_end may not run while lzma_code does; awaiting it here means return() resolves with the decoder ended.
-    if (inflight) await inflight.catch(() => undefined);
+    if (running) await running;
     native.release();
   }
 }

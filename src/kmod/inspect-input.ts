@@ -1,12 +1,14 @@
 import { createHash } from "node:crypto";
 import { ARCHIVE_HEAD, type ArchiveKind, archiveMembers, isContainerStart, sniffArchive } from "../bytes/archive.js";
 import { ByteStream } from "../bytes/byte-stream.js";
+import { ChunkPool } from "../bytes/chunk-pool.js";
 import { DecodeBudget } from "../bytes/decode-budget.js";
 import { isLzmaAlone, lzmaAloneChunks } from "../bytes/lzma-alone.js";
 import type { Member } from "../bytes/member.js";
 import { decompressChunks } from "../bytes/decompress-stream.js";
 import type { OutputBuffer } from "../bytes/output-buffer.js";
 import { bufferSource, type RangeSource } from "../bytes/range-source.js";
+import { DEFAULT_CHUNK } from "../bytes/stream-input.js";
 import { decompress, sniffCompression } from "../bytes/sniff.js";
 import { FormatError } from "../core/errors.js";
 import type { Compression } from "../core/facts.js";
@@ -188,8 +190,10 @@ export async function inspectSourceWith(
 
   /** A stream of the decoded bytes, unless they are compressed again (then decoded whole, as ever). */
   const streamOf = async (source: RangeSource, kind: Compression): Promise<ByteStream | null> => {
+    const pool = new ChunkPool(DEFAULT_CHUNK);
     const stream = ByteStream.ofChunks(
-      budget.metered(decompressChunks(kind, source, options.limits), `${kind} stream`),
+      budget.metered(decompressChunks(kind, source, options.limits, { pool }), `${kind} stream`),
+      pool,
     );
     if (!sniffCompression(await stream.peek(16))) return stream;
     await stream.close();
@@ -322,8 +326,9 @@ const again = (o: Outcome): Outcome => (o.kind === "error" ? o : { ...o, bytes: 
 /** Names a member's bytes, whatever its name: their sha256, read a window at a time. */
 async function contentKey(data: RangeSource): Promise<string> {
   const hash = createHash("sha256");
+  const window = Buffer.allocUnsafe(Math.min(KEY_WINDOW, data.size));
   for (let at = 0; at < data.size; at += KEY_WINDOW)
-    hash.update(await data.read(at, Math.min(KEY_WINDOW, data.size - at)));
+    hash.update(await data.read(at, Math.min(KEY_WINDOW, data.size - at), window));
   return hash.digest("base64");
 }
 

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, runCliJson } from "../helpers/cli.js";
+import { BIN, runCli, runCliJson } from "../helpers/cli.js";
 import { miniModule } from "../helpers/elf-builder.mjs";
 
 const SYMVERS = "0x1\t_printk\tvmlinux\tEXPORT_SYMBOL\n0x2\tdebugfs_create_dir\tvmlinux\tEXPORT_SYMBOL_GPL\n";
@@ -94,6 +95,14 @@ describe("exit codes", () => {
     expect(runCli(["--help"]).status).toBe(0);
     expect(runCli(["scan", "--help"]).stdout).toMatch(/Examples:/);
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^kmodaudit \d+\.\d+\.\d+ \(embedded export database/);
+  });
+
+  it("runs as an executable, its first line giving Node the flags it runs with", () => {
+    // The other tests run it through `node`, which reads no #! line: this one runs it as a shell would.
+    const r = spawnSync(BIN, ["--version"], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(readFileSync(BIN, "utf8").split("\n")[0]).toMatch(/^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/);
   });
 });
 

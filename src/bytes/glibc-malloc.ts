@@ -27,11 +27,13 @@ export function keepLargeBuffersOnMmap(koffi: Koffi): void {
  * Gives the system back the free memory in the allocator's arenas. free() returns only what lies
  * at the top of an arena; a package's decoding leaves tens of MiB free below live blocks (the
  * decoder's, the threads' own), which stayed in the process's RSS for the rest of the scan,
- * its report included. malloc_trim releases those pages too; called once a decoder has ended, it
- * costs a walk of the free lists.
+ * its report included. malloc_trim releases those pages too, at the cost of a walk of the free
+ * lists: called once a package's decoder has ended, and once a scan that decoded one is done.
+ * Without `koffi`, only where a decoder loaded it already: a scan that decoded no xz has little to
+ * give back, and loading koffi for it would cost more than the rest of a small scan.
  */
-export function releaseFreeMemory(koffi: Koffi): void {
-  libc(koffi)?.mallocTrim(0);
+export function releaseFreeMemory(koffi?: Koffi): void {
+  (koffi ? libc(koffi) : functions)?.mallocTrim(0);
 }
 
 const M_MMAP_THRESHOLD = -3;

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { needsSha256 } from "../audit/blob-licenses.js";
+import { releaseFreeMemory } from "../bytes/glibc-malloc.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "../core/limits.js";
 import type { ScanResult } from "../core/results.js";
 import type { FileTask } from "./inspect-file.js";
@@ -46,7 +47,10 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
   const located = await locator(paths);
   const audited = await auditObjects(ledger.objects, loaded.tables, tablesWanted, located, tasks, options, limits);
   const kernelRelease = options.kernelRelease ?? null;
-  return assemble({ paths, kernelRelease, files: ledger, tablesWanted, loaded, audited });
+  const result = assemble({ paths, kernelRelease, files: ledger, tablesWanted, loaded, audited });
+  // What reading and auditing left free goes back before the result is reported.
+  releaseFreeMemory();
+  return result;
 }
 
 /** The walk feeds the threads as it goes; both are over once every file walked is accounted for. */

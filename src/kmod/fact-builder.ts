@@ -15,6 +15,8 @@ import type { SignerMemo } from "./signature.js";
 export interface FactBuilder {
   /** A key or value of .modinfo: bytes [start, end), UTF-8. */
   modinfoText(bytes: Buffer, start: number, end: number): string;
+  /** A .modinfo tag, of a key and a value made by modinfoText. */
+  modinfoTag(key: string, value: string): [string, string];
   /** A symbol or module name the facts keep (an export's symbol, a `depends` entry). */
   name(name: string): string;
   import(symbol: string, weak: boolean): ImportedSymbol;
@@ -28,6 +30,7 @@ export interface FactBuilder {
 /** Fresh strings and objects for every module: what a library call gets. */
 export const PLAIN_FACTS: FactBuilder = {
   modinfoText: (bytes, start, end) => bytes.toString("utf8", start, end),
+  modinfoTag: (key, value) => [key, value],
   name: (name) => name,
   import: (symbol, weak) => ({ symbol, weak }),
   version: (symbol, crc) => ({ symbol, crc }),

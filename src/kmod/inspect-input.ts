@@ -114,7 +114,7 @@ export async function inspectSourceWith(
         ? null
         : source.size >= STREAM_FROM
           ? await streamOf(source, codec.kind)
-          : await decodeWhole(source, codec.kind);
+          : await decodeWhole(source, codec.kind, depth > 0 ? buffers.member : undefined);
       if (!codec && isLzmaAlone(head)) {
         // Legacy .lzma, which only packages and initramfs images use: always decoded as read.
         plain = ByteStream.ofChunks(budget.metered(lzmaAloneChunks(source, options.limits), "lzma stream"));
@@ -127,7 +127,12 @@ export async function inspectSourceWith(
         // An archive as it is (a .deb's ar, an ISO): read in place, its members parts of the source.
         plain = ByteStream.ofSource(source);
         compression = null;
-      } else ({ bytes: plain, compression } = await decodeAll(await source.read(0, source.size), options.limits));
+      } else
+        ({ bytes: plain, compression } = await decodeAll(
+          await source.read(0, source.size),
+          options.limits,
+          depth > 0 ? buffers.member : undefined,
+        ));
     } catch (e) {
       return void report(path, errorOutcome(e));
     }
@@ -141,7 +146,10 @@ export async function inspectSourceWith(
         return void report(path, outcome);
       }
       if (!kind) return void report(path, inspectOne(stream ? await readAll(stream) : (plain as Buffer), compression));
-      await openArchive(kind, stream ?? ByteStream.ofSource(bufferSource(plain as Buffer)), path, depth);
+      // A member's archive decoded whole may lie in the buffer its own members' bytes are copied
+      // into: it is copied out first.
+      const held = depth > 0 && compression && !stream ? Buffer.from(plain as Buffer) : (plain as Buffer);
+      await openArchive(kind, stream ?? ByteStream.ofSource(bufferSource(held)), path, depth);
     } catch (e) {
       report(path, errorOutcome(e));
     } finally {
@@ -160,10 +168,11 @@ export async function inspectSourceWith(
   /**
    * Undoes the compression of `bytes` whole, its output charged to the budget. Only the first
    * decoding (the input itself) may use the caller's buffer: what is decoded later — members, a
-   * cpio's next segment — are views of bytes that must stay intact meanwhile.
+   * cpio's next segment — are views of bytes that must stay intact meanwhile. `leaf`: where a
+   * member's output may go instead, when whatever keeps it beyond its inspection copies it.
    */
-  const decodeAll = async (bytes: Buffer, limits: InspectOptions["limits"]) => {
-    const target = spare;
+  const decodeAll = async (bytes: Buffer, limits: InspectOptions["limits"], leaf?: OutputBuffer) => {
+    const target = spare ?? leaf;
     spare = undefined;
     const decoded = await decompress(bytes, limits, target);
     if (decoded.compression) budget.charge(decoded.bytes.length, `${decoded.compression} stream`, 0);
@@ -175,11 +184,19 @@ export async function inspectSourceWith(
    * more is streamed. Null where the usual whole decoding bounds it already, or where it is
    * compressed again inside.
    */
-  const decodeWhole = async (source: RangeSource, kind: Compression): Promise<Buffer | ByteStream | null> => {
+  const decodeWhole = async (
+    source: RangeSource,
+    kind: Compression,
+    leaf?: OutputBuffer,
+  ): Promise<Buffer | ByteStream | null> => {
     if (outputBudget(source.size, options.limits).bytes <= WHOLE_UP_TO) return null;
     try {
       return (
-        await decodeAll(await source.read(0, source.size), { ...options.limits, maxDecompressedBytes: WHOLE_UP_TO })
+        await decodeAll(
+          await source.read(0, source.size),
+          { ...options.limits, maxDecompressedBytes: WHOLE_UP_TO },
+          leaf,
+        )
       ).bytes;
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
@@ -326,7 +343,8 @@ const again = (o: Outcome): Outcome => (o.kind === "error" ? o : { ...o, bytes: 
 /** Names a member's bytes, whatever its name: their sha256, read a window at a time. */
 async function contentKey(data: RangeSource): Promise<string> {
   const hash = createHash("sha256");
-  const window = Buffer.allocUnsafe(Math.min(KEY_WINDOW, data.size));
+  // Bytes in memory are hashed where they lie; a file's are read a window at a time into one buffer.
+  const window = data.size > KEY_WINDOW ? Buffer.allocUnsafe(KEY_WINDOW) : undefined;
   for (let at = 0; at < data.size; at += KEY_WINDOW)
     hash.update(await data.read(at, Math.min(KEY_WINDOW, data.size - at), window));
   return hash.digest("base64");

@@ -42,7 +42,7 @@ export function parseModinfo(
       if (eq === nul) eq = -1;
       if (eq > at) {
         const key = build.modinfoText(buf, at, eq);
-        tags.push([key, build.modinfoText(buf, eq + 1, nul)]);
+        tags.push(build.modinfoTag(key, build.modinfoText(buf, eq + 1, nul)));
         prevKey = key;
       } else {
         stray.push({ text: buf.toString("utf8", at, nul), offset: at, follows: prevEnd === at - 1 ? prevKey : null });

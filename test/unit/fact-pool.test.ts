@@ -41,6 +41,25 @@ describe("a fact pool", () => {
     crcs.forEach((_, k) => expect(met[k + crcs.length]).toBe(met[k]));
   });
 
+  it("gives modules read with it one object for the same .modinfo tag", async () => {
+    const pool = new FactPool();
+    const tag = (f: ObjectFacts, key: string) => f.modinfo.find(([k]) => k === key);
+    const a = await factsOf("gpl_clean.ko", pool);
+    const b = await factsOf("signed_gpl.ko", pool);
+    expect(tag(a, "license")).toEqual(["license", "GPL"]);
+    expect(tag(a, "license")).toBe(tag(b, "license"));
+    // The same key with another value is another tag.
+    expect(tag(a, "name")).not.toEqual(tag(b, "name"));
+  });
+
+  it("shares the tags of facts that came from a worker, whose wire made each anew", async () => {
+    const pool = new FactPool();
+    const own = await factsOf("gpl_clean.ko", pool);
+    const wired = await factsOf("gpl_clean.ko");
+    pool.wired({ members: [{ path: "x.ko", outcome: { kind: "facts", facts: wired } }] });
+    wired.modinfo.forEach((t, i) => expect(t).toBe(own.modinfo[i]));
+  });
+
   it("decodes .modinfo text as UTF-8, the ASCII it interns and the rest alike", () => {
     const pool = new FactPool();
     const text = Buffer.from("license=GPL\0author=Jürgen\0", "utf8");

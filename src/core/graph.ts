@@ -49,7 +49,6 @@ export interface KernelGraph {
 export class DependencyGraph {
   private readonly out = new Map<string, DependencyEdge[]>();
   private readonly in = new Map<string, DependencyEdge[]>();
-  private readonly bySymbol = new Map<string, Map<string, string[]>>();
   /** The modules only a table names, by key: their names. */
   private readonly unscanned = new Map<string, string>();
   /** With several kernels, each module's and table-only provider's kernel, by key. */
@@ -75,9 +74,6 @@ export class DependencyGraph {
         let symbol = edgeSymbols.get(imp);
         if (!symbol) edgeSymbols.set(imp, (symbol = { symbol: imp.symbol, gplOnly: p.gplOnly, weak: imp.weak }));
         e.symbols.push(symbol);
-        let importers = this.bySymbol.get(key);
-        if (!importers) this.bySymbol.set(key, (importers = new Map()));
-        pushTo(importers, imp.symbol, n.path);
       }
       const sorted = [...edges.values()].sort((a, b) => compareCodeUnits(a.toName, b.toName));
       this.out.set(n.path, sorted);
@@ -116,7 +112,6 @@ export class DependencyGraph {
           pushTo(joint.in, e.to, e);
         }
       }
-      for (const [key, importers] of graph.bySymbol) joint.bySymbol.set(rekey(key), importers);
     }
     return joint;
   }
@@ -146,9 +141,15 @@ export class DependencyGraph {
     return [...(this.in.get(key) ?? [])].sort((a, b) => compareCodeUnits(a.from, b.from));
   }
 
-  /** Modules in the scan that import `symbol` from the provider `key`. */
+  /**
+   * Modules in the scan that import `symbol` from the provider `key`, in the order of the graph's
+   * nodes. Read off the edges into `key` rather than kept by symbol: few ask (a shim's exports),
+   * and a table of every provider's symbols weighed more than the edges themselves.
+   */
   importersOf(key: string, symbol: string): string[] {
-    return this.bySymbol.get(key)?.get(symbol) ?? [];
+    const importers: string[] = [];
+    for (const e of this.in.get(key) ?? []) if (e.symbols.some((s) => s.symbol === symbol)) importers.push(e.from);
+    return importers;
   }
 
   /** Everything `key` needs, directly or not, nearest first (what modules.dep lists). */

@@ -71,6 +71,23 @@ describe("the dependency graph of a scan of two kernels", () => {
     }
   });
 
+  it("names as importers of a symbol from a provider exactly the modules whose resolved imports take it from there", () => {
+    // Worked out from the modules' own imports, not from the graph's edges that importersOf reads.
+    const expected = new Map<string, string[]>();
+    for (const m of joint.modules)
+      for (const i of m.imports)
+        if (i.provider && !i.provider.kernel) {
+          const k = `${joint.graph.keyOf(m.path, i.provider)}\0${i.symbol}`;
+          expected.set(k, [...(expected.get(k) ?? []), m.path]);
+        }
+    expect(expected.size).toBeGreaterThan(0);
+    for (const [k, importers] of expected) {
+      const [key, symbol] = k.split("\0") as [string, string];
+      expect(joint.graph.importersOf(key, symbol).sort()).toEqual(importers.sort());
+    }
+    expect(joint.graph.importersOf(tableKey(RELEASES[0]!, "cfg80211"), "no_such_symbol")).toEqual([]);
+  });
+
   it("gives each module the edges its tree alone gives it, table-only providers qualified by the release", () => {
     const edges = (es: DependencyEdge[]) => es.map((e) => ({ ...e, symbols: e.symbols.map((s) => s.symbol) }));
     for (const release of RELEASES) {

@@ -17,9 +17,10 @@ import { LZMA_CONCATENATED, LZMA_OK, LZMA_STREAM_END, type Liblzma, loadLiblzma 
  *
  * The system's liblzma 5.4 decodes through lzma_stream_decoder_mt: the blocks of a multi-block
  * stream are decoded on several threads, and lzma_code runs on koffi's worker threads, so the JS
- * thread is free while liblzma works (and the next chunk is already being copied out while the
- * consumer reads the previous one). Where there is no such liblzma, lzma-native decodes, fed a
- * little input at a time so its output, which it pushes without back-pressure, stays small.
+ * thread is free while liblzma works (on the next few chunks while the consumer reads this one).
+ * With a ChunkPool, chunks are the pool's and go back to it as they are read. Where there is no
+ * such liblzma, lzma-native decodes, fed a little input at a time so its output, which it pushes
+ * without back-pressure, stays small.
  *
  * Every byte of output counts against outputBudget: past it, the iterator throws the FormatError
  * naming the limit. Stopping the iteration early (break, return()) ends the decoder.

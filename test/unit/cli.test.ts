@@ -102,7 +102,9 @@ describe("exit codes", () => {
     const r = spawnSync(BIN, ["--version"], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(readFileSync(BIN, "utf8").split("\n")[0]).toMatch(/^#!\/usr\/bin\/env -S node --max-semi-space-size=\d+$/);
+    expect(readFileSync(BIN, "utf8").split("\n")[0]).toMatch(
+      /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=\d+ node --max-semi-space-size=\d+$/,
+    );
   });
 });
 

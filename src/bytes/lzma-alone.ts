@@ -1,9 +1,22 @@
+import { endianness } from "node:os";
 import type { Transform } from "node:stream";
 import { FormatError } from "../core/errors.js";
 import { type DecodeLimits, outputBudget } from "../core/limits.js";
 import type { RangeSource } from "./range-source.js";
 import { asSource, ChunkGatherer, chunkSize, type StreamInput } from "./stream-input.js";
-import { type Liblzma, LZMA_OK, LZMA_STREAM_END, loadLiblzma } from "./xz-liblzma.js";
+import {
+  type Liblzma,
+  LZMA_BUF_ERROR,
+  LZMA_DATA_ERROR,
+  LZMA_FINISH,
+  LZMA_FORMAT_ERROR,
+  LZMA_MEMLIMIT_ERROR,
+  LZMA_OK,
+  LZMA_OPTIONS_ERROR,
+  LZMA_RUN,
+  LZMA_STREAM_END,
+  loadLiblzma,
+} from "./xz-liblzma.js";
 
 /*
  * The legacy .lzma format ("LZMA_alone", lzma-utils): a 13-byte header (properties, dictionary
@@ -68,13 +81,6 @@ export async function* lzmaAloneChunks(
 
 // ---- the system's liblzma through koffi ----
 
-const LZMA_RUN = 0;
-const LZMA_FINISH = 3;
-const LZMA_MEMLIMIT_ERROR = 6;
-const LZMA_FORMAT_ERROR = 7;
-const LZMA_OPTIONS_ERROR = 8;
-const LZMA_DATA_ERROR = 9;
-const LZMA_BUF_ERROR = 10;
 /** lzma_stream is 136 bytes on 64-bit systems; its first six fields are all that is read or set here. */
 const STREAM_BYTES = 256;
 const NEXT_IN = 0;
@@ -160,7 +166,7 @@ async function* liblzmaChunks(
   const outView = new Uint8Array(koffi.view(outBuf, chunk));
   const inAddress = koffi.address(inBuf);
   const outAddress = koffi.address(outBuf);
-  const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const le = endianness() === "LE";
   const word = (at: number) => Number(fields.getBigUint64(at, le));
   const setWord = (at: number, value: bigint | number) => fields.setBigUint64(at, BigInt(value), le);
   let begun = false;

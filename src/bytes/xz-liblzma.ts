@@ -12,8 +12,17 @@ export type BufferDecoder = (
   memlimit: number,
 ) => { ok: true } | { ok: false; code: number };
 
+/** lzma_ret and lzma_action values (liblzma's base.h). */
 export const LZMA_OK = 0;
 export const LZMA_STREAM_END = 1;
+export const LZMA_MEM_ERROR = 5;
+export const LZMA_MEMLIMIT_ERROR = 6;
+export const LZMA_FORMAT_ERROR = 7;
+export const LZMA_OPTIONS_ERROR = 8;
+export const LZMA_DATA_ERROR = 9;
+export const LZMA_BUF_ERROR = 10;
+export const LZMA_RUN = 0;
+export const LZMA_FINISH = 3;
 /** Several streams one after another, as `xz -dc` accepts them. */
 export const LZMA_CONCATENATED = 0x08;
 

@@ -7,7 +7,21 @@ import { type DecodeLimits, outputBudget } from "../core/limits.js";
 import type { RangeSource } from "./range-source.js";
 import { asSource, chunkSize, type StreamInput } from "./stream-input.js";
 import { refuseDeclared, type XzDeclared, xzIndexParse } from "./xz-index.js";
-import { LZMA_CONCATENATED, LZMA_OK, LZMA_STREAM_END, type Liblzma, loadLiblzma } from "./xz-liblzma.js";
+import {
+  LZMA_BUF_ERROR,
+  LZMA_CONCATENATED,
+  LZMA_DATA_ERROR,
+  LZMA_FINISH,
+  LZMA_FORMAT_ERROR,
+  LZMA_MEM_ERROR,
+  LZMA_MEMLIMIT_ERROR,
+  LZMA_OK,
+  LZMA_OPTIONS_ERROR,
+  LZMA_RUN,
+  LZMA_STREAM_END,
+  type Liblzma,
+  loadLiblzma,
+} from "./xz-liblzma.js";
 
 /**
  * An xz file decoded as a stream: its output comes in chunks as liblzma produces it, so a reader
@@ -114,14 +128,6 @@ export async function xzDeclaredOf(source: RangeSource): Promise<XzDeclared | un
 
 // ---- liblzma 5.4 through koffi ----
 
-const LZMA_MEM_ERROR = 5;
-const LZMA_MEMLIMIT_ERROR = 6;
-const LZMA_FORMAT_ERROR = 7;
-const LZMA_OPTIONS_ERROR = 8;
-const LZMA_DATA_ERROR = 9;
-const LZMA_BUF_ERROR = 10;
-const LZMA_RUN = 0;
-const LZMA_FINISH = 3;
 /** The MT decoder reports an error as soon as a thread meets it, instead of after the output before it. */
 const LZMA_FAIL_FAST = 0x20;
 

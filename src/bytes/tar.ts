@@ -168,6 +168,41 @@ function expand(stored: Buffer, regions: Region[], out: Buffer): Buffer {
   return out;
 }
 
+/**
+ * A sparse member's runs and expanded size: old GNU ('S') keeps them in its header and extension
+ * blocks, pax 0.1 (and 0.0, gathered) in its pax header, pax 1.0 at the start of its data
+ * (`mapBytes`: how much of the data the map took). `regions` is why, where the map is no map.
+ */
+async function sparseMap(
+  type: string,
+  b: Buffer,
+  at: number,
+  s: ByteStream,
+  pax: Map<string, string>,
+  size: number,
+): Promise<{ regions: Region[] | string; real: number; mapBytes: number }> {
+  if (type === "S") {
+    const runs: Region[] = [];
+    sparseEntries(b, 386, 4, at, runs);
+    for (let more = b[482] !== 0, blocks = 0; more; blocks++) {
+      const x = s.offset;
+      const e = await s.read(BLOCK);
+      if (e.length < BLOCK) throw new FormatError("tar sparse header", x, "runs past the end of the archive");
+      if (blocks === MAX_SPARSE_BLOCKS)
+        throw new FormatError("tar sparse header", x, `more than ${MAX_SPARSE_BLOCKS} extension blocks`);
+      sparseEntries(e, 0, 21, x, runs);
+      more = e[504] !== 0;
+    }
+    return { regions: runs, real: number(b, 483, 12, at), mapBytes: 0 };
+  }
+  const real = Number(pax.get("GNU.sparse.realsize") ?? pax.get("GNU.sparse.size"));
+  if (pax.get("GNU.sparse.major") === "1") {
+    const map = await leadingMap(s, size);
+    return { regions: map.regions, real, mapBytes: map.bytes };
+  }
+  return { regions: regionsOf(decimals(pax.get("GNU.sparse.map") ?? "")), real, mapBytes: 0 };
+}
+
 /** A sparse member: its stored runs streamed past, its bytes the expanded file, holes as zeros. */
 function sparseMember(stored: Member, regions: Region[], real: number): Member {
   const bytes = async (into?: (n: number) => Buffer) =>
@@ -185,9 +220,9 @@ function sparseMember(stored: Member, regions: Region[], real: number): Member {
 /**
  * Members of a tar archive: ustar, GNU (long names and link names 'L'/'K', base-256 sizes) and pax
  * ('x' per-file and 'g' global headers: path, linkpath, size). Sparse members, old-GNU ('S', with
- * extension blocks) and pax (GNU.sparse.* 0.0, 0.1 and 1.0), are expanded as read. Each header's checksum is verified; a size is checked against what is left of
- * the archive before a member is handed on where the stream knows, and when its data is read
- * otherwise. Every entry is handed on: links, devices and directories with their type, a sparse
+ * extension blocks) and pax (GNU.sparse.* 0.0, 0.1 and 1.0), are expanded as read. Each header's
+ * checksum is verified; a size is checked against what is left of the archive before a member is
+ * handed on where the stream knows, and when its data is read otherwise. Every entry is handed on: links, devices and directories with their type, a sparse
  * member whose map cannot be a file's as damage of its own.
  */
 export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
@@ -231,33 +266,10 @@ export async function* tarMembers(s: ByteStream): AsyncGenerator<Member> {
         const linkTo = longLink ?? pax.get("linkpath") ?? field(b, 157, 100);
         yield entryMember({ name, offset: at, type: entryType, ...(entryType === "hard link" ? { linkTo } : {}) });
       } else if (type === "S" || paxSparse) {
-        let regions: Region[] | string = [];
-        let real: number;
-        let sparseName = name;
-        if (type === "S") {
-          const runs: Region[] = [];
-          sparseEntries(b, 386, 4, at, runs);
-          for (let more = b[482] !== 0, blocks = 0; more; blocks++) {
-            const x = s.offset;
-            const e = await s.read(BLOCK);
-            if (e.length < BLOCK) throw new FormatError("tar sparse header", x, "runs past the end of the archive");
-            if (blocks === MAX_SPARSE_BLOCKS)
-              throw new FormatError("tar sparse header", x, `more than ${MAX_SPARSE_BLOCKS} extension blocks`);
-            sparseEntries(e, 0, 21, x, runs);
-            more = e[504] !== 0;
-          }
-          regions = runs;
-          real = number(b, 483, 12, at);
-        } else {
-          // pax: 1.0 keeps the map in the data, 0.1 (and 0.0, gathered) in the header.
-          sparseName = pax.get("GNU.sparse.name") ?? name;
-          real = Number(pax.get("GNU.sparse.realsize") ?? pax.get("GNU.sparse.size"));
-          if (pax.get("GNU.sparse.major") === "1") {
-            const map = await leadingMap(s, size);
-            regions = map.regions;
-            data = new StreamedData(s, size - map.bytes, short);
-          } else regions = regionsOf(decimals(pax.get("GNU.sparse.map") ?? ""));
-        }
+        const sparseName = type === "S" ? name : (pax.get("GNU.sparse.name") ?? name);
+        const { regions, real, mapBytes } = await sparseMap(type, b, at, s, pax, size);
+        // A pax 1.0 map took the start of the data: the runs stored follow it.
+        if (mapBytes > 0) data = new StreamedData(s, size - mapBytes, short);
         const bad =
           typeof regions === "string"
             ? regions

@@ -106,6 +106,8 @@ export async function inspectSourceWith(
     let plain: Buffer | ByteStream;
     let compression: Compression | null;
     let lzma = false;
+    // Where a member's bytes decoded whole may go: the buffer its inspection reuses.
+    const leaf = depth > 0 ? buffers.member : undefined;
     try {
       const head = await source.read(0, Math.min(source.size, HEAD));
       const codec = sniffCompression(head);
@@ -114,7 +116,7 @@ export async function inspectSourceWith(
         ? null
         : source.size >= STREAM_FROM
           ? await streamOf(source, codec.kind)
-          : await decodeWhole(source, codec.kind, depth > 0 ? buffers.member : undefined);
+          : await decodeWhole(source, codec.kind, leaf);
       if (!codec && isLzmaAlone(head)) {
         // Legacy .lzma, which only packages and initramfs images use: always decoded as read.
         plain = ByteStream.ofChunks(budget.metered(lzmaAloneChunks(source, options.limits), "lzma stream"));
@@ -127,12 +129,7 @@ export async function inspectSourceWith(
         // An archive as it is (a .deb's ar, an ISO): read in place, its members parts of the source.
         plain = ByteStream.ofSource(source);
         compression = null;
-      } else
-        ({ bytes: plain, compression } = await decodeAll(
-          await source.read(0, source.size),
-          options.limits,
-          depth > 0 ? buffers.member : undefined,
-        ));
+      } else ({ bytes: plain, compression } = await decodeAll(await source.read(0, source.size), options.limits, leaf));
     } catch (e) {
       return void report(path, errorOutcome(e));
     }
@@ -146,9 +143,8 @@ export async function inspectSourceWith(
         return void report(path, outcome);
       }
       if (!kind) return void report(path, inspectOne(stream ? await readAll(stream) : (plain as Buffer), compression));
-      // A member's archive decoded whole may lie in the buffer its own members' bytes are copied
-      // into: it is copied out first.
-      const held = depth > 0 && compression && !stream ? Buffer.from(plain as Buffer) : (plain as Buffer);
+      // An archive decoded into that buffer is copied out first: its own members' bytes go there.
+      const held = leaf && compression && !stream ? Buffer.from(plain as Buffer) : (plain as Buffer);
       await openArchive(kind, stream ?? ByteStream.ofSource(bufferSource(held)), path, depth);
     } catch (e) {
       report(path, errorOutcome(e));

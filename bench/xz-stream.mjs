@@ -5,7 +5,8 @@
 // and their ratios to xz. KMODAUDIT_BENCH_XZ names another .xz file to decode instead.
 // Then memory: the same data.tar.xz read on 2 threads from a Uint8Array (the file read whole) and
 // from the .deb on disk (a RangeSource over its ar member, read a window at a time), at several
-// threadMemory settings, beside a node that only loads the decoder (its floor).
+// aheadBytes settings (output decoded ahead of the block being read), beside a node that only loads
+// the decoder (its floor).
 // The sources are bundled with esbuild first, so no full build is needed.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,7 +28,7 @@ async function arMember(file, name) {
   throw new Error(`no ${name} in the archive`);
 }
 
-async function child(mode, file, threadMemory) {
+async function child(mode, file, aheadBytes) {
   const { xzChunks, xzChunksLzmaNative } = await import(join(OUT, "bytes/xz-stream.js"));
   const { decodeXz } = await import(join(OUT, "bytes/xz.js"));
   const { DEFAULT_LIMITS } = await import(join(OUT, "core/limits.js"));
@@ -37,7 +38,7 @@ async function child(mode, file, threadMemory) {
     await liblzmaCoder();
     return;
   }
-  const options = { threads: 2, ...(threadMemory ? { threadMemory: Number(threadMemory) } : {}) };
+  const options = { threads: 2, ...(aheadBytes ? { aheadBytes: Number(aheadBytes) } : {}) };
   let total = 0;
   if (mode === "deb-2" || mode === "buffer-2") {
     const deb = await fileSource(file);
@@ -117,12 +118,12 @@ async function main() {
       );
     }
     if (deb) {
-      console.log(`Peak RSS of 2 threads, by input and threadMemory (MiB; "default": xz-stream.ts's)`);
+      console.log(`Peak RSS of 2 threads, by input and aheadBytes (MiB; "default": xz-stream.ts's)`);
       const floor = gnuTime("floor", process.execPath, [self, "--child", "floor", deb], runs);
       console.log(
         `  ${"node loading the decoder only".padEnd(36)} ${floor.secs.toFixed(2).padStart(6)} s  ${floor.mb.toFixed(0).padStart(5)} MB`,
       );
-      const memories = (process.env.KMODAUDIT_BENCH_THREAD_MEMORY ?? "32,64,80,96,128").split(",");
+      const memories = (process.env.KMODAUDIT_BENCH_AHEAD ?? "8,16,48").split(",");
       for (const mode of ["buffer-2", "deb-2"])
         for (const mib of ["default", ...memories]) {
           const label = `${mode === "deb-2" ? "from the .deb on disk" : "from a Uint8Array"}, ${mib}`;

@@ -139,5 +139,6 @@ export async function audit(
     modules: new Map(bases.map((b) => [b.path, b])),
   };
   const audited: AuditedModule[] = bases.map((b) => ({ ...b, findings: runRules(b, ctx) }));
+  index.settle();
   return { modules: audited.sort(byPath), skipped: skipped.sort(byPath), index, graph };
 }

@@ -25,8 +25,8 @@ export interface ChunkOptions {
   pool?: ChunkPool;
   /** xz only: decoder threads (xz-stream.ts). */
   threads?: number;
-  /** xz only: memory the MT decoder's threads may hold (xz-stream.ts). */
-  threadMemory?: number;
+  /** xz only: output decoded ahead of the block being read, at most (xz-stream.ts). */
+  aheadBytes?: number;
 }
 
 export function decompressChunks(

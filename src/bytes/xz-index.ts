@@ -1,3 +1,4 @@
+import { crc32 } from "node:zlib";
 import { FormatError } from "../core/errors.js";
 
 /**
@@ -30,7 +31,40 @@ const HEADER_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 
 /** Undefined when the file does not end in a well-formed footer and index: the decoder then finds out for itself. */
 export function* xzIndexParse(size: number): Generator<number, XzDeclared | undefined, number> {
-  const last = yield* streamEndingAt(size);
+  return yield* walk(size);
+}
+
+/** One block of an xz file, where its stream's index puts it. */
+export interface XzBlock {
+  /** Offset of its stream's header, whose 12 bytes a decoder of this block alone is given first. */
+  stream: number;
+  /** Offset of the block's header, and its size there: header, data, padding and check. */
+  at: number;
+  size: number;
+  /** Uncompressed bytes its index declares. */
+  out: number;
+}
+
+/**
+ * Every block of the file, front to back, for decoding blocks apart (xz-lanes.ts); undefined unless
+ * every stream back to the first byte was walked, with its index's CRC32 right, and the blocks
+ * number at most `maxBlocks`. A decoder given a block alone trusts the index for where the block
+ * is, so only an index that is whole is taken.
+ */
+export function* xzBlocksParse(size: number, maxBlocks: number): Generator<number, XzBlock[] | undefined, number> {
+  const streams: XzBlock[][] = [];
+  const declared = yield* walk(size, { streams, maxBlocks });
+  return declared?.whole ? streams.reverse().flat() : undefined;
+}
+
+/** Where xzBlocksParse wants the blocks: a list per stream, from the last stream back. */
+interface BlockList {
+  streams: XzBlock[][];
+  maxBlocks: number;
+}
+
+function* walk(size: number, list?: BlockList): Generator<number, XzDeclared | undefined, number> {
+  const last = yield* streamEndingAt(size, list);
   if (!last) return undefined;
   let bytes = last.bytes;
   let streams = 1;
@@ -47,7 +81,7 @@ export function* xzIndexParse(size: number): Generator<number, XzDeclared | unde
     }
     if (end === 0) return { bytes, streams, whole: true };
     if (streams === XZ_STREAMS_WALKED) return { bytes, streams, whole: false, tooMany: true };
-    const before = yield* streamEndingAt(end);
+    const before = yield* streamEndingAt(end, list);
     if (!before) return { bytes, streams, whole: false };
     bytes += before.bytes;
     streams++;
@@ -55,8 +89,15 @@ export function* xzIndexParse(size: number): Generator<number, XzDeclared | unde
   }
 }
 
-/** The stream whose footer ends at `end`: what its index declares, and where its header starts. */
-function* streamEndingAt(end: number): Generator<number, { bytes: number; start: number } | undefined, number> {
+/**
+ * The stream whose footer ends at `end`: what its index declares, and where its header starts.
+ * With `list`, its blocks too, and undefined for an index that fails its CRC32 or holds more blocks
+ * than are left to list.
+ */
+function* streamEndingAt(
+  end: number,
+  list?: BlockList,
+): Generator<number, { bytes: number; start: number } | undefined, number> {
   if (end < 24) return undefined;
   // Front to back, so that a reader of windows reads the footer's end in one.
   let backward = 0;
@@ -68,10 +109,13 @@ function* streamEndingAt(end: number): Generator<number, { bytes: number; start:
   if (at < 12 || (yield at) !== 0x00) return undefined;
   at++;
   const indexEnd = end - 12 - 4; // the index ends with padding and a CRC32
+  // The index's bytes as read, for its CRC32: only where blocks are listed, whose count bounds them.
+  const seen: number[] | undefined = list ? [0x00] : undefined;
   function* vli(): Generator<number, number | undefined, number> {
     let value = 0;
     for (let shift = 0; shift < 63 && at < indexEnd; shift += 7) {
       const b = yield at++;
+      seen?.push(b);
       value += (b & 0x7f) * 2 ** shift;
       if (!(b & 0x80)) return value;
     }
@@ -79,6 +123,9 @@ function* streamEndingAt(end: number): Generator<number, { bytes: number; start:
   }
   const records = yield* vli();
   if (records === undefined || records > indexSize) return undefined;
+  const listed = list ? list.streams.reduce((n, s) => n + s.length, 0) : 0;
+  if (list && records > list.maxBlocks - listed) return undefined;
+  const sizes: number[] = [];
   let bytes = 0;
   let blocks = 0;
   for (let i = 0; i < records; i++) {
@@ -87,10 +134,26 @@ function* streamEndingAt(end: number): Generator<number, { bytes: number; start:
     if (unpadded === undefined || blockSize === undefined) return undefined;
     blocks += Math.ceil(unpadded / 4) * 4;
     bytes += blockSize;
+    if (list) sizes.push(Math.ceil(unpadded / 4) * 4, blockSize);
   }
   const start = indexAt - blocks - 12;
   if (start < 0) return undefined;
   for (let i = 0; i < HEADER_MAGIC.length; i++) if ((yield start + i) !== HEADER_MAGIC[i]) return undefined;
+  if (list && seen) {
+    if (at + ((4 - ((at - indexAt) % 4)) % 4) !== indexEnd) return undefined;
+    while (at < indexEnd) if ((yield at++) !== 0) return undefined;
+    let stored = 0;
+    for (let i = 0; i < 4; i++) stored += (yield indexEnd + i) * 256 ** i;
+    for (let i = seen.length; i < indexEnd - indexAt; i++) seen.push(0);
+    if (crc32(Uint8Array.from(seen)) !== stored) return undefined;
+    const own: XzBlock[] = [];
+    let blockAt = start + 12;
+    for (let i = 0; i < sizes.length; i += 2) {
+      own.push({ stream: start, at: blockAt, size: sizes[i]!, out: sizes[i + 1]! });
+      blockAt += sizes[i]!;
+    }
+    list.streams.push(own);
+  }
   return { bytes, start };
 }
 

@@ -13,9 +13,10 @@ import { WorkerSlot } from "./worker-slot.js";
  * costs its JIT warm-up and the wire, which plain modules (cheap to parse) never earn back: a tree
  * of plain modules is read fastest by this thread alone. Compressed modules cost far more in the
  * decoder than in the parser, and there every core counts. So the workers boot as soon as a second
- * file is asked for (on a core that is idle meanwhile), but are handed files only after a batch
- * read here held costly ones. A scan of one file (a package, an image) boots none: it is read here,
- * its decoder on threads of its own, and an idle worker would only add its memory. From
+ * batch is asked for (on a core that is idle meanwhile), but are handed files only after a batch
+ * read here held costly ones. A scan whose files all fit in the first batch (a package, an image, a
+ * few of them) boots none: they are read here, their decoders on threads of their own, and an idle
+ * worker would only add its memory. From
  * then on this thread only hands out work, and one more worker takes its place: a batch decoded
  * here (one large module takes long) kept it from feeding the workers, which then stood idle.
  *
@@ -92,7 +93,7 @@ class ThreadPool implements InspectPool {
    * more memory): on a two-core machine, a thread busy on the other core slows this one's parsing.
    */
   readonly #readsAhead: boolean;
-  /** Files asked for so far: the workers boot with the second. */
+  /** Batches asked for so far: the workers boot with the second. */
   #asked = 0;
   /** A batch here held costly files before any worker booted: hand over once they do. */
   #handOverDue = false;
@@ -107,7 +108,7 @@ class ThreadPool implements InspectPool {
   }
 
   async inspect(tasks: FileTask[], isolated = false): Promise<FileOutcome[]> {
-    this.#asked += tasks.length;
+    this.#asked++;
     if (this.#asked > 1 && this.#slots.length === 0) {
       while (this.#slots.length < this.threads - 1) this.#addWorker();
       if (this.#handOverDue) this.#handOver();

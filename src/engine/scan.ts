@@ -24,6 +24,23 @@ export type { ScanOptions } from "./scan/options.js";
  */
 export async function scan(paths: readonly string[], options: ScanOptions = {}): Promise<ScanResult> {
   const limits: DecodeLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const { plan, ledger, tasks, loaded } = await readFiles(paths, options, limits);
+  const tablesWanted = plan.wanted.length > 0;
+  const located = await locator(paths);
+  const audited = await auditObjects(ledger.objects, loaded.tables, tablesWanted, located, tasks, options, limits);
+  const kernelRelease = options.kernelRelease ?? null;
+  const result = assemble({ paths, kernelRelease, files: ledger, tablesWanted, loaded, audited });
+  // What reading and auditing left free goes back before the result is reported.
+  releaseFreeMemory();
+  return result;
+}
+
+/**
+ * Plans the tables, and walks and inspects the files on a pool of threads that ends with this
+ * stage: what the pool held for reading (its fact pool's tables, its threads' read buffers) is
+ * garbage before the audit begins, not kept beside it.
+ */
+async function readFiles(paths: readonly string[], options: ScanOptions, limits: DecodeLimits) {
   // Workers start first, and the tables are read while they inspect the first files: the walk
   // needs only the tables' names, to pass over a table it meets.
   const hash = options.hash !== false || needsSha256(options.blobLicenses);
@@ -42,15 +59,7 @@ export async function scan(paths: readonly string[], options: ScanOptions = {}):
     await tablesLoading.catch(() => {}); // settled before the workers go
     await pool.close();
   }
-  const loaded = await tablesLoading;
-  const tablesWanted = plan.wanted.length > 0;
-  const located = await locator(paths);
-  const audited = await auditObjects(ledger.objects, loaded.tables, tablesWanted, located, tasks, options, limits);
-  const kernelRelease = options.kernelRelease ?? null;
-  const result = assemble({ paths, kernelRelease, files: ledger, tablesWanted, loaded, audited });
-  // What reading and auditing left free goes back before the result is reported.
-  releaseFreeMemory();
-  return result;
+  return { plan, ledger, tasks, loaded: await tablesLoading };
 }
 
 /** The walk feeds the threads as it goes; both are over once every file walked is accounted for. */

@@ -98,6 +98,17 @@ export class ProviderIndex {
     return r;
   }
 
+  /**
+   * Lets go of the caches of resolution once it is over (audit.ts): a scan of several kernels keeps
+   * each kernel's index until its result is assembled, and the caches were most of an index's
+   * weight. A lookup after it still answers, with objects made anew.
+   */
+  settle(): void {
+    this.fromTable.clear();
+    this.resolvedOf.clear();
+    this.versionOf.clear();
+  }
+
   /** Every symbol some source provides, each once. */
   *symbols(): Generator<string> {
     yield* this.table.bySymbol.keys();

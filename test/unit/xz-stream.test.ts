@@ -3,12 +3,14 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { FormatError } from "../../src/core/errors.js";
 import { DEFAULT_LIMITS, type DecodeLimits } from "../../src/core/limits.js";
 import { fileSource, type RangeSource, subSource } from "../../src/bytes/range-source.js";
 import type { StreamInput } from "../../src/bytes/stream-input.js";
-import { xzDeclaredSize } from "../../src/bytes/xz-index.js";
+import { xzBlocksParse, xzDeclaredSize } from "../../src/bytes/xz-index.js";
+import { laneCallsAtOnce } from "../../src/bytes/xz-lanes.js";
 import {
   liblzmaCoder,
   openXzDecoders,
@@ -51,13 +53,13 @@ async function failure(decode: Decoder, input: StreamInput, limits = DEFAULT_LIM
 }
 
 const plain = text(6 << 20, 1);
-// 256 KiB blocks: two dozen of them, so the MT decoder has blocks to share out.
+// 256 KiB blocks: two dozen of them, so that threads have blocks to share out.
 const multiBlock = xz(plain, ["-T2", "--block-size=256KiB"]);
 const second = text(300_000, 2);
 // Stream padding (a multiple of four zero bytes) between streams is part of the format.
 const concatenated = Buffer.concat([xz(plain.subarray(0, 1 << 20)), Buffer.alloc(8), xz(second), xz(Buffer.alloc(0))]);
 
-it("finds the system's liblzma 5.4 with its MT decoder (else the fallback would be all that is tested)", async () => {
+it("finds the system's liblzma (else the fallback would be all that is tested)", async () => {
   expect(await liblzmaCoder()).not.toBeNull();
 });
 
@@ -276,18 +278,111 @@ describe("decompression bombs", () => {
 });
 
 describe("threads", () => {
-  it.runIf(process.platform === "linux")("decodes a multi-block stream on several threads", async () => {
-    const threadsNow = () => readdirSync("/proc/self/task").length;
-    const most = async (options: XzChunkOptions) => {
-      let n = 0;
-      for await (const _ of xzChunks(multiBlock, DEFAULT_LIMITS, { ...options, chunkBytes: 1 << 16 }))
-        n = Math.max(n, threadsNow());
-      return n;
-    };
-    const one = await most({ threads: 1 });
-    expect(await most({ threads: 4 })).toBeGreaterThanOrEqual(one + 2);
+  const callsAtOnce = async (input: Buffer, options: XzChunkOptions) => {
+    laneCallsAtOnce(true);
+    for await (const _ of xzChunks(input, DEFAULT_LIMITS, { ...options, chunkBytes: 1 << 16 }));
+    return laneCallsAtOnce(true);
+  };
+
+  it("decodes the blocks of a multi-block stream on as many threads at once as it is given", async () => {
+    expect(await callsAtOnce(multiBlock, { threads: 4 })).toBe(4);
+    expect(await callsAtOnce(multiBlock, { threads: 1 })).toBe(1);
+  });
+
+  it("decodes a file whose index cannot be read (cut short) on one thread, from the front", async () => {
+    const cut = multiBlock.subarray(0, multiBlock.length - 3);
+    const got: Buffer[] = [];
+    laneCallsAtOnce(true);
+    await expect(
+      (async () => {
+        for await (const chunk of xzChunks(cut, DEFAULT_LIMITS, { threads: 4 })) got.push(chunk);
+      })(),
+    ).rejects.toThrow(/truncated/);
+    expect(laneCallsAtOnce(true)).toBe(1);
+    // Every block was whole: all of the output came before the error.
+    expect(Buffer.concat(got).equals(plain)).toBe(true);
+  });
+
+  it("meets a damaged block only when the reader reaches it: the blocks before it come out whole, the error always at one offset", async () => {
+    const blocks = xzBlocks(multiBlock);
+    const hit = blocks[Math.floor(blocks.length / 2)]!;
+    const damaged = Buffer.from(multiBlock);
+    damaged[hit.at + (hit.size >> 1)]! ^= 0x55;
+    const before = blocks.filter((b) => b.at < hit.at).reduce((n, b) => n + b.out, 0);
+    const offsets = new Set<number | undefined>();
+    for (let run = 0; run < 5; run++) {
+      const got: Buffer[] = [];
+      const err = await (async () => {
+        for await (const chunk of xzChunks(damaged, DEFAULT_LIMITS, { threads: 4, chunkBytes: 1000 })) got.push(chunk);
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FormatError);
+      expect((err as FormatError).message).toMatch(/corrupt data/);
+      offsets.add((err as FormatError).offset);
+      // What the damaged block gave before liblzma saw the damage may be garbage, as from any streaming decoder.
+      const out = Buffer.concat(got).subarray(0, before);
+      expect(out.length).toBeGreaterThan(before - 1000);
+      expect(out.equals(plain.subarray(0, out.length))).toBe(true);
+    }
+    expect(offsets.size).toBe(1);
+    const [offset] = offsets;
+    expect(offset).toBeGreaterThan(hit.at);
+    expect(offset).toBeLessThanOrEqual(hit.at + hit.size);
+  });
+
+  it("fails a block that decodes to more or fewer bytes than its index says, which it only learns by decoding", async () => {
+    const blocks = xzBlocks(multiBlock);
+    const out = blocks[3]!.out;
+    for (const [says, error] of [
+      [out - 1, /corrupt data: a block decodes to more than its index says/],
+      [out + 1, /corrupt data: a block decodes to less than its index says/],
+    ] as const) {
+      const lying = withIndexRecord(multiBlock, 3, says);
+      expect(xzBlocks(lying)[3]!.out).toBe(says);
+      const err = await failure(xzChunks, lying, DEFAULT_LIMITS, { threads: 2 });
+      expect(err.message).toMatch(error);
+      expect(err.offset).toBeGreaterThan(blocks[3]!.at);
+      expect(err.offset).toBeLessThanOrEqual(blocks[3]!.at + blocks[3]!.size);
+    }
   });
 });
+
+/**
+ * A single-stream file whose index says `out` uncompressed bytes for block `n`, with the index's
+ * CRC32 made right again: `out` must take as many bytes as a variable-length integer as the truth.
+ */
+function withIndexRecord(bytes: Buffer, n: number, out: number): Buffer {
+  const copy = Buffer.from(bytes);
+  const indexAt = copy.length - 12 - (copy.readUInt32LE(copy.length - 8) + 1) * 4;
+  let at = indexAt + 1;
+  const vli = () => {
+    const start = at;
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = copy[at++]!;
+      value += (b & 0x7f) * 2 ** shift;
+      if (!(b & 0x80)) return { start, value };
+    }
+  };
+  const records = vli().value;
+  for (let i = 0; i < records; i++) {
+    vli();
+    const size = vli();
+    if (i !== n) continue;
+    let v = out;
+    for (let j = size.start; j < at; j++, v = Math.floor(v / 0x80)) copy[j] = (v & 0x7f) | (j < at - 1 ? 0x80 : 0);
+  }
+  const crcAt = copy.length - 12 - 4;
+  copy.writeUInt32LE(crc32(copy.subarray(indexAt, crcAt)), crcAt);
+  return copy;
+}
+
+/** The blocks an in-memory xz file's index lists. */
+function xzBlocks(bytes: Buffer) {
+  const parse = xzBlocksParse(bytes.length, 1 << 16);
+  let step = parse.next();
+  while (!step.done) step = parse.next(bytes[step.value]!);
+  return step.value!;
+}
 
 // Debian's 6.1 linux-image .deb: one stream of 17 blocks, 411 MB of data.tar.
 const debs = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kmodaudit", "corpus", "debs");

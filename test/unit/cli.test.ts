@@ -103,7 +103,7 @@ describe("exit codes", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(readFileSync(BIN, "utf8").split("\n")[0]).toMatch(
-      /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=\d+ node --max-semi-space-size=\d+$/,
+      /^#!\/usr\/bin\/env -S MALLOC_ARENA_MAX=\d+ node --max-semi-space-size=\d+ --heap-growing-percent=\d+$/,
     );
   });
 });

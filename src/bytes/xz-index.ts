@@ -140,6 +140,13 @@ function* streamEndingAt(
   if (start < 0) return undefined;
   for (let i = 0; i < HEADER_MAGIC.length; i++) if ((yield start + i) !== HEADER_MAGIC[i]) return undefined;
   if (list && seen) {
+    // What liblzma checks once it reads a footer, which a decoder of blocks never gives it: the
+    // footer's own CRC32, and its flags (the check type) the same as the header's.
+    const footer: number[] = [];
+    for (let i = 12; i > 0; i--) footer.push(yield end - i);
+    const footerCrc = footer[0]! + footer[1]! * 2 ** 8 + footer[2]! * 2 ** 16 + footer[3]! * 2 ** 24;
+    if (crc32(Uint8Array.from(footer.slice(4, 10))) !== footerCrc) return undefined;
+    if ((yield start + 6) !== footer[8] || (yield start + 7) !== footer[9]) return undefined;
     if (at + ((4 - ((at - indexAt) % 4)) % 4) !== indexEnd) return undefined;
     while (at < indexEnd) if ((yield at++) !== 0) return undefined;
     let stored = 0;

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { type XzBlock, xzBlocksParse } from "../../src/bytes/xz-index.js";
 import { compressibleText } from "../helpers/compressible-text.js";
@@ -59,6 +60,19 @@ describe("xzBlocksParse", () => {
     while (damaged[at] === 0) at--;
     damaged[at]! ^= 0x01;
     expect(blocksOf(damaged)).toBeUndefined();
+  });
+
+  it("lists nothing for a footer that fails its CRC32, or whose flags are not the header's", () => {
+    const badCrc = Buffer.from(multiBlock);
+    badCrc[badCrc.length - 12]! ^= 0x01;
+    expect(blocksOf(badCrc)).toBeUndefined();
+    // CRC32 instead of CRC64 in the footer's flags, with the footer's CRC32 made right.
+    const otherCheck = Buffer.from(multiBlock);
+    const flagsAt = otherCheck.length - 4;
+    expect(otherCheck[flagsAt + 1]).toBe(0x04);
+    otherCheck[flagsAt + 1] = 0x01;
+    otherCheck.writeUInt32LE(crc32(otherCheck.subarray(flagsAt - 4, flagsAt + 2)), flagsAt - 8);
+    expect(blocksOf(otherCheck)).toBeUndefined();
   });
 
   it("lists nothing for a file cut short, or of more blocks than asked for", () => {

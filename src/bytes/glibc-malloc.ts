@@ -9,9 +9,9 @@ type Koffi = typeof import("koffi");
 /**
  * glibc serves allocations above its mmap threshold with mmap, and gives them back to the system
  * on free. But the threshold moves: the first such block freed raises it to that block's size, up
- * to 32 MiB. After the MT xz decoder frees its first block buffers (xz's blocks are 24 MiB), every
- * later one comes from the heaps of its thread's arena and stays there once freed, so a package's
- * decoding leaves its threads' arenas holding the high-water mark of what they ever decoded at once.
+ * to 32 MiB. After the xz decoder frees its first large buffers (its output slots, its lanes'
+ * dictionaries, xz-lanes.ts), every later one comes from the heaps of an arena and stays there once
+ * freed, so a scan of several packages keeps the high-water mark of what was ever decoded at once.
  * A fixed threshold keeps large blocks on mmap: the decoder's memory goes back as it is freed, at
  * the cost of the page faults of mapping it afresh.
  */

@@ -53,7 +53,7 @@ export interface XzBlock {
  */
 export function* xzBlocksParse(size: number, maxBlocks: number): Generator<number, XzBlock[] | undefined, number> {
   const streams: XzBlock[][] = [];
-  const declared = yield* walk(size, { streams, maxBlocks });
+  const declared = yield* walk(size, { streams, maxBlocks, listed: 0 });
   return declared?.whole ? streams.reverse().flat() : undefined;
 }
 
@@ -61,6 +61,8 @@ export function* xzBlocksParse(size: number, maxBlocks: number): Generator<numbe
 interface BlockList {
   streams: XzBlock[][];
   maxBlocks: number;
+  /** Blocks in `streams` so far. */
+  listed: number;
 }
 
 function* walk(size: number, list?: BlockList): Generator<number, XzDeclared | undefined, number> {
@@ -123,8 +125,7 @@ function* streamEndingAt(
   }
   const records = yield* vli();
   if (records === undefined || records > indexSize) return undefined;
-  const listed = list ? list.streams.reduce((n, s) => n + s.length, 0) : 0;
-  if (list && records > list.maxBlocks - listed) return undefined;
+  if (list && records > list.maxBlocks - list.listed) return undefined;
   const sizes: number[] = [];
   let bytes = 0;
   let blocks = 0;
@@ -160,6 +161,7 @@ function* streamEndingAt(
       blockAt += sizes[i]!;
     }
     list.streams.push(own);
+    list.listed += own.length;
   }
   return { bytes, start };
 }

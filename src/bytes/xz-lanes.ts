@@ -12,10 +12,10 @@ import { LZMA_CONCATENATED, LZMA_FINISH, LZMA_OK, LZMA_RUN, LZMA_STREAM_END, typ
  * decoder decodes alone once given the block's stream header first. Lanes take blocks in order and
  * the reader takes their output in order.
  *
- * Why not liblzma's MT decoder: each of its threads holds its block's whole input and whole output
- * (24 MiB for xz's default blocks) and it caches one more, so two threads held 60–110 MB. Here a
- * lane holds its dictionary and a window of input, and output waits in one shared set of slots:
- * what the reader's block needs, and a bounded amount decoded ahead on the other lanes.
+ * Why not liblzma's MT decoder: each of its threads holds its block's whole input and whole output,
+ * and it caches one more output buffer (README, Performance). Here a lane holds its dictionary and
+ * a window of input, and output waits in one shared set of slots: what the reader's block needs,
+ * and a bounded amount decoded ahead on the other lanes.
  */
 export interface XzSegment {
   /** Where its bytes are in the source, and how many. */
